@@ -1,0 +1,82 @@
+"""The Flask application for union competitions, nominations and the honor wall."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from contest import config as settings
+from contest.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = str(settings.PROJECT_ROOT / "contest" / "migrations")
+
+
+def create_app(config: dict[str, Any] | None = None, **overrides: Any) -> Flask:
+    """Build the application: settings, extensions, blueprints, CLI and error handlers.
+
+    Nothing here touches the database schema or the network; ``contest init`` migrates.
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(settings.PROJECT_ROOT / "templates"),
+        static_folder=str(settings.PROJECT_ROOT / "static"),
+        instance_path=str(settings.instance_path()),
+    )
+    app.config.from_mapping(settings.from_environment())
+    app.config.from_mapping(config or {})
+    app.config.from_mapping(overrides)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_hooks(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from contest import database, i18n
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_domain="messages",
+        default_translation_directories=str(settings.PROJECT_ROOT / "contest" / "translations"),
+    )
+    cache.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    from contest.auth import loaders
+
+    loaders.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from contest.admin.views import bp as admin_bp
+    from contest.api.views import bp as api_bp
+    from contest.auth.views import bp as auth_bp
+    from contest.main.views import bp as main_bp
+    from contest.orgs.views import bp as orgs_bp
+
+    for bp in (main_bp, auth_bp, admin_bp, orgs_bp, api_bp):
+        app.register_blueprint(bp)
+    csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply
+
+
+def register_hooks(app: Flask) -> None:
+    from contest import errors, templating
+    from contest.security import headers
+
+    errors.init_app(app)
+    headers.init_app(app)
+    templating.init_app(app)
+
+
+def register_cli(app: Flask) -> None:
+    from contest.cli import register_app_commands
+
+    register_app_commands(app)

@@ -1,0 +1,122 @@
+"""The admin area: accounts, the audit trail, and the only place personal numbers are shown."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+
+from contest.admin.forms import ResetPasswordForm, UserForm
+from contest.extensions import db
+from contest.models import AuditEntry, Organization, Person, Role, User
+from contest.security.guards import guard_blueprint
+from contest.services import audit as audit_service
+from contest.services import users as user_service
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+guard_blueprint(bp, Role.ADMIN)
+
+AUDIT_PER_PAGE = 50
+
+
+def _all_orgs() -> list[Organization]:
+    return list(db.session.scalars(select(Organization).order_by(Organization.path)))
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def users():  # type: ignore[no-untyped-def]
+    form = UserForm(_all_orgs())
+    if form.validate_on_submit():
+        org = (
+            db.session.get(Organization, form.organization_id.data)
+            if form.organization_id.data
+            else None
+        )
+        try:
+            user = user_service.create_user(
+                current_user,
+                form.username.data or "",
+                form.password.data or "",
+                Role(form.role.data),
+                org,
+                form.display_name.data or None,
+            )
+        except user_service.AccountError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("已创建账号 %(name)s。", name=user.username), "success")
+            return redirect(url_for("admin.users"))
+    role_filter = request.args.get("role")
+    query = select(User).order_by(User.role, User.username)
+    if role_filter in {r.value for r in Role}:
+        query = query.where(User.role == Role(role_filter))
+    return render_template(
+        "admin/users.html",
+        users=db.session.scalars(query).all(),
+        form=form,
+        role_filter=role_filter,
+        action_form=FlaskForm(),
+    )
+
+
+@bp.route("/users/<int:user_id>/toggle", methods=["POST"])
+def toggle_user(user_id: int):  # type: ignore[no-untyped-def]
+    user = db.session.get(User, user_id) or abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        flash(_("不能停用自己的账号。"), "danger")
+        return redirect(url_for("admin.users"))
+    user_service.set_enabled(current_user, user, not user.is_enabled)
+    db.session.commit()
+    flash(_("已更新账号状态。"), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+def reset_password(user_id: int):  # type: ignore[no-untyped-def]
+    user = db.session.get(User, user_id) or abort(404)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user_service.set_password(current_user, user, form.password.data or "")
+        db.session.commit()
+        flash(_("已重置 %(name)s 的密码并解除锁定。", name=user.username), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/reset_password.html", form=form, user=user)
+
+
+@bp.route("/people/<int:person_id>", methods=["GET", "POST"])
+def person(person_id: int):  # type: ignore[no-untyped-def]
+    """A person's full record. Personal numbers show masked; revealing them is a POST, audited."""
+    record = db.session.get(Person, person_id) or abort(404)
+    form = FlaskForm()
+    reveal = form.validate_on_submit()
+    if reveal:
+        audit_service.record(current_user, "person.reveal", "person", record.id)
+        db.session.commit()
+    return render_template("admin/person.html", person=record, reveal=reveal, form=form)
+
+
+@bp.route("/audit")
+def audit():  # type: ignore[no-untyped-def]
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    total = db.session.scalar(select(func.count(AuditEntry.id))) or 0
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .order_by(AuditEntry.id.desc())
+        .limit(AUDIT_PER_PAGE)
+        .offset((page - 1) * AUDIT_PER_PAGE)
+    ).all()
+    report = audit_service.verify_chain() if request.args.get("verify") == "1" else None
+    return render_template(
+        "admin/audit.html",
+        entries=entries,
+        total=total,
+        page=page,
+        per_page=AUDIT_PER_PAGE,
+        report=report,
+    )

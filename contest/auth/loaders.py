@@ -1,0 +1,46 @@
+"""How Flask-Login finds the current user: the session cookie for pages, a bearer token for
+the API (cookies are not accepted on ``/api/`` so CSRF cannot reach it)."""
+
+from __future__ import annotations
+
+from flask import Flask, Request, request
+from flask_babel import lazy_gettext as _l
+
+from contest.extensions import db, login_manager
+from contest.models import User
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("请先登录。")
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def _load_user(user_id: str) -> User | None:
+        if request.path.startswith("/api/"):
+            return None
+        return db.session.get(User, int(user_id))
+
+    @login_manager.request_loader
+    def _load_from_token(req: Request) -> User | None:
+        if not req.path.startswith("/api/"):
+            return None
+        header = req.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        from contest.services.users import user_for_token
+
+        return user_for_token(token.strip())
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():  # type: ignore[no-untyped-def]
+        from flask import flash, redirect, url_for
+
+        from contest.errors import render_error
+
+        if request.path.startswith("/api/"):
+            return render_error(401)
+        flash(str(login_manager.login_message), "warning")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

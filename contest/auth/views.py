@@ -1,0 +1,77 @@
+"""Login, logout and the user's own password."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from contest.auth.forms import ChangePasswordForm, LoginForm
+from contest.extensions import db, limiter
+from contest.security.passwords import verify_password
+from contest.services import users as user_service
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after login (no open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = user_service.authenticate(form.username.data or "", form.password.data or "")
+        db.session.commit()
+        if result.user is not None:
+            login_user(result.user, remember=bool(form.remember.data))
+            flash(_("欢迎,%(name)s", name=result.user.name), "success")
+            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+        if result.locked:
+            form.form_errors.append(
+                _(
+                    "登录失败次数过多,账号已暂时锁定。请 %(m)d 分钟后再试或联系管理员。",
+                    m=current_app.config["LOGIN_LOCKOUT_MINUTES"],
+                )
+            )
+        else:
+            form.form_errors.append(_("用户名或密码不正确"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():  # type: ignore[no-untyped-def]
+    logout_user()
+    flash(_("您已安全退出。"), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():  # type: ignore[no-untyped-def]
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current.data or ""):
+            form.current.errors.append(_("当前密码不正确"))
+        else:
+            user_service.set_password(current_user, current_user, form.new.data or "")
+            db.session.commit()
+            flash(_("密码已修改。"), "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,103 @@
+"""Settings read from the environment.
+
+Every setting has a ``CONTEST_`` environment variable; ``create_app(config)`` may override any
+of them (tests do). Defaults give a working single-machine install: a SQLite file under
+``instance/``, an in-process cache and rate-limit store, Simplified Chinese.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+
+def instance_path() -> Path:
+    """Where the SQLite file, the generated secret key and uploads live."""
+    return Path(os.environ.get("CONTEST_INSTANCE_PATH", DEFAULT_INSTANCE)).resolve()
+
+
+def secret_key_file() -> Path:
+    return instance_path() / "secret_key"
+
+
+def ensure_secret_key_file() -> Path:
+    """Create the instance secret key once (``contest init`` calls this).
+
+    A persisted key keeps sessions valid across restarts and keeps encrypted ID numbers
+    readable; production sets ``CONTEST_SECRET_KEY`` instead.
+    """
+    path = secret_key_file()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path
+
+
+def _secret_key() -> str:
+    env = os.environ.get("CONTEST_SECRET_KEY")
+    if env:
+        return env
+    path = secret_key_file()
+    if path.exists():
+        return path.read_text().strip()
+    # No key yet (before `contest init`): an ephemeral key still lets the app start.
+    return secrets.token_urlsafe(48)
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment() -> dict[str, Any]:
+    """The configuration mapping for ``app.config``."""
+    inst = instance_path()
+    database_url = os.environ.get("CONTEST_DATABASE_URL") or f"sqlite:///{inst / 'contest.db'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    return {
+        "SECRET_KEY": _secret_key(),
+        # A separate key for 身份证号 / phone encryption; derived from SECRET_KEY when unset.
+        "DATA_KEY": os.environ.get("CONTEST_DATA_KEY"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # hide_parameters: SQL errors and logs never carry bound values (personal numbers).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("CONTEST_SQLITE_BUSY_TIMEOUT_MS", "15000")),
+        "INSTANCE_PATH": str(inst),
+        "UPLOAD_FOLDER": str(inst / "uploads"),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("CONTEST_MAX_UPLOAD_MB", "32")) * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": os.environ.get("CONTEST_DEFAULT_LOCALE", "zh_CN"),
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("CONTEST_TIMEZONE", "Asia/Shanghai"),
+        "LANGUAGES": {"zh_CN": "简体中文", "en": "English"},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Secure cookies whenever the site is served over HTTPS (set behind a TLS proxy).
+        "SESSION_COOKIE_SECURE": _bool("CONTEST_SECURE_COOKIES", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool("CONTEST_SECURE_COOKIES", False),
+        "PREFERRED_URL_SCHEME": "https" if _bool("CONTEST_SECURE_COOKIES", False) else "http",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_STORAGE_URI": os.environ.get("CONTEST_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": os.environ.get("CONTEST_LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOGIN_MAX_FAILURES": int(os.environ.get("CONTEST_LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("CONTEST_LOGIN_LOCKOUT_MINUTES", "15")),
+        "CACHE_TYPE": os.environ.get("CONTEST_CACHE_TYPE", "SimpleCache"),
+        "CACHE_REDIS_URL": os.environ.get("CONTEST_CACHE_REDIS_URL"),
+        "CACHE_DEFAULT_TIMEOUT": 300,
+        # argon2id cost; tests lower it so the suite stays quick.
+        "ARGON2_TIME_COST": int(os.environ.get("CONTEST_ARGON2_TIME_COST", "3")),
+        "ARGON2_MEMORY_KIB": int(os.environ.get("CONTEST_ARGON2_MEMORY_KIB", "65536")),
+        "PUBLIC_BASE_URL": os.environ.get("CONTEST_PUBLIC_BASE_URL"),
+    }

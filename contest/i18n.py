@@ -1,0 +1,58 @@
+"""Locale selection and the translated labels of enumerations.
+
+Message ids are Simplified Chinese, the platform's first language; ``translations/en`` holds
+the English catalogue. A string without an English translation falls back to Chinese, never to
+an empty label.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_babel import lazy_gettext as _l
+
+from contest.models.org import OrgKind
+from contest.models.person import Gender, WorkerCategory
+from contest.models.user import Role
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("系统管理员"),
+    Role.ORGANIZER: _l("组织者"),
+    Role.JUDGE: _l("评委"),
+    Role.RECOMMENDER: _l("推荐单位"),
+    Role.REVIEWER: _l("评审专家"),
+}
+
+ORG_KIND_LABELS = {
+    OrgKind.NATIONAL: _l("全国总工会"),
+    OrgKind.PROVINCIAL: _l("省总工会"),
+    OrgKind.CITY: _l("市总工会"),
+    OrgKind.DISTRICT: _l("区县总工会"),
+    OrgKind.TOWNSHIP: _l("乡镇(街道)工会"),
+    OrgKind.INDUSTRY: _l("产业工会"),
+    OrgKind.GRASSROOTS: _l("基层工会"),
+}
+
+GENDER_LABELS = {Gender.MALE: _l("男"), Gender.FEMALE: _l("女")}
+
+WORKER_CATEGORY_LABELS = {
+    WorkerCategory.INDUSTRIAL: _l("产业工人"),
+    WorkerCategory.FRONTLINE: _l("一线职工"),
+    WorkerCategory.TECHNICAL: _l("专业技术人员"),
+    WorkerCategory.SCIENCE_EDUCATION: _l("科教人员"),
+    WorkerCategory.MIGRANT: _l("农民工"),
+    WorkerCategory.ENTERPRISE_HEAD: _l("企业负责人"),
+    WorkerCategory.OFFICIAL: _l("机关干部"),
+}
+
+
+def select_locale() -> str:
+    """``?lang=`` on this request, else the language chosen in the session, else zh_CN.
+
+    The browser's Accept-Language is deliberately ignored: union offices often run
+    English-language browsers, and the platform is Chinese first.
+    """
+    languages = current_app.config["LANGUAGES"]
+    for chosen in (request.args.get("lang"), session.get("lang")):
+        if chosen in languages:
+            return str(chosen)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])

@@ -1,0 +1,53 @@
+"""The public landing page, each role's home, language switching and the health check."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from contest.extensions import db
+from contest.services import dashboards
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index():  # type: ignore[no-untyped-def]
+    return render_template("main/index.html", stats=dashboards.public_stats())
+
+
+@bp.route("/home")
+@login_required
+def home():  # type: ignore[no-untyped-def]
+    panel = dashboards.home_panel(current_user)
+    return render_template(f"main/home_{current_user.role.value}.html", panel=panel)
+
+
+@bp.route("/lang/<code>", methods=["POST"])
+def set_language(code: str):  # type: ignore[no-untyped-def]
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    target = request.form.get("next") or request.referrer or url_for("main.index")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.index")
+    return redirect(target)
+
+
+@bp.route("/healthz")
+def healthz():  # type: ignore[no-untyped-def]
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any driver error means "not healthy", never a stack trace
+        db.session.rollback()
+        return jsonify(status="unavailable"), 503
+    return jsonify(status="ok")

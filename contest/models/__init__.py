@@ -1,0 +1,19 @@
+"""The models, one module per aggregate, re-exported here."""
+
+from contest.models.audit import AuditEntry, AuditHead
+from contest.models.org import Organization, OrgKind
+from contest.models.person import Gender, Person, WorkerCategory
+from contest.models.user import ApiToken, Role, User
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "AuditHead",
+    "Gender",
+    "OrgKind",
+    "Organization",
+    "Person",
+    "Role",
+    "User",
+    "WorkerCategory",
+]

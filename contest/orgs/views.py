@@ -1,0 +1,143 @@
+"""The union tree and its people, for admins and organizers (scoped to their subtree)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from contest.extensions import db
+from contest.models import Gender, Organization, Person, Role, WorkerCategory
+from contest.orgs.forms import PersonForm
+from contest.security.guards import guard_blueprint
+from contest.services.people import PersonData, PersonError, create_person, update_person
+
+bp = Blueprint("orgs", __name__, url_prefix="/orgs")
+guard_blueprint(bp, Role.ADMIN, Role.ORGANIZER)
+
+PER_PAGE = 50
+
+
+def _scope_root() -> Organization | None:
+    """None for admins (everything), else the user's own organisation."""
+    return None if current_user.role is Role.ADMIN else current_user.organization
+
+
+def _orgs_in_scope() -> list[Organization]:
+    query = select(Organization).order_by(Organization.path)
+    root = _scope_root()
+    if root is not None:
+        query = query.where(Organization.path.startswith(root.path))
+    return list(db.session.scalars(query))
+
+
+def _load_org(org_id: int) -> Organization:
+    org = db.session.get(Organization, org_id) or abort(404)
+    if not current_user.can_manage_org(org):
+        abort(403)
+    return org
+
+
+def _load_person(person_id: int) -> Person:
+    person = db.session.get(Person, person_id) or abort(404)
+    if not current_user.can_manage_org(person.organization):
+        abort(403)
+    return person
+
+
+@bp.route("/")
+def index():  # type: ignore[no-untyped-def]
+    orgs = _orgs_in_scope()
+    ids = [o.id for o in orgs]
+    counts = dict(
+        db.session.execute(
+            select(Person.organization_id, func.count(Person.id))
+            .where(Person.organization_id.in_(ids))
+            .group_by(Person.organization_id)
+        ).all()
+    )
+    return render_template("orgs/index.html", orgs=orgs, counts=counts, root=_scope_root())
+
+
+@bp.route("/<int:org_id>")
+def show(org_id: int):  # type: ignore[no-untyped-def]
+    org = _load_org(org_id)
+    q = (request.args.get("q") or "").strip()
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    query = select(Person).where(Person.organization_id.in_(org.subtree_ids_query()))
+    if q:
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(Person.name.like(like, escape="\\"), Person.occupation.like(like, escape="\\"))
+        )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    people = db.session.scalars(
+        query.order_by(Person.name, Person.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ).all()
+    return render_template(
+        "orgs/show.html", org=org, people=people, total=total, page=page, per_page=PER_PAGE, q=q
+    )
+
+
+def _data_from(form: PersonForm, org: Organization) -> PersonData:
+    return PersonData(
+        name=form.name.data or "",
+        organization=org,
+        gender=Gender(form.gender.data) if form.gender.data else None,
+        ethnicity=form.ethnicity.data,
+        birth_date=form.birth_date.data,
+        id_number=form.id_number.data or None,
+        phone=form.phone.data or None,
+        occupation=form.occupation.data,
+        post=form.post.data,
+        skill_level=form.skill_level.data,
+        category=WorkerCategory(form.category.data) if form.category.data else None,
+        consent_photo=bool(form.consent_photo.data),
+        consent_deeds=bool(form.consent_deeds.data),
+    )
+
+
+def _save_person(form: PersonForm, person: Person | None):  # type: ignore[no-untyped-def]
+    org = _load_org(form.organization_id.data)
+    try:
+        data = _data_from(form, org)
+        if person is None:
+            person = create_person(current_user, data)
+        else:
+            update_person(current_user, person, data)
+    except PersonError as error:
+        db.session.rollback()
+        getattr(form, error.field).errors.append(str(error))
+        return None
+    db.session.commit()
+    flash(_("已保存 %(name)s 的信息。", name=person.name), "success")
+    return redirect(url_for("orgs.show", org_id=org.id))
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+def new_person():  # type: ignore[no-untyped-def]
+    form = PersonForm(_orgs_in_scope())
+    if request.method == "GET" and request.args.get("org", type=int):
+        form.organization_id.data = request.args.get("org", type=int)
+    if form.validate_on_submit():
+        response = _save_person(form, None)
+        if response is not None:
+            return response
+    return render_template("orgs/person_form.html", form=form, person=None)
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+def edit_person(person_id: int):  # type: ignore[no-untyped-def]
+    person = _load_person(person_id)
+    form = PersonForm(_orgs_in_scope(), obj=person)
+    if request.method == "GET":
+        form.gender.data = person.gender.value if person.gender else ""
+        form.category.data = person.category.value if person.category else ""
+        form.id_number.data = ""
+        form.phone.data = ""
+    if form.validate_on_submit():
+        response = _save_person(form, person)
+        if response is not None:
+            return response
+    return render_template("orgs/person_form.html", form=form, person=person)

@@ -1,0 +1,1 @@
+"""Security helpers: field encryption, password hashing, headers, role guards."""

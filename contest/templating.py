@@ -1,0 +1,42 @@
+"""Template globals and filters."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import Flask, current_app, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from contest.navigation import items_for
+
+
+def _local_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return format_datetime(value, "yyyy-MM-dd HH:mm")
+
+
+def _local_date(value: date | None) -> str:
+    return "" if value is None else format_date(value, "yyyy-MM-dd")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["datetime"] = _local_datetime
+    app.jinja_env.filters["date"] = _local_date
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+        return {
+            "nav_items": items_for(current_user),
+            "languages": current_app.config["LANGUAGES"],
+            "current_locale": locale,
+            "html_lang": "zh-CN" if locale.startswith("zh") else locale,
+            "current_endpoint": request.endpoint,
+        }
