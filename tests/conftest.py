@@ -73,6 +73,7 @@ def base_config(target: dict[str, Any], tmp_path: Any) -> dict[str, Any]:
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_KIB": 1024,
         "CACHE_TYPE": "NullCache",
+        "CACHE_NO_NULL_WARNING": True,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "INSTANCE_PATH": str(tmp_path),
     }
