@@ -7,9 +7,10 @@ an empty label.
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 
+from contest.models.honor import HonorLevel
 from contest.models.org import OrgKind
 from contest.models.person import Gender, WorkerCategory
 from contest.models.user import Role
@@ -32,6 +33,14 @@ ORG_KIND_LABELS = {
     OrgKind.GRASSROOTS: _l("基层工会"),
 }
 
+HONOR_LEVEL_LABELS = {
+    HonorLevel.NATIONAL: _l("全国"),
+    HonorLevel.PROVINCIAL: _l("省部级"),
+    HonorLevel.CITY: _l("地市级"),
+    HonorLevel.DISTRICT: _l("区县级"),
+    HonorLevel.ENTERPRISE: _l("企业级"),
+}
+
 GENDER_LABELS = {Gender.MALE: _l("男"), Gender.FEMALE: _l("女")}
 
 WORKER_CATEGORY_LABELS = {
@@ -52,6 +61,8 @@ def select_locale() -> str:
     English-language browsers, and the platform is Chinese first.
     """
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI and services called outside a request
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     for chosen in (request.args.get("lang"), session.get("lang")):
         if chosen in languages:
             return str(chosen)

@@ -24,9 +24,20 @@ def _local_date(value: date | None) -> str:
     return "" if value is None else format_date(value, "yyyy-MM-dd")
 
 
+def url_with(**changes: Any) -> str:
+    """This page's URL with some query arguments changed (pagination keeps the filters)."""
+    from flask import url_for
+
+    args = {**request.args.to_dict(), **(request.view_args or {}), **changes}
+    return url_for(
+        request.endpoint or "main.index", **{k: v for k, v in args.items() if v not in (None, "")}
+    )
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = _local_datetime
     app.jinja_env.filters["date"] = _local_date
+    app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

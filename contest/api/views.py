@@ -33,3 +33,7 @@ def me():  # type: ignore[no-untyped-def]
         role=current_user.role.value,
         organization=current_user.organization.name if current_user.organization else None,
     )
+
+
+# Endpoints defined in their own modules register on ``bp`` when imported.
+from contest.api import honors as _honors  # noqa: E402,F401

@@ -33,11 +33,13 @@ def home():  # type: ignore[no-untyped-def]
     return render_template(f"main/home_{current_user.role.value}.html", panel=panel)
 
 
-@bp.route("/lang/<code>", methods=["POST"])
+@bp.route("/lang/<code>")
 def set_language(code: str):  # type: ignore[no-untyped-def]
+    """Remember the interface language. A plain link (not a form) so public pages carry no
+    CSRF token or session cookie and stay cacheable."""
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    target = request.form.get("next") or request.referrer or url_for("main.index")
+    target = request.args.get("next") or url_for("main.index")
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("main.index")
     return redirect(target)

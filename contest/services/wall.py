@@ -1,0 +1,358 @@
+"""Reading the honor wall: public fields only, by construction.
+
+Queries here select named columns and build :class:`PublicHonor` objects, which have no field
+for an ID number, phone, address or birth date, so no template or API response fed from this
+module can leak one. Revoked honors never leave this module.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from flask import current_app, url_for
+from sqlalchemy import Select, and_, func, select
+
+from contest.extensions import db
+from contest.models import (
+    ContentVersion,
+    Gender,
+    Honor,
+    HonorLevel,
+    HonorStatus,
+    Organization,
+    OrgKind,
+    Person,
+    RecipientKind,
+)
+from contest.services.honors import HONORS_CONTENT
+
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 24
+
+
+@dataclass(frozen=True)
+class PublicHonor:
+    """One honor as the public may see it (DOMAIN.md §27, §30)."""
+
+    id: int
+    name: str
+    is_female: bool
+    recipient_kind: str
+    title: str
+    level: str  # HonorLevel value
+    level_label: str
+    year: int
+    organization: str | None
+    post: str | None
+    skill_level: str | None
+    industry: str | None
+    conferring_body: str | None
+    document_number: str | None
+    photo_url: str | None
+    deeds_summary: str | None
+    url: str
+
+    def to_api(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("level_label")
+        return data
+
+
+@dataclass(frozen=True)
+class WallQuery:
+    q: str = ""
+    title: str = ""
+    level: str = ""
+    year_from: int | None = None
+    year_to: int | None = None
+    org: int | None = None
+    industry: str = ""
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    @classmethod
+    def from_args(cls, args: Any, *, per_page_default: int = DEFAULT_PER_PAGE) -> WallQuery:
+        def _int(name: str) -> int | None:
+            raw = (args.get(name) or "").strip()
+            return int(raw) if raw.isdigit() else None
+
+        level = (args.get("level") or "").strip()
+        return cls(
+            q=(args.get("q") or "").strip()[:50],
+            title=(args.get("title") or "").strip()[:100],
+            level=level if level in {lv.value for lv in HonorLevel} else "",
+            year_from=_int("year_from") or _int("year"),
+            year_to=_int("year_to") or _int("year"),
+            org=_int("org"),
+            industry=(args.get("industry") or "").strip()[:60],
+            page=max(_int("page") or 1, 1),
+            per_page=min(max(_int("per_page") or per_page_default, 1), MAX_PER_PAGE),
+        )
+
+    def cache_key(self) -> str:
+        return repr(asdict(self))
+
+
+@dataclass(frozen=True)
+class WallPage:
+    items: list[PublicHonor]
+    total: int
+    query: WallQuery
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.query.per_page - 1) // self.query.per_page, 1)
+
+
+@dataclass(frozen=True)
+class PublicProfile:
+    main: PublicHonor
+    honors: list[PublicHonor]
+    deeds_full: str | None
+    qr_target: str
+
+
+@dataclass
+class WallFacets:
+    titles: list[str] = field(default_factory=list)
+    industries: list[str] = field(default_factory=list)
+    years: tuple[int, int] | None = None
+    organizations: list[tuple[int, str, int]] = field(default_factory=list)  # id, name, depth
+
+
+# ------------------------------------------------------------------ content version
+
+
+class _VersionMemo:
+    """The ``honors`` version, re-read from the database at most every ``ttl`` seconds."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value: tuple[int, float] | None = None  # (version, changed_at epoch)
+        self._checked = 0.0
+
+    def get(self, ttl: float) -> tuple[int, float]:
+        now = time.monotonic()
+        with self._lock:
+            if self._value is not None and now - self._checked < ttl:
+                return self._value
+        row = db.session.execute(
+            select(ContentVersion.version, ContentVersion.changed_at).where(
+                ContentVersion.name == HONORS_CONTENT
+            )
+        ).first()
+        value = (row[0], row[1].timestamp()) if row else (0, 0.0)
+        with self._lock:
+            self._value, self._checked = value, time.monotonic()
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._value = None
+
+
+_memo = _VersionMemo()
+
+
+def content_version() -> tuple[int, float]:
+    """(version, changed-at epoch seconds) of the honors shown on the wall."""
+    ttl = float(current_app.config.get("WALL_VERSION_TTL", 2.0))
+    if ttl <= 0:
+        _memo.clear()
+    return _memo.get(ttl)
+
+
+# ------------------------------------------------------------------ queries
+
+
+_COLUMNS = (
+    Honor.id,
+    Honor.recipient_name,
+    Honor.recipient_kind,
+    Honor.title,
+    Honor.level,
+    Honor.year,
+    Honor.unit_name,
+    Honor.post,
+    Honor.skill_level,
+    Honor.industry,
+    Honor.conferring_body,
+    Honor.document_number,
+    Honor.deeds_summary,
+    Honor.person_id,
+    Person.gender,
+    Person.photo_filename,
+    Person.consent_photo,
+    Person.consent_deeds,
+)
+
+
+def escape_like(text: str) -> str:
+    """``%``, ``_`` and ``\\`` are plain characters in a search, not wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _public_rows() -> Select[Any]:
+    return (
+        select(*_COLUMNS)
+        .select_from(Honor)
+        .outerjoin(Person, Person.id == Honor.person_id)
+        .where(Honor.status == HonorStatus.VALID)
+    )
+
+
+def _filtered(query: WallQuery) -> Select[Any]:
+    stmt = _public_rows()
+    if query.q:
+        stmt = stmt.where(Honor.search_text.like(f"%{escape_like(query.q)}%", escape="\\"))
+    if query.title:
+        stmt = stmt.where(Honor.title.like(f"%{escape_like(query.title)}%", escape="\\"))
+    if query.level:
+        stmt = stmt.where(Honor.level == HonorLevel(query.level))
+    if query.year_from is not None:
+        stmt = stmt.where(Honor.year >= query.year_from)
+    if query.year_to is not None:
+        stmt = stmt.where(Honor.year <= query.year_to)
+    if query.industry:
+        stmt = stmt.where(Honor.industry == query.industry)
+    if query.org is not None:
+        org = db.session.get(Organization, query.org)
+        path = org.path if org is not None else "/none/"
+        stmt = stmt.where(
+            Honor.organization_id.in_(
+                select(Organization.id).where(Organization.path.startswith(path))
+            )
+        )
+    return stmt
+
+
+def _to_public(row: Any) -> PublicHonor:
+    is_person = row.recipient_kind is RecipientKind.PERSON
+    photo_ok = bool(row.person_id and row.consent_photo and row.photo_filename)
+    # A unit's or team's deeds are not personal data; a person's need their consent.
+    deeds_ok = (not is_person) or bool(row.consent_deeds)
+    return PublicHonor(
+        id=row.id,
+        name=row.recipient_name,
+        is_female=row.gender is Gender.FEMALE,
+        recipient_kind=row.recipient_kind.value,
+        title=row.title,
+        level=row.level.value,
+        level_label=row.level.label,
+        year=row.year,
+        organization=row.unit_name,
+        post=row.post,
+        skill_level=row.skill_level,
+        industry=row.industry,
+        conferring_body=row.conferring_body,
+        document_number=row.document_number,
+        photo_url=url_for("wall.photo", person_id=row.person_id) if photo_ok else None,
+        deeds_summary=row.deeds_summary if deeds_ok else None,
+        url=url_for("wall.profile", honor_id=row.id),
+    )
+
+
+ORDER = (Honor.level_rank, Honor.year.desc(), Honor.sort_key, Honor.id)
+
+
+def search(query: WallQuery) -> WallPage:
+    """One page of the wall: highest level first, newest year, then names in pinyin order."""
+    stmt = _filtered(query)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.execute(
+        stmt.order_by(*ORDER).limit(query.per_page).offset((query.page - 1) * query.per_page)
+    ).all()
+    return WallPage([_to_public(r) for r in rows], int(total or 0), query)
+
+
+def profile(honor_id: int) -> PublicProfile | None:
+    """An honoree's page: this honor's recipient and all their valid honors, oldest first."""
+    row = db.session.execute(_public_rows().where(Honor.id == honor_id)).first()
+    if row is None:
+        return None
+    main = _to_public(row)
+    if row.person_id is not None:
+        others = _public_rows().where(Honor.person_id == row.person_id)
+    else:
+        others = _public_rows().where(
+            and_(
+                Honor.person_id.is_(None),
+                Honor.recipient_name == row.recipient_name,
+                Honor.recipient_kind == row.recipient_kind,
+            )
+        )
+    honors = [_to_public(r) for r in db.session.execute(others.order_by(Honor.year, Honor.id))]
+    deeds_full = None
+    deeds_allowed = row.recipient_kind is not RecipientKind.PERSON or bool(row.consent_deeds)
+    if deeds_allowed:
+        deeds_full = db.session.scalar(
+            select(Honor.deeds_full)
+            .where(Honor.id.in_([h.id for h in honors]), Honor.deeds_full.is_not(None))
+            .order_by(Honor.year.desc())
+            .limit(1)
+        )
+    return PublicProfile(
+        main=main,
+        honors=honors,
+        deeds_full=deeds_full,
+        qr_target=url_for("wall.profile", honor_id=honor_id, _external=True),
+    )
+
+
+def facets() -> WallFacets:
+    """Filter choices built from what the wall actually holds."""
+    valid = Honor.status == HonorStatus.VALID
+    titles = db.session.scalars(
+        select(Honor.title)
+        .where(valid)
+        .group_by(Honor.title)
+        .order_by(func.count().desc())
+        .limit(40)
+    ).all()
+    industries = db.session.scalars(
+        select(Honor.industry)
+        .where(valid, Honor.industry.is_not(None))
+        .group_by(Honor.industry)
+        .order_by(Honor.industry)
+    ).all()
+    span = db.session.execute(
+        select(func.min(Honor.year), func.max(Honor.year)).where(valid)
+    ).first()
+    orgs = db.session.execute(
+        select(Organization.id, Organization.name, Organization.path)
+        .where(Organization.kind.in_(_WALL_ORG_KINDS))
+        .order_by(Organization.path)
+    ).all()
+    return WallFacets(
+        titles=list(titles),
+        industries=list(industries),
+        years=(int(span[0]), int(span[1])) if span and span[0] is not None else None,
+        organizations=[(o.id, o.name, o.path.count("/") - 2) for o in orgs],
+    )
+
+
+# The union tree down to district level keeps the filter short; units are found by search.
+_WALL_ORG_KINDS = [
+    OrgKind.NATIONAL,
+    OrgKind.PROVINCIAL,
+    OrgKind.CITY,
+    OrgKind.DISTRICT,
+    OrgKind.INDUSTRY,
+]
+
+
+def photo_filename(person_id: int) -> str | None:
+    """The stored photo of a person, only when they consented to publishing it."""
+    row = db.session.execute(
+        select(Person.photo_filename, Person.consent_photo)
+        .where(Person.id == person_id, Person.consent_photo.is_(True))
+        .where(
+            select(Honor.id)
+            .where(Honor.person_id == person_id, Honor.status == HonorStatus.VALID)
+            .exists()
+        )
+    ).first()
+    return row.photo_filename if row and row.photo_filename else None

@@ -1,0 +1,1 @@
+"""The public honor wall (劳模墙)."""
