@@ -11,6 +11,7 @@ from scoring.rules import Method
 
 _FAIR_MAX_ITERATIONS = 1000
 _FAIR_TOLERANCE = 1e-10
+_CHUNK = 1 << 18
 
 
 def bincount(codes: IntArray, weights: FloatArray | None, size: int) -> FloatArray:
@@ -26,15 +27,15 @@ def zscore(sheet: Sheet, points: FloatArray) -> FloatArray:
     who gave the same mark to every entry on *c* (``sd_jc = 0``) contributes ``mean_c``.
     """
     n_c = sheet.n_criteria
-    n_keys = len(sheet.judges) * n_c
-    key = sheet.judge * n_c + sheet.criterion
+    n_judges = len(sheet.judges)
+    n_keys = n_judges * n_c
+    key = np.multiply(sheet.judge, n_c, dtype=np.int64)
+    key += sheet.criterion
     count = bincount(key, None, n_keys)
     seen = count > 0
-    mean_k = np.zeros(n_keys)
-    mean_k[seen] = bincount(key, points, n_keys)[seen] / count[seen]
-    out = points - mean_k[key]
-    var_k = np.zeros(n_keys)
-    var_k[seen] = bincount(key, out * out, n_keys)[seen] / count[seen]
+    safe = np.maximum(count, 1)
+    mean_k = bincount(key, points, n_keys) / safe
+    var_k = np.maximum(bincount(key, points * points, n_keys) / safe - mean_k**2, 0.0)
     # criterion-wide mean and variance from the per-judge pieces (law of total variance)
     count_jc = count.reshape(-1, n_c)
     mean_jc = mean_k.reshape(-1, n_c)
@@ -44,12 +45,24 @@ def zscore(sheet: Sheet, points: FloatArray) -> FloatArray:
     sd_c = np.sqrt(var_c / np.maximum(count_c, 1))
     sd_k = np.sqrt(var_k)
     ratio = np.zeros(n_keys)
-    spread = sd_k > 1e-12 * np.maximum(1.0, np.abs(mean_k))
-    ratio[spread] = np.tile(sd_c, len(sheet.judges))[spread] / sd_k[spread]
-    out *= ratio[key]
-    out += mean_c[sheet.criterion]
-    result: FloatArray = out
-    return result
+    spread = seen & (sd_k > 1e-9 * np.maximum(1.0, np.abs(mean_k)))
+    ratio[spread] = np.tile(sd_c, n_judges)[spread] / sd_k[spread]
+    # x' = x * ratio + (mean_c - mean_k * ratio): one gather each, in cache-sized chunks
+    shift = np.tile(mean_c, n_judges) - mean_k * ratio
+    out = np.empty(len(points))
+    for lo in range(0, len(points), _CHUNK):
+        hi = lo + _CHUNK
+        part = key[lo:hi]
+        np.multiply(points[lo:hi], ratio[part], out=out[lo:hi])
+        out[lo:hi] += shift[part]
+    return out
+
+
+def clip(sheet: Sheet, values: FloatArray) -> FloatArray:
+    """Keep corrected criterion scores (``n_entries × n_c``) within 0..max (rubric only)."""
+    if sheet.criterion_max is not None and not np.isnan(sheet.criterion_max).any():
+        np.clip(values, 0.0, sheet.criterion_max[None, :], out=values)
+    return values
 
 
 def fair_leniency(sheet: Sheet, points: FloatArray) -> FloatArray:
@@ -140,16 +153,16 @@ def aggregate(sheet: Sheet, points: FloatArray, method: Method, trim: int) -> Fl
         out /= np.maximum(counts, 1)
     elif method == "trimmed":
         dense = sheet.layout.dense(points, np.inf)
-        position = np.arange(sheet.layout.width)
-        keep = (position >= trim) & (position < (counts - trim)[:, None])
-        out = np.where(keep, dense, 0.0).sum(axis=1)
+        out = np.zeros(n_groups)
+        for position in range(trim, sheet.layout.width):
+            out += np.where(position < counts - trim, dense[position], 0.0)
         out /= np.maximum(counts - 2 * trim, 1)
     else:  # median
         dense = sheet.layout.dense(points, np.inf)
         rows = np.arange(n_groups)
         low = np.maximum((counts - 1) // 2, 0)
         high = np.maximum(counts // 2, 0)
-        out = (dense[rows, low] + dense[rows, high]) / 2
+        out = (dense[low, rows] + dense[high, rows]) / 2
     result: FloatArray = out.reshape(sheet.n_entries, sheet.n_criteria)
     return result
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -19,11 +19,12 @@ from scoring.columns import COMPONENT, CRITERION, ENTRY, JUDGE, REQUIRED, SCORE,
 from scoring.errors import Problem, ScoringInputError
 from scoring.rules import Rubric
 
-IntArray = npt.NDArray[np.intp]
+IntArray = npt.NDArray[np.integer[Any]]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 _LIMIT = ScoringInputError.MAX_PROBLEMS
+_CHUNK = 1 << 20
 _T = TypeVar("_T", bound=np.generic)
 
 
@@ -46,7 +47,7 @@ class Sheet:
     time: FloatArray | None  # per entry
     team_of: IntArray | None  # per entry
     teams: pd.Index | None
-    group: IntArray  # per mark: entry * n_criteria + criterion
+    group: npt.NDArray[np.int64]  # per mark: entry * n_criteria + criterion
     layout: GroupLayout
 
     @property
@@ -58,9 +59,9 @@ class Sheet:
         return len(self.criteria)
 
     def points(self) -> FloatArray:
-        """Marks converted to points (a new array)."""
+        """Marks converted to points; treat as read-only (it may be the input's own buffer)."""
         if self.points_factor is None:
-            return self.mark.copy()
+            return self.mark  # read-only for callers
         return self.mark * self.points_factor[self.criterion]
 
     def row_of(self, marks: IntArray) -> IntArray:
@@ -97,17 +98,31 @@ class _Problems:
 
 
 def encode(values: pd.Series) -> tuple[IntArray, pd.Index]:
-    """Integer codes (−1 = missing or blank) and the sorted labels they index."""
+    """Integer codes (−1 = missing or blank) and the sorted labels they index.
+
+    A categorical column whose categories are already sorted, all used and non-blank is used as
+    it is: its codes are returned as a read-only view, without a copy.
+    """
     if isinstance(values.dtype, pd.CategoricalDtype):
-        categorical = pd.Categorical(values)
-        raw = np.asarray(categorical.codes, dtype=np.intp)
+        categorical = values.array
+        assert isinstance(categorical, pd.Categorical)
+        raw: IntArray = np.asarray(categorical.codes)
         categories = categorical.categories
-        used = np.flatnonzero(np.bincount(raw + 1, minlength=len(categories) + 1)[1:])
-        labels = categories[used]
+        missing = bool((raw < 0).any())
+        used = np.bincount(raw[raw >= 0] if missing else raw, minlength=len(categories)) > 0
+        if (
+            used.all()
+            and categories.is_monotonic_increasing
+            and categories.is_unique
+            and not _blank(categories).any()
+        ):
+            return raw, categories
+        kept = np.flatnonzero(used)
+        labels = categories[kept]
         order = _label_order(labels)
-        remap = np.full(len(categories) + 1, -1, dtype=np.intp)  # slot −1 keeps missing missing
-        remap[used[order]] = np.arange(len(used), dtype=np.intp)
-        codes = remap[raw]
+        remap = np.full(len(categories) + 1, -1, dtype=np.int32)  # slot −1 keeps missing missing
+        remap[kept[order]] = np.arange(len(kept), dtype=np.int32)
+        codes: IntArray = remap[raw]
         labels = labels[order]
     else:
         try:
@@ -115,19 +130,24 @@ def encode(values: pd.Series) -> tuple[IntArray, pd.Index]:
         except TypeError:  # mixed label types: order by their text
             found, uniques = pd.factorize(values)
         order = _label_order(pd.Index(uniques))
-        remap = np.full(len(uniques) + 1, -1, dtype=np.intp)
-        remap[order] = np.arange(len(uniques), dtype=np.intp)
-        codes = remap[np.asarray(found, dtype=np.intp)]
+        remap = np.full(len(uniques) + 1, -1, dtype=np.int32)
+        remap[order] = np.arange(len(uniques), dtype=np.int32)
+        codes = remap[np.asarray(found)]
         labels = pd.Index(uniques)[order]
-    blank = [i for i, label in enumerate(labels) if isinstance(label, str) and not label.strip()]
-    if blank:
-        keep = np.ones(len(labels), dtype=bool)
-        keep[blank] = False
-        remap = np.full(len(labels) + 1, -1, dtype=np.intp)
-        remap[np.flatnonzero(keep)] = np.arange(int(keep.sum()), dtype=np.intp)
+    blank = _blank(labels)
+    if blank.any():
+        remap = np.full(len(labels) + 1, -1, dtype=np.int32)
+        remap[np.flatnonzero(~blank)] = np.arange(int((~blank).sum()), dtype=np.int32)
         codes = remap[codes]
-        labels = labels[keep]
+        labels = labels[~blank]
     return codes, labels
+
+
+def _blank(labels: pd.Index) -> BoolArray:
+    if labels.dtype.kind in "iufb" or not len(labels):
+        return np.zeros(len(labels), dtype=bool)
+    text = pd.Series(labels, dtype=object).map(lambda v: isinstance(v, str) and not v.strip())
+    return text.to_numpy(dtype=bool)
 
 
 def _label_order(labels: pd.Index) -> IntArray:
@@ -141,8 +161,10 @@ def _label_order(labels: pd.Index) -> IntArray:
 def _numbers(values: pd.Series) -> tuple[FloatArray, BoolArray]:
     """Float copy of a column and a mask of cells that hold something that is not a number."""
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-        out = values.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+        out = values.to_numpy(dtype=np.float64, na_value=np.nan)
         bad = np.isinf(out)
+        if not bad.any():
+            return out, bad  # may be a read-only view of the frame: never written to
     else:
         out = pd.to_numeric(values, errors="coerce").to_numpy(
             dtype=np.float64, na_value=np.nan, copy=True
@@ -150,6 +172,7 @@ def _numbers(values: pd.Series) -> tuple[FloatArray, BoolArray]:
         text = values.astype("string").str.strip()
         given = (text.notna() & (text != "")).to_numpy(dtype=bool, na_value=False)
         bad = (np.isnan(out) & given) | np.isinf(out)
+    out = out.copy()
     out[bad] = np.nan
     return out, bad
 
@@ -213,7 +236,7 @@ def read_sheet(scores: pd.DataFrame, rubric: Rubric | None = None) -> Sheet:
     criterion_max: FloatArray | None = None
     mark_max: FloatArray | None = None
     components: tuple[str, ...] = ()
-    component_of = np.zeros(n_criteria, dtype=np.intp)
+    component_of: IntArray = np.zeros(n_criteria, dtype=np.intp)
     if rubric is not None:
         by_key = {c.key: c for c in rubric.criteria}
         keys = [str(label) for label in criteria]
@@ -250,18 +273,16 @@ def read_sheet(scores: pd.DataFrame, rubric: Rubric | None = None) -> Sheet:
                 [components.index(str(by_key[k].component)) if k in by_key else 0 for k in keys],
                 dtype=np.intp,
             )
-        valid_c = criterion >= 0
-        limit = np.full(len(criterion), np.inf)
-        limit[valid_c] = mark_max[criterion[valid_c]]
-        above = np.flatnonzero(given & (mark > limit))
+        limits = np.append(mark_max, np.inf)  # code −1 (missing) reads the last slot
+        above = np.flatnonzero(given & (mark > limits[criterion]))
         problems.rows(
             above,
             SCORE,
             "above_max",
             lambda row: (
                 f"分数 {mark[row]:g} 超过评分项 {_label(criteria, int(criterion[row]))} "
-                f"的满分 {limit[row]:g}",
-                f"score {mark[row]:g} is above the maximum {limit[row]:g} of criterion "
+                f"的满分 {limits[criterion[row]]:g}",
+                f"score {mark[row]:g} is above the maximum {limits[criterion[row]]:g} of criterion "
                 f"{_label(criteria, int(criterion[row]))}",
             ),
         )
@@ -281,11 +302,10 @@ def read_sheet(scores: pd.DataFrame, rubric: Rubric | None = None) -> Sheet:
                 + [-1],
                 dtype=np.intp,
             )
-            expected = np.full(len(criterion), -1, dtype=np.intp)
-            ok_c = criterion >= 0
-            expected[ok_c] = component_of[criterion[ok_c]]
-            found = names[comp_codes]
-            clash = np.flatnonzero(given & (comp_codes >= 0) & ok_c & (found != expected))
+            expected = np.append(component_of, -1)[criterion]
+            clash = np.flatnonzero(
+                given & (comp_codes >= 0) & (expected >= 0) & (names[comp_codes] != expected)
+            )
             problems.rows(
                 clash,
                 COMPONENT,
@@ -370,7 +390,8 @@ def read_sheet(scores: pd.DataFrame, rubric: Rubric | None = None) -> Sheet:
     problems.raise_if_any()
 
     entry, judge, criterion, mark = (kept(entry), kept(judge), kept(criterion), kept(mark))
-    group = entry * n_criteria + criterion
+    group = np.multiply(entry, n_criteria, dtype=np.int64)
+    group += criterion
     counts = np.bincount(group, minlength=len(entries) * n_criteria)
     sheet = Sheet(
         entry=entry,
@@ -451,52 +472,71 @@ def _check_marks(scores: pd.DataFrame, sheet: Sheet) -> None:
 class GroupLayout:
     """Marks arranged by group (one group = one entry and criterion) without a Python loop.
 
-    ``flat`` gives, for each mark, its cell in a dense ``n_groups × width`` matrix whose row
+    ``flat`` gives, for each mark, its cell in a dense ``width × n_groups`` matrix whose column
     holds the marks of one group; ``width`` is the largest panel.  Built with a stable sort that
-    is linear on sheets already grouped by entry, and a radix sort otherwise.
+    is close to linear on sheets already grouped by entry, and a radix sort otherwise.  Columns
+    are sorted with a sorting network over the ``width`` rows (vectorised across groups).
     """
 
-    flat: IntArray
+    flat: npt.NDArray[np.int64]
     counts: IntArray
     width: int
 
     @classmethod
-    def build(cls, group: IntArray, counts: IntArray) -> GroupLayout:
+    def build(cls, group: npt.NDArray[np.int64], counts: IntArray) -> GroupLayout:
         width = int(counts.max()) if len(counts) else 0
         n = len(group)
+        n_groups = len(counts)
+        flat = np.empty(n, dtype=np.int64)
         if n == 0:
-            return cls(np.zeros(0, dtype=np.intp), counts, 0)
-        order = _group_order(group, len(counts))
+            return cls(flat, counts, 0)
+        order = _group_order(group, n_groups)
         starts = np.cumsum(counts) - counts
-        flat = np.empty(n, dtype=np.intp)
-        if order is None:
-            flat[:] = np.arange(n, dtype=np.intp)
-            flat -= starts[group]
-            flat += group * width
-        else:
-            sorted_group = group[order]
-            position = np.arange(n, dtype=np.intp)
-            position -= starts[sorted_group]
-            position += sorted_group * width
-            flat[order] = position
+        # cell = (position in sorted order − first position of the group) * n_groups + group
+        for lo in range(0, n, _CHUNK):
+            hi = min(lo + _CHUNK, n)
+            part = group[lo:hi] if order is None else group[order[lo:hi]]
+            cell = np.arange(lo, hi, dtype=np.int64)
+            cell -= starts[part]
+            cell *= n_groups
+            cell += part
+            if order is None:
+                flat[lo:hi] = cell
+            else:
+                flat[order[lo:hi]] = cell
         return cls(flat, counts, width)
 
     def dense(self, values: FloatArray, fill: float) -> FloatArray:
-        """``n_groups × width`` matrix of ``values`` sorted ascending within each row."""
+        """``width × n_groups`` matrix of ``values``, each column sorted ascending."""
         matrix = np.full(len(self.counts) * self.width, fill)
         matrix[self.flat] = values
-        shaped = matrix.reshape(len(self.counts), self.width)
-        shaped.sort(axis=1)
-        return shaped
+        return _sort_columns(matrix.reshape(self.width, len(self.counts)))
 
     def has_duplicates(self, judge: IntArray) -> bool:
         if self.width < 2:
             return False
-        matrix = np.full(len(self.counts) * self.width, -1, dtype=np.intp)
+        matrix = np.full(len(self.counts) * self.width, -1, dtype=np.int32)
         matrix[self.flat] = judge
-        shaped = matrix.reshape(len(self.counts), self.width)
-        shaped.sort(axis=1)
-        return bool(np.any((shaped[:, 1:] == shaped[:, :-1]) & (shaped[:, 1:] >= 0)))
+        shaped = _sort_columns(matrix.reshape(self.width, len(self.counts)))
+        return bool(np.any((shaped[1:] == shaped[:-1]) & (shaped[1:] >= 0)))
+
+
+_A = TypeVar("_A", bound=np.generic)
+
+
+def _sort_columns(matrix: npt.NDArray[_A]) -> npt.NDArray[_A]:
+    """Sort each column in place: an odd–even transposition network for small panels."""
+    width = matrix.shape[0]
+    if width > 12:
+        matrix.sort(axis=0)
+        return matrix
+    low = np.empty_like(matrix[0])
+    for step in range(width):
+        for i in range(step % 2, width - 1, 2):
+            np.minimum(matrix[i], matrix[i + 1], out=low)
+            np.maximum(matrix[i], matrix[i + 1], out=matrix[i + 1])
+            matrix[i] = low
+    return matrix
 
 
 def _group_order(group: IntArray, n_groups: int) -> IntArray | None:

@@ -26,7 +26,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from scoring._aggregate import aggregate, check_panels, fair, group_sum, to_units, zscore
+from scoring._aggregate import (
+    aggregate,
+    check_panels,
+    clip,
+    fair,
+    group_sum,
+    to_units,
+    zscore,
+)
 from scoring._sheet import FloatArray, IntArray, Sheet, read_sheet
 from scoring.columns import ENTRY
 from scoring.errors import PolicyError
@@ -191,13 +199,16 @@ def rank_with_policy(
     else:
         points = raw_points
     by_criterion = aggregate(sheet, points, policy.method, policy.trim)
+    if policy.normalize != "none":
+        by_criterion = clip(sheet, by_criterion)
+    del points
     comps, totals = _combine(sheet, rubric, by_criterion)
     if policy.normalize == "none":
         raw_comps, raw_totals = comps, totals
     else:
         raw_by_criterion = aggregate(sheet, raw_points, policy.method, policy.trim)
         raw_comps, raw_totals = _combine(sheet, rubric, raw_by_criterion)
-    del points, raw_points
+    del raw_points
 
     labels: pd.Index = sheet.entries
     time = sheet.time
@@ -271,7 +282,6 @@ def rank_with_policy(
             for i in np.flatnonzero(hit):
                 titles[i] = (*titles[i], title.name)
 
-    scale_values = totals / 1.0 if policy.scale is None else _standardise(totals, policy, digits)
     table = pd.DataFrame(
         {
             ENTRY: labels[order],
@@ -284,7 +294,7 @@ def rank_with_policy(
         }
     )
     if policy.scale is not None:
-        table["standardised"] = scale_values[order]
+        table["standardised"] = _standardise(totals, policy, digits)[order]
     if members is not None:
         table["members"] = pd.Series([members[i] for i in order], dtype=object)
     index = pd.Index(labels[order], name=ENTRY)
@@ -296,10 +306,8 @@ def rank_with_policy(
     criteria = pd.DataFrame(
         by_criterion[order], index=index, columns=pd.Index(sheet.criteria, name="criterion")
     )
-    flags = (
-        sheet_spread_flags(sheet, policy.max_spread, rubric)
-        if policy.max_spread is not None
-        else sheet_spread_flags(sheet, np.inf, rubric)
+    flags = sheet_spread_flags(
+        sheet, np.inf if policy.max_spread is None else policy.max_spread, rubric
     )
     return RankingResult(
         table=table,
