@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from contest.demo.base import add_accounts, add_workers, build_union_tree
 from contest.demo.context import DemoContext, DemoError, DemoLogin, DemoStep, DemoSummary
+from contest.demo.honors import add_honors
 from contest.extensions import db
 from contest.models import Organization, Person, User
 from contest.services import audit
@@ -32,7 +33,7 @@ __all__ = [
     "load_demo",
 ]
 
-STEPS: list[DemoStep] = [build_union_tree, add_workers, add_accounts]
+STEPS: list[DemoStep] = [build_union_tree, add_workers, add_accounts, add_honors]
 
 # Tables whose rows mean "someone is using this database"; areas may append theirs.
 DATA_MODELS: list[type] = [Organization, Person, User]
