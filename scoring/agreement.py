@@ -16,6 +16,7 @@ ICC_FORMS = ("ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k")
 ICC_COLUMNS = ("icc", "F", "df1", "df2", "pval", "ci95_low", "ci95_high")
 
 
+@np.errstate(divide="ignore", invalid="ignore")
 def icc(ratings: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     """Intraclass correlations in the six Shrout & Fleiss (1979) forms, with confidence intervals.
 
@@ -51,10 +52,11 @@ def icc(ratings: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     ss_cols = n * float(((values.mean(axis=0) - grand) ** 2).sum())
     ss_total = float(((values - grand) ** 2).sum())
     ss_err = ss_total - ss_rows - ss_cols
-    msr = ss_rows / (n - 1)
-    msc = ss_cols / (k - 1)
-    mse = ss_err / ((n - 1) * (k - 1))
-    msw = (ss_cols + ss_err) / (n * (k - 1))
+    # numpy scalars, so that perfect agreement (MSE = 0) gives inf instead of raising
+    msr = np.float64(ss_rows / (n - 1))
+    msc = np.float64(ss_cols / (k - 1))
+    mse = np.float64(max(ss_err, 0.0) / ((n - 1) * (k - 1)))
+    msw = np.float64((ss_cols + max(ss_err, 0.0)) / (n * (k - 1)))
 
     alpha = 1 - confidence
     df1, df1_w, df2 = n - 1, n * (k - 1), (n - 1) * (k - 1)
