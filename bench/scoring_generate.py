@@ -62,9 +62,7 @@ def make_sheet(n_entries: int, seed: int = 20240501) -> pd.DataFrame:
     components = np.array(["theory"] * len(THEORY_MAX) + ["practical"] * len(PRACTICAL_MAX))
     return pd.DataFrame(
         {
-            "entry": pd.Categorical.from_codes(
-                entry, [f"E{i:06d}" for i in range(n_entries)]
-            ),
+            "entry": pd.Categorical.from_codes(entry, [f"E{i:06d}" for i in range(n_entries)]),
             "judge": pd.Categorical.from_codes(judge, [f"J{i:04d}" for i in range(n_judges)]),
             "criterion": pd.Categorical.from_codes(crit, [f"C{i + 1:02d}" for i in range(n_crit)]),
             "component": pd.Categorical(components[crit], categories=["theory", "practical"]),
