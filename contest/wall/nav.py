@@ -9,3 +9,4 @@ from contest.navigation import NavItem, register
 
 def register_navigation() -> None:
     register(NavItem("wall.index", _l("劳模墙"), frozenset(), public=True), before="main.home")
+    register(NavItem("wall.stats", _l("荣誉统计"), frozenset(), public=True), before="main.home")

@@ -94,3 +94,6 @@ def kiosk():  # type: ignore[no-untyped-def]
         refresh_seconds=int(current_app.config.get("KIOSK_REFRESH_SECONDS", 300)),
         level_labels=dict(level_choices()),
     )
+
+
+from contest.wall import stats as _stats  # noqa: E402,F401

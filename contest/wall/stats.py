@@ -1,0 +1,163 @@
+"""The wall's statistics page (``/wall/stats``): aggregates from the server, charts in plotly.
+
+Lives beside ``views.py`` (it registers on the same blueprint) so the page can grow without
+touching the wall's other views. Aggregates are computed in SQL once per content version
+(``cached_data``), the figures are built by the pure builders of :mod:`contest.wall.charts`
+with translated labels, and the page embeds them as JSON blocks that ``static/js/charts.js``
+draws — CSP allows no inline script, and the tables under each chart work without JavaScript.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from flask import render_template
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from contest.models import HonorLevel
+from contest.models.person import WorkerCategory
+from contest.services import wall_stats
+from contest.wall import charts
+from contest.wall.caching import cached_data, public_cached
+from contest.wall.views import bp
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One card of the page: its heading, the figure's JSON, and its fallback table."""
+
+    id: str
+    heading: str
+    payload: Markup
+    columns: tuple[str, ...]
+    rows: list[tuple[object, ...]]
+    note: str = ""
+    wide: bool = False  # spans the grid: many bars or long labels
+
+
+def _payload(figure: go.Figure) -> Markup:
+    """The figure's JSON, safe inside a <script type="application/json"> block."""
+    return Markup(charts.figure_payload(figure))
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _text(value: object, missing: str) -> str:
+    """A label cell; pandas turns a NULL in a string column into NaN, which is truthy."""
+    return value if isinstance(value, str) and value else missing
+
+
+def _year_rows(by_year: pd.DataFrame, levels: dict[str, str]) -> list[tuple[object, ...]]:
+    """The year × level table under the first chart, with a total per year."""
+    if by_year.empty:
+        return []
+    table = by_year.pivot_table(
+        index=charts.YEAR, columns=charts.LEVEL, values=charts.COUNT, fill_value=0
+    )
+    rows: list[tuple[object, ...]] = []
+    for year, row in table.iterrows():
+        cells = [int(row.get(level, 0)) for level in levels]
+        rows.append((year, *cells, sum(cells)))
+    return rows
+
+
+def _charts(stats: wall_stats.WallStats) -> list[Chart]:
+    """The cards in page order: wide ones (many bars, long labels) alternate with pairs."""
+    levels = {level.value: level.label for level in HonorLevel}
+    categories = {c.value: c.label for c in WorkerCategory}
+    frontline = frozenset(c.value for c in wall_stats.FRONTLINE_CATEGORIES)
+    count_label, unknown = _("数量"), _("未填写")
+    decade_format = _("{}年代")
+    head, women = stats.headline, stats.women_by_decade
+
+    by_year = charts.honors_by_year(
+        stats.by_year_level, level_names=levels, x_title=_("年份"), y_title=count_label
+    )
+    by_level = charts.honors_by_level(stats.by_level, level_names=levels, x_title=count_label)
+    women_share = charts.women_by_decade(
+        women,
+        overall=head.women_share,
+        decade_format=decade_format,
+        x_title=_("女性比例"),
+        overall_label=_("总体"),
+    )
+    by_title = charts.honors_by_title(stats.by_title, x_title=count_label)
+    by_industry = charts.honors_by_industry(
+        stats.by_industry, x_title=count_label, unknown_label=unknown
+    )
+    donut = charts.worker_categories(
+        stats.categories, category_names=categories, frontline=frontline, unknown_label=unknown
+    )
+    return [
+        Chart(
+            "chart-by-year",
+            _("历年授予的荣誉"),
+            _payload(by_year),
+            (_("年份"), *levels.values(), _("合计")),
+            _year_rows(stats.by_year_level, levels),
+            wide=True,
+        ),
+        Chart(
+            "chart-by-level",
+            _("按级别"),
+            _payload(by_level),
+            (_("级别"), count_label),
+            [(levels[lv], int(n)) for lv, n in stats.by_level.itertuples(index=False)],
+        ),
+        Chart(
+            "chart-women",
+            _("女性所占比例(按年代)"),
+            _payload(women_share),
+            (_("年代"), _("女性"), _("已知性别"), _("女性比例")),
+            [
+                (decade_format.format(d), int(w), int(k), _percent(w / k if k else None))
+                for d, w, k in women.itertuples(index=False)
+            ],
+            _("按个人荣誉计;未记录性别的 %(n)d 项未计入。", n=head.gender_unknown)
+            if head.gender_unknown
+            else _("按个人荣誉计。"),
+        ),
+        Chart(
+            "chart-by-title",
+            _("荣誉称号(前 %(n)d 名)", n=wall_stats.TOP_TITLES),
+            _payload(by_title),
+            (_("荣誉称号"), count_label),
+            [(t, int(n)) for t, n in stats.by_title.itertuples(index=False)],
+            wide=True,
+        ),
+        Chart(
+            "chart-by-industry",
+            _("按行业"),
+            _payload(by_industry),
+            (_("行业"), count_label),
+            [(_text(i, unknown), int(n)) for i, n in stats.by_industry.itertuples(index=False)],
+        ),
+        Chart(
+            "chart-categories",
+            _("获奖者类别"),
+            _payload(donut),
+            (_("类别"), count_label),
+            [
+                (categories.get(_text(c, ""), unknown), int(n))
+                for c, n in stats.categories.itertuples(index=False)
+            ],
+            _("一线工人含一线职工、产业工人和农民工,按个人荣誉计,未填写类别的不计入比例。"),
+        ),
+    ]
+
+
+@bp.route("/stats")
+@public_cached()
+def stats():  # type: ignore[no-untyped-def]
+    data = cached_data("wall.stats", wall_stats.collect)
+    return render_template(
+        "wall/stats.html",
+        headline=data.headline,
+        charts=_charts(data) if data.headline.honors else [],
+        percent=_percent,
+    )
