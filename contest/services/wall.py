@@ -154,15 +154,16 @@ class _VersionMemo:
             self._value = None
 
 
-_memo = _VersionMemo()
-
-
 def content_version() -> tuple[int, float]:
-    """(version, changed-at epoch seconds) of the honors shown on the wall."""
+    """(version, changed-at epoch seconds) of the honors shown on the wall.
+
+    The memo lives on the application (one per process and database), never module-wide.
+    """
+    memo = current_app.extensions.setdefault("contest_wall_version", _VersionMemo())
     ttl = float(current_app.config.get("WALL_VERSION_TTL", 2.0))
     if ttl <= 0:
-        _memo.clear()
-    return _memo.get(ttl)
+        memo.clear()
+    return memo.get(ttl)
 
 
 # ------------------------------------------------------------------ queries
