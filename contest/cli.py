@@ -217,3 +217,6 @@ def _register_offline_commands() -> None:
 
 
 _register_offline_commands()
+
+
+import contest.honors_cli  # noqa: E402,F401  (registers `contest honors`)

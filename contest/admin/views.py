@@ -120,3 +120,5 @@ def audit():  # type: ignore[no-untyped-def]
         per_page=AUDIT_PER_PAGE,
         report=report,
     )
+
+import contest.admin.honors  # noqa: E402,F401  (荣誉管理 routes on this blueprint)

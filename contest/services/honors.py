@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
 from pypinyin import lazy_pinyin
+from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 from sqlalchemy import select
 
 from contest.extensions import db
@@ -97,9 +99,32 @@ def parse_level(raw: object) -> HonorLevel:
         raise HonorError("level", message) from None
 
 
+def _pinyin(text: str) -> list[str]:
+    return lazy_pinyin(text, errors=lambda chars: list(chars))
+
+
+@lru_cache(maxsize=32_768)
+def _char_pinyin(char: str) -> tuple[str, ...]:
+    return tuple(_pinyin(char))
+
+
 def sort_key(name: str) -> str:
-    """Pinyin (without tones) of a name, the order union lists print names in."""
-    return " ".join(lazy_pinyin(name.replace("·", ""), errors=lambda chars: list(chars)))[:400]
+    """Pinyin (without tones) of a name, the order union lists print names in.
+
+    Fast path (a roster import computes 100,000 of these): a name of known characters none of
+    whose substrings is a pypinyin phrase converts character by character, with the same result
+    as the phrase-aware conversion at a fraction of its cost.
+    """
+    text = name.replace("·", "")
+    if (
+        len(text) <= 12
+        and all(ord(c) in PINYIN_DICT for c in text)
+        and not any(
+            text[i:j] in PHRASES_DICT for i in range(len(text)) for j in range(i + 2, len(text) + 1)
+        )
+    ):
+        return " ".join(p for c in text for p in _char_pinyin(c))[:400]
+    return " ".join(_pinyin(text))[:400]
 
 
 def search_text(*parts: str | None) -> str:

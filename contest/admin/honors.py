@@ -1,0 +1,224 @@
+"""荣誉管理 in the admin area: the honor list, revocation, roster import, template and export.
+
+Routes hang off the admin blueprint, so its admin-only guard covers every one of them. The
+work is done by ``contest.services.roster`` and ``contest.services.honors``; these views only
+check the upload, call the service, commit once and report.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import func, select
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length
+
+from contest.admin.views import bp
+from contest.extensions import db
+from contest.models import Honor, HonorStatus, Role
+from contest.navigation import NavItem, register
+from contest.services import audit
+from contest.services.honors import HonorError, revoke_honor
+from contest.services.roster import (
+    ImportResult,
+    RosterRefused,
+    RowError,
+    check_content,
+    export_roster,
+    file_kind,
+    import_roster,
+    template_workbook,
+)
+from contest.services.wall import escape_like
+
+HONORS_PER_PAGE = 50
+# An upload larger than this is refused before it is parsed (100,000 rows as .xlsx ≈ 8 MB).
+ROSTER_MAX_BYTES = 30 * 1024 * 1024
+# The refusal page lists this many errors; the count says how many there were in all.
+ERRORS_SHOWN = 500
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+register(NavItem("admin.honors", _l("荣誉管理"), frozenset({Role.ADMIN})), before="admin.audit")
+
+
+class RosterUploadForm(FlaskForm):
+    file = FileField(
+        _l("名录文件(.xlsx 或 .csv)"),
+        validators=[FileRequired(_l("请选择要导入的文件"))],
+        description=_l(
+            "表头:姓名、荣誉称号、级别、年份(必填);性别、单位、岗位、技能等级、授予机关、文号、事迹、身份证号、联系电话(选填)"
+        ),
+    )
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField(
+        _l("撤销原因"),
+        validators=[
+            DataRequired(_l("撤销荣誉必须填写原因")),
+            Length(max=1000, message=_l("撤销原因不能超过 1000 个字符")),
+        ],
+        description=_l("例如:受到刑事处罚、事迹严重失实、弄虚作假(记入审计日志)"),
+    )
+
+
+class ExportForm(FlaskForm):
+    # A plain <select> in the template: WTForms 3.3 deprecates tuple choices, 3.2 lacks the new.
+    format = StringField(_l("格式"), default="xlsx", validators=[AnyOf(["xlsx", "csv"])])
+    valid_only = BooleanField(_l("只导出有效荣誉(不含已撤销)"))
+    include_private = BooleanField(_l("包含身份证号和联系电话(仅限内部使用,将记入审计日志)"))
+
+
+@bp.route("/honors")
+def honors():  # type: ignore[no-untyped-def]
+    """All honors, newest first, with a substring search over names, units and titles."""
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    q = (request.args.get("q") or "").strip()[:100]
+    status = request.args.get("status") or ""
+    query = select(Honor)
+    if q:
+        query = query.where(Honor.search_text.like(f"%{escape_like(q)}%", escape="\\"))
+    if status in {s.value for s in HonorStatus}:
+        query = query.where(Honor.status == HonorStatus(status))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(
+        query.order_by(Honor.id.desc()).limit(HONORS_PER_PAGE).offset((page - 1) * HONORS_PER_PAGE)
+    ).all()
+    return render_template(
+        "admin/honors.html",
+        honors=rows,
+        total=total,
+        page=page,
+        per_page=HONORS_PER_PAGE,
+        q=q,
+        status=status,
+        export_form=ExportForm(),
+    )
+
+
+@bp.route("/honors/<int:honor_id>/revoke", methods=["GET", "POST"])
+def revoke(honor_id: int):  # type: ignore[no-untyped-def]
+    """Revoke with a stated reason (DOMAIN.md §25); the honor stays on record, off the wall."""
+    honor = db.session.get(Honor, honor_id) or abort(404)
+    form = RevokeForm()
+    if honor.is_revoked:
+        flash(_("该荣誉已被撤销。"), "info")
+        return redirect(url_for("admin.honors"))
+    if form.validate_on_submit():
+        try:
+            revoke_honor(current_user, honor, form.reason.data or "")
+        except HonorError as error:
+            db.session.rollback()
+            form.reason.errors = [*form.reason.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(
+                _("已撤销 %(name)s 的“%(title)s”。", name=honor.recipient_name, title=honor.title),
+                "success",
+            )
+            return redirect(url_for("admin.honors"))
+    return render_template("admin/honors_revoke.html", honor=honor, form=form)
+
+
+def _read_upload(form: RosterUploadForm) -> tuple[bytes, str]:
+    """The uploaded bytes, refused early when too large, misnamed or of other content."""
+    upload = form.file.data
+    filename = (upload.filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    kind = file_kind(filename)  # raises RosterRefused with a clear message
+    data = upload.stream.read(ROSTER_MAX_BYTES + 1)
+    if len(data) > ROSTER_MAX_BYTES:
+        raise RosterRefused(
+            [RowError(0, "", _("文件超过 %(mb)d MB", mb=ROSTER_MAX_BYTES // (1024 * 1024)))]
+        )
+    check_content(data, kind)
+    return data, filename
+
+
+@bp.route("/honors/import", methods=["GET", "POST"])
+def import_honors():  # type: ignore[no-untyped-def]
+    """Upload a roster: all-or-nothing; the refusal lists every row and column at fault."""
+    form = RosterUploadForm()
+    errors: list[RowError] = []
+    result: ImportResult | None = None
+    if form.validate_on_submit():
+        try:
+            data, filename = _read_upload(form)
+            result = import_roster(current_user, data, filename)
+        except RosterRefused as refusal:
+            db.session.rollback()
+            errors = refusal.errors
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "导入完成:%(rows)d 行,新增荣誉 %(honors)d 条,新增职工 %(people)d 位。",
+                    rows=result.rows,
+                    honors=result.honors_created,
+                    people=result.people_created,
+                ),
+                "success",
+            )
+    return render_template(
+        "admin/honors_import.html",
+        form=form,
+        errors=errors[:ERRORS_SHOWN],
+        error_count=len(errors),
+        result=result,
+    )
+
+
+@bp.route("/honors/template.xlsx")
+def honors_template():  # type: ignore[no-untyped-def]
+    """An empty roster with the Chinese headers and one example row."""
+    return send_file(
+        io.BytesIO(template_workbook()),
+        mimetype=XLSX_MIME,
+        as_attachment=True,
+        download_name="荣誉名录模板.xlsx",
+    )
+
+
+@bp.route("/honors/export", methods=["POST"])
+def export_honors():  # type: ignore[no-untyped-def]
+    """Download every honor; a POST (CSRF-checked) because it is audited, with private data."""
+    form = ExportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    kind = form.format.data or "xlsx"
+    buffer = io.BytesIO()
+    count = export_roster(
+        buffer,
+        kind,
+        include_private=bool(form.include_private.data),
+        valid_only=bool(form.valid_only.data),
+    )
+    audit.record(
+        current_user,
+        "honors.export",
+        "honor",
+        None,
+        after={
+            "rows": count,
+            "format": kind,
+            "include_private": bool(form.include_private.data),
+            "valid_only": bool(form.valid_only.data),
+        },
+    )
+    db.session.commit()
+    buffer.seek(0)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    response = send_file(
+        buffer,
+        mimetype=XLSX_MIME if kind == "xlsx" else "text/csv; charset=utf-8",
+        as_attachment=True,
+        download_name=f"荣誉名录-{stamp}.{kind}",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,129 @@
+"""``contest honors import|export`` (DESIGN.md "Command line"): the roster on the command line.
+
+The work is done by :mod:`contest.services.roster`; this module only reads and writes files,
+draws the progress bar (on stderr, so stdout stays the counts or nothing) and turns a refusal
+into the row-by-row report and exit status 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from flask.cli import with_appcontext
+
+from contest.cli import EXTRA_COMMANDS
+
+# Below this many rows a progress bar is noise.
+PROGRESS_MIN_ROWS = 2_000
+
+_STAGE_LABELS = {"validate": "校验 (validating)", "write": "写入 (writing) "}
+
+
+class _Progress:
+    """One click progress bar per stage, drawn on stderr for large files only."""
+
+    def __init__(self) -> None:
+        self.stage: str | None = None
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if total < PROGRESS_MIN_ROWS:
+            return
+        if stage != self.stage:
+            self.close()
+            self.stage, self.done = stage, 0
+            self.bar = click.progressbar(
+                length=total, label=_STAGE_LABELS.get(stage, stage), file=sys.stderr
+            )
+            self.bar.__enter__()
+        if done > self.done:
+            self.bar.update(done - self.done)
+            self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@click.group("honors")
+def honors_group() -> None:
+    """Import and export honor rosters (.xlsx/.csv, Chinese headers)."""
+
+
+@honors_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def honors_import(file: Path) -> None:
+    """Import a roster; all-or-nothing, with a row-by-row report when refused (exit 1)."""
+    from contest.extensions import db
+    from contest.services.roster import RosterRefused, import_roster
+
+    data = file.read_bytes()
+    progress = _Progress()
+    if len(data) > 1_000_000:
+        click.echo(f"读取 {file.name} … (reading)", err=True)
+    try:
+        result = import_roster(None, data, file.name, progress=progress)
+    except RosterRefused as refusal:
+        progress.close()
+        db.session.rollback()
+        click.echo(refusal.report(), err=True)
+        click.echo(f"{refusal} (import refused, nothing written)", err=True)
+        sys.exit(1)
+    progress.close()
+    db.session.commit()
+    click.echo(
+        f"导入完成 (imported): {result.rows} 行 rows, "
+        f"{result.honors_created} 条荣誉 honors, "
+        f"{result.people_created} 位新职工 new people, "
+        f"{result.people_matched} 位已有职工 matched people"
+    )
+
+
+@honors_group.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option(
+    "--include-private",
+    is_flag=True,
+    help="Include 身份证号 and 联系电话 (decrypted). Keep such a file in the admin's hands.",
+)
+@click.option("--valid-only", is_flag=True, help="Leave out revoked honors.")
+@with_appcontext
+def honors_export(file: Path, include_private: bool, valid_only: bool) -> None:
+    """Export every honor to FILE (.xlsx or .csv, by its extension)."""
+    from contest.extensions import db
+    from contest.services import audit
+    from contest.services.roster import RosterRefused, export_roster, file_kind
+
+    try:
+        kind = file_kind(file.name)
+    except RosterRefused:
+        raise click.ClickException(
+            f"只支持 .xlsx 或 .csv 文件 (unsupported extension: {file.suffix or 'none'})"
+        ) from None
+    partial = file.with_name(file.name + ".part")
+    with partial.open("wb") as out:
+        count = export_roster(out, kind, include_private=include_private, valid_only=valid_only)
+    partial.replace(file)
+    audit.record(
+        None,
+        "honors.export",
+        "honor",
+        None,
+        after={
+            "rows": count,
+            "format": kind,
+            "include_private": include_private,
+            "valid_only": valid_only,
+        },
+    )
+    db.session.commit()
+    click.echo(f"已导出 (exported) {count} 行 rows → {file}")
+
+
+EXTRA_COMMANDS.append(honors_group)

@@ -1,0 +1,1007 @@
+"""Historical honor rosters: import from and export to the .xlsx/.csv files union offices keep.
+
+The column headers are the contract of DESIGN.md (`contest honors import/export`). Import is
+all-or-nothing: every row is validated first and *all* problems are reported (row as Excel
+shows it, column, message) before anything is written; only a clean file is then written in
+bulk (a few statements per 1,000 rows, no ORM flush per row), audited once and followed by one
+``bump_version()``, so 100,000 rows take seconds, not minutes.
+
+Privacy: 身份证号 and 联系电话 are encrypted before they reach the database, never appear in
+an error message, and leave the system only in an export that asks for them explicitly.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import pandas as pd
+from flask_babel import gettext as _
+from sqlalchemy import func, insert, select
+
+from contest.extensions import db
+from contest.models import (
+    Gender,
+    Honor,
+    HonorSource,
+    HonorStatus,
+    Organization,
+    Person,
+    RecipientKind,
+    User,
+)
+from contest.models.base import utcnow
+from contest.security import crypto
+from contest.services import audit
+from contest.services.honors import (
+    DEEDS_SUMMARY_MAX,
+    LEVEL_CANONICAL,
+    HonorData,
+    HonorError,
+    bump_version,
+    parse_level,
+    row_values,
+)
+from contest.validation import (
+    birth_date_from_id,
+    gender_from_id,
+    normalise_id_number,
+    normalise_phone,
+)
+
+# ------------------------------------------------------------------ the file format
+
+COL_NAME, COL_TITLE, COL_LEVEL, COL_YEAR = "姓名", "荣誉称号", "级别", "年份"
+COL_GENDER, COL_UNIT, COL_POST, COL_SKILL = "性别", "单位", "岗位", "技能等级"
+COL_BODY, COL_DOC, COL_DEEDS = "授予机关", "文号", "事迹"
+COL_ID, COL_PHONE = "身份证号", "联系电话"
+COL_STATUS, COL_REASON = "状态", "撤销原因"
+
+REQUIRED_HEADERS = (COL_NAME, COL_TITLE, COL_LEVEL, COL_YEAR)
+OPTIONAL_HEADERS = (
+    COL_GENDER,
+    COL_UNIT,
+    COL_POST,
+    COL_SKILL,
+    COL_BODY,
+    COL_DOC,
+    COL_DEEDS,
+    COL_ID,
+    COL_PHONE,
+)
+# Written by the export for revoked honors; accepted back so an export re-imports faithfully.
+STATUS_HEADERS = (COL_STATUS, COL_REASON)
+ACCEPTED_HEADERS = frozenset(REQUIRED_HEADERS + OPTIONAL_HEADERS + STATUS_HEADERS)
+PRIVATE_HEADERS = (COL_ID, COL_PHONE)
+# The order a union office's sheet usually has.
+EXPORT_HEADERS = (
+    COL_NAME,
+    COL_GENDER,
+    COL_UNIT,
+    COL_POST,
+    COL_SKILL,
+    COL_TITLE,
+    COL_LEVEL,
+    COL_YEAR,
+    COL_BODY,
+    COL_DOC,
+    COL_DEEDS,
+    COL_ID,
+    COL_PHONE,
+    COL_STATUS,
+    COL_REASON,
+)
+
+STATUS_VALID_LABEL, STATUS_REVOKED_LABEL = "有效", "已撤销"
+
+# Column widths of the models (a longer value would be cut or refused by the database).
+MAX_LENGTHS = {
+    COL_NAME: 60,
+    COL_TITLE: 100,
+    COL_UNIT: 200,
+    COL_POST: 100,
+    COL_SKILL: 60,
+    COL_BODY: 200,
+    COL_DOC: 100,
+    COL_DEEDS: 20_000,
+    COL_REASON: 1_000,
+}
+COLLECTIVE_NAME_MAX = 200  # a unit's or a team's name (奖状, 先锋号) may be longer
+
+SUPPORTED_EXTENSIONS = (".xlsx", ".csv")
+XLSX_SIGNATURE = b"PK\x03\x04"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A number Excel stored instead of text: "1.10105199001011e+17", "110105199001011234.0".
+_EXCEL_NUMBER_RE = re.compile(r"^\d+(\.\d*)?[eE][+-]?\d+$|^\d+\.\d*$")
+_YEAR_RE = re.compile(r"^(\d{4})(\.0+)?年?$")
+_SENTENCE_ENDS = "。!?!?;;…\n"
+_UNIT_TITLE_WORDS = ("奖状", "先进集体", "先进单位")
+_TEAM_TITLE_WORDS = ("先锋号", "班组")
+_CHUNK = 900  # bound parameters per IN list: safe on every SQLite build
+_WRITE_BATCH = 2_000
+
+ProgressCallback = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``; stage is "validate" or "write"."""
+
+
+# ------------------------------------------------------------------ results and errors
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: ``row`` as Excel numbers it (header = 1, 0 = the file as a whole)."""
+
+    row: int
+    column: str
+    message: str
+
+    def describe(self) -> str:
+        if self.row == 0:
+            return _("文件: %(message)s", message=self.message)
+        return _("第 %(row)d 行 [%(column)s]: %(message)s", **self.__dict__)
+
+
+class RosterRefused(ValueError):
+    """The file was refused; nothing was written. ``errors`` lists every problem found."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(_("导入被拒绝:发现 %(n)d 处错误,未写入任何数据", n=len(errors)))
+        self.errors = errors
+
+    def report(self) -> str:
+        return "\n".join(error.describe() for error in self.errors)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    people_created: int
+    people_matched: int
+    honors_created: int
+    file_sha256: str
+
+
+@dataclass(frozen=True)
+class RosterSheet:
+    """A roster as read: every cell as text, and each row's number as Excel shows it."""
+
+    frame: pd.DataFrame
+    row_numbers: list[int]
+    headers: list[str]
+
+
+@dataclass
+class _PersonPlan:
+    """A person the file refers to: already in the database (``existing_id``) or to create."""
+
+    name: str
+    unit: str
+    first_row: int
+    id_number: str | None = None
+    existing_id: int | None = None
+    gender: Gender | None = None
+    phone: str | None = None
+    organization_id: int | None = None
+    post: str | None = None
+    skill_level: str | None = None
+    new_id: int | None = None
+
+    @property
+    def person_id(self) -> int | None:
+        return self.existing_id if self.existing_id is not None else self.new_id
+
+
+@dataclass
+class _HonorPlan:
+    row: int
+    values: dict[str, Any]
+    person: _PersonPlan | None
+    revoked_reason: str | None = None
+
+
+@dataclass
+class _Validation:
+    errors: list[RowError] = field(default_factory=list)
+
+    def add(self, row: int, column: str, message: str) -> None:
+        self.errors.append(RowError(row, column, message))
+
+
+# ------------------------------------------------------------------ reading
+
+
+def file_kind(filename: str) -> str:
+    """ "xlsx" or "csv" from the name; anything else is refused with a clear message."""
+    lower = (filename or "").lower().strip()
+    for extension in SUPPORTED_EXTENSIONS:
+        if lower.endswith(extension):
+            return extension[1:]
+    raise RosterRefused([RowError(0, "", _("只支持 .xlsx 或 .csv 文件"))])
+
+
+def check_content(data: bytes, kind: str) -> None:
+    """Refuse content that is not what its name says (a renamed .exe, .xls or .docx …)."""
+    if not data:
+        raise RosterRefused([RowError(0, "", _("文件是空的"))])
+    if kind == "xlsx":
+        if not data.startswith(XLSX_SIGNATURE):
+            raise RosterRefused([RowError(0, "", _("文件内容不是 .xlsx 工作簿"))])
+        return
+    head = data[:65_536]
+    if data.startswith(XLSX_SIGNATURE) or b"\x00" in head:
+        raise RosterRefused([RowError(0, "", _("文件内容不是 CSV 文本"))])
+
+
+def _decode_csv(data: bytes) -> str:
+    # Excel on Chinese Windows saves CSV as GB18030/GBK; other tools write UTF-8 (with BOM).
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise RosterRefused([RowError(0, "", _("无法识别 CSV 文件的编码(请另存为 UTF-8)"))])
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as the text the user sees; integral numbers without a trailing ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return str(value.isoformat())[:10]
+    return str(value)
+
+
+def _xlsx_frame(data: bytes) -> RosterSheet:
+    """The first sheet as text, read with openpyxl itself rather than ``pd.read_excel``.
+
+    pandas turns a float cell that happens to be integral into an int, so a 身份证号 Excel
+    stored as a number (15 significant digits kept, the rest lost) would arrive as an
+    innocent-looking 18-digit string. Reading the cells ourselves keeps the type: a numeric
+    ID cell becomes its float spelling and is refused as "Excel 当作数字".
+    """
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # zipfile/openpyxl raise many kinds for a damaged or foreign file
+        raise RosterRefused(
+            [RowError(0, "", _("无法读取 .xlsx 文件(文件已损坏或不是工作簿)"))]
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None) or ()
+        names = [_cell_text(h).strip() for h in header]
+        id_columns = {i for i, name in enumerate(names) if name in PRIVATE_HEADERS}
+        records: list[list[str]] = []
+        row_numbers: list[int] = []
+        width = len(names)
+        for number, row in enumerate(rows, start=2):
+            cells = list(row[:width]) + [None] * (width - len(row))
+            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+                continue
+            texts = []
+            for i, value in enumerate(cells):
+                if (
+                    i in id_columns
+                    and isinstance(value, int | float)
+                    and not isinstance(value, bool)
+                ):
+                    texts.append(repr(float(value)) if names[i] == COL_ID else _cell_text(value))
+                else:
+                    texts.append(_cell_text(value))
+            records.append(texts)
+            row_numbers.append(number)
+    finally:
+        workbook.close()
+    return RosterSheet(
+        pd.DataFrame(records, columns=_unique(names), dtype=object), row_numbers, names
+    )
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Column labels pandas accepts even when the sheet repeats or leaves out a header."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(names):
+        label = name or f"__empty_{i}"
+        if label in seen:
+            label = f"{label}__dup_{i}"
+        seen[label] = i
+        out.append(label)
+    return out
+
+
+def _csv_frame(data: bytes) -> RosterSheet:
+    """Every column as text (``dtype=str``), empty cells as "" — never NaN, never numbers."""
+    text = _decode_csv(data)
+    try:
+        raw = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            header=None,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError):
+        raise RosterRefused([RowError(0, "", _("无法解析 CSV 文件"))]) from None
+    if raw.empty:
+        raise RosterRefused([RowError(1, "", _("文件没有表头行"))])
+    names = [str(h).strip() for h in raw.iloc[0].tolist()]
+    body = raw.iloc[1:].astype(object)
+    body.columns = _unique(names)
+    keep = [not all(not str(v).strip() for v in values) for values in body.itertuples(index=False)]
+    row_numbers = [i + 2 for i, k in enumerate(keep) if k]
+    return RosterSheet(body[keep].reset_index(drop=True), row_numbers, names)
+
+
+def read_roster(data: bytes, filename: str) -> RosterSheet:
+    """The roster's rows as text, with the row numbers Excel shows for them."""
+    kind = file_kind(filename)
+    check_content(data, kind)
+    return _xlsx_frame(data) if kind == "xlsx" else _csv_frame(data)
+
+
+def _check_headers(headers: list[str]) -> list[RowError]:
+    errors = []
+    present = [h for h in headers if h]
+    for name in REQUIRED_HEADERS:
+        if name not in present:
+            errors.append(RowError(1, name, _("缺少必填列")))
+    unknown = [h for h in present if h not in ACCEPTED_HEADERS]
+    if unknown:
+        errors.append(
+            RowError(
+                1,
+                "、".join(unknown),
+                _(
+                    "无法识别的列;可用的列为:%(names)s",
+                    names="、".join(REQUIRED_HEADERS + OPTIONAL_HEADERS),
+                ),
+            )
+        )
+    duplicates = sorted({h for h in present if present.count(h) > 1})
+    for name in duplicates:
+        errors.append(RowError(1, name, _("列名重复")))
+    return errors
+
+
+# ------------------------------------------------------------------ validating
+
+
+def unquote(value: str) -> str:
+    """Undo :func:`neutralise` so an exported file imports back unchanged."""
+    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
+
+
+def split_deeds(text: str) -> tuple[str, str | None]:
+    """(summary ≤ 500 characters, full text or None): cut at a sentence end where possible."""
+    if len(text) <= DEEDS_SUMMARY_MAX:
+        return text, None
+    head = text[:DEEDS_SUMMARY_MAX]
+    cut = max(head.rfind(mark) for mark in _SENTENCE_ENDS)
+    summary = head[: cut + 1] if cut >= DEEDS_SUMMARY_MAX // 3 else head
+    return summary.strip(), text
+
+
+def recipient_kind_for(title: str) -> RecipientKind:
+    """奖状 and 先进集体 go to units, 先锋号 and 班组 to teams; every other title to a person."""
+    if any(word in title for word in _UNIT_TITLE_WORDS):
+        return RecipientKind.UNIT
+    if any(word in title for word in _TEAM_TITLE_WORDS):
+        return RecipientKind.TEAM
+    return RecipientKind.PERSON
+
+
+def _parse_gender(raw: str) -> Gender | None:
+    value = raw.replace(" ", "")
+    if value in ("男", "男性", "M", "m"):
+        return Gender.MALE
+    if value in ("女", "女性", "F", "f"):
+        return Gender.FEMALE
+    raise ValueError(_("性别应为 男 或 女"))
+
+
+def _existing_people_by_hash(digests: list[str]) -> dict[str, tuple[int, str]]:
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(digests), _CHUNK):
+        chunk = digests[start : start + _CHUNK]
+        rows = db.session.execute(
+            select(Person.id_number_hash, Person.id, Person.name).where(
+                Person.id_number_hash.in_(chunk)
+            )
+        )
+        for digest, person_id, name in rows:
+            found[digest] = (person_id, name)
+    return found
+
+
+def _existing_people_by_name_unit(names: set[str]) -> dict[tuple[str, str], set[int]]:
+    """People already known under (name, unit): by their organisation or their honors' unit."""
+    found: dict[tuple[str, str], set[int]] = {}
+    if not names:
+        return found
+    name_list = sorted(names)
+    for start in range(0, len(name_list), _CHUNK):
+        chunk = name_list[start : start + _CHUNK]
+        by_org = db.session.execute(
+            select(Person.id, Person.name, Organization.name)
+            .join(Organization, Person.organization_id == Organization.id)
+            .where(Person.name.in_(chunk))
+        )
+        by_honor = db.session.execute(
+            select(Honor.person_id, Honor.recipient_name, Honor.unit_name)
+            .where(Honor.person_id.is_not(None), Honor.recipient_name.in_(chunk))
+            .distinct()
+        )
+        for person_id, name, unit in [*by_org, *by_honor]:
+            found.setdefault((name, unit or ""), set()).add(person_id)
+    return found
+
+
+def _existing_honor_keys(person_ids: set[int]) -> set[tuple[Any, ...]]:
+    keys: set[tuple[Any, ...]] = set()
+    ids = sorted(person_ids)
+    for start in range(0, len(ids), _CHUNK):
+        rows = db.session.execute(
+            select(Honor.person_id, Honor.title, Honor.level, Honor.year).where(
+                Honor.person_id.in_(ids[start : start + _CHUNK])
+            )
+        )
+        keys.update(("p", *row) for row in rows)
+    collective = db.session.execute(
+        select(Honor.recipient_name, Honor.unit_name, Honor.title, Honor.level, Honor.year).where(
+            Honor.person_id.is_(None)
+        )
+    )
+    keys.update(
+        ("c", name, unit or "", title, level, year) for name, unit, title, level, year in collective
+    )
+    return keys
+
+
+def _organizations() -> dict[str, tuple[int, str | None] | None]:
+    """Organisations by exact name; a name two organisations share matches neither (None)."""
+    by_name: dict[str, tuple[int, str | None] | None] = {}
+    for org_id, name, industry in db.session.execute(
+        select(Organization.id, Organization.name, Organization.industry)
+    ):
+        by_name[name] = None if name in by_name else (org_id, industry)
+    return by_name
+
+
+def _validate(
+    sheet: RosterSheet, source_ref: str, progress: ProgressCallback | None
+) -> tuple[list[_HonorPlan], list[_PersonPlan], _Validation]:
+    """Check every row and plan people and honors; nothing touches the database but reads."""
+    check = _Validation()
+    frame, row_numbers = sheet.frame, sheet.row_numbers
+    columns = [c for c in frame.columns if c in ACCEPTED_HEADERS]
+    total = len(frame)
+    orgs = _organizations()
+    today_year = utcnow().year
+
+    people_by_id: dict[str, _PersonPlan] = {}
+    people_by_name_unit: dict[tuple[str, str], _PersonPlan] = {}
+    id_people_by_name_unit: dict[tuple[str, str], list[_PersonPlan]] = {}
+    honor_plans: list[_HonorPlan] = []
+    pending: list[tuple[int, dict[str, str], Any]] = []  # rows resolved after the ID pass
+
+    values_iter: Iterator[tuple[Any, ...]] = frame[columns].itertuples(index=False, name=None)
+    for index, raw_values in enumerate(values_iter):
+        row = row_numbers[index]
+        if progress is not None and index % 5_000 == 0:
+            progress("validate", index, total)
+        cells = {c: unquote(str(v)).strip() for c, v in zip(columns, raw_values, strict=True)}
+        ok = True
+
+        def bad(column: str, message: str, row: int = row) -> None:
+            nonlocal ok
+            ok = False
+            check.add(row, column, message)
+
+        for column in REQUIRED_HEADERS:
+            if not cells.get(column):
+                bad(column, _("请填写%(column)s", column=column))
+        title = cells.get(COL_TITLE, "")
+        kind = recipient_kind_for(title)
+        id_raw = cells.get(COL_ID, "")
+        if id_raw:
+            kind = RecipientKind.PERSON
+        for column, limit in MAX_LENGTHS.items():
+            if column == COL_NAME and kind is not RecipientKind.PERSON:
+                limit = COLLECTIVE_NAME_MAX
+            if len(cells.get(column, "")) > limit:
+                bad(column, _("不能超过 %(n)d 个字符", n=limit))
+        level = None
+        if cells.get(COL_LEVEL):
+            try:
+                level = parse_level(cells[COL_LEVEL])
+            except HonorError as error:
+                bad(COL_LEVEL, str(error))
+        year = None
+        if cells.get(COL_YEAR):
+            match = _YEAR_RE.match(cells[COL_YEAR].replace(" ", ""))
+            if match is None:
+                bad(COL_YEAR, _("年份应为四位数字,例如 1989"))
+            elif not 1949 <= int(match.group(1)) <= today_year + 1:
+                bad(COL_YEAR, _("年份应在 1949 年到明年之间"))
+            else:
+                year = int(match.group(1))
+        gender = None
+        if cells.get(COL_GENDER):
+            try:
+                gender = _parse_gender(cells[COL_GENDER])
+            except ValueError as error:
+                bad(COL_GENDER, str(error))
+        id_number = None
+        if id_raw:
+            try:
+                if _EXCEL_NUMBER_RE.match(id_raw):
+                    normalise_id_number(float(id_raw))  # raises the "Excel 当作数字" message
+                id_number = normalise_id_number(id_raw)
+            except ValueError as error:
+                bad(COL_ID, str(error))
+            if id_number and gender and Gender(gender_from_id(id_number)) is not gender:
+                bad(COL_GENDER, _("性别与身份证号不一致"))
+        phone = None
+        if cells.get(COL_PHONE):
+            raw_phone = cells[COL_PHONE]
+            if re.fullmatch(r"\d+\.0+", raw_phone):
+                raw_phone = raw_phone.split(".")[0]
+            try:
+                phone = normalise_phone(raw_phone)
+            except ValueError as error:
+                bad(COL_PHONE, str(error))
+        revoked_reason = None
+        status_text = cells.get(COL_STATUS, "")
+        if status_text and status_text not in (STATUS_VALID_LABEL, STATUS_REVOKED_LABEL):
+            bad(COL_STATUS, _("状态应为 有效 或 已撤销"))
+        elif status_text == STATUS_REVOKED_LABEL:
+            revoked_reason = cells.get(COL_REASON) or None
+            if not revoked_reason:
+                bad(COL_REASON, _("已撤销的荣誉必须填写撤销原因"))
+        if not ok or level is None or year is None:
+            continue
+
+        unit = cells.get(COL_UNIT, "")
+        org = orgs.get(unit) if unit else None
+        summary, full = split_deeds(cells.get(COL_DEEDS, ""))
+        data = HonorData(
+            recipient_name=cells[COL_NAME],
+            title=title,
+            level=level,
+            year=year,
+            recipient_kind=kind,
+            unit_name=unit,
+            post=cells.get(COL_POST),
+            skill_level=cells.get(COL_SKILL),
+            industry=org[1] if org else None,
+            conferring_body=cells.get(COL_BODY),
+            document_number=cells.get(COL_DOC),
+            source=HonorSource.ROSTER,
+            source_ref=source_ref,
+            deeds_summary=summary,
+            deeds_full=full,
+        )
+        try:
+            values = row_values(data)
+        except HonorError as error:  # the checks above should have caught it; be safe
+            check.add(row, COL_NAME, str(error))
+            continue
+        values["organization_id"] = org[0] if org else None
+        plan = _HonorPlan(row, values, None, revoked_reason)
+        honor_plans.append(plan)
+        if kind is not RecipientKind.PERSON:
+            continue
+        name = cells[COL_NAME]
+        person_fields = {
+            "gender": gender or (Gender(gender_from_id(id_number)) if id_number else None),
+            "phone": phone,
+            "organization_id": org[0] if org else None,
+            "post": cells.get(COL_POST) or None,
+            "skill_level": cells.get(COL_SKILL) or None,
+        }
+        if id_number:
+            person = people_by_id.get(id_number)
+            if person is None:
+                person = _PersonPlan(name, unit, row, id_number=id_number, **person_fields)
+                people_by_id[id_number] = person
+                id_people_by_name_unit.setdefault((name, unit), []).append(person)
+            elif person.name != name:
+                check.add(
+                    row,
+                    COL_ID,
+                    _("与第 %(row)d 行身份证号相同,但姓名不同", row=person.first_row),
+                )
+                continue
+            else:
+                _fill_missing(person, person_fields)
+            plan.person = person
+        else:
+            pending.append((index, person_fields, plan))
+    if progress is not None:
+        progress("validate", total, total)
+
+    # People with an ID already on record: the same person, provided the name agrees.
+    digests = {number: crypto.blind_index(number) or "" for number in people_by_id}
+    existing = _existing_people_by_hash(sorted(set(digests.values())))
+    for number, person in people_by_id.items():
+        match = existing.get(digests[number])
+        if match is None:
+            continue
+        if match[1] != person.name:
+            check.add(person.first_row, COL_ID, _("该身份证号已登记在另一位职工名下"))
+        person.existing_id = match[0]
+
+    # Rows without an ID: the file's own ID holder of that (name, unit), else the database's.
+    existing_by_name_unit = _existing_people_by_name_unit(
+        {plan.values["recipient_name"] for _i, _f, plan in pending}
+    )
+    for _index, person_fields, plan in pending:
+        key = (plan.values["recipient_name"], plan.values["unit_name"] or "")
+        holders = id_people_by_name_unit.get(key, [])
+        known = existing_by_name_unit.get(key, set())
+        if len(holders) > 1 or len(known) > 1 or (holders and known - _ids(holders)):
+            check.add(
+                plan.row,
+                COL_NAME,
+                _("有多位同名同单位的职工,请填写身份证号以区分"),
+            )
+            continue
+        if holders:
+            plan.person = holders[0]
+            _fill_missing(holders[0], person_fields)
+            continue
+        person = people_by_name_unit.get(key)
+        if person is None:
+            person = _PersonPlan(key[0], key[1], plan.row, **person_fields)
+            if known:
+                person.existing_id = next(iter(known))
+            people_by_name_unit[key] = person
+        else:
+            _fill_missing(person, person_fields)
+        plan.person = person
+
+    _check_duplicates(honor_plans, check)
+    people = list(people_by_id.values()) + list(people_by_name_unit.values())
+    return honor_plans, people, check
+
+
+def _ids(people: Iterable[_PersonPlan]) -> set[int]:
+    return {p.existing_id for p in people if p.existing_id is not None}
+
+
+def _fill_missing(person: _PersonPlan, fields: dict[str, Any]) -> None:
+    """A later row may give what the first one left empty (a phone, the post …)."""
+    for name, value in fields.items():
+        if value is not None and getattr(person, name) is None:
+            setattr(person, name, value)
+
+
+def _check_duplicates(plans: list[_HonorPlan], check: _Validation) -> None:
+    """The same honor twice (in the file, or already in the database) is an error, not a copy."""
+    matched = {plan.person.existing_id for plan in plans if plan.person and plan.person.existing_id}
+    existing = _existing_honor_keys({i for i in matched if i is not None})
+    seen: dict[tuple[Any, ...], int] = {}
+    for plan in plans:
+        v = plan.values
+        if plan.person is not None:
+            identity: tuple[Any, ...] = ("p", id(plan.person))
+            db_key: tuple[Any, ...] | None = (
+                ("p", plan.person.existing_id, v["title"], v["level"], v["year"])
+                if plan.person.existing_id is not None
+                else None
+            )
+        else:
+            identity = ("c", v["recipient_name"], v["unit_name"] or "")
+            db_key = (
+                "c",
+                v["recipient_name"],
+                v["unit_name"] or "",
+                v["title"],
+                v["level"],
+                v["year"],
+            )
+        key = (*identity, v["title"], v["level"], v["year"])
+        if key in seen:
+            check.add(
+                plan.row,
+                COL_TITLE,
+                _("与第 %(row)d 行重复(同一人、同一称号、级别和年份)", row=seen[key]),
+            )
+            continue
+        seen[key] = plan.row
+        if db_key is not None and db_key in existing:
+            check.add(
+                plan.row, COL_TITLE, _("系统中已有这条荣誉记录(同一人、同一称号、级别和年份)")
+            )
+
+
+# ------------------------------------------------------------------ writing
+
+
+def _insert_returning_ids(rows: list[dict[str, Any]]) -> list[int]:
+    """Insert people in one batch and return their new ids in the order of ``rows``.
+
+    PostgreSQL does this in batches with ``RETURNING … sort_by_parameter_order``. On SQLite
+    SQLAlchemy can only honour that order one row per statement (16,000 round trips for as
+    many people), so there the batch goes in as one executemany and the ids are read back:
+    the transaction holds SQLite's only write lock, and without AUTOINCREMENT new rowids are
+    max(rowid)+1 in insertion order, so the ids above the previous maximum are exactly ours.
+    """
+    table = Person.__table__
+    if db.session.get_bind().dialect.name != "sqlite":
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(db.session.execute(statement, rows).scalars())
+    before = db.session.scalar(select(func.max(table.c.id))) or 0
+    db.session.execute(insert(table), rows)
+    ids = list(
+        db.session.scalars(select(table.c.id).where(table.c.id > before).order_by(table.c.id))
+    )
+    if len(ids) != len(rows):  # someone else wrote people meanwhile: never guess
+        raise RuntimeError("people were inserted concurrently during a roster import")
+    return ids
+
+
+def _insert_people(people: list[_PersonPlan]) -> int:
+    """Bulk-insert the new people (encrypting each number once) and learn their ids."""
+    new = [p for p in people if p.existing_id is None]
+    now = utcnow()
+    for start in range(0, len(new), _WRITE_BATCH):
+        batch = new[start : start + _WRITE_BATCH]
+        rows = []
+        for person in batch:
+            rows.append(
+                {
+                    "name": person.name,
+                    "gender": person.gender,
+                    "birth_date": birth_date_from_id(person.id_number)
+                    if person.id_number
+                    else None,
+                    "id_number_encrypted": crypto.encrypt(person.id_number),
+                    "id_number_hash": crypto.blind_index(person.id_number),
+                    "phone_encrypted": crypto.encrypt(person.phone),
+                    "organization_id": person.organization_id,
+                    "post": person.post,
+                    "skill_level": person.skill_level,
+                    "consent_photo": False,
+                    "consent_deeds": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        ids = _insert_returning_ids(rows)
+        for person, new_id in zip(batch, ids, strict=True):
+            person.new_id = new_id
+            person.id_number = None  # the plain number is not needed any longer
+    return len(new)
+
+
+def _insert_honors(plans: list[_HonorPlan], progress: ProgressCallback | None) -> None:
+    now = utcnow()
+    total = len(plans)
+    for start in range(0, len(plans), _WRITE_BATCH):
+        batch = plans[start : start + _WRITE_BATCH]
+        rows = []
+        for plan in batch:
+            values = dict(plan.values)
+            values["person_id"] = plan.person.person_id if plan.person is not None else None
+            values["created_at"] = values["updated_at"] = now
+            values["revoked_reason"] = plan.revoked_reason
+            values["revoked_at"] = now if plan.revoked_reason else None
+            if plan.revoked_reason:
+                values["status"] = HonorStatus.REVOKED
+            rows.append(values)
+        db.session.execute(insert(Honor.__table__), rows)
+        if progress is not None:
+            progress("write", start + len(batch), total)
+
+
+def import_roster(
+    actor: User | None,
+    data: bytes,
+    filename: str,
+    *,
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Validate the whole file, then write it in bulk; raises :class:`RosterRefused`.
+
+    Nothing is written when any row is refused. On success one audit entry describes the
+    import and the wall's content version is bumped once; the caller commits.
+    """
+    sheet = read_roster(data, filename)
+    header_errors = _check_headers(sheet.headers)
+    if header_errors:
+        raise RosterRefused(header_errors)
+    if sheet.frame.empty:
+        raise RosterRefused([RowError(2, COL_NAME, _("文件中没有数据行"))])
+    sha = hashlib.sha256(data).hexdigest()
+    source_ref = f"roster:{sha[:16]}"
+    plans, people, check = _validate(sheet, source_ref, progress)
+    if check.errors:
+        raise RosterRefused(sorted(check.errors, key=lambda e: (e.row, e.column)))
+
+    if progress is not None:
+        progress("write", 0, len(plans))
+    created = _insert_people(people)
+    _insert_honors(plans, progress)
+    result = ImportResult(
+        rows=len(sheet.frame),
+        people_created=created,
+        people_matched=len(people) - created,
+        honors_created=len(plans),
+        file_sha256=sha,
+    )
+    audit.record(
+        actor,
+        "honors.import",
+        "honor",
+        None,
+        after={
+            "rows": result.rows,
+            "people_created": result.people_created,
+            "people_matched": result.people_matched,
+            "honors_created": result.honors_created,
+            "file_sha256": sha,
+            "filename": filename.rsplit("/", 1)[-1][:200],
+        },
+    )
+    bump_version()
+    db.session.flush()
+    return result
+
+
+# ------------------------------------------------------------------ exporting
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell that Excel would run as a formula (= + - @, tab, CR) gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def honors_frame(*, include_private: bool = False, valid_only: bool = False) -> pd.DataFrame:
+    """Every honor as one roster row (the DB → DataFrame adapter of this module).
+
+    身份证号 and 联系电话 are decrypted only with ``include_private`` (the admin's export);
+    otherwise the columns are not there at all.
+    """
+    query = (
+        select(Honor, Person)
+        .outerjoin(Person, Honor.person_id == Person.id)
+        .order_by(Honor.year, Honor.level_rank, Honor.id)
+    )
+    if valid_only:
+        query = query.where(Honor.status == HonorStatus.VALID)
+    headers = [
+        h
+        for h in EXPORT_HEADERS
+        if (include_private or h not in PRIVATE_HEADERS)
+        and (not valid_only or h not in STATUS_HEADERS)
+    ]
+    revealed: dict[int, tuple[str, str]] = {}
+    records = []
+    for honor, person in db.session.execute(query).yield_per(2_000):
+        gender = ""
+        if person is not None and person.gender is not None:
+            gender = "女" if person.gender is Gender.FEMALE else "男"
+        row = {
+            COL_NAME: honor.recipient_name,
+            COL_GENDER: gender,
+            COL_UNIT: honor.unit_name or "",
+            COL_POST: honor.post or "",
+            COL_SKILL: honor.skill_level or "",
+            COL_TITLE: honor.title,
+            COL_LEVEL: LEVEL_CANONICAL[honor.level],
+            COL_YEAR: honor.year,
+            COL_BODY: honor.conferring_body or "",
+            COL_DOC: honor.document_number or "",
+            COL_DEEDS: honor.deeds_full or honor.deeds_summary or "",
+            COL_STATUS: STATUS_REVOKED_LABEL if honor.is_revoked else STATUS_VALID_LABEL,
+            COL_REASON: honor.revoked_reason or "",
+        }
+        if include_private:
+            if person is not None and person.id not in revealed:
+                revealed[person.id] = (
+                    person.reveal_id_number() or "",
+                    person.reveal_phone() or "",
+                )
+            row[COL_ID], row[COL_PHONE] = revealed.get(person.id, ("", "")) if person else ("", "")
+        records.append(row)
+    return pd.DataFrame.from_records(records, columns=headers)
+
+
+def _clean_for_xlsx(value: Any) -> Any:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
+
+
+def write_xlsx(frame: pd.DataFrame, out: IO[bytes], *, sheet_title: str = "荣誉名录") -> None:
+    """Write with openpyxl's streaming writer; text stays text (an ID is never a number)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title)
+    widths = {COL_NAME: 12, COL_UNIT: 28, COL_TITLE: 22, COL_DEEDS: 60, COL_ID: 22, COL_PHONE: 16}
+    for index, header in enumerate(frame.columns, start=1):
+        from openpyxl.utils import get_column_letter
+
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(header, 12)
+    header_cells = []
+    for header in frame.columns:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = Font(bold=True)
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for values in frame.itertuples(index=False, name=None):
+        sheet.append([_clean_for_xlsx(v) for v in values])
+    workbook.save(out)
+
+
+def write_csv(frame: pd.DataFrame, out: IO[bytes]) -> None:
+    """UTF-8 with a BOM, so Excel on Chinese Windows opens it with the right characters."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(list(frame.columns))
+    for values in frame.itertuples(index=False, name=None):
+        writer.writerow([neutralise(v) for v in values])
+    out.write(text.getvalue().encode("utf-8-sig"))
+
+
+def export_roster(
+    out: IO[bytes], kind: str, *, include_private: bool = False, valid_only: bool = False
+) -> int:
+    """Write every honor (or only the valid ones) to ``out``; returns the number of rows."""
+    frame = honors_frame(include_private=include_private, valid_only=valid_only)
+    if kind == "xlsx":
+        write_xlsx(frame, out)
+    elif kind == "csv":
+        write_csv(frame, out)
+    else:
+        raise ValueError(kind)
+    return len(frame)
+
+
+def template_workbook() -> bytes:
+    """An empty roster with the Chinese headers and one example row, for download."""
+    from contest.validation import id_check_digit
+
+    first17 = "11010519850612002"
+    example = {
+        COL_NAME: "王秀英",
+        COL_GENDER: "女",
+        COL_UNIT: "某某机械厂",
+        COL_POST: "数控车工",
+        COL_SKILL: "高级技师",
+        COL_TITLE: "劳动模范",
+        COL_LEVEL: "地市级",
+        COL_YEAR: 2015,
+        COL_BODY: "某某市人民政府",
+        COL_DOC: "某政发〔2015〕12号",
+        COL_DEEDS: "扎根一线二十年,带出徒弟三十余名。",
+        COL_ID: first17 + id_check_digit(first17),
+        COL_PHONE: "13800138000",
+    }
+    headers = [h for h in EXPORT_HEADERS if h not in STATUS_HEADERS]
+    buffer = io.BytesIO()
+    write_xlsx(pd.DataFrame([example], columns=headers), buffer, sheet_title="荣誉名录模板")
+    return buffer.getvalue()
