@@ -4,32 +4,51 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import TextInput
 
 from contest.i18n import GENDER_LABELS, WORKER_CATEGORY_LABELS
 from contest.models import Organization
+
+
+def choice_value(value: object) -> str:
+    """A select's value: an enum's value when the form is filled from a model, "" for None."""
+    if value is None:
+        return ""
+    return str(getattr(value, "value", value))
+
+
+class WriteOnlyInput(TextInput):
+    """A text input that never renders a value: after a failed save the page must not echo
+    a personal number back (it could be another person's, e.g. a duplicate 身份证号)."""
+
+    def __call__(self, field: object, **kwargs: object) -> object:
+        kwargs["value"] = ""
+        return super().__call__(field, **kwargs)
 
 
 class PersonForm(FlaskForm):
     """A person's record. Personal numbers are write-only here: the form never shows them."""
 
     name = StringField(_l("姓名"), validators=[DataRequired(_l("请填写姓名")), Length(max=60)])
-    gender = SelectField(_l("性别"), validators=[Optional()])
+    gender = SelectField(_l("性别"), validators=[Optional()], coerce=choice_value)
     ethnicity = StringField(_l("民族"), validators=[Optional(), Length(max=20)])
     birth_date = DateField(_l("出生日期"), validators=[Optional()])
     organization_id = SelectField(_l("所在单位"), coerce=int)
     occupation = StringField(_l("工种"), validators=[Optional(), Length(max=60)])
     post = StringField(_l("岗位/职务"), validators=[Optional(), Length(max=100)])
     skill_level = StringField(_l("技能等级/职称"), validators=[Optional(), Length(max=60)])
-    category = SelectField(_l("人员类别"), validators=[Optional()])
+    category = SelectField(_l("人员类别"), validators=[Optional()], coerce=choice_value)
     id_number = StringField(
         _l("身份证号"),
         validators=[Optional(), Length(max=18)],
+        widget=WriteOnlyInput(),
         description=_l("加密保存,登记后不再显示;留空则保留原值"),
         render_kw={"autocomplete": "off", "inputmode": "text"},
     )
     phone = StringField(
         _l("联系电话"),
         validators=[Optional(), Length(max=20)],
+        widget=WriteOnlyInput(),
         description=_l("加密保存,登记后不再显示;留空则保留原值"),
         render_kw={"autocomplete": "off", "inputmode": "tel"},
     )

@@ -20,12 +20,14 @@ _PRIVATE_KEY_PARTS = ("id_number", "phone", "password", "token")
 SYSTEM_ACTOR = "system"
 
 
+def _private(key: object, value: Any) -> bool:
+    # A yes/no flag ("has_id_number") says a number is on file, not what it is: kept.
+    return any(p in str(key) for p in _PRIVATE_KEY_PARTS) and not isinstance(value, bool)
+
+
 def _scrub(value: Any) -> Any:
     if isinstance(value, dict):
-        return {
-            k: ("***" if any(p in str(k) for p in _PRIVATE_KEY_PARTS) else _scrub(v))
-            for k, v in value.items()
-        }
+        return {k: ("***" if _private(k, v) else _scrub(v)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_scrub(v) for v in value]
     return value

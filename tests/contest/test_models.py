@@ -1,0 +1,222 @@
+"""The core model: the union tree, people's encrypted numbers, accounts, and the migrations."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import exc, inspect, select, text
+
+from contest.models import OrgKind, Person, Role, User
+from contest.services.users import AccountError, create_user
+
+# ---------------------------------------------------------------- organisation tree
+
+
+@pytest.fixture
+def tree(make_org: Callable[..., Any]) -> dict[str, Any]:
+    city = make_org(name="某某市总工会", kind=OrgKind.CITY)
+    district = make_org(name="东城区总工会", kind=OrgKind.DISTRICT, parent=city)
+    factory = make_org(name="机床厂工会", kind=OrgKind.GRASSROOTS, parent=district)
+    other = make_org(name="西城区总工会", kind=OrgKind.DISTRICT, parent=city)
+    return {"city": city, "district": district, "factory": factory, "other": other}
+
+
+def test_org_path_lists_the_ids_from_the_root(tree: dict[str, Any]) -> None:
+    city, district, factory = tree["city"], tree["district"], tree["factory"]
+    assert city.path == f"/{city.id}/"
+    assert factory.path == f"/{city.id}/{district.id}/{factory.id}/"
+    assert factory.depth == 2
+
+
+def test_org_contains_itself_and_everything_below(tree: dict[str, Any]) -> None:
+    assert tree["city"].contains(tree["city"])
+    assert tree["city"].contains(tree["factory"])
+    assert tree["district"].contains(tree["factory"])
+
+
+def test_org_does_not_contain_its_parent_or_siblings(tree: dict[str, Any]) -> None:
+    assert not tree["district"].contains(tree["city"])
+    assert not tree["district"].contains(tree["other"])
+    assert not tree["district"].contains(None)
+
+
+def test_org_does_not_contain_an_org_whose_id_merely_starts_with_the_same_digits(
+    make_org: Callable[..., Any],
+) -> None:
+    first = make_org(name="一号")
+    lookalike = make_org(name="二号")
+    while not str(lookalike.id).startswith(str(first.id)) or lookalike.id == first.id:
+        lookalike = make_org(name=f"单位{lookalike.id}")
+    assert not first.contains(lookalike)
+
+
+def test_subtree_query_selects_this_org_and_its_descendants(db: Any, tree: dict[str, Any]) -> None:
+    ids = set(db.session.scalars(tree["district"].subtree_ids_query()))
+    assert ids == {tree["district"].id, tree["factory"].id}
+
+
+def test_ancestors_run_from_the_root_to_the_org(tree: dict[str, Any]) -> None:
+    assert [o.name for o in tree["factory"].ancestors()] == [
+        "某某市总工会",
+        "东城区总工会",
+        "机床厂工会",
+    ]
+
+
+# ---------------------------------------------------------------- people
+
+
+ID_NUMBER_BASE = "44030619851122"
+PHONE = "13823456789"
+
+
+@pytest.fixture
+def id_number(make_id_number: Callable[..., str]) -> str:
+    return make_id_number(ID_NUMBER_BASE, "357")
+
+
+@pytest.fixture
+def person(make_person: Callable[..., Any], id_number: str) -> Any:
+    return make_person(name="李四", id_number=id_number, phone=PHONE)
+
+
+def _raw_row(db: Any, person_id: int) -> dict[str, Any]:
+    db.session.expire_all()
+    row = db.session.execute(
+        text("SELECT * FROM people WHERE id = :id"), {"id": person_id}
+    ).mappings()
+    return dict(row.one())
+
+
+def test_id_number_and_phone_are_stored_encrypted(db: Any, person: Any, id_number: str) -> None:
+    raw = _raw_row(db, person.id)
+    assert raw["id_number_encrypted"] and raw["phone_encrypted"]
+    for value in raw.values():
+        stored = bytes(value) if isinstance(value, bytes | memoryview) else str(value).encode()
+        assert id_number.encode() not in stored
+        assert PHONE.encode() not in stored
+
+
+def test_id_number_index_is_keyed_not_a_plain_digest(db: Any, person: Any, id_number: str) -> None:
+    raw = _raw_row(db, person.id)
+    assert raw["id_number_hash"] not in {
+        hashlib.sha256(id_number.encode()).hexdigest(),
+        hashlib.md5(id_number.encode()).hexdigest(),
+    }
+
+
+def test_reveal_returns_the_plain_numbers(db: Any, person: Any, id_number: str) -> None:
+    db.session.expire_all()
+    stored = db.session.get(Person, person.id)
+    assert stored.reveal_id_number() == id_number
+    assert stored.reveal_phone() == PHONE
+
+
+def test_masked_numbers_keep_only_the_ends(person: Any, id_number: str) -> None:
+    assert person.masked_id_number == id_number[:6] + "********" + id_number[-4:]
+    assert person.masked_phone == "138****6789"
+
+
+def test_reveal_under_a_different_key_returns_none(
+    app: Any, db: Any, person: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "DATA_KEY", "a-rotated-key")
+    assert person.reveal_id_number() is None
+    assert person.reveal_phone() is None
+    assert person.masked_id_number == ""
+
+
+def test_id_number_blind_index_is_unique_in_the_database(
+    db: Any, person: Any, id_number: str
+) -> None:
+    twin = Person(name="王五")
+    twin.set_id_number(id_number)
+    db.session.add(twin)
+    with pytest.raises(exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_blind_index_ignores_case_of_the_check_letter(app: Any, db: Any) -> None:
+    from contest.security.crypto import blind_index
+
+    assert blind_index("11010519491231002x") == blind_index("11010519491231002X")
+
+
+# ---------------------------------------------------------------- accounts
+
+
+def test_usernames_are_unique_in_the_database(db: Any, make_user: Callable[..., Any]) -> None:
+    make_user("organizer", username="zhangsan")
+    db.session.add(User(username="zhangsan", password_hash="x", role=Role.JUDGE))
+    with pytest.raises(exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_creating_a_duplicate_username_is_refused(db: Any, make_user: Callable[..., Any]) -> None:
+    make_user("admin", username="zhangsan")
+    with pytest.raises(AccountError, match="已存在"):
+        create_user(None, "zhangsan", "another-pass-1", Role.ADMIN)
+    db.session.rollback()
+    assert db.session.scalar(select(User).where(User.username == "zhangsan")).role is Role.ADMIN
+
+
+def test_non_admin_accounts_must_belong_to_an_organisation(db: Any) -> None:
+    with pytest.raises(AccountError):
+        create_user(None, "lonely", "long-enough-1", Role.ORGANIZER, None)
+
+
+def test_user_manages_only_its_own_subtree(
+    make_user: Callable[..., Any], tree: dict[str, Any]
+) -> None:
+    organizer = make_user("organizer", organization=tree["district"])
+    assert organizer.can_manage_org(tree["factory"])
+    assert not organizer.can_manage_org(tree["city"])
+    assert not organizer.can_manage_org(tree["other"])
+
+
+# ---------------------------------------------------------------- migrations
+
+
+@pytest.fixture
+def migrated_db(db: Any) -> Iterator[Any]:
+    """The test database emptied of every table, then built by the Alembic migrations."""
+    from flask_migrate import upgrade
+
+    db.session.remove()
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    try:
+        upgrade()
+        yield db
+    finally:
+        db.session.remove()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()  # leave the schema the other tests expect, whatever happened
+
+
+def test_migrations_build_exactly_the_models_schema(migrated_db: Any) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with migrated_db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        differences = compare_metadata(context, migrated_db.metadata)
+    assert differences == []
+
+
+def test_migrations_record_the_head_revision(migrated_db: Any) -> None:
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    config = current_app.extensions["migrate"].migrate.get_config()
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with migrated_db.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
+        assert "people" in inspect(conn).get_table_names()
