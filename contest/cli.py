@@ -208,15 +208,12 @@ def audit_verify() -> None:
 
 
 def _register_offline_commands() -> None:
-    """Commands that need no application (``contest rank``)."""
-    try:
-        from contest.commands.rank import rank_command
-    except ImportError:  # the scoring command is optional while it is being built
-        return
+    """Commands that need no application or database (``contest rank``)."""
+    from contest.commands.rank import rank_command
+
     main.add_command(rank_command)
 
 
 _register_offline_commands()
-
 
 import contest.honors_cli  # noqa: E402,F401  (registers `contest honors`)
