@@ -26,6 +26,7 @@ BoolArray = npt.NDArray[np.bool_]
 _LIMIT = ScoringInputError.MAX_PROBLEMS
 _CHUNK = 1 << 20
 _T = TypeVar("_T", bound=np.generic)
+_NO_ROWS: IntArray = np.zeros(0, dtype=np.intp)
 
 
 @dataclass(frozen=True)
@@ -146,8 +147,10 @@ def encode(values: pd.Series) -> tuple[IntArray, pd.Index]:
 def _blank(labels: pd.Index) -> BoolArray:
     if labels.dtype.kind in "iufb" or not len(labels):
         return np.zeros(len(labels), dtype=bool)
-    text = pd.Series(labels, dtype=object).map(lambda v: isinstance(v, str) and not v.strip())
-    return text.to_numpy(dtype=bool)
+    if labels.inferred_type == "string":  # all text: one vectorised pass, no Python loop
+        text = labels.to_numpy(dtype=object).astype(np.dtypes.StringDType())
+        return np.asarray(np.strings.strip(text) == "", dtype=bool)
+    return np.array([isinstance(v, str) and not v.strip() for v in labels], dtype=bool)
 
 
 def _label_order(labels: pd.Index) -> IntArray:
@@ -218,11 +221,17 @@ def read_sheet(scores: pd.DataFrame, rubric: Rubric | None = None) -> Sheet:
     def kept(values: npt.NDArray[_T]) -> npt.NDArray[_T]:
         return values if keep is None else values[keep]
 
+    def among_given(mask: BoolArray) -> IntArray:
+        """Rows of ``mask`` that hold a mark (every row does on a complete sheet)."""
+        return np.flatnonzero(mask if keep is None else given & mask)
+
     entry, entries = encode(scores[ENTRY])
     judge, judges = encode(scores[JUDGE])
     criterion, criteria = encode(scores[CRITERION])
     for column, codes in ((ENTRY, entry), (JUDGE, judge), (CRITERION, criterion)):
-        absent = np.flatnonzero(given & (codes < 0))
+        if not len(codes) or codes.min() >= 0:
+            continue
+        absent = among_given(codes < 0)
         zh_name = {ENTRY: "参赛号", JUDGE: "评委", CRITERION: "评分项"}[column]
         problems.rows(
             absent,
@@ -241,16 +250,16 @@ def read_sheet(scores: pd.DataFrame, rubric: Rubric | None = None) -> Sheet:
         by_key = {c.key: c for c in rubric.criteria}
         keys = [str(label) for label in criteria]
         unknown = np.array([key not in by_key for key in keys] + [False], dtype=bool)
-        rows = np.flatnonzero(given & unknown[criterion])
-        problems.rows(
-            rows,
-            CRITERION,
-            "unknown_criterion",
-            lambda row: (
-                f"评分细则中没有评分项 {_label(criteria, int(criterion[row]))}",
-                f"unknown criterion {_label(criteria, int(criterion[row]))}",
-            ),
-        )
+        if unknown.any():
+            problems.rows(
+                among_given(unknown[criterion]),
+                CRITERION,
+                "unknown_criterion",
+                lambda row: (
+                    f"评分细则中没有评分项 {_label(criteria, int(criterion[row]))}",
+                    f"unknown criterion {_label(criteria, int(criterion[row]))}",
+                ),
+            )
         for key in by_key:
             if key not in keys:
                 problems.add(
@@ -274,7 +283,8 @@ def read_sheet(scores: pd.DataFrame, rubric: Rubric | None = None) -> Sheet:
                 dtype=np.intp,
             )
         limits = np.append(mark_max, np.inf)  # code −1 (missing) reads the last slot
-        above = np.flatnonzero(given & (mark > limits[criterion]))
+        # NaN (no mark, or not a number) compares false, so no ``given`` mask is needed
+        above = _rows_differing(mark, limits, criterion, np.greater)
         problems.rows(
             above,
             SCORE,
@@ -286,7 +296,8 @@ def read_sheet(scores: pd.DataFrame, rubric: Rubric | None = None) -> Sheet:
                 f"{_label(criteria, int(criterion[row]))}",
             ),
         )
-        below = np.flatnonzero(given & (mark < 0))
+        negative = bool(len(mark)) and bool(np.fmin.reduce(mark) < 0)  # fmin skips NaN
+        below = np.flatnonzero(mark < 0) if negative else _NO_ROWS
         problems.rows(
             below,
             SCORE,
@@ -302,10 +313,22 @@ def read_sheet(scores: pd.DataFrame, rubric: Rubric | None = None) -> Sheet:
                 + [-1],
                 dtype=np.intp,
             )
-            expected = np.append(component_of, -1)[criterion]
-            clash = np.flatnonzero(
-                given & (comp_codes >= 0) & (expected >= 0) & (names[comp_codes] != expected)
-            )
+            expected_of = np.append(component_of, -1)  # code −1 (missing) reads the last slot
+            # check each (criterion, component label) pair that occurs, not each row: one pass
+            width = len(comp_labels) + 1
+            pair = np.add(criterion, 1, dtype=np.intp)
+            pair *= width
+            pair += comp_codes
+            pair += 1
+            cells = (n_criteria + 1) * width
+            seen = np.bincount(pair if keep is None else pair[given], minlength=cells) > 0
+            wrong = names[None, :-1] != component_of[:, None]  # criterion × label
+            bad_pair = np.zeros((n_criteria + 1, width), dtype=bool)
+            bad_pair[1:, 1:] = wrong
+            bad_pair &= seen.reshape(n_criteria + 1, width)
+            clash = among_given(bad_pair.ravel()[pair]) if bad_pair.any() else pair[:0]
+            expected = expected_of[criterion] if len(clash) else criterion
+            del pair
             problems.rows(
                 clash,
                 COMPONENT,
@@ -342,7 +365,7 @@ def read_sheet(scores: pd.DataFrame, rubric: Rubric | None = None) -> Sheet:
     if TIME in scores.columns:
         raw_time, bad_time = _numbers(scores[TIME])
         problems.rows(
-            np.flatnonzero(given & bad_time),
+            among_given(bad_time) if bad_time.any() else _NO_ROWS,
             TIME,
             "not_a_number",
             lambda row: (
@@ -350,16 +373,24 @@ def read_sheet(scores: pd.DataFrame, rubric: Rubric | None = None) -> Sheet:
                 f"time {scores[TIME].iloc[row]!r} is not a number",
             ),
         )
+        negative = bool(len(raw_time)) and bool(np.fmin.reduce(raw_time) < 0)
         problems.rows(
-            np.flatnonzero(given & (raw_time < 0)),
+            among_given(raw_time < 0) if negative else _NO_ROWS,
             TIME,
             "below_min",
             lambda row: (f"用时 {raw_time[row]:g} 不能为负", f"time {raw_time[row]:g} is negative"),
         )
-        ok = given & (entry >= 0) & ~np.isnan(raw_time)
         time = np.full(len(entries), np.nan)
-        time[entry[ok]] = raw_time[ok]
-        clash = np.flatnonzero(ok & (time[np.maximum(entry, 0)] != raw_time))
+        nan_time = np.isnan(raw_time)
+        if keep is None and not nan_time.any() and (not len(entry) or entry.min() >= 0):
+            for lo in range(0, len(entry), _CHUNK):  # complete sheet: no row to leave out
+                np.put(time, entry[lo : lo + _CHUNK], raw_time[lo : lo + _CHUNK])
+            clash = _rows_differing(raw_time, time, entry, np.not_equal)
+        else:
+            ok = given & (entry >= 0) & ~nan_time
+            time[entry[ok]] = raw_time[ok]
+            clash = np.flatnonzero(ok & (time[np.maximum(entry, 0)] != raw_time))
+        del nan_time
         problems.rows(
             clash,
             TIME,
@@ -410,10 +441,39 @@ def read_sheet(scores: pd.DataFrame, rubric: Rubric | None = None) -> Sheet:
         team_of=team_of,
         teams=teams,
         group=group,
-        layout=GroupLayout.build(group, counts),
+        layout=GroupLayout.build(
+            group,
+            counts,
+            _panel_slots(entry, judge, criterion, len(entries), len(judges), n_criteria),
+        ),
     )
     _check_marks(scores, sheet)
     return sheet
+
+
+def _rows_differing(
+    values: FloatArray,
+    table: FloatArray,
+    codes: IntArray,
+    compare: np.ufunc,
+) -> IntArray:
+    """Rows where ``compare(values, table[codes])`` holds (code −1 reads ``table[-1]``).
+
+    Chunked with reused buffers, so checking ten million marks allocates no full-size
+    temporaries.
+    """
+    n = len(values)
+    size = min(n, _CHUNK)
+    looked_up = np.empty(size)
+    hit = np.empty(size, dtype=bool)
+    found: list[IntArray] = []
+    for lo in range(0, n, _CHUNK):
+        hi = min(lo + _CHUNK, n)
+        np.take(table, codes[lo:hi], out=looked_up[: hi - lo], mode="wrap")
+        compare(values[lo:hi], looked_up[: hi - lo], out=hit[: hi - lo])
+        if hit[: hi - lo].any():
+            found.append(np.flatnonzero(hit[: hi - lo]) + lo)
+    return np.concatenate(found) if found else _NO_ROWS
 
 
 def _constant(zh: str, en: str) -> Callable[[int], tuple[str, str]]:
@@ -468,28 +528,87 @@ def _check_marks(scores: pd.DataFrame, sheet: Sheet) -> None:
     problems.raise_if_any()
 
 
+def _panel_slots(
+    entry: IntArray,
+    judge: IntArray,
+    criterion: IntArray,
+    n_entries: int,
+    n_judges: int,
+    n_criteria: int,
+) -> tuple[npt.NDArray[np.int64], IntArray] | None:
+    """Each judge's place in the entry's panel — when the rows say so without a sort.
+
+    That is the case when the sheet lists marks entry by entry, judge by judge (each row's
+    ``(entry, judge, criterion)`` strictly after the previous row's, as an export of the marking
+    sheets gives them).  Then no judge marked a group twice, each judge's marks of an entry form
+    one run of rows, and the run's position among the entry's runs is a slot that is unique
+    within every group of the entry.  Returned per run of rows: the slot and the run's length.
+    ``None`` when the rows are in any other order.
+    """
+    n = len(entry)
+    if n < 2 or n_entries * max(n_judges, 1) * max(n_criteria, 1) >= 2**62:
+        return None
+    key = np.empty(_CHUNK + 1, dtype=np.int64)
+    for lo in range(0, n - 1, _CHUNK):  # chunked: cache-sized, and stops early on other orders
+        hi = min(lo + _CHUNK + 1, n)
+        part = key[: hi - lo]
+        np.multiply(entry[lo:hi], n_judges, out=part, dtype=np.int64, casting="unsafe")
+        part += judge[lo:hi]
+        part *= n_criteria
+        part += criterion[lo:hi]
+        if not bool(np.all(part[1:] > part[:-1])):
+            return None
+    del key
+    new_run = entry[1:] != entry[:-1]
+    new_run |= judge[1:] != judge[:-1]
+    starts = np.flatnonzero(new_run)
+    del new_run
+    starts += 1
+    starts = np.concatenate(([0], starts))
+    run_entry = entry[starts]
+    index = np.arange(len(starts), dtype=np.int64)
+    first = np.ones(len(starts), dtype=bool)
+    first[1:] = run_entry[1:] != run_entry[:-1]
+    slot = index - np.maximum.accumulate(np.where(first, index, 0))
+    return slot, np.diff(starts, append=n)
+
+
 @dataclass(frozen=True)
 class GroupLayout:
     """Marks arranged by group (one group = one entry and criterion) without a Python loop.
 
     ``flat`` gives, for each mark, its cell in a dense ``width × n_groups`` matrix whose column
-    holds the marks of one group; ``width`` is the largest panel.  Built with a stable sort that
-    is close to linear on sheets already grouped by entry, and a radix sort otherwise.  Columns
-    are sorted with a sorting network over the ``width`` rows (vectorised across groups).
+    holds the marks of one group; ``width`` is the largest panel.  When the rows come entry by
+    entry and judge by judge (:func:`_panel_slots`) the cell follows from the judge's place in
+    the panel; otherwise it comes from a stable sort that is close to linear on sheets already
+    grouped by entry, and a radix sort otherwise.  Columns are sorted with a sorting network
+    over the ``width`` rows (vectorised across groups).  ``distinct``: it is already known that
+    no judge marked a group twice.
     """
 
     flat: npt.NDArray[np.int64]
     counts: IntArray
     width: int
+    distinct: bool = False
 
     @classmethod
-    def build(cls, group: npt.NDArray[np.int64], counts: IntArray) -> GroupLayout:
+    def build(
+        cls,
+        group: npt.NDArray[np.int64],
+        counts: IntArray,
+        runs: tuple[npt.NDArray[np.int64], IntArray] | None = None,
+    ) -> GroupLayout:
         width = int(counts.max()) if len(counts) else 0
         n = len(group)
         n_groups = len(counts)
-        flat = np.empty(n, dtype=np.int64)
         if n == 0:
-            return cls(flat, counts, 0)
+            return cls(np.empty(0, dtype=np.int64), counts, 0)
+        if runs is not None and int(runs[0].max()) < width:  # else the matrix would grow
+            slot, length = runs
+            flat = np.repeat(slot * n_groups, length)  # cell = slot * n_groups + group
+            flat += group
+            return cls(flat, counts, width, distinct=True)
+        flat = np.empty(n, dtype=np.int64)
         order = _group_order(group, n_groups)
         starts = np.cumsum(counts) - counts
         # cell = (position in sorted order − first position of the group) * n_groups + group
@@ -508,12 +627,14 @@ class GroupLayout:
 
     def dense(self, values: FloatArray, fill: float) -> FloatArray:
         """``width × n_groups`` matrix of ``values``, each column sorted ascending."""
-        matrix = np.full(len(self.counts) * self.width, fill)
+        size = len(self.counts) * self.width
+        full = bool(size) and int(self.counts.min()) == self.width  # every cell is written
+        matrix = np.empty(size) if full else np.full(size, fill)
         matrix[self.flat] = values
         return _sort_columns(matrix.reshape(self.width, len(self.counts)))
 
     def has_duplicates(self, judge: IntArray) -> bool:
-        if self.width < 2:
+        if self.width < 2 or self.distinct:
             return False
         matrix = np.full(len(self.counts) * self.width, -1, dtype=np.int32)
         matrix[self.flat] = judge
