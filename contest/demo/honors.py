@@ -220,6 +220,37 @@ def _honor_rows(ctx: DemoContext) -> list[dict[str, Any]]:
             )
         )
 
+    def add_for(
+        person: Person,
+        title: str,
+        level: HonorLevel,
+        year: int,
+        body: str,
+        prefix: str,
+        summary: str,
+        full: str | None,
+    ) -> None:
+        org = person.organization
+        add(
+            HonorData(
+                recipient_name=person.name,
+                title=title,
+                level=level,
+                year=year,
+                person=person,
+                organization=org,
+                unit_name=org.name.removesuffix("工会") if org else None,
+                post=person.post,
+                skill_level=person.skill_level,
+                industry=org.industry if org else None,
+                conferring_body=body,
+                document_number=_doc(rng, prefix, year),
+                source=HonorSource.ROSTER,
+                deeds_summary=summary,
+                deeds_full=full,
+            )
+        )
+
     # 1990s–today: the demo's own experienced workers; some climb city → province → nation.
     seniors = [
         p
@@ -243,24 +274,15 @@ def _honor_rows(ctx: DemoContext) -> list[dict[str, Any]]:
                 title = title.replace("劳动模范", "先进工作者")
             if level is HonorLevel.ENTERPRISE:
                 body = org.name.removesuffix("工会") if org else "本企业"
-            add(
-                HonorData(
-                    recipient_name=person.name,
-                    title=title,
-                    level=level,
-                    year=year,
-                    person=person,
-                    organization=org,
-                    unit_name=org.name.removesuffix("工会") if org else None,
-                    post=person.post,
-                    skill_level=person.skill_level,
-                    industry=industry,
-                    conferring_body=body,
-                    document_number=_doc(rng, prefix, year),
-                    source=HonorSource.ROSTER,
-                    deeds_summary=summary,
-                    deeds_full=full if step == steps - 1 else None,
-                )
+            add_for(
+                person,
+                title,
+                level,
+                year,
+                body,
+                prefix,
+                summary,
+                full if step == steps - 1 else None,
             )
             year = min(year + rng.randint(2, 6), 2026)
     for person in seniors[190:230]:  # craftsmen, a title of the last decade
@@ -271,25 +293,7 @@ def _honor_rows(ctx: DemoContext) -> list[dict[str, Any]]:
         top = 0 if rng.random() < 0.75 else (1 if rng.random() < 0.9 else 2)
         year = rng.randint(2016, 2022)
         for title, level, body, prefix in tiers[: top + 1]:
-            add(
-                HonorData(
-                    recipient_name=person.name,
-                    title=title,
-                    level=level,
-                    year=year,
-                    person=person,
-                    organization=org,
-                    unit_name=org.name.removesuffix("工会") if org else None,
-                    post=person.post,
-                    skill_level=person.skill_level,
-                    industry=org.industry if org else None,
-                    conferring_body=body,
-                    document_number=_doc(rng, prefix, year),
-                    source=HonorSource.ROSTER,
-                    deeds_summary=summary,
-                    deeds_full=full,
-                )
-            )
+            add_for(person, title, level, year, body, prefix, summary, full)
             year = min(year + rng.randint(1, 3), 2026)
 
     # Units (五一劳动奖状) and teams (工人先锋号).
