@@ -16,13 +16,15 @@ import csv
 import hashlib
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
+from xml.etree import ElementTree
 
 import pandas as pd
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from contest.extensions import db
 from contest.models import (
@@ -260,7 +262,130 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# Decompressed size allowed for one sheet: a 100,000-row roster is ~60 MB; a zip bomb is not.
+_MAX_SHEET_BYTES = 600 * 1024 * 1024
+
+
+def _column_index(reference: str) -> int:
+    index = 0
+    for char in reference:
+        if not char.isalpha():
+            break
+        index = index * 26 + (ord(char.upper()) - 64)
+    return index - 1
+
+
+def _first_sheet_path(archive: zipfile.ZipFile) -> str:
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    first = workbook.find(f"{_SHEET_NS}sheets/{_SHEET_NS}sheet")
+    if first is None:
+        raise KeyError("no sheet")
+    rel_id = first.get(f"{_REL_NS}id")
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels.iter(f"{_PKG_REL_NS}Relationship"):
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target") or ""
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    raise KeyError(rel_id)
+
+
+def _xlsx_cells(data: bytes) -> Iterator[tuple[int, dict[int, tuple[str, str | None]]]]:
+    """(row number, {column index: (cell type, raw text)}) of the first sheet, streamed.
+
+    A plain ElementTree pass over the sheet XML, about three times faster than openpyxl's
+    read-only mode on 100,000 rows; the types are kept as written ("n" number, "s" shared
+    string, "inlineStr", "str" formula result, "b", "e", "d").
+    """
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    sheet_path = _first_sheet_path(archive)
+    if archive.getinfo(sheet_path).file_size > _MAX_SHEET_BYTES:
+        raise RosterRefused([RowError(0, "", _("工作表过大,请拆分后分批导入"))])
+    shared: list[str] = []
+    if "xl/sharedStrings.xml" in archive.namelist():
+        with archive.open("xl/sharedStrings.xml") as handle:
+            for _event, element in ElementTree.iterparse(handle):
+                if element.tag == f"{_SHEET_NS}si":
+                    shared.append("".join(t.text or "" for t in element.iter(f"{_SHEET_NS}t")))
+                    element.clear()
+    with archive.open(sheet_path) as handle:
+        next_row = 1
+        for _event, element in ElementTree.iterparse(handle):
+            if element.tag != f"{_SHEET_NS}row":
+                continue
+            number = int(element.get("r") or next_row)
+            next_row = number + 1
+            cells: dict[int, tuple[str, str | None]] = {}
+            next_column = 0
+            for cell in element.iter(f"{_SHEET_NS}c"):
+                reference = cell.get("r")
+                column = _column_index(reference) if reference else next_column
+                next_column = column + 1
+                kind = cell.get("t", "n")
+                if kind == "inlineStr":
+                    value: str | None = "".join(t.text or "" for t in cell.iter(f"{_SHEET_NS}t"))
+                else:
+                    found = cell.find(f"{_SHEET_NS}v")
+                    value = found.text if found is not None else None
+                    if kind == "s" and value is not None:
+                        value = shared[int(value)]
+                cells[column] = (kind, value)
+            element.clear()
+            yield number, cells
+
+
+def _raw_cell_text(kind: str, value: str | None, is_id: bool) -> str:
+    if value is None:
+        return ""
+    if kind == "n":
+        if is_id:  # an ID Excel kept as a number has lost digits: make it look like one
+            return repr(float(value))
+        number = float(value)
+        return str(int(number)) if number.is_integer() and abs(number) < 1e15 else value
+    if kind == "b":
+        return "TRUE" if value == "1" else "FALSE"
+    return value
+
+
+def _xlsx_frame_fast(data: bytes) -> RosterSheet:
+    rows = _xlsx_cells(data)
+    first = next(rows, None)
+    if first is None:
+        return RosterSheet(pd.DataFrame(), [], [])
+    header_cells = first[1]
+    width = max(header_cells) + 1 if header_cells else 0
+    names = [
+        _raw_cell_text(*header_cells.get(i, ("s", None)), is_id=False).strip() for i in range(width)
+    ]
+    id_column = names.index(COL_ID) if COL_ID in names else -1
+    records: list[list[str]] = []
+    row_numbers: list[int] = []
+    for number, cells in rows:
+        texts = [
+            _raw_cell_text(*cells[i], is_id=i == id_column) if i in cells else ""
+            for i in range(width)
+        ]
+        if all(not t.strip() for t in texts):
+            continue
+        records.append(texts)
+        row_numbers.append(number)
+    frame = pd.DataFrame(records, columns=_unique(names), dtype=object)
+    return RosterSheet(frame, row_numbers, names)
+
+
 def _xlsx_frame(data: bytes) -> RosterSheet:
+    """The first sheet as text: the fast XML pass, or openpyxl for a workbook it cannot read."""
+    try:
+        return _xlsx_frame_fast(data)
+    except RosterRefused:
+        raise
+    except Exception:  # an unusual but possibly valid workbook: let openpyxl decide
+        return _xlsx_frame_openpyxl(data)
+
+
+def _xlsx_frame_openpyxl(data: bytes) -> RosterSheet:
     """The first sheet as text, read with openpyxl itself rather than ``pd.read_excel``.
 
     pandas turns a float cell that happens to be integral into an int, so a 身份证号 Excel
@@ -733,27 +858,61 @@ def _check_duplicates(plans: list[_HonorPlan], check: _Validation) -> None:
 # ------------------------------------------------------------------ writing
 
 
-def _insert_returning_ids(rows: list[dict[str, Any]]) -> list[int]:
-    """Insert people in one batch and return their new ids in the order of ``rows``.
+def _allocate_ids(table: Any, count: int) -> list[int]:
+    """``count`` fresh primary keys for ``table``, so bulk rows need no RETURNING.
 
-    PostgreSQL does this in batches with ``RETURNING … sort_by_parameter_order``. On SQLite
-    SQLAlchemy can only honour that order one row per statement (16,000 round trips for as
-    many people), so there the batch goes in as one executemany and the ids are read back:
-    the transaction holds SQLite's only write lock, and without AUTOINCREMENT new rowids are
-    max(rowid)+1 in insertion order, so the ids above the previous maximum are exactly ours.
+    PostgreSQL draws them from the column's sequence (safe under concurrency). SQLite has no
+    sequence: without AUTOINCREMENT a new rowid is max(rowid)+1, and an import runs as the
+    database's only writer (CLI commands and POSTs begin ``IMMEDIATE``), so the next ``count``
+    numbers above the maximum are ours; a clash would fail on the primary key, never mix rows.
+    (SQLAlchemy's ``RETURNING … sort_by_parameter_order`` would do one statement per row on
+    SQLite: 70,000 round trips for as many people.)
     """
-    table = Person.__table__
-    if db.session.get_bind().dialect.name != "sqlite":
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list(db.session.execute(statement, rows).scalars())
-    before = db.session.scalar(select(func.max(table.c.id))) or 0
-    db.session.execute(insert(table), rows)
-    ids = list(
-        db.session.scalars(select(table.c.id).where(table.c.id > before).order_by(table.c.id))
-    )
-    if len(ids) != len(rows):  # someone else wrote people meanwhile: never guess
-        raise RuntimeError("people were inserted concurrently during a roster import")
-    return ids
+    if count == 0:
+        return []
+    if db.session.get_bind().dialect.name == "postgresql":
+        sequence = text(
+            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+        )
+        return list(db.session.scalars(sequence, {"table": table.name, "n": count}))
+    highest = db.session.scalar(select(func.max(table.c.id))) or 0
+    return list(range(highest + 1, highest + 1 + count))
+
+
+def _executemany(table: Any, rows: list[dict[str, Any]]) -> None:
+    """One INSERT executed for many rows straight on the driver.
+
+    The values are converted once per column with the types' own bind processors (enums to
+    their stored names, datetimes for SQLite …); skipping SQLAlchemy's per-row parameter
+    machinery halves the time of a 100,000-row import.
+    """
+    if not rows:
+        return
+    connection = db.session.connection()
+    dialect = connection.dialect
+    columns = list(rows[0])
+    compiled = insert(table).compile(dialect=dialect, column_keys=columns)
+    processors = [
+        (name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in columns
+    ]
+
+    def convert(row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            name: (
+                process(row[name]) if process is not None and row[name] is not None else row[name]
+            )
+            for name, process in processors
+        }
+
+    if compiled.positional:
+        order = list(compiled.positiontup or [])
+        params: list[Any] = []
+        for row in rows:
+            converted = convert(row)
+            params.append(tuple(converted[name] for name in order))
+    else:
+        params = [convert(row) for row in rows]
+    connection.exec_driver_sql(str(compiled), params)
 
 
 def _insert_people(people: list[_PersonPlan]) -> int:
@@ -783,7 +942,10 @@ def _insert_people(people: list[_PersonPlan]) -> int:
                     "updated_at": now,
                 }
             )
-        ids = _insert_returning_ids(rows)
+        ids = _allocate_ids(Person.__table__, len(rows))
+        for values, new_id in zip(rows, ids, strict=True):
+            values["id"] = new_id
+        _executemany(Person.__table__, rows)
         for person, new_id in zip(batch, ids, strict=True):
             person.new_id = new_id
             person.id_number = None  # the plain number is not needed any longer
@@ -805,7 +967,7 @@ def _insert_honors(plans: list[_HonorPlan], progress: ProgressCallback | None) -
             if plan.revoked_reason:
                 values["status"] = HonorStatus.REVOKED
             rows.append(values)
-        db.session.execute(insert(Honor.__table__), rows)
+        _executemany(Honor.__table__, rows)
         if progress is not None:
             progress("write", start + len(batch), total)
 

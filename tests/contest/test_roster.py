@@ -621,3 +621,16 @@ def test_fast_sort_key_matches_phrase_aware_pinyin(name: str) -> None:
 
     expected = " ".join(lazy_pinyin(name.replace("·", ""), errors=lambda chars: list(chars)))
     assert sort_key(name) == expected
+
+
+def test_fast_xlsx_reader_agrees_with_openpyxl(id_number: Callable[..., str]) -> None:
+    rows = [
+        row(年份=2015, 身份证号=id_number(13), 事迹="a & b <c>\n第二行"),
+        {},
+        row("李明", 年份=1988.0, 联系电话=13800138000, 身份证号=float(id_number(14))),
+    ]
+    data = xlsx_bytes(rows)
+    fast, slow = roster._xlsx_frame_fast(data), roster._xlsx_frame_openpyxl(data)
+    assert fast.headers == slow.headers
+    assert fast.row_numbers == slow.row_numbers == [2, 4]
+    assert fast.frame.values.tolist() == slow.frame.values.tolist()
