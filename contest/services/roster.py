@@ -144,8 +144,15 @@ class RowError:
 
     def describe(self) -> str:
         if self.row == 0:
-            return _("文件: %(message)s", message=self.message)
-        return _("第 %(row)d 行 [%(column)s]: %(message)s", **self.__dict__)
+            return str(_("文件: %(message)s", message=self.message))
+        return str(
+            _(
+                "第 %(row)d 行 [%(column)s]: %(message)s",
+                row=self.row,
+                column=self.column,
+                message=self.message,
+            )
+        )
 
 
 class RosterRefused(ValueError):
@@ -549,7 +556,7 @@ def _existing_people_by_hash(digests: list[str]) -> dict[str, tuple[int, str]]:
             )
         )
         for digest, person_id, name in rows:
-            found[digest] = (person_id, name)
+            found[str(digest)] = (person_id, name)
     return found
 
 
@@ -622,7 +629,7 @@ def _validate(
     people_by_name_unit: dict[tuple[str, str], _PersonPlan] = {}
     id_people_by_name_unit: dict[tuple[str, str], list[_PersonPlan]] = {}
     honor_plans: list[_HonorPlan] = []
-    pending: list[tuple[int, dict[str, str], Any]] = []  # rows resolved after the ID pass
+    pending: list[tuple[int, dict[str, Any], _HonorPlan]] = []  # rows resolved after the ID pass
 
     values_iter: Iterator[tuple[Any, ...]] = frame[columns].itertuples(index=False, name=None)
     for index, raw_values in enumerate(values_iter):
@@ -732,7 +739,7 @@ def _validate(
         if kind is not RecipientKind.PERSON:
             continue
         name = cells[COL_NAME]
-        person_fields = {
+        person_fields: dict[str, Any] = {
             "gender": gender or (Gender(gender_from_id(id_number)) if id_number else None),
             "phone": phone,
             "organization_id": org[0] if org else None,
@@ -764,12 +771,12 @@ def _validate(
     digests = {number: crypto.blind_index(number) or "" for number in people_by_id}
     existing = _existing_people_by_hash(sorted(set(digests.values())))
     for number, person in people_by_id.items():
-        match = existing.get(digests[number])
-        if match is None:
+        on_record = existing.get(digests[number])
+        if on_record is None:
             continue
-        if match[1] != person.name:
+        if on_record[1] != person.name:
             check.add(person.first_row, COL_ID, _("该身份证号已登记在另一位职工名下"))
-        person.existing_id = match[0]
+        person.existing_id = on_record[0]
 
     # Rows without an ID: the file's own ID holder of that (name, unit), else the database's.
     existing_by_name_unit = _existing_people_by_name_unit(
