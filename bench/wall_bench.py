@@ -38,6 +38,26 @@ def page_weight(base: str, path: str) -> tuple[int, int]:
     return total, len(assets)
 
 
+def _names(base: str) -> list[dict[str, str]]:
+    with urllib.request.urlopen(base + "/api/v1/honors?per_page=100&page=7") as response:
+        return list(json.load(response)["items"])
+
+
+def cold_searches(base: str, total_names: list[str]) -> tuple[float, float]:
+    """Latency of searches nobody asked before (no server-side cache can help)."""
+    import statistics
+    import time
+
+    timings = []
+    for name in total_names[:20]:
+        q = urllib.parse.quote(name.replace("·", "")[-2:])
+        start = time.perf_counter()
+        with urllib.request.urlopen(f"{base}/wall/?q={q}&per_page=24") as response:
+            response.read()
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings), max(timings)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=3000)
@@ -79,6 +99,9 @@ def main() -> None:
             results[label] = result
             print(result.row(label), flush=True)
         weight, assets = page_weight(base, "/wall/")
+        cold = cold_searches(base, total_names=[item["name"] for item in _names(base)])
+        print(f"\nuncached searches (20 different two-character queries, one at a time): "
+              f"p50 {cold[0]:.0f} ms, max {cold[1]:.0f} ms")
         health = results["/healthz"].rps
         wall = results["/wall/"]
         print(f"\n/wall/ throughput = {wall.rps / health:.0%} of /healthz "

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from flask import current_app, url_for
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, select, text
 
 from contest.extensions import db
 from contest.models import (
@@ -196,17 +196,26 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _public_rows() -> Select[Any]:
+def _public_rows(searching: bool = False) -> Select[Any]:
     return (
         select(*_COLUMNS)
         .select_from(Honor)
         .outerjoin(Person, Person.id == Honor.person_id)
-        .where(Honor.status == HonorStatus.VALID)
+        .where(_valid(searching))
     )
 
 
+def _valid(searching: bool) -> Any:
+    """``status = VALID``. For a substring search on SQLite it is written ``+honors.status``:
+    otherwise SQLite walks the status index and fetches every row by rowid to test the LIKE,
+    about 4× slower on 100,000 honors than the plain table scan the unary plus asks for."""
+    if searching and db.session.get_bind().dialect.name == "sqlite":
+        return text(f"+honors.status = '{HonorStatus.VALID.name}'")
+    return Honor.status == HonorStatus.VALID
+
+
 def _filtered(query: WallQuery) -> Select[Any]:
-    stmt = _public_rows()
+    stmt = _public_rows(searching=bool(query.q))
     if query.q:
         stmt = stmt.where(Honor.search_text.like(f"%{escape_like(query.q)}%", escape="\\"))
     if query.title:
