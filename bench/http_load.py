@@ -30,15 +30,18 @@ class LoadResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
     def row(self, label: str) -> str:
-        return (f"{label:<34} {self.rps:>9.0f} {self.p50_ms:>8.1f} {self.p99_ms:>8.1f} "
-                f"{self.bytes_per_response / 1024:>9.1f} {self.errors:>6}")
+        return (
+            f"{label:<34} {self.rps:>9.0f} {self.p50_ms:>8.1f} {self.p99_ms:>8.1f} "
+            f"{self.bytes_per_response / 1024:>9.1f} {self.errors:>6}"
+        )
 
 
 HEADER = f"{'endpoint':<34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'KB/resp':>9} {'errors':>6}"
 
 
-def run(url: str, *, requests: int = 2000, concurrency: int = 16,
-        headers: dict[str, str] | None = None) -> LoadResult:
+def run(
+    url: str, *, requests: int = 2000, concurrency: int = 16, headers: dict[str, str] | None = None
+) -> LoadResult:
     parts = urlsplit(url)
     if parts.hostname not in {"127.0.0.1", "localhost", "::1"}:
         raise ValueError("load tests only target the loopback interface")
@@ -86,5 +89,12 @@ def run(url: str, *, requests: int = 2000, concurrency: int = 16,
     elapsed = time.perf_counter() - began
     latencies.sort()
     p99 = latencies[min(int(len(latencies) * 0.99), len(latencies) - 1)] if latencies else 0.0
-    return LoadResult(url, requests, errors[0], elapsed,
-                      statistics.median(latencies) if latencies else 0.0, p99, size[0])
+    return LoadResult(
+        url,
+        requests,
+        errors[0],
+        elapsed,
+        statistics.median(latencies) if latencies else 0.0,
+        p99,
+        size[0],
+    )

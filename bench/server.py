@@ -27,7 +27,9 @@ def serving(env: dict[str, str], workers: int = 2) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         [CONTEST, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-        env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -50,6 +52,7 @@ def serving(env: dict[str, str], workers: int = 2) -> Iterator[str]:
 def contest(env: dict[str, str], *args: str) -> float:
     """Run a ``contest`` command; return its wall-clock seconds."""
     start = time.perf_counter()
-    subprocess.run([CONTEST, *args], env={**os.environ, **env}, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [CONTEST, *args], env={**os.environ, **env}, check=True, stdout=subprocess.DEVNULL
+    )
     return time.perf_counter() - start

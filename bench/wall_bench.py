@@ -90,8 +90,10 @@ def main() -> None:
         ]
         for _, path in targets:  # warm each worker's caches once, as a visitor would
             run(base + path, requests=8, concurrency=4)
-        print(f"\n{total:,} valid honors on the wall; {args.requests} requests per endpoint, "
-              f"{args.concurrency} concurrent keep-alive connections, 2 gunicorn workers\n")
+        print(
+            f"\n{total:,} valid honors on the wall; {args.requests} requests per endpoint, "
+            f"{args.concurrency} concurrent keep-alive connections, 2 gunicorn workers\n"
+        )
         print(HEADER)
         results = {}
         for label, path in targets:
@@ -100,13 +102,17 @@ def main() -> None:
             print(result.row(label), flush=True)
         weight, assets = page_weight(base, "/wall/")
         cold = cold_searches(base, total_names=[item["name"] for item in _names(base)])
-        print(f"\nuncached searches (20 different two-character queries, one at a time): "
-              f"p50 {cold[0]:.0f} ms, max {cold[1]:.0f} ms")
+        print(
+            f"\nuncached searches (20 different two-character queries, one at a time): "
+            f"p50 {cold[0]:.0f} ms, max {cold[1]:.0f} ms"
+        )
         health = results["/healthz"].rps
         wall = results["/wall/"]
-        print(f"\n/wall/ throughput = {wall.rps / health:.0%} of /healthz "
-              f"(target ≥ 50%); p99 {wall.p99_ms:.1f} ms (target ≤ 100 ms); "
-              f"first visit {weight / 1024:.0f} KB with {assets} assets (target ≤ 300 KB)")
+        print(
+            f"\n/wall/ throughput = {wall.rps / health:.0%} of /healthz "
+            f"(target ≥ 50%); p99 {wall.p99_ms:.1f} ms (target ≤ 100 ms); "
+            f"first visit {weight / 1024:.0f} KB with {assets} assets (target ≤ 300 KB)"
+        )
 
 
 if __name__ == "__main__":

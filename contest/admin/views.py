@@ -121,4 +121,5 @@ def audit():  # type: ignore[no-untyped-def]
         report=report,
     )
 
+
 import contest.admin.honors  # noqa: E402,F401  (荣誉管理 routes on this blueprint)

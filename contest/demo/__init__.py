@@ -71,8 +71,13 @@ def load_demo(large: bool = False, if_empty: bool = False) -> DemoSummary | None
     try:
         for step in STEPS:
             step(ctx)
-        audit.record(None, "demo.load", "demo", after={"large": large, **ctx.summary.counts},
-                     reason="contest demo")
+        audit.record(
+            None,
+            "demo.load",
+            "demo",
+            after={"large": large, **ctx.summary.counts},
+            reason="contest demo",
+        )
         db.session.commit()
     except BaseException:
         db.session.rollback()

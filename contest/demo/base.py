@@ -50,8 +50,13 @@ DEMO_ACCOUNTS: tuple[tuple[Role, str, str, str | None, str], ...] = (
     (Role.ORGANIZER, "organizer", "demo-organizer-2026", CITY_NAME, "周建华"),
     (Role.ORGANIZER, "organizer_linjiang", "demo-linjiang-2026", "江州市临江区总工会", "陈晓燕"),
     (Role.JUDGE, "judge", "demo-judge-2026", "江州技师学院工会", "李国栋"),
-    (Role.RECOMMENDER, "recommender", "demo-recommender-2026", "江州重型机械有限公司工会",
-     "王秀兰"),
+    (
+        Role.RECOMMENDER,
+        "recommender",
+        "demo-recommender-2026",
+        "江州重型机械有限公司工会",
+        "王秀兰",
+    ),
     (Role.REVIEWER, "reviewer", "demo-reviewer-2026", CITY_NAME, "刘振华"),
 )
 
@@ -64,11 +69,28 @@ _KIND_LABELS = {
 }
 
 
-def _add(ctx: DemoContext, kind: OrgKind, name: str, parent: Organization | None, code: str,
-         *, industry: str | None = None, region: str | None = None,
-         short_name: str | None = None) -> Organization:
-    org = add_organization(None, name=name, kind=kind, parent=parent, short_name=short_name,
-                           industry=industry, region=region, code=code, audited=False)
+def _add(
+    ctx: DemoContext,
+    kind: OrgKind,
+    name: str,
+    parent: Organization | None,
+    code: str,
+    *,
+    industry: str | None = None,
+    region: str | None = None,
+    short_name: str | None = None,
+) -> Organization:
+    org = add_organization(
+        None,
+        name=name,
+        kind=kind,
+        parent=parent,
+        short_name=short_name,
+        industry=industry,
+        region=region,
+        code=code,
+        audited=False,
+    )
     ctx.orgs[name] = org
     ctx.summary.count(_KIND_LABELS[kind], 1)
     return org
@@ -76,21 +98,49 @@ def _add(ctx: DemoContext, kind: OrgKind, name: str, parent: Organization | None
 
 def build_union_tree(ctx: DemoContext) -> None:
     """市总 → 区县总 → 街道/镇 → 基层, plus the city's 产业工会 (schools, hospitals, transport)."""
-    city = _add(ctx, OrgKind.CITY, CITY_NAME, None, "JZ", region=CITY_REGION,
-                short_name=CITY_SHORT)
+    city = _add(ctx, OrgKind.CITY, CITY_NAME, None, "JZ", region=CITY_REGION, short_name=CITY_SHORT)
     for district in DISTRICTS:
-        union = _add(ctx, OrgKind.DISTRICT, district.union_name, city, f"JZ-{district.number:02d}",
-                     region=district.name, short_name=f"{district.name}总工会")
+        union = _add(
+            ctx,
+            OrgKind.DISTRICT,
+            district.union_name,
+            city,
+            f"JZ-{district.number:02d}",
+            region=district.name,
+            short_name=f"{district.name}总工会",
+        )
         for index, township in enumerate(district.townships, start=1):
-            _add(ctx, OrgKind.TOWNSHIP, township_union_name(district, township), union,
-                 f"JZ-{district.number:02d}-{index:02d}", region=district.name,
-                 short_name=township)
+            _add(
+                ctx,
+                OrgKind.TOWNSHIP,
+                township_union_name(district, township),
+                union,
+                f"JZ-{district.number:02d}-{index:02d}",
+                region=district.name,
+                short_name=township,
+            )
     for index, branch in enumerate(INDUSTRY_UNIONS, start=1):
-        _add(ctx, OrgKind.INDUSTRY, branch.name, city, f"JZ-I{index}", industry=branch.industry,
-             region=CITY_REGION, short_name=branch.name.removeprefix("江州市"))
+        _add(
+            ctx,
+            OrgKind.INDUSTRY,
+            branch.name,
+            city,
+            f"JZ-I{index}",
+            industry=branch.industry,
+            region=CITY_REGION,
+            short_name=branch.name.removeprefix("江州市"),
+        )
     for index, unit in enumerate(UNITS, start=1):
-        org = _add(ctx, OrgKind.GRASSROOTS, unit.name, _parent_of(ctx, unit), f"JZ-G{index:03d}",
-                   industry=unit.industry, region=unit.district, short_name=unit.short_name)
+        org = _add(
+            ctx,
+            OrgKind.GRASSROOTS,
+            unit.name,
+            _parent_of(ctx, unit),
+            f"JZ-G{index:03d}",
+            industry=unit.industry,
+            region=unit.district,
+            short_name=unit.short_name,
+        )
         ctx.grassroots.append(org)
 
 
@@ -122,9 +172,17 @@ def _level(ctx: DemoContext, ladder: str, birth: date) -> str:
     return rungs[min(max(round(position), 0), len(rungs) - 1)]
 
 
-def _new_person(ctx: DemoContext, org: Organization, district: District, *, gender: Gender,
-                category: WorkerCategory, migrant: bool = False,
-                earliest: date = date(1965, 1, 1), latest: date = date(2003, 12, 31)) -> Person:
+def _new_person(
+    ctx: DemoContext,
+    org: Organization,
+    district: District,
+    *,
+    gender: Gender,
+    category: WorkerCategory,
+    migrant: bool = False,
+    earliest: date = date(1965, 1, 1),
+    latest: date = date(2003, 12, 31),
+) -> Person:
     """A person with name, 民族, birth date and personal numbers that agree with each other."""
     rng = ctx.rng
     ethnicity = choose_ethnicity(rng)
@@ -148,21 +206,35 @@ def _new_person(ctx: DemoContext, org: Organization, district: District, *, gend
     return person
 
 
-def _worker(ctx: DemoContext, org: Organization, unit: Unit, industry: Industry,
-            occupations: tuple[Occupation, ...]) -> Person:
+def _worker(
+    ctx: DemoContext,
+    org: Organization,
+    unit: Unit,
+    industry: Industry,
+    occupations: tuple[Occupation, ...],
+) -> Person:
     rng = ctx.rng
     occupation = rng.choices(occupations, weights=[o.weight for o in occupations])[0]
     gender = Gender.FEMALE if rng.random() < occupation.female_share else Gender.MALE
     category = occupation.category or industry.category
-    migrant = (category in (WorkerCategory.INDUSTRIAL, WorkerCategory.FRONTLINE)
-               and rng.random() < industry.migrant_share)
+    migrant = (
+        category in (WorkerCategory.INDUSTRIAL, WorkerCategory.FRONTLINE)
+        and rng.random() < industry.migrant_share
+    )
     if migrant:
         category = WorkerCategory.MIGRANT
     # Doctors and university teachers start after long studies.
     long_study = occupation.ladder in ("doctor", "lecturer")
     latest = date(1998, 12, 31) if long_study else date(2003, 12, 31)
-    person = _new_person(ctx, org, _district(unit.district), gender=gender, category=category,
-                         migrant=migrant, latest=latest)
+    person = _new_person(
+        ctx,
+        org,
+        _district(unit.district),
+        gender=gender,
+        category=category,
+        migrant=migrant,
+        latest=latest,
+    )
     person.occupation = occupation.name
     # Many 农民工 have never sat a skills assessment; some others lack a certificate too.
     uncertified = 0.35 if migrant else 0.06
@@ -179,20 +251,33 @@ def _head(ctx: DemoContext, org: Organization, unit: Unit) -> Person | None:
     if unit.head is None:
         return None
     gender = Gender.FEMALE if ctx.rng.random() < 0.25 else Gender.MALE
-    person = _new_person(ctx, org, _district(unit.district), gender=gender,
-                         category=WorkerCategory.ENTERPRISE_HEAD, latest=date(1981, 12, 31))
+    person = _new_person(
+        ctx,
+        org,
+        _district(unit.district),
+        gender=gender,
+        category=WorkerCategory.ENTERPRISE_HEAD,
+        latest=date(1981, 12, 31),
+    )
     person.post = unit.head
     person.skill_level = ctx.rng.choice(head_titles(unit))
     return person
 
 
-def _union_staff(ctx: DemoContext, org: Organization, district: District,
-                 count: int) -> list[Person]:
+def _union_staff(
+    ctx: DemoContext, org: Organization, district: District, count: int
+) -> list[Person]:
     staff = []
     for post in ctx.rng.sample(UNION_STAFF_POSTS, count):
         gender = Gender.FEMALE if ctx.rng.random() < 0.5 else Gender.MALE
-        person = _new_person(ctx, org, district, gender=gender, category=WorkerCategory.OFFICIAL,
-                             latest=date(1996, 12, 31))
+        person = _new_person(
+            ctx,
+            org,
+            district,
+            gender=gender,
+            category=WorkerCategory.OFFICIAL,
+            latest=date(1996, 12, 31),
+        )
         person.post = post
         staff.append(person)
     return staff

@@ -95,19 +95,36 @@ class Industry:
     migrant_share: float = 0.0  # of its front-line workers who are 农民工
 
 
-_ENGINEER = occ("工程技术人员", 5, "技术中心", "工艺部", ladder="engineer", female_share=0.3,
-                lead="技术主管", category=WorkerCategory.TECHNICAL, post_title="技术员")
+_ENGINEER = occ(
+    "工程技术人员",
+    5,
+    "技术中心",
+    "工艺部",
+    ladder="engineer",
+    female_share=0.3,
+    lead="技术主管",
+    category=WorkerCategory.TECHNICAL,
+    post_title="技术员",
+)
 
 INDUSTRIES: dict[str, Industry] = {
     "制造业": Industry(
         "制造业",
         ("机加工车间", "一车间", "二车间"),
         (
-            occ("车工", 12), occ("数控车工", 10), occ("数控铣工", 8), occ("钳工", 9),
-            occ("装配钳工", 6, "装配车间"), occ("机修钳工", 4, "设备动力部"),
-            occ("工具钳工", 3, "工具车间"), occ("焊工", 10, "焊接车间", female_share=0.05),
-            occ("铣工", 4), occ("磨工", 4), occ("电工", 6, "设备动力部"),
-            occ("质检员", 4, "质量检验部", female_share=0.45), _ENGINEER,
+            occ("车工", 12),
+            occ("数控车工", 10),
+            occ("数控铣工", 8),
+            occ("钳工", 9),
+            occ("装配钳工", 6, "装配车间"),
+            occ("机修钳工", 4, "设备动力部"),
+            occ("工具钳工", 3, "工具车间"),
+            occ("焊工", 10, "焊接车间", female_share=0.05),
+            occ("铣工", 4),
+            occ("磨工", 4),
+            occ("电工", 6, "设备动力部"),
+            occ("质检员", 4, "质量检验部", female_share=0.45),
+            _ENGINEER,
         ),
         migrant_share=0.15,
     ),
@@ -116,9 +133,13 @@ INDUSTRIES: dict[str, Industry] = {
         ("冲压车间", "焊装车间", "总装车间"),
         (
             occ("汽车装调工", 12, "总装车间", female_share=0.15),
-            occ("汽车维修工", 10, "售后服务部"), occ("焊工", 6, "焊装车间", female_share=0.05),
-            occ("涂装工", 5, "涂装车间"), occ("钳工", 4), occ("电工", 4, "设备部"),
-            occ("数控车工", 3, "冲压车间"), occ("质检员", 3, "质量部", female_share=0.4),
+            occ("汽车维修工", 10, "售后服务部"),
+            occ("焊工", 6, "焊装车间", female_share=0.05),
+            occ("涂装工", 5, "涂装车间"),
+            occ("钳工", 4),
+            occ("电工", 4, "设备部"),
+            occ("数控车工", 3, "冲压车间"),
+            occ("质检员", 3, "质量部", female_share=0.4),
             _ENGINEER,
         ),
         migrant_share=0.2,
@@ -127,13 +148,25 @@ INDUSTRIES: dict[str, Industry] = {
         "建筑业",
         ("滨江新城项目部", "地铁二号线项目部", "第一工程处", "第二工程处", "市政项目部"),
         (
-            occ("砌筑工", 10, female_share=0.05), occ("钢筋工", 10, female_share=0.04),
-            occ("混凝土工", 6, female_share=0.05), occ("架子工", 5, female_share=0.02),
-            occ("木工", 6, female_share=0.03), occ("焊工", 4, female_share=0.03), occ("电工", 4),
-            occ("测量放线工", 3, female_share=0.2), occ("防水工", 3, female_share=0.1),
+            occ("砌筑工", 10, female_share=0.05),
+            occ("钢筋工", 10, female_share=0.04),
+            occ("混凝土工", 6, female_share=0.05),
+            occ("架子工", 5, female_share=0.02),
+            occ("木工", 6, female_share=0.03),
+            occ("焊工", 4, female_share=0.03),
+            occ("电工", 4),
+            occ("测量放线工", 3, female_share=0.2),
+            occ("防水工", 3, female_share=0.1),
             occ("抹灰工", 4, female_share=0.15),
-            occ("工程技术人员", 4, ladder="engineer", female_share=0.2, lead="技术负责人",
-                category=WorkerCategory.TECHNICAL, post_title="施工员"),
+            occ(
+                "工程技术人员",
+                4,
+                ladder="engineer",
+                female_share=0.2,
+                lead="技术负责人",
+                category=WorkerCategory.TECHNICAL,
+                post_title="施工员",
+            ),
         ),
         migrant_share=0.6,
     ),
@@ -142,7 +175,8 @@ INDUSTRIES: dict[str, Industry] = {
         ("第一营运分公司", "第二营运分公司"),
         (
             occ("汽车驾驶员", 12, female_share=0.12, lead="车队长"),
-            occ("汽车维修工", 5, "车辆保修厂"), occ("调度员", 3, "调度中心", female_share=0.4),
+            occ("汽车维修工", 5, "车辆保修厂"),
+            occ("调度员", 3, "调度中心", female_share=0.4),
         ),
         category=WorkerCategory.FRONTLINE,
         migrant_share=0.1,
@@ -168,7 +202,8 @@ INDUSTRIES: dict[str, Industry] = {
             occ("变电站运行值班员", 6, "变电运维中心", female_share=0.3, lead="值长"),
             occ("电力电缆工", 4, "配电运检中心"),
             occ("继电保护员", 4, "变电运维中心", female_share=0.2),
-            occ("电工", 4), occ("集控值班员", 3, "发电运行部", female_share=0.2, lead="值长"),
+            occ("电工", 4),
+            occ("集控值班员", 3, "发电运行部", female_share=0.2, lead="值长"),
             _ENGINEER,
         ),
     ),
@@ -179,8 +214,10 @@ INDUSTRIES: dict[str, Industry] = {
             occ("化工总控工", 14, female_share=0.15),
             occ("化学检验员", 5, "质检中心", female_share=0.6),
             occ("仪器仪表维修工", 4, "仪表车间", female_share=0.1),
-            occ("化工检修钳工", 4, "设备维修车间"), occ("电工", 3, "设备维修车间"),
-            occ("焊工", 2, "设备维修车间", female_share=0.03), _ENGINEER,
+            occ("化工检修钳工", 4, "设备维修车间"),
+            occ("电工", 3, "设备维修车间"),
+            occ("焊工", 2, "设备维修车间", female_share=0.03),
+            _ENGINEER,
         ),
         migrant_share=0.1,
     ),
@@ -189,20 +226,37 @@ INDUSTRIES: dict[str, Industry] = {
         ("内科", "外科", "急诊科", "儿科", "妇产科", "重症医学科"),
         (
             occ("护士", 14, ladder="nurse", female_share=0.95, lead="护士长"),
-            occ("临床医师", 10, ladder="doctor", female_share=0.5, lead="主任",
-                post_title="医师"),
+            occ("临床医师", 10, ladder="doctor", female_share=0.5, lead="主任", post_title="医师"),
             occ("药师", 2, "药剂科", ladder="pharmacist", female_share=0.65, lead="主任"),
-            occ("医学检验技师", 2, "检验科", ladder="lab", female_share=0.55, lead="主任",
-                post_title="技师"),
-            occ("护理员", 2, female_share=0.85, lead="护理组长",
-                category=WorkerCategory.FRONTLINE),
+            occ(
+                "医学检验技师",
+                2,
+                "检验科",
+                ladder="lab",
+                female_share=0.55,
+                lead="主任",
+                post_title="技师",
+            ),
+            occ("护理员", 2, female_share=0.85, lead="护理组长", category=WorkerCategory.FRONTLINE),
         ),
         category=WorkerCategory.TECHNICAL,
     ),
     "教育": Industry(
         "教育",
-        ("语文", "数学", "英语", "物理", "化学", "生物", "历史", "地理", "体育", "音乐",
-         "美术", "信息技术"),
+        (
+            "语文",
+            "数学",
+            "英语",
+            "物理",
+            "化学",
+            "生物",
+            "历史",
+            "地理",
+            "体育",
+            "音乐",
+            "美术",
+            "信息技术",
+        ),
         (occ("教师", 1, ladder="teacher", female_share=0.7, lead="教研组长"),),
         category=WorkerCategory.SCIENCE_EDUCATION,
     ),
@@ -210,8 +264,9 @@ INDUSTRIES: dict[str, Industry] = {
         "餐饮服务",
         ("中餐厨房",),
         (
-            occ("中式烹调师", 10, "中餐厨房", "中央厨房", "宴会部", female_share=0.2,
-                lead="厨师长"),
+            occ(
+                "中式烹调师", 10, "中餐厨房", "中央厨房", "宴会部", female_share=0.2, lead="厨师长"
+            ),
             occ("中式面点师", 5, "面点间", female_share=0.55, lead="面点主管"),
             occ("西式面点师", 2, "西点房", female_share=0.6),
             occ("餐厅服务员", 6, "前厅部", "宴会部", female_share=0.7, lead="领班"),
@@ -225,10 +280,10 @@ INDUSTRIES: dict[str, Industry] = {
         ("服务部",),
         (
             occ("育婴员", 8, "母婴护理部", female_share=0.97, lead="服务主管"),
-            occ("养老护理员", 8, "居家养老服务部", "机构养老部", female_share=0.85,
-                lead="护理组长"),
-            occ("家政服务员", 6, "家庭服务部", "保洁服务部", female_share=0.92,
-                lead="服务主管"),
+            occ(
+                "养老护理员", 8, "居家养老服务部", "机构养老部", female_share=0.85, lead="护理组长"
+            ),
+            occ("家政服务员", 6, "家庭服务部", "保洁服务部", female_share=0.92, lead="服务主管"),
             occ("保育员", 2, "托育部", female_share=0.97),
         ),
         category=WorkerCategory.FRONTLINE,
@@ -238,13 +293,22 @@ INDUSTRIES: dict[str, Industry] = {
 
 # Units whose work is narrower than their industry's: their own occupation mix.
 _VOCATIONAL = (
-    occ("教师", 6, "机电工程系", "汽车工程系", "数控技术系", "电气工程系", "信息工程系",
-        ladder="lecturer", female_share=0.5, lead="教研室主任"),
+    occ(
+        "教师",
+        6,
+        "机电工程系",
+        "汽车工程系",
+        "数控技术系",
+        "电气工程系",
+        "信息工程系",
+        ladder="lecturer",
+        female_share=0.5,
+        lead="教研室主任",
+    ),
     occ("实习指导教师", 4, "实训中心", female_share=0.2, lead="实训中心主任"),
 )
 _ELDER_CARE = (
-    occ("养老护理员", 10, "护理一区", "护理二区", "失智照护区", female_share=0.85,
-        lead="护理组长"),
+    occ("养老护理员", 10, "护理一区", "护理二区", "失智照护区", female_share=0.85, lead="护理组长"),
     occ("中式烹调师", 1, "营养食堂", female_share=0.4),
 )
 _MATERNITY = (
@@ -253,27 +317,39 @@ _MATERNITY = (
 )
 _CAR_REPAIR = (
     occ("汽车维修工", 10, "机修车间", "钣喷车间", lead="维修班组长"),
-    occ("涂装工", 2, "钣喷车间"), occ("汽车装调工", 2, "机修车间"),
+    occ("涂装工", 2, "钣喷车间"),
+    occ("汽车装调工", 2, "机修车间"),
 )
 _BUS = (
-    occ("汽车驾驶员", 14, "第一营运分公司", "第二营运分公司", "第三营运分公司",
-        female_share=0.12, lead="车队长"),
-    occ("汽车维修工", 4, "车辆保修厂"), occ("调度员", 2, "调度中心", female_share=0.45),
+    occ(
+        "汽车驾驶员",
+        14,
+        "第一营运分公司",
+        "第二营运分公司",
+        "第三营运分公司",
+        female_share=0.12,
+        lead="车队长",
+    ),
+    occ("汽车维修工", 4, "车辆保修厂"),
+    occ("调度员", 2, "调度中心", female_share=0.45),
 )
 _PORT = (
     occ("起重装卸机械操作工", 10, "集装箱码头", "散货码头", female_share=0.05),
-    occ("装卸工", 6, "散货码头", female_share=0.02), occ("电工", 3, "设备部"),
+    occ("装卸工", 6, "散货码头", female_share=0.02),
+    occ("电工", 3, "设备部"),
     occ("调度员", 2, "生产调度中心", female_share=0.35),
     occ("叉车司机", 2, "仓储物流部", female_share=0.05),
 )
 _METRO = (
     occ("城市轨道交通列车司机", 10, "乘务中心", female_share=0.15, lead="司机长"),
     occ("城市轨道交通站务员", 8, "站务中心", female_share=0.5, lead="值班站长"),
-    occ("电工", 3, "供电中心"), occ("调度员", 2, "控制中心", female_share=0.35),
+    occ("电工", 3, "供电中心"),
+    occ("调度员", 2, "控制中心", female_share=0.35),
 )
 _COACH = (
     occ("汽车驾驶员", 10, "客运一公司", "客运二公司", female_share=0.05, lead="车队长"),
-    occ("汽车维修工", 4, "车辆保修厂"), occ("售票员", 2, "客运站", female_share=0.8),
+    occ("汽车维修工", 4, "车辆保修厂"),
+    occ("售票员", 2, "客运站", female_share=0.8),
 )
 
 
@@ -315,8 +391,14 @@ UNITS: tuple[Unit, ...] = (
     # 汽车
     Unit("江州汽车制造有限公司工会", "汽车", "新港区", "city", "L"),
     Unit("江州汽车零部件有限公司工会", "汽车", "新港区", "港城街道", "M"),
-    Unit("江州市顺达汽车维修服务有限公司工会", "汽车", "湖滨区", "望湖街道", "S",
-         occupations=_CAR_REPAIR),
+    Unit(
+        "江州市顺达汽车维修服务有限公司工会",
+        "汽车",
+        "湖滨区",
+        "望湖街道",
+        "S",
+        occupations=_CAR_REPAIR,
+    ),
     Unit("江州动力电池有限公司工会", "汽车", "青石县", "district", "M"),
     Unit("江州客车有限公司工会", "汽车", "云溪县", "district", "M"),
     # 建筑业
@@ -329,10 +411,8 @@ UNITS: tuple[Unit, ...] = (
     # 交通运输
     Unit("江州公共交通集团有限公司工会", "交通运输", "临江区", "industry", "L", occupations=_BUS),
     Unit("江州港务集团有限公司工会", "交通运输", "新港区", "industry", "L", occupations=_PORT),
-    Unit("江州城市轨道交通有限公司工会", "交通运输", "湖滨区", "industry", "M",
-         occupations=_METRO),
-    Unit("江州市长运客运有限公司工会", "交通运输", "江北区", "industry", "M",
-         occupations=_COACH),
+    Unit("江州城市轨道交通有限公司工会", "交通运输", "湖滨区", "industry", "M", occupations=_METRO),
+    Unit("江州市长运客运有限公司工会", "交通运输", "江北区", "industry", "M", occupations=_COACH),
     # 物流快递
     Unit("江州市捷达物流有限公司工会", "物流快递", "新港区", "港城街道", "M"),
     Unit("江州市快递行业工会联合会", "物流快递", "临江区", "district", "M", head=None),
@@ -359,10 +439,18 @@ UNITS: tuple[Unit, ...] = (
     # 教育
     Unit("江州市第一中学工会", "教育", "临江区", "industry", "M", head="校长"),
     Unit("江州市实验小学工会", "教育", "湖滨区", "industry", "M", head="校长"),
-    Unit("江州职业技术学院工会", "教育", "江北区", "industry", "L", occupations=_VOCATIONAL,
-         head="院长"),
-    Unit("江州技师学院工会", "教育", "新港区", "industry", "M", occupations=_VOCATIONAL,
-         head="院长"),
+    Unit(
+        "江州职业技术学院工会",
+        "教育",
+        "江北区",
+        "industry",
+        "L",
+        occupations=_VOCATIONAL,
+        head="院长",
+    ),
+    Unit(
+        "江州技师学院工会", "教育", "新港区", "industry", "M", occupations=_VOCATIONAL, head="院长"
+    ),
     Unit("江州市第三中学工会", "教育", "江北区", "industry", "S", head="校长"),
     Unit("湖滨区望湖小学工会", "教育", "湖滨区", "望湖街道", "S", head="校长"),
     Unit("云溪县第一中学工会", "教育", "云溪县", "district", "M", head="校长"),
@@ -374,12 +462,32 @@ UNITS: tuple[Unit, ...] = (
     Unit("江州市惠民团餐服务有限公司工会", "餐饮服务", "新港区", "港城街道", "S"),
     # 家政服务
     Unit("江州市巧手家政服务有限公司工会", "家政服务", "临江区", "南门街道", "M"),
-    Unit("江州市康乐养老服务中心工会", "家政服务", "湖滨区", "望湖街道", "S",
-         occupations=_ELDER_CARE, head="主任"),
-    Unit("江州市夕阳红养老院工会", "家政服务", "云溪县", "云溪镇", "S",
-         occupations=_ELDER_CARE, head="院长"),
-    Unit("江州市贴心母婴护理服务有限公司工会", "家政服务", "江北区", "柳湾街道", "S",
-         occupations=_MATERNITY),
+    Unit(
+        "江州市康乐养老服务中心工会",
+        "家政服务",
+        "湖滨区",
+        "望湖街道",
+        "S",
+        occupations=_ELDER_CARE,
+        head="主任",
+    ),
+    Unit(
+        "江州市夕阳红养老院工会",
+        "家政服务",
+        "云溪县",
+        "云溪镇",
+        "S",
+        occupations=_ELDER_CARE,
+        head="院长",
+    ),
+    Unit(
+        "江州市贴心母婴护理服务有限公司工会",
+        "家政服务",
+        "江北区",
+        "柳湾街道",
+        "S",
+        occupations=_MATERNITY,
+    ),
     Unit("临江区家政服务业工会联合会", "家政服务", "临江区", "district", "M", head=None),
 )
 

@@ -51,8 +51,11 @@ class DemoSummary:
         if self.notes:
             lines.append("")
             lines.extend(f"  {note}" for note in self.notes)
-        lines += ["", "演示账号 (demo logins) — 仅供演示，正式使用前请修改密码 "
-                  "(for the demo only; change these passwords before real use):"]
+        lines += [
+            "",
+            "演示账号 (demo logins) — 仅供演示，正式使用前请修改密码 "
+            "(for the demo only; change these passwords before real use):",
+        ]
         label_width = max((_display_width(login.label) for login in self.logins), default=0)
         user_width = max((len(login.username) for login in self.logins), default=0)
         pass_width = max((len(login.password) for login in self.logins), default=0)

@@ -72,9 +72,7 @@ class Honor(TimestampMixin, db.Model):
         Enum(RecipientKind, native_enum=False, length=10), default=RecipientKind.PERSON
     )
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
-    organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id"), index=True
-    )
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     # What the roster printed at the time of the honor (the unit may since have been renamed).
     recipient_name: Mapped[str] = mapped_column(String(200))  # person, unit or team name
     unit_name: Mapped[str | None] = mapped_column(String(200))

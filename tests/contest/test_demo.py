@@ -55,8 +55,18 @@ def test_demo_command_loads_a_city_union_and_prints_one_login_per_role(
     ).all()
     assert len(grassroots) >= 50
     assert all(org.industry and org.region for org in grassroots)
-    assert {"制造业", "建筑业", "交通运输", "电力", "化工", "汽车", "医疗卫生", "教育",
-            "餐饮服务", "家政服务"} <= {org.industry for org in grassroots}
+    assert {
+        "制造业",
+        "建筑业",
+        "交通运输",
+        "电力",
+        "化工",
+        "汽车",
+        "医疗卫生",
+        "教育",
+        "餐饮服务",
+        "家政服务",
+    } <= {org.industry for org in grassroots}
     city = db.session.scalar(select(Organization).where(Organization.kind == OrgKind.CITY))
     assert all(city.contains(org) for org in grassroots)
     assert "全国" not in " ".join(org.name for org in grassroots)  # DOMAIN.md §29
@@ -78,9 +88,24 @@ def test_demo_workers_look_like_a_real_roster(db: Any, monkeypatch: pytest.Monke
     assert all(("·" in person.name) == (person.ethnicity == "维吾尔族") for person in people)
     assert sum(person.ethnicity == "汉族" for person in people) > len(people) * 0.8
     occupations = {person.occupation for person in people}
-    assert {"电工", "焊工", "车工", "钳工", "数控铣工", "数控车工", "汽车维修工", "育婴员",
-            "养老护理员", "中式烹调师", "电力线路工", "化工总控工", "砌筑工", "钢筋工",
-            "护士", "教师"} <= occupations
+    assert {
+        "电工",
+        "焊工",
+        "车工",
+        "钳工",
+        "数控铣工",
+        "数控车工",
+        "汽车维修工",
+        "育婴员",
+        "养老护理员",
+        "中式烹调师",
+        "电力线路工",
+        "化工总控工",
+        "砌筑工",
+        "钢筋工",
+        "护士",
+        "教师",
+    } <= occupations
     assert {"初级工", "中级工", "高级工", "技师", "高级技师"} <= {p.skill_level for p in people}
     assert all(person.category is not None and person.organization_id for person in people)
     assert sum(person.consent_deeds for person in people) > len(people) / 2
@@ -112,8 +137,9 @@ def test_each_demo_login_signs_in_with_its_printed_password(client: FlaskClient,
 
     assert len(summary.logins) == len(DEMO_ACCOUNTS)
     for login in summary.logins:
-        response = client.post("/login", data={"username": login.username,
-                                               "password": login.password})
+        response = client.post(
+            "/login", data={"username": login.username, "password": login.password}
+        )
         assert response.status_code == 302, login.username
         client.post("/logout")
 
@@ -140,9 +166,7 @@ def test_demo_refuses_a_database_someone_already_uses(db: Any, make_user: Any) -
     assert _count(db, Organization) == 0
 
 
-def test_a_failing_step_leaves_the_database_empty(
-    db: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_failing_step_leaves_the_database_empty(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(ctx: DemoContext) -> None:
         raise RuntimeError("step failed")
 

@@ -28,13 +28,22 @@ def _private_numbers(db: Any) -> tuple[set[str], set[str]]:
     return ids, phones
 
 
-def test_no_public_page_or_api_response_carries_a_personal_number(app: Any, db: Any,
-                                                                  client: Any) -> None:
+def test_no_public_page_or_api_response_carries_a_personal_number(
+    app: Any, db: Any, client: Any
+) -> None:
     load_demo()
     ids, phones = _private_numbers(db)
     assert len(ids) > 2000 and len(phones) > 2000
-    start = ["/", "/wall/", "/wall/kiosk", "/wall/stats", "/api/v1/honors?per_page=100",
-             "/api/v1/honors?per_page=100&page=2", "/api/v1/openapi.json", "/healthz"]
+    start = [
+        "/",
+        "/wall/",
+        "/wall/kiosk",
+        "/wall/stats",
+        "/api/v1/honors?per_page=100",
+        "/api/v1/honors?per_page=100&page=2",
+        "/api/v1/openapi.json",
+        "/healthz",
+    ]
     queue, seen, crawled = deque(start), set(start), 0
     while queue and crawled < MAX_PAGES:
         path = queue.popleft()
