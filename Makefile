@@ -18,14 +18,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 %.mo: %.po $(STAMP)
-	$(BIN)/pybabel compile --quiet -i $< -o $@
+	$(BIN)/pybabel compile -i $< -o $@
 
 install: $(STAMP) $(MO)
 
 ## Re-extract the translatable strings and merge them into the catalogues.
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o contest/translations/messages.pot .
-	$(BIN)/pybabel update --quiet -i contest/translations/messages.pot -d contest/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i contest/translations/messages.pot -d contest/translations --no-fuzzy-matching
 
 ## Debian's Chromium and a CJK font for the browser tests (needs root; skipped otherwise).
 browser-deps:
