@@ -97,8 +97,7 @@ def honors_import(file: Path) -> None:
 def honors_export(file: Path, include_private: bool, valid_only: bool) -> None:
     """Export every honor to FILE (.xlsx or .csv, by its extension)."""
     from contest.extensions import db
-    from contest.services import audit
-    from contest.services.roster import RosterRefused, export_roster, file_kind
+    from contest.services.roster import RosterRefused, export_for, file_kind
 
     try:
         kind = file_kind(file.name)
@@ -108,20 +107,8 @@ def honors_export(file: Path, include_private: bool, valid_only: bool) -> None:
         ) from None
     partial = file.with_name(file.name + ".part")
     with partial.open("wb") as out:
-        count = export_roster(out, kind, include_private=include_private, valid_only=valid_only)
+        count = export_for(None, out, kind, include_private=include_private, valid_only=valid_only)
     partial.replace(file)
-    audit.record(
-        None,
-        "honors.export",
-        "honor",
-        None,
-        after={
-            "rows": count,
-            "format": kind,
-            "include_private": include_private,
-            "valid_only": valid_only,
-        },
-    )
     db.session.commit()
     click.echo(f"已导出 (exported) {count} 行 rows → {file}")
 

@@ -24,14 +24,13 @@ from contest.admin.views import bp
 from contest.extensions import db
 from contest.models import Honor, HonorStatus, Role
 from contest.navigation import NavItem, register
-from contest.services import audit
 from contest.services.honors import HonorError, revoke_honor
 from contest.services.roster import (
     ImportResult,
     RosterRefused,
     RowError,
     check_content,
-    export_roster,
+    export_for,
     file_kind,
     import_roster,
     template_workbook,
@@ -193,23 +192,12 @@ def export_honors():  # type: ignore[no-untyped-def]
         abort(400)
     kind = form.format.data or "xlsx"
     buffer = io.BytesIO()
-    count = export_roster(
+    export_for(
+        current_user,
         buffer,
         kind,
         include_private=bool(form.include_private.data),
         valid_only=bool(form.valid_only.data),
-    )
-    audit.record(
-        current_user,
-        "honors.export",
-        "honor",
-        None,
-        after={
-            "rows": count,
-            "format": kind,
-            "include_private": bool(form.include_private.data),
-            "valid_only": bool(form.valid_only.data),
-        },
     )
     db.session.commit()
     buffer.seek(0)

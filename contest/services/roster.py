@@ -1150,6 +1150,31 @@ def export_roster(
     return len(frame)
 
 
+def export_for(
+    actor: User | None,
+    out: IO[bytes],
+    kind: str,
+    *,
+    include_private: bool = False,
+    valid_only: bool = False,
+) -> int:
+    """:func:`export_roster` as an audited act of ``actor`` (the admin page and the CLI)."""
+    count = export_roster(out, kind, include_private=include_private, valid_only=valid_only)
+    audit.record(
+        actor,
+        "honors.export",
+        "honor",
+        None,
+        after={
+            "rows": count,
+            "format": kind,
+            "include_private": include_private,
+            "valid_only": valid_only,
+        },
+    )
+    return count
+
+
 def template_workbook() -> bytes:
     """An empty roster with the Chinese headers and one example row, for download."""
     from contest.validation import id_check_digit
