@@ -27,6 +27,14 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-# Verified against when the username is unknown, so both cases take the same time.
+_DUMMY_HASHES: dict[tuple[int, int], str] = {}
+
+
 def dummy_verify(password: str) -> None:
-    verify_password(hash_password("timing-equaliser"), password)
+    """Verify against a fixed hash when the username is unknown, so both cases take the same
+    time. The hash is made once per cost setting, not on every failed login."""
+    hasher = _hasher()
+    key = (hasher.time_cost, hasher.memory_cost)
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hasher.hash("timing-equaliser")
+    verify_password(_DUMMY_HASHES[key], password)
