@@ -59,12 +59,27 @@ def register_blueprints(app: Flask) -> None:
     from contest.admin.views import bp as admin_bp
     from contest.api.views import bp as api_bp
     from contest.auth.views import bp as auth_bp
+    from contest.contests import bp as contests_bp
+    from contest.judging import bp as judging_bp
     from contest.main.views import bp as main_bp
     from contest.orgs.views import bp as orgs_bp
+    from contest.results import bp as results_bp
+    from contest.review import bp as review_bp
     from contest.wall.nav import register_navigation as wall_navigation
     from contest.wall.views import bp as wall_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, orgs_bp, wall_bp, api_bp):
+    for bp in (
+        main_bp,
+        auth_bp,
+        admin_bp,
+        orgs_bp,
+        contests_bp,
+        judging_bp,
+        review_bp,
+        results_bp,
+        wall_bp,
+        api_bp,
+    ):
         app.register_blueprint(bp)
     wall_navigation()
     csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply

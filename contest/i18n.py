@@ -10,7 +10,9 @@ from __future__ import annotations
 from flask import current_app, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 
+from contest.models.contest import AspectKind, ContestStatus, EntryStatus, EventGroup
 from contest.models.honor import HonorLevel
+from contest.models.judging import AppealStatus, SheetStatus
 from contest.models.org import OrgKind
 from contest.models.person import Gender, WorkerCategory
 from contest.models.user import Role
@@ -51,6 +53,42 @@ WORKER_CATEGORY_LABELS = {
     WorkerCategory.MIGRANT: _l("农民工"),
     WorkerCategory.ENTERPRISE_HEAD: _l("企业负责人"),
     WorkerCategory.OFFICIAL: _l("机关干部"),
+}
+
+
+CONTEST_STATUS_LABELS = {
+    ContestStatus.DRAFT: _l("筹备中"),
+    ContestStatus.REGISTRATION: _l("报名中"),
+    ContestStatus.JUDGING: _l("比赛评分中"),
+    ContestStatus.REVIEW: _l("复核与申诉"),
+    ContestStatus.PUBLISHED: _l("已公布"),
+    ContestStatus.ARCHIVED: _l("已归档"),
+}
+
+EVENT_GROUP_LABELS = {EventGroup.WORKER: _l("职工组"), EventGroup.STUDENT: _l("学生组")}
+
+ASPECT_KIND_LABELS = {
+    AspectKind.MEASUREMENT: _l("测量"),
+    AspectKind.JUDGEMENT: _l("评价"),
+    AspectKind.DEDUCTION: _l("扣分"),
+}
+
+ENTRY_STATUS_LABELS = {
+    EntryStatus.REGISTERED: _l("已报名"),
+    EntryStatus.CHECKED_IN: _l("已检录"),
+    EntryStatus.WITHDRAWN: _l("退赛"),
+}
+
+SHEET_STATUS_LABELS = {
+    SheetStatus.DRAFT: _l("草稿"),
+    SheetStatus.SUBMITTED: _l("已提交"),
+    SheetStatus.LOCKED: _l("已锁定"),
+}
+
+APPEAL_STATUS_LABELS = {
+    AppealStatus.PENDING: _l("待裁决"),
+    AppealStatus.UPHELD: _l("申诉成立"),
+    AppealStatus.DISMISSED: _l("驳回"),
 }
 
 

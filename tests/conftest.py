@@ -214,3 +214,163 @@ def login_as(client: FlaskClient, make_user: Callable[..., Any]) -> Callable[...
         return user
 
     return _login
+
+
+@pytest.fixture
+def make_contest(
+    db: Any, make_org: Callable[..., Any], make_user: Callable[..., Any]
+) -> Callable[..., Any]:
+    """A whole skills contest, built straight from the models (no services), for any area's tests.
+
+    Host city union → two enterprise unions (entrants) and a 技师学院 (the judges' unit).  One
+    event "A" 数控车工 with theory 30% (T1: measurement /100) and practical 70% (P1 measurement
+    /40 step 0.5, P2 judgement 0–3 worth 30, P3 deduction /30), ``entries`` entrants with entry
+    and seat codes, ``judges`` judges on the panel (the first is chief judge), every judge
+    assigned every entry.  Returns a namespace: contest, event, components, aspects (by key),
+    entries, judges, chief, organizer, host, units, judge_unit.
+    """
+    from datetime import date
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from contest.models import (
+        Aspect,
+        AspectKind,
+        Assignment,
+        Component,
+        Contest,
+        ContestStatus,
+        Entry,
+        EntryStatus,
+        Event,
+        HonorLevel,
+        OrgKind,
+        PanelMember,
+        RubricCriterion,
+    )
+    from contest.services.people import PersonData, create_person
+
+    counter = iter(range(1, 100_000))
+
+    def _make(
+        status: ContestStatus | str = ContestStatus.JUDGING,
+        entries: int = 4,
+        judges: int = 3,
+        name: str = "江州市数控技能大赛",
+        host: Any = None,
+    ) -> Any:
+        status = ContestStatus(status) if isinstance(status, str) else status
+        n = next(counter)
+        host = host or make_org(name=f"江州市总工会{n}", kind=OrgKind.CITY)
+        units = [
+            make_org(name=f"江州机床厂工会{n}", kind=OrgKind.GRASSROOTS, parent=host),
+            make_org(name=f"江州汽车厂工会{n}", kind=OrgKind.GRASSROOTS, parent=host),
+        ]
+        judge_unit = make_org(name=f"江州技师学院工会{n}", kind=OrgKind.GRASSROOTS, parent=host)
+        organizer = make_user("organizer", organization=host)
+        contest = Contest(
+            name=name,
+            level=HonorLevel.CITY,
+            year=2026,
+            organization=host,
+            starts_on=date(2026, 10, 20),
+            ends_on=date(2026, 10, 21),
+            status=status,
+        )
+        event = Event(contest=contest, code="A", occupation="数控车工", policy={})
+        theory = Component(event=event, key="theory", name="理论", weight=Decimal(30), position=0)
+        practical = Component(
+            event=event, key="practical", name="实操", weight=Decimal(70), position=1
+        )
+        db.session.add_all([contest, event, theory, practical])
+        t_crit = RubricCriterion(component=theory, name="理论知识", position=0)
+        p_crit = RubricCriterion(component=practical, name="零件加工", position=0)
+        s_crit = RubricCriterion(component=practical, name="安全文明生产", position=1)
+        db.session.add_all([t_crit, p_crit, s_crit])
+        db.session.flush()
+        aspects = {
+            "T1": Aspect(
+                criterion=t_crit,
+                event_id=event.id,
+                key="T1",
+                name="理论试卷",
+                kind=AspectKind.MEASUREMENT,
+                max_points=Decimal(100),
+                step=Decimal("0.5"),
+                position=0,
+            ),
+            "P1": Aspect(
+                criterion=p_crit,
+                event_id=event.id,
+                key="P1",
+                name="尺寸精度",
+                kind=AspectKind.MEASUREMENT,
+                max_points=Decimal(40),
+                step=Decimal("0.5"),
+                position=0,
+            ),
+            "P2": Aspect(
+                criterion=p_crit,
+                event_id=event.id,
+                key="P2",
+                name="表面质量",
+                kind=AspectKind.JUDGEMENT,
+                max_points=Decimal(30),
+                scale=3,
+                step=Decimal(1),
+                descriptors=["不合格", "基本符合", "良好", "优秀"],
+                position=1,
+            ),
+            "P3": Aspect(
+                criterion=s_crit,
+                event_id=event.id,
+                key="P3",
+                name="违规操作扣分",
+                kind=AspectKind.DEDUCTION,
+                max_points=Decimal(30),
+                step=Decimal(1),
+                position=0,
+            ),
+        }
+        db.session.add_all(aspects.values())
+        made_entries = []
+        for i in range(entries):
+            person = create_person(
+                None,
+                PersonData(
+                    name=f"选手{n}-{i + 1}", organization=units[i % 2], occupation="数控车工"
+                ),
+            )
+            entry = Entry(
+                contest=contest,
+                event=event,
+                person=person,
+                organization=units[i % 2],
+                status=EntryStatus.CHECKED_IN,
+                entry_code=f"A{i + 1:03d}",
+                seat_code=f"A-{i + 1:02d}",
+            )
+            made_entries.append(entry)
+        db.session.add_all(made_entries)
+        judge_users = [make_user("judge", organization=judge_unit) for _ in range(judges)]
+        db.session.flush()
+        for position, judge in enumerate(judge_users):
+            db.session.add(PanelMember(event_id=event.id, user_id=judge.id, is_chief=position == 0))
+            for entry in made_entries:
+                db.session.add(Assignment(event_id=event.id, entry_id=entry.id, user_id=judge.id))
+        db.session.commit()
+        return SimpleNamespace(
+            contest=contest,
+            event=event,
+            components={"theory": theory, "practical": practical},
+            aspects=aspects,
+            entries=made_entries,
+            judges=judge_users,
+            chief=judge_users[0] if judge_users else None,
+            organizer=organizer,
+            host=host,
+            units=units,
+            judge_unit=judge_unit,
+        )
+
+    return _make

@@ -36,4 +36,6 @@ def me():  # type: ignore[no-untyped-def]
 
 
 # Endpoints defined in their own modules register on ``bp`` when imported.
+from contest.api import contests as _contests  # noqa: E402,F401
 from contest.api import honors as _honors  # noqa: E402,F401
+from contest.api import judging as _judging  # noqa: E402,F401

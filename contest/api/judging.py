@@ -1,0 +1,3 @@
+"""(being written)"""
+
+from contest.api.views import bp  # noqa: F401

@@ -1,0 +1,12 @@
+"""The ``contests`` blueprint and its area guard."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from contest.models import Role
+from contest.security.guards import guard_blueprint
+
+bp = Blueprint("contests", __name__, url_prefix="/contests")
+
+guard_blueprint(bp, Role.ADMIN, Role.ORGANIZER)

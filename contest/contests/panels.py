@@ -1,0 +1,3 @@
+"""(being written)"""
+
+from contest.contests.blueprint import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""(being written)"""
+
+from contest.judging.blueprint import bp  # noqa: F401

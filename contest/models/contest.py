@@ -1,0 +1,342 @@
+"""Skills contests: the contest, its events (工种 × 组别), components, rubric and entrants.
+
+A contest (技能大赛) has events; an event has weighted components (理论 / 实操 / 答辩) whose
+rubric is criteria (评分项) grouped into aspects the judges mark (评分要素).  Entrants are people
+from the database, registered into one event each and known to judges only by codes.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from contest.extensions import db
+from contest.models.base import TimestampMixin
+from contest.models.honor import HonorLevel
+
+if TYPE_CHECKING:
+    from contest.models.org import Organization
+    from contest.models.person import Person
+    from contest.models.user import User
+
+
+class ContestStatus(enum.Enum):
+    """The life of a contest; ``contest.services.contests.TRANSITIONS`` says which moves exist."""
+
+    DRAFT = "draft"  # 筹备
+    REGISTRATION = "registration"  # 报名
+    JUDGING = "judging"  # 比赛与评分
+    REVIEW = "review"  # 复核与申诉
+    PUBLISHED = "published"  # 已公布
+    ARCHIVED = "archived"  # 已归档
+
+    @property
+    def label(self) -> str:
+        from contest.i18n import CONTEST_STATUS_LABELS
+
+        return str(CONTEST_STATUS_LABELS[self])
+
+
+class EventGroup(enum.Enum):
+    WORKER = "worker"  # 职工组
+    STUDENT = "student"  # 学生组
+
+    @property
+    def label(self) -> str:
+        from contest.i18n import EVENT_GROUP_LABELS
+
+        return str(EVENT_GROUP_LABELS[self])
+
+
+class AspectKind(enum.Enum):
+    """How a judge marks an aspect.
+
+    - measurement (客观/测量): points read from instruments, 0..max in steps of ``step``;
+    - judgement (主观/评价): a level 0..``scale`` (WorldSkills 0–3) with a descriptor per level,
+      worth ``level / scale × max`` points;
+    - deduction (扣分项): points taken off, 0..max; the aspect is worth ``max − deduction``.
+    """
+
+    MEASUREMENT = "measurement"
+    JUDGEMENT = "judgement"
+    DEDUCTION = "deduction"
+
+    @property
+    def label(self) -> str:
+        from contest.i18n import ASPECT_KIND_LABELS
+
+        return str(ASPECT_KIND_LABELS[self])
+
+
+class EntryStatus(enum.Enum):
+    REGISTERED = "registered"  # 已报名
+    CHECKED_IN = "checked_in"  # 已检录
+    WITHDRAWN = "withdrawn"  # 退赛 / 缺考
+
+    @property
+    def label(self) -> str:
+        from contest.i18n import ENTRY_STATUS_LABELS
+
+        return str(ENTRY_STATUS_LABELS[self])
+
+
+class Contest(TimestampMixin, db.Model):
+    __tablename__ = "contests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[HonorLevel] = mapped_column(Enum(HonorLevel, native_enum=False, length=12))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[ContestStatus] = mapped_column(
+        Enum(ContestStatus, native_enum=False, length=16), default=ContestStatus.DRAFT, index=True
+    )
+    description: Mapped[str | None] = mapped_column(Text)
+    # Appeals are accepted in writing within this many hours after an event ends (DOMAIN §1.8).
+    appeal_window_hours: Mapped[int] = mapped_column(Integer, default=2)
+    # 授予机关 of the certificates and of honors earned by placing (defaults to the host union).
+    conferring_body: Mapped[str | None] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    organization: Mapped[Organization] = relationship()
+    events: Mapped[list[Event]] = relationship(
+        back_populates="contest", order_by="Event.position, Event.id", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Contest {self.id} {self.name} {self.status.value}>"
+
+    def can_manage(self, user: User | Any) -> bool:
+        """Organizers of the host union (or a union above it) and admins."""
+        from contest.models.user import Role
+
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if user.role is Role.ADMIN:
+            return True
+        return bool(user.role is Role.ORGANIZER and user.can_manage_org(self.organization))
+
+    @property
+    def is_published(self) -> bool:
+        return self.status in (ContestStatus.PUBLISHED, ContestStatus.ARCHIVED)
+
+
+class Event(TimestampMixin, db.Model):
+    """One 工种 in one group: the unit that is judged, ranked and awarded."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("contest_id", "code", name="uq_events_contest_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"))
+    # A short letter code, the prefix of the event's entry and seat codes ("A" → A017, A-07).
+    code: Mapped[str] = mapped_column(String(8))
+    occupation: Mapped[str] = mapped_column(String(100))  # 工种
+    group: Mapped[EventGroup] = mapped_column(
+        Enum(EventGroup, native_enum=False, length=10), default=EventGroup.WORKER
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    # The ranking policy as plain JSON (see ``contest.services.policies``).
+    policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Registration rules: entrants per unit, age limits on the contest's first day.
+    quota_per_unit: Mapped[int | None] = mapped_column(Integer)
+    min_age: Mapped[int | None] = mapped_column(Integer)
+    max_age: Mapped[int | None] = mapped_column(Integer)
+    # When the competition of this event ended: the appeal window runs from here.
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The two draws (参赛号, then 赛位号 at check-in), each seeded and recorded.
+    entry_draw_seed: Mapped[str | None] = mapped_column(String(64))
+    entry_drawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    seat_draw_seed: Mapped[str | None] = mapped_column(String(64))
+    seat_drawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The chief judge's sign-off: after it, names may be revealed and sheets are locked.
+    signed_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    contest: Mapped[Contest] = relationship(back_populates="events")
+    components: Mapped[list[Component]] = relationship(
+        back_populates="event",
+        order_by="Component.position, Component.id",
+        cascade="all, delete-orphan",
+    )
+    entries: Mapped[list[Entry]] = relationship(back_populates="event", viewonly=True)
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.code} {self.occupation}>"
+
+    @property
+    def label(self) -> str:
+        return f"{self.occupation}({self.group.label})"
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.signed_off_at is not None
+
+
+class Component(db.Model):
+    """理论 / 实操 / 答辩: scored out of ``max_score`` (100) and weighted into the total."""
+
+    __tablename__ = "components"
+    __table_args__ = (UniqueConstraint("event_id", "key", name="uq_components_event_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(20))  # theory, practical, oral …
+    name: Mapped[str] = mapped_column(String(60))
+    weight: Mapped[Decimal] = mapped_column(Numeric(6, 2))  # percent; an event's sum to 100
+    max_score: Mapped[Decimal] = mapped_column(Numeric(7, 2), default=Decimal(100))
+    pass_mark: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    event: Mapped[Event] = relationship(back_populates="components")
+    criteria: Mapped[list[RubricCriterion]] = relationship(
+        back_populates="component",
+        order_by="RubricCriterion.position, RubricCriterion.id",
+        cascade="all, delete-orphan",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Component {self.id} {self.key} {self.weight}%>"
+
+
+class RubricCriterion(db.Model):
+    """A heading of the 评分细则 (e.g. "安全文明生产") grouping the aspects judges mark."""
+
+    __tablename__ = "rubric_criteria"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    component_id: Mapped[int] = mapped_column(
+        ForeignKey("components.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    component: Mapped[Component] = relationship(back_populates="criteria")
+    aspects: Mapped[list[Aspect]] = relationship(
+        back_populates="criterion",
+        order_by="Aspect.position, Aspect.id",
+        cascade="all, delete-orphan",
+    )
+
+    def __repr__(self) -> str:
+        return f"<RubricCriterion {self.id} {self.name}>"
+
+
+class Aspect(db.Model):
+    """One marked line of the rubric; ``key`` is unique within the event (A1, A2, …)."""
+
+    __tablename__ = "aspects"
+    __table_args__ = (UniqueConstraint("event_id", "key", name="uq_aspects_event_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    criterion_id: Mapped[int] = mapped_column(
+        ForeignKey("rubric_criteria.id", ondelete="CASCADE"), index=True
+    )
+    # Denormalised so sheets and rankings load an event's aspects in one query.
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[AspectKind] = mapped_column(Enum(AspectKind, native_enum=False, length=12))
+    max_points: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    scale: Mapped[int | None] = mapped_column(Integer)  # judgement: highest level (3)
+    step: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("0.5"))
+    # Judgement: one descriptor per level 0..scale; measurement/deduction: the marking standard.
+    descriptors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    standard: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    criterion: Mapped[RubricCriterion] = relationship(back_populates="aspects")
+
+    def __repr__(self) -> str:
+        return f"<Aspect {self.id} {self.key} {self.kind.value} {self.max_points}>"
+
+    @property
+    def mark_min(self) -> Decimal:
+        return Decimal(0)
+
+    @property
+    def mark_max(self) -> Decimal:
+        """Largest mark a judge may enter: the level scale for judgement, else the points."""
+        if self.kind is AspectKind.JUDGEMENT:
+            return Decimal(self.scale or 0)
+        return Decimal(self.max_points)
+
+    @property
+    def mark_step(self) -> Decimal:
+        return Decimal(1) if self.kind is AspectKind.JUDGEMENT else Decimal(self.step)
+
+
+class RubricTemplate(TimestampMixin, db.Model):
+    """A rubric saved for reuse by a union (built-in templates live in code)."""
+
+    __tablename__ = "rubric_templates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    def __repr__(self) -> str:
+        return f"<RubricTemplate {self.id} {self.name}>"
+
+
+class Entry(TimestampMixin, db.Model):
+    """A registered competitor.  Judges see only ``seat_code`` (or ``entry_code`` before it)."""
+
+    __tablename__ = "entries"
+    __table_args__ = (
+        UniqueConstraint("contest_id", "person_id", name="uq_entries_contest_person"),
+        UniqueConstraint("contest_id", "entry_code", name="uq_entries_contest_entry_code"),
+        UniqueConstraint("contest_id", "seat_code", name="uq_entries_contest_seat_code"),
+        Index("ix_entries_event_status", "event_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    # The unit the entrant represents, at registration time.
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    status: Mapped[EntryStatus] = mapped_column(
+        Enum(EntryStatus, native_enum=False, length=12), default=EntryStatus.REGISTERED
+    )
+    entry_code: Mapped[str | None] = mapped_column(String(20))  # 参赛号 (first draw)
+    seat_code: Mapped[str | None] = mapped_column(String(20))  # 赛位号 (second draw, check-in)
+    checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Time used in the practical, for the "shorter time" tie-break.
+    time_seconds: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    contest: Mapped[Contest] = relationship()
+    event: Mapped[Event] = relationship(back_populates="entries")
+    person: Mapped[Person] = relationship()
+    organization: Mapped[Organization] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Entry {self.id} {self.entry_code or '-'} event={self.event_id}>"
+
+    @property
+    def code(self) -> str | None:
+        """The code judges score under: the seat code once drawn, the entry code before."""
+        return self.seat_code or self.entry_code

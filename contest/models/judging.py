@@ -1,0 +1,218 @@
+"""Judging: panels, who scores what, score sheets and marks, re-checks and appeals.
+
+Integrity lives in the database: one sheet per (entry, judge), one mark per (sheet, aspect) —
+hence one score per (entry, judge, criterion) — and every sheet carries a version number that
+each update checks, so two writers can never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from contest.extensions import db
+from contest.models.base import TimestampMixin, utcnow
+
+if TYPE_CHECKING:
+    from contest.models.contest import Aspect, Component, Entry, Event
+    from contest.models.user import User
+
+
+class SheetStatus(enum.Enum):
+    """``empty`` is the absence of a sheet; ``locked`` follows the chief judge's sign-off."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    LOCKED = "locked"
+
+    @property
+    def label(self) -> str:
+        from contest.i18n import SHEET_STATUS_LABELS
+
+        return str(SHEET_STATUS_LABELS[self])
+
+
+class AppealStatus(enum.Enum):
+    PENDING = "pending"  # 待裁决
+    UPHELD = "upheld"  # 申诉成立
+    DISMISSED = "dismissed"  # 驳回
+
+    @property
+    def label(self) -> str:
+        from contest.i18n import APPEAL_STATUS_LABELS
+
+        return str(APPEAL_STATUS_LABELS[self])
+
+
+class PanelMember(db.Model):
+    """A judge on an event's panel; ``component_id`` limits them to one component."""
+
+    __tablename__ = "panel_members"
+    __table_args__ = (UniqueConstraint("event_id", "user_id", name="uq_panel_members_event_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    is_chief: Mapped[bool] = mapped_column(Boolean, default=False)
+    component_id: Mapped[int | None] = mapped_column(
+        ForeignKey("components.id", ondelete="CASCADE")
+    )
+
+    event: Mapped[Event] = relationship()
+    user: Mapped[User] = relationship()
+    component: Mapped[Component | None] = relationship()
+
+    def __repr__(self) -> str:
+        chief = " chief" if self.is_chief else ""
+        return f"<PanelMember event={self.event_id} user={self.user_id}{chief}>"
+
+
+class Assignment(db.Model):
+    """An entry a judge is to score."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("entry_id", "user_id", name="uq_assignments_entry_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+
+    entry: Mapped[Entry] = relationship()
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Assignment entry={self.entry_id} user={self.user_id}>"
+
+
+class Conflict(TimestampMixin, db.Model):
+    """A declared conflict of interest (回避): the judge must not score this entry."""
+
+    __tablename__ = "conflicts"
+    __table_args__ = (UniqueConstraint("entry_id", "user_id", name="uq_conflicts_entry_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    entry: Mapped[Entry] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    def __repr__(self) -> str:
+        return f"<Conflict entry={self.entry_id} user={self.user_id}>"
+
+
+class ScoreSheet(db.Model):
+    """One judge's marks for one entry.  ``version`` is checked on every update."""
+
+    __tablename__ = "score_sheets"
+    __table_args__ = (
+        UniqueConstraint("entry_id", "user_id", name="uq_score_sheets_entry_user"),
+        Index("ix_score_sheets_event_status", "event_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[SheetStatus] = mapped_column(
+        Enum(SheetStatus, native_enum=False, length=10), default=SheetStatus.DRAFT
+    )
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    entry: Mapped[Entry] = relationship()
+    user: Mapped[User] = relationship()
+    marks: Mapped[list[Mark]] = relationship(
+        back_populates="sheet", cascade="all, delete-orphan", order_by="Mark.aspect_id"
+    )
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<ScoreSheet entry={self.entry_id} user={self.user_id} {self.status.value}>"
+
+
+class Mark(db.Model):
+    __tablename__ = "marks"
+    __table_args__ = (UniqueConstraint("sheet_id", "aspect_id", name="uq_marks_sheet_aspect"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("score_sheets.id", ondelete="CASCADE"))
+    aspect_id: Mapped[int] = mapped_column(ForeignKey("aspects.id", ondelete="CASCADE"), index=True)
+    value: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+
+    sheet: Mapped[ScoreSheet] = relationship(back_populates="marks")
+    aspect: Mapped[Aspect] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Mark sheet={self.sheet_id} aspect={self.aspect_id} {self.value}>"
+
+
+class RecheckItem(db.Model):
+    """An entry on the re-check list (复核): the top N and a random sample of the rest."""
+
+    __tablename__ = "recheck_items"
+    __table_args__ = (UniqueConstraint("event_id", "entry_id", name="uq_recheck_items_entry"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(10))  # "top" or "sample"
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    errors_found: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    entry: Mapped[Entry] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<RecheckItem entry={self.entry_id} {self.reason}>"
+
+
+class Appeal(TimestampMixin, db.Model):
+    """A written appeal (申诉) received within the window, decided with a reason (final)."""
+
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    appellant: Mapped[str] = mapped_column(String(100))
+    content: Mapped[str] = mapped_column(Text)
+    status: Mapped[AppealStatus] = mapped_column(
+        Enum(AppealStatus, native_enum=False, length=10), default=AppealStatus.PENDING
+    )
+    decision: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    entry: Mapped[Entry] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Appeal {self.id} entry={self.entry_id} {self.status.value}>"

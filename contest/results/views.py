@@ -1,0 +1,3 @@
+"""(being written)"""
+
+from contest.results.blueprint import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""(being written)"""
+
+from contest.review.blueprint import bp  # noqa: F401
