@@ -1,0 +1,66 @@
+"""Who may do what with an event's entries: panels, chief judges, assignments, recusal (回避).
+
+Read-only predicates shared by the judges' pages, the API, the review pages and the panel
+management; the writes that change panels and assignments live in ``contest.services.panels``.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from contest.extensions import db
+from contest.models import Assignment, Conflict, Entry, Event, PanelMember, User
+
+
+def panel_member(user: User, event: Event | int) -> PanelMember | None:
+    event_id = event if isinstance(event, int) else event.id
+    return db.session.scalar(
+        select(PanelMember).where(PanelMember.event_id == event_id, PanelMember.user_id == user.id)
+    )
+
+
+def is_chief(user: User, event: Event | int) -> bool:
+    member = panel_member(user, event)
+    return bool(member and member.is_chief)
+
+
+def chief_of(event: Event) -> User | None:
+    return db.session.scalar(
+        select(User)
+        .join(PanelMember, PanelMember.user_id == User.id)
+        .where(PanelMember.event_id == event.id, PanelMember.is_chief.is_(True))
+    )
+
+
+def is_assigned(user: User, entry: Entry) -> bool:
+    return (
+        db.session.scalar(
+            select(Assignment.id).where(
+                Assignment.entry_id == entry.id, Assignment.user_id == user.id
+            )
+        )
+        is not None
+    )
+
+
+def unit_recusal(user: User, entry: Entry) -> bool:
+    """A judge stands aside when they belong to the entrant's unit or to a unit below it."""
+    judge_org = user.organization
+    return bool(judge_org is not None and entry.organization.contains(judge_org))
+
+
+def recusal_reason(user: User, entry: Entry) -> str | None:
+    """Why ``user`` must not score ``entry`` (automatic unit rule or a declared conflict)."""
+    if unit_recusal(user, entry):
+        return _("评委与选手同属一个单位(或下属单位),自动回避")
+    conflict = db.session.scalar(
+        select(Conflict).where(Conflict.entry_id == entry.id, Conflict.user_id == user.id)
+    )
+    if conflict is not None:
+        return _("已申报回避:%(reason)s", reason=conflict.reason)
+    return None
+
+
+def is_recused(user: User, entry: Entry) -> bool:
+    return recusal_reason(user, entry) is not None
