@@ -1,0 +1,664 @@
+"""Registration (报名): entrants into a contest's events, by form or by an Excel/CSV import.
+
+Entrants are people from the database, matched by 身份证号 (blind index) or created. Every
+candidate goes through the same checks, whether typed into the form or read from a file row:
+
+- the contest is open for registration (status REGISTRATION) and the event's 参赛号 are not
+  drawn yet (a late entrant would otherwise have no code);
+- a valid 身份证号 (GB 11643 checksum), a gender that agrees with it when given, a valid phone;
+- the unit lies in the host union's tree; the event belongs to the contest;
+- one entry per person per contest (the database enforces it too);
+- per-unit quota per event (``Event.quota_per_unit``), counted per *报名单位*: the host's
+  direct sub-union the unit lies under, so an enterprise and its workshops share one quota;
+- age limits (``Event.min_age/max_age``) on the contest's first day, from the ID's birth date.
+
+An import is all-or-nothing: every row is checked, every problem is reported (row, column,
+message) and nothing is written unless the whole file is clean. Personal numbers never appear
+in a message or the audit trail; a report names the row, not the number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from contest.extensions import db
+from contest.models import (
+    Contest,
+    ContestStatus,
+    Entry,
+    EntryStatus,
+    Event,
+    EventGroup,
+    Gender,
+    Organization,
+    Person,
+    User,
+)
+from contest.services import audit
+from contest.services.people import PersonData, PersonError, create_person, find_by_id_number
+from contest.services.roster import RosterRefused, RowError, read_roster, write_xlsx
+from contest.validation import (
+    birth_date_from_id,
+    gender_from_id,
+    id_check_digit,
+    normalise_id_number,
+    normalise_phone,
+)
+
+# ------------------------------------------------------------------ the file format
+
+COL_NAME, COL_ID, COL_GENDER, COL_UNIT = "姓名", "身份证号", "性别", "单位"
+COL_OCCUPATION, COL_GROUP, COL_CODE = "赛项(工种)", "组别", "赛项代码"
+COL_PHONE, COL_POST = "联系电话", "岗位"
+
+TEMPLATE_HEADERS = (
+    COL_NAME,
+    COL_ID,
+    COL_GENDER,
+    COL_UNIT,
+    COL_OCCUPATION,
+    COL_GROUP,
+    COL_CODE,
+    COL_PHONE,
+    COL_POST,
+)
+REQUIRED_HEADERS = (COL_NAME, COL_ID, COL_UNIT)
+# Headers people type differently; each maps to the canonical one.
+HEADER_ALIASES = {"赛项": COL_OCCUPATION, "工种": COL_OCCUPATION, "手机": COL_PHONE}
+
+# Form field → import column, so one set of checks reports in either vocabulary.
+FIELD_COLUMNS = {
+    "name": COL_NAME,
+    "id_number": COL_ID,
+    "gender": COL_GENDER,
+    "phone": COL_PHONE,
+    "organization_id": COL_UNIT,
+    "event_id": COL_OCCUPATION,
+    "post": COL_POST,
+    "": "",
+}
+
+NAME_MAX, POST_MAX = 60, 100
+_GROUP_WORDS = {
+    EventGroup.WORKER: ("职工组", "职工"),
+    EventGroup.STUDENT: ("学生组", "学生"),
+}
+
+
+# ------------------------------------------------------------------ errors and data
+
+
+class RegistrationError(ValueError):
+    """A refused registration; ``problems`` maps form fields ("" = the form) to messages."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+class EntryImportRefused(RosterRefused):
+    """The file was refused; nothing was written. ``errors`` lists every problem found."""
+
+
+@dataclass
+class EntrantData:
+    """One candidate entrant as typed or read; ids refer to the contest's tree and events."""
+
+    name: str
+    id_number: str
+    organization_id: int | None
+    event_id: int | None
+    gender: Gender | None = None
+    phone: str | None = None
+    post: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    entries_created: int
+    people_created: int
+    people_matched: int
+    file_sha256: str
+
+
+@dataclass
+class _Plan:
+    """A checked candidate: what will be written."""
+
+    data: EntrantData
+    id_number: str
+    person: Person | None
+    unit: Organization
+    event: Event
+    phone: str | None
+
+
+@dataclass
+class _Context:
+    """What every check of one contest needs, loaded once (an import checks many rows)."""
+
+    contest: Contest
+    units: dict[int, Organization]
+    events: dict[int, Event]
+    day: date
+    # Non-withdrawn entries per (event id, 报名单位 id), including candidates planned so far.
+    quota_used: Counter[tuple[int, int]] = field(default_factory=Counter)
+    registered_people: set[int] = field(default_factory=set)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def host_units(contest: Contest) -> list[Organization]:
+    """The host union and everything below it, in tree order: the units that may register."""
+    return list(
+        db.session.scalars(
+            select(Organization)
+            .where(Organization.path.startswith(contest.organization.path))
+            .order_by(Organization.path)
+        )
+    )
+
+
+def delegation_of(contest: Contest, unit: Organization) -> int:
+    """The 报名单位 a unit registers under: the host's direct sub-union above it (or the host)."""
+    host_depth = contest.organization.path.count("/")
+    parts = [part for part in unit.path.strip("/").split("/") if part]
+    index = host_depth - 1  # the path "/1/4/" has the host at index depth-2; its child at depth-1
+    return int(parts[index]) if len(parts) > index else unit.id
+
+
+def age_on(birth: date, day: date) -> int:
+    """Full years of age on ``day`` (birthday not yet reached that year: one less)."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def competition_day(contest: Contest) -> date:
+    """Ages are counted on the contest's first day (today when no date is set yet)."""
+    return contest.starts_on or date.today()
+
+
+def registration_problem(contest: Contest, event: Event | None = None) -> str | None:
+    """Why no entry can be added now, or None when registration is open."""
+    if contest.status is not ContestStatus.REGISTRATION:
+        return _(
+            "大赛当前状态为“%(status)s”,只有在“报名中”时才能报名",
+            status=contest.status.label,
+        )
+    if event is not None and event.entry_drawn_at is not None:
+        return _("赛项“%(event)s”已抽取参赛号,不再接受报名", event=event.label)
+    return None
+
+
+def _context(contest: Contest) -> _Context:
+    ctx = _Context(
+        contest=contest,
+        units={unit.id: unit for unit in host_units(contest)},
+        events={event.id: event for event in contest.events},
+        day=competition_day(contest),
+    )
+    rows = db.session.execute(
+        select(Entry.event_id, Entry.organization_id, Entry.person_id, Entry.status).where(
+            Entry.contest_id == contest.id
+        )
+    )
+    for event_id, org_id, person_id, status in rows:
+        ctx.registered_people.add(person_id)
+        if status is not EntryStatus.WITHDRAWN and org_id in ctx.units:
+            ctx.quota_used[(event_id, delegation_of(contest, ctx.units[org_id]))] += 1
+    return ctx
+
+
+def _check(ctx: _Context, data: EntrantData) -> tuple[dict[str, str], _Plan | None]:
+    """Every problem of one candidate (field → message) and, when there is none, its plan.
+
+    Quota use is counted into ``ctx`` only for a clean candidate, so the rows of a file are
+    checked against the entries before them.
+    """
+    problems: dict[str, str] = {}
+    name = (data.name or "").strip()
+    if not name:
+        problems["name"] = _("请填写姓名")
+    elif len(name) > NAME_MAX:
+        problems["name"] = _("姓名不能超过 %(n)d 个字符", n=NAME_MAX)
+    if data.post and len(data.post.strip()) > POST_MAX:
+        problems["post"] = _("岗位不能超过 %(n)d 个字符", n=POST_MAX)
+
+    number: str | None = None
+    person: Person | None = None
+    try:
+        number = normalise_id_number(data.id_number if data.id_number is not None else "")
+    except ValueError as error:
+        problems["id_number"] = str(error)
+    if number is not None:
+        if data.gender is not None and data.gender.value != gender_from_id(number):
+            problems["gender"] = _("性别与身份证号不符")
+        person = find_by_id_number(number)
+        if person is not None:
+            if person.id in ctx.registered_people:
+                problems["id_number"] = _("该身份证号已报名本次大赛(每人只能报一个赛项)")
+            elif name and person.name != name:
+                problems["id_number"] = _(
+                    "该身份证号在职工库中登记的姓名与所填姓名不一致,请核对姓名和身份证号"
+                )
+
+    phone = None
+    if data.phone and data.phone.strip():
+        try:
+            phone = normalise_phone(data.phone)
+        except ValueError as error:
+            problems["phone"] = str(error)
+
+    unit = ctx.units.get(data.organization_id or 0)
+    if unit is None:
+        problems["organization_id"] = _(
+            "单位不属于主办工会“%(host)s”及其下属组织", host=ctx.contest.organization.name
+        )
+    event = ctx.events.get(data.event_id or 0)
+    if event is None:
+        problems["event_id"] = _("赛项不属于本次大赛")
+    else:
+        closed = registration_problem(ctx.contest, event)
+        if closed:
+            problems["event_id"] = closed
+        if number is not None and "id_number" not in problems:
+            age = age_on(birth_date_from_id(number), ctx.day)
+            if event.min_age is not None and age < event.min_age:
+                problems["id_number"] = _(
+                    "年龄不符合要求:比赛首日 %(age)d 周岁,赛项要求不小于 %(min)d 周岁",
+                    age=age,
+                    min=event.min_age,
+                )
+            elif event.max_age is not None and age > event.max_age:
+                problems["id_number"] = _(
+                    "年龄不符合要求:比赛首日 %(age)d 周岁,赛项要求不大于 %(max)d 周岁",
+                    age=age,
+                    max=event.max_age,
+                )
+        if unit is not None and event.quota_per_unit is not None:
+            key = (event.id, delegation_of(ctx.contest, unit))
+            if ctx.quota_used[key] >= event.quota_per_unit:
+                delegation = ctx.units.get(key[1], unit)
+                problems["organization_id"] = _(
+                    "名额已满:“%(unit)s”在赛项“%(event)s”限报 %(quota)d 人,已报 %(used)d 人",
+                    unit=delegation.name,
+                    event=event.label,
+                    quota=event.quota_per_unit,
+                    used=ctx.quota_used[key],
+                )
+    if problems or number is None or unit is None or event is None:
+        return problems, None
+    ctx.quota_used[(event.id, delegation_of(ctx.contest, unit))] += 1
+    if person is not None:
+        ctx.registered_people.add(person.id)
+    return problems, _Plan(data, number, person, unit, event, phone)
+
+
+def _snapshot(entry: Entry) -> dict[str, object]:
+    """The audited view of an entry: ids and codes, never a personal number."""
+    return {
+        "contest_id": entry.contest_id,
+        "event_id": entry.event_id,
+        "person_id": entry.person_id,
+        "organization_id": entry.organization_id,
+        "status": entry.status.value,
+        "entry_code": entry.entry_code,
+        "seat_code": entry.seat_code,
+    }
+
+
+def _write(actor: User | None, plan: _Plan, contest: Contest) -> tuple[Entry, bool]:
+    """Create (or reuse) the person and the entry; True when the person was created."""
+    person = plan.person
+    created = person is None
+    if person is None:
+        try:
+            person = create_person(
+                actor,
+                PersonData(
+                    name=plan.data.name.strip(),
+                    organization=plan.unit,
+                    gender=plan.data.gender,
+                    id_number=plan.id_number,
+                    phone=plan.phone or "",
+                    occupation=plan.event.occupation,
+                    post=(plan.data.post or "").strip() or None,
+                ),
+            )
+        except PersonError as error:  # checked above; kept so a race still says something clear
+            raise RegistrationError({error.field: str(error)}) from None
+    entry = Entry(
+        contest_id=contest.id,
+        event_id=plan.event.id,
+        person_id=person.id,
+        organization_id=plan.unit.id,
+        status=EntryStatus.REGISTERED,
+        registered_by_id=actor.id if actor is not None else None,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    audit.record(actor, "entry.create", "entry", entry.id, after=_snapshot(entry))
+    return entry, created
+
+
+# ------------------------------------------------------------------ the form
+
+
+def register_entry(actor: User | None, contest: Contest, data: EntrantData) -> Entry:
+    """Register one entrant; raises :class:`RegistrationError` with every problem found."""
+    ctx = _context(contest)
+    problems, plan = _check(ctx, data)
+    if problems or plan is None:
+        raise RegistrationError(problems or {"": _("报名失败")})
+    entry, _created = _write(actor, plan, contest)
+    return entry
+
+
+def withdraw_entry(actor: User | None, entry: Entry, reason: str) -> Entry:
+    """退赛 / 缺考: the entry stays on record (and keeps its codes) but is no longer ranked."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RegistrationError({"reason": _("退赛必须填写原因")})
+    if len(reason) > 1000:
+        raise RegistrationError({"reason": _("原因不能超过 1000 个字符")})
+    if entry.status is EntryStatus.WITHDRAWN:
+        raise RegistrationError({"": _("该选手已退赛")})
+    contest = entry.contest
+    if contest.status not in (ContestStatus.REGISTRATION, ContestStatus.JUDGING):
+        raise RegistrationError(
+            {
+                "": _(
+                    "大赛当前状态为“%(status)s”,只有在报名或比赛阶段才能办理退赛",
+                    status=contest.status.label,
+                )
+            }
+        )
+    if entry.event.is_signed_off:
+        raise RegistrationError({"": _("该赛项裁判长已签字确认成绩,不能再办理退赛")})
+    before = _snapshot(entry)
+    entry.status = EntryStatus.WITHDRAWN
+    db.session.flush()
+    audit.record(
+        actor,
+        "entry.withdraw",
+        "entry",
+        entry.id,
+        before=before,
+        after=_snapshot(entry),
+        reason=reason,
+    )
+    return entry
+
+
+# ------------------------------------------------------------------ the import
+
+
+def parse_group(raw: str) -> EventGroup | None:
+    """职工组 / 学生组 (or 职工 / 学生, or the enum value); None for an empty cell."""
+    value = raw.strip().replace(" ", "")
+    if not value:
+        return None
+    for group, words in _GROUP_WORDS.items():
+        if value in words or value.lower() == group.value:
+            return group
+    raise ValueError(_("组别应为 职工组 或 学生组"))
+
+
+def parse_gender(raw: str) -> Gender | None:
+    value = raw.strip().replace(" ", "")
+    if not value:
+        return None
+    if value in ("男", "男性", "M", "m"):
+        return Gender.MALE
+    if value in ("女", "女性", "F", "f"):
+        return Gender.FEMALE
+    raise ValueError(_("性别应为 男 或 女"))
+
+
+def _unit_index(units: Iterable[Organization]) -> dict[str, list[Organization]]:
+    """Units by full name and by short name (a name may match more than one unit)."""
+    index: dict[str, list[Organization]] = {}
+    for unit in units:
+        for key in {unit.name.strip(), (unit.short_name or "").strip()} - {""}:
+            index.setdefault(key, []).append(unit)
+    return index
+
+
+def _match_event(
+    events: list[Event], occupation: str, group_raw: str, code: str
+) -> tuple[Event | None, str | None]:
+    """The event a row names, by 赛项代码 or by 工种 + 组别; or the reason it names none."""
+    try:
+        group = parse_group(group_raw)
+    except ValueError as error:
+        return None, str(error)
+    if code:
+        found = [e for e in events if e.code.upper() == code.upper()]
+        if not found:
+            return None, _("赛项代码“%(code)s”不是本次大赛的赛项", code=code)
+        event = found[0]
+        if occupation and occupation != event.occupation:
+            return None, _(
+                "赛项代码与工种不一致(代码 %(code)s 是“%(event)s”)",
+                code=event.code,
+                event=event.label,
+            )
+        if group is not None and group is not event.group:
+            return None, _(
+                "赛项代码与组别不一致(代码 %(code)s 是“%(event)s”)",
+                code=event.code,
+                event=event.label,
+            )
+        return event, None
+    if not occupation:
+        return None, _("请填写赛项(工种)或赛项代码")
+    found = [e for e in events if e.occupation == occupation]
+    if not found:
+        names = "、".join(sorted({e.occupation for e in events}))
+        return None, _(
+            "本次大赛没有工种“%(name)s”;可报的工种:%(names)s", name=occupation, names=names
+        )
+    if group is not None:
+        found = [e for e in found if e.group is group]
+        if not found:
+            return None, _("工种“%(name)s”没有%(group)s", name=occupation, group=group.label)
+    if len(found) > 1:
+        return None, _("工种“%(name)s”分职工组和学生组,请填写组别", name=occupation)
+    return found[0], None
+
+
+def _canonical_headers(headers: list[str]) -> list[str]:
+    return [HEADER_ALIASES.get(h, h) for h in headers]
+
+
+def _header_errors(headers: list[str]) -> list[RowError]:
+    errors = []
+    present = [h for h in headers if h]
+    for name in REQUIRED_HEADERS:
+        if name not in present:
+            errors.append(RowError(1, name, _("缺少必填列")))
+    if COL_OCCUPATION not in present and COL_CODE not in present:
+        errors.append(RowError(1, COL_OCCUPATION, _("缺少“赛项(工种)”列或“赛项代码”列")))
+    for name in sorted({h for h in present if present.count(h) > 1}):
+        errors.append(RowError(1, name, _("列名重复")))
+    return errors
+
+
+def import_entries(
+    actor: User | None, contest: Contest, data: bytes, filename: str
+) -> ImportResult:
+    """Register every row of an .xlsx/.csv file, or none: raises :class:`EntryImportRefused`.
+
+    Columns (Chinese headers): 姓名, 身份证号, 单位 required; 赛项(工种) [+ 组别] or 赛项代码;
+    性别, 联系电话, 岗位 optional; unknown columns are ignored (a union's sheet often has more).
+    """
+    try:
+        sheet = read_roster(data, filename)
+    except RosterRefused as refusal:
+        raise EntryImportRefused(refusal.errors) from None
+    headers = _canonical_headers(sheet.headers)
+    frame = sheet.frame.copy()
+    frame.columns = _canonical_headers([str(c) for c in frame.columns])
+    errors = _header_errors(headers)
+    closed = registration_problem(contest)
+    if closed:
+        errors.insert(0, RowError(0, "", closed))
+    if errors:
+        raise EntryImportRefused(errors)
+    if frame.empty:
+        raise EntryImportRefused([RowError(0, "", _("文件中没有数据行"))])
+
+    ctx = _context(contest)
+    units_by_name = _unit_index(ctx.units.values())
+    events = list(ctx.events.values())
+    first_row_of: dict[str, int] = {}
+    plans: list[_Plan] = []
+
+    def cell(values: dict[str, object], column: str) -> str:
+        value = values.get(column)
+        return (
+            ""
+            if value is None or (isinstance(value, float) and pd.isna(value))
+            else str(value).strip()
+        )
+
+    for row_number, values in zip(sheet.row_numbers, frame.to_dict("records"), strict=True):
+        row_errors: list[RowError] = []
+        raw_id = cell(values, COL_ID)
+        # The same person twice in one file: reported on the later row, naming the earlier.
+        try:
+            key = normalise_id_number(raw_id)
+        except ValueError:
+            key = None
+        if key is not None:
+            if key in first_row_of:
+                row_errors.append(
+                    RowError(
+                        row_number, COL_ID, _("身份证号与第 %(row)d 行重复", row=first_row_of[key])
+                    )
+                )
+            else:
+                first_row_of[key] = row_number
+        gender = None
+        try:
+            gender = parse_gender(cell(values, COL_GENDER))
+        except ValueError as error:
+            row_errors.append(RowError(row_number, COL_GENDER, str(error)))
+        unit_name = cell(values, COL_UNIT)
+        unit_id = None
+        if not unit_name:
+            row_errors.append(RowError(row_number, COL_UNIT, _("请填写单位")))
+        else:
+            matches = units_by_name.get(unit_name, [])
+            if not matches:
+                row_errors.append(
+                    RowError(
+                        row_number,
+                        COL_UNIT,
+                        _(
+                            "未知单位“%(name)s”:不在主办工会“%(host)s”的组织树中",
+                            name=unit_name,
+                            host=contest.organization.name,
+                        ),
+                    )
+                )
+            elif len({m.id for m in matches}) > 1:
+                row_errors.append(
+                    RowError(
+                        row_number,
+                        COL_UNIT,
+                        _("单位名称“%(name)s”对应多个组织,请填写全称", name=unit_name),
+                    )
+                )
+            else:
+                unit_id = matches[0].id
+        event, event_problem = _match_event(
+            events, cell(values, COL_OCCUPATION), cell(values, COL_GROUP), cell(values, COL_CODE)
+        )
+        if event_problem:
+            column = COL_CODE if cell(values, COL_CODE) else COL_OCCUPATION
+            row_errors.append(RowError(row_number, column, event_problem))
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        candidate = EntrantData(
+            name=cell(values, COL_NAME),
+            id_number=raw_id,
+            organization_id=unit_id,
+            event_id=event.id if event else None,
+            gender=gender,
+            phone=cell(values, COL_PHONE) or None,
+            post=cell(values, COL_POST) or None,
+        )
+        problems, plan = _check(ctx, candidate)
+        for field_name, message in problems.items():
+            errors.append(RowError(row_number, FIELD_COLUMNS.get(field_name, ""), message))
+        if plan is not None:
+            plans.append(plan)
+    if errors:
+        raise EntryImportRefused(errors)
+
+    people_created = 0
+    for plan in plans:
+        _entry, created = _write(actor, plan, contest)
+        people_created += int(created)
+    digest = hashlib.sha256(data).hexdigest()
+    audit.record(
+        actor,
+        "entries.import",
+        "contest",
+        contest.id,
+        after={"rows": len(plans), "people_created": people_created, "file_sha256": digest},
+    )
+    return ImportResult(
+        rows=len(plans),
+        entries_created=len(plans),
+        people_created=people_created,
+        people_matched=len(plans) - people_created,
+        file_sha256=digest,
+    )
+
+
+def template_workbook(contest: Contest) -> bytes:
+    """An empty registration sheet with the Chinese headers and one example row per event."""
+    first17 = "11010519900307123"
+    unit = next(
+        (u for u in host_units(contest) if u.id != contest.organization_id), contest.organization
+    )
+    rows = [
+        {
+            COL_NAME: "张三",
+            COL_ID: first17 + id_check_digit(first17),
+            COL_GENDER: "男",
+            COL_UNIT: unit.name,
+            COL_OCCUPATION: event.occupation,
+            COL_GROUP: event.group.label,
+            COL_CODE: event.code,
+            COL_PHONE: "13800138000",
+            COL_POST: event.occupation,
+        }
+        for event in contest.events[:1]
+    ]
+    buffer = io.BytesIO()
+    write_xlsx(pd.DataFrame(rows, columns=list(TEMPLATE_HEADERS)), buffer, sheet_title="报名表")
+    return buffer.getvalue()
+
+
+def entry_counts(contest: Contest) -> dict[int, int]:
+    """Non-withdrawn entries per event id (for the organizer's overview)."""
+    rows = db.session.execute(
+        select(Entry.event_id, func.count())
+        .where(Entry.contest_id == contest.id, Entry.status != EntryStatus.WITHDRAWN)
+        .group_by(Entry.event_id)
+    )
+    return {event_id: count for event_id, count in rows}
