@@ -1,3 +1,353 @@
-"""(being written)"""
+"""Registration and draw pages of an event: entrants, the Excel import, withdrawal, check-in,
+the 参赛号 and 赛位号 draws and their printable lists.
 
-from contest.contests.blueprint import bp  # noqa: F401
+Thin views: load the contest and event (404 when the event is not the contest's), check that
+the user manages the contest (403), call ``contest.services.registration`` / ``draws``, commit
+once, flash, redirect. The blueprint guard already admits only admins and organizers.
+"""
+
+from __future__ import annotations
+
+import io
+
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from contest.contests.blueprint import bp
+from contest.contests.entry_forms import (
+    ActionForm,
+    DrawForm,
+    ImportForm,
+    RegisterForm,
+    WithdrawForm,
+)
+from contest.extensions import db
+from contest.models import Contest, Entry, EntryStatus, Event, Gender
+from contest.services import draws as draw_service
+from contest.services.registration import (
+    EntrantData,
+    EntryImportRefused,
+    ImportResult,
+    RegistrationError,
+    entry_counts,
+    host_units,
+    import_entries,
+    register_entry,
+    registration_problem,
+    template_workbook,
+    withdraw_entry,
+)
+from contest.services.roster import RosterRefused, RowError, check_content, file_kind
+
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
+ERRORS_SHOWN = 500
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# ------------------------------------------------------------------ loading
+
+
+def load_contest(contest_id: int) -> Contest:
+    contest = db.session.get(Contest, contest_id) or abort(404)
+    if not contest.can_manage(current_user):
+        abort(403)
+    return contest
+
+
+def load_event(contest_id: int, event_id: int) -> tuple[Contest, Event]:
+    """The contest and one of its events; 404 for an event of another contest."""
+    contest = load_contest(contest_id)
+    event = db.session.get(Event, event_id)
+    if event is None or event.contest_id != contest.id:
+        abort(404)
+    return contest, event
+
+
+def load_entry(event: Event, entry_id: int) -> Entry:
+    entry = db.session.get(Entry, entry_id)
+    if entry is None or entry.event_id != event.id:
+        abort(404)
+    return entry
+
+
+def back_link(contest: Contest) -> str | None:
+    """The contest's own page, once the contest pages provide one."""
+    if "contests.show" in current_app.view_functions:
+        return url_for("contests.show", contest_id=contest.id)
+    return None
+
+
+def page_context(contest: Contest, event: Event | None, tab: str) -> dict[str, object]:
+    """What the shared header of the registration, draw and panel pages shows."""
+    return {
+        "contest": contest,
+        "event": event,
+        "tab": tab,
+        "contest_url": back_link(contest),
+        "counts": entry_counts(contest),
+    }
+
+
+# ------------------------------------------------------------------ entries
+
+
+@bp.route("/<int:contest_id>/events/<int:event_id>/entries", methods=["GET", "POST"])
+def entries(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
+    """The event's entrants with codes, unit and status, and the registration form."""
+    contest, event = load_event(contest_id, event_id)
+    form = RegisterForm(host_units(contest))
+    closed = registration_problem(contest, event)
+    if form.validate_on_submit():
+        candidate = EntrantData(
+            name=form.name.data or "",
+            id_number=form.id_number.data or "",
+            organization_id=form.organization_id.data,
+            event_id=event.id,
+            gender=Gender(form.gender.data) if form.gender.data else None,
+            phone=form.phone.data or None,
+            post=form.post.data or None,
+        )
+        try:
+            entry = register_entry(current_user, contest, candidate)
+        except RegistrationError as error:
+            db.session.rollback()
+            for name, message in error.problems.items():
+                target = getattr(form, "organization_id" if name == "event_id" else name, None)
+                if target is not None and name:
+                    target.errors = [*target.errors, message]
+                else:
+                    form.form_errors.append(message)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "已报名:%(name)s(%(unit)s)",
+                    name=entry.person.name,
+                    unit=entry.organization.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("contests.entries", contest_id=contest.id, event_id=event.id))
+    rows = draw_service.entry_list(event)
+    return render_template(
+        "contests/entries.html",
+        form=form,
+        closed=closed,
+        rows=rows,
+        action_form=ActionForm(),
+        can_check_in=_can_check_in(contest, event),
+        **page_context(contest, event, "entries"),
+    )
+
+
+def _can_check_in(contest: Contest, event: Event) -> bool:
+    return (
+        contest.status in draw_service.DAY_STATES
+        and event.entry_drawn_at is not None
+        and event.seat_drawn_at is None
+    )
+
+
+@bp.route(
+    "/<int:contest_id>/events/<int:event_id>/entries/<int:entry_id>/withdraw",
+    methods=["GET", "POST"],
+)
+def entry_withdraw(contest_id: int, event_id: int, entry_id: int):  # type: ignore[no-untyped-def]
+    """退赛 with a reason (audited); the entry keeps its codes and leaves the ranking."""
+    contest, event = load_event(contest_id, event_id)
+    entry = load_entry(event, entry_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            withdraw_entry(current_user, entry, form.reason.data or "")
+        except RegistrationError as error:
+            db.session.rollback()
+            form.reason.errors = [*form.reason.errors, *error.problems.values()]
+        else:
+            db.session.commit()
+            flash(_("%(name)s 已退赛。", name=entry.person.name), "success")
+            return redirect(url_for("contests.entries", contest_id=contest.id, event_id=event.id))
+    return render_template(
+        "contests/entries_withdraw.html",
+        form=form,
+        entry=entry,
+        **page_context(contest, event, "entries"),
+    )
+
+
+@bp.route(
+    "/<int:contest_id>/events/<int:event_id>/entries/<int:entry_id>/check-in", methods=["POST"]
+)
+def entry_check_in(contest_id: int, event_id: int, entry_id: int):  # type: ignore[no-untyped-def]
+    """检录 at the desk: the entrant with this 参赛号 is here."""
+    contest, event = load_event(contest_id, event_id)
+    entry = load_entry(event, entry_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        draw_service.check_in(current_user, entry)
+    except draw_service.DrawError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(_("参赛号 %(code)s 已检录。", code=entry.entry_code), "success")
+    return redirect(url_for("contests.entries", contest_id=contest.id, event_id=event.id))
+
+
+# ------------------------------------------------------------------ import
+
+
+def _read_upload(form: ImportForm) -> tuple[bytes, str]:
+    upload = form.file.data
+    filename = (upload.filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    try:
+        kind = file_kind(filename)
+    except RosterRefused as refusal:  # re-raised in this area's type
+        raise EntryImportRefused(refusal.errors) from None
+    data = upload.stream.read(IMPORT_MAX_BYTES + 1)
+    if len(data) > IMPORT_MAX_BYTES:
+        raise EntryImportRefused(
+            [RowError(0, "", _("文件超过 %(mb)d MB", mb=IMPORT_MAX_BYTES // (1024 * 1024)))]
+        )
+    try:
+        check_content(data, kind)
+    except RosterRefused as refusal:
+        raise EntryImportRefused(refusal.errors) from None
+    return data, filename
+
+
+@bp.route("/<int:contest_id>/entries/import", methods=["GET", "POST"])
+def entries_import(contest_id: int):  # type: ignore[no-untyped-def]
+    """Upload a registration sheet for the whole contest: all rows or none, with a report."""
+    contest = load_contest(contest_id)
+    form = ImportForm()
+    errors: list[RowError] = []
+    result: ImportResult | None = None
+    if form.validate_on_submit():
+        try:
+            data, filename = _read_upload(form)
+            result = import_entries(current_user, contest, data, filename)
+        except EntryImportRefused as refusal:
+            db.session.rollback()
+            errors = refusal.errors
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "导入完成:报名 %(rows)d 人,其中新建职工 %(new)d 人,匹配职工库 %(old)d 人。",
+                    rows=result.entries_created,
+                    new=result.people_created,
+                    old=result.people_matched,
+                ),
+                "success",
+            )
+    return render_template(
+        "contests/entries_import.html",
+        form=form,
+        errors=errors[:ERRORS_SHOWN],
+        error_count=len(errors),
+        result=result,
+        closed=registration_problem(contest),
+        **page_context(contest, None, "import"),
+    )
+
+
+@bp.route("/<int:contest_id>/entries/template.xlsx")
+def entries_template(contest_id: int):  # type: ignore[no-untyped-def]
+    """The registration sheet with Chinese headers and an example row of this contest."""
+    contest = load_contest(contest_id)
+    return send_file(
+        io.BytesIO(template_workbook(contest)),
+        mimetype=XLSX_MIME,
+        as_attachment=True,
+        download_name="报名表模板.xlsx",
+    )
+
+
+# ------------------------------------------------------------------ draws
+
+
+@bp.route("/<int:contest_id>/events/<int:event_id>/draws")
+def draws(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
+    """Both draws of the event: state, seeds, the buttons, and links to the printable lists."""
+    contest, event = load_event(contest_id, event_id)
+    entries_all = draw_service.entry_list(event)
+    checked_in = sum(1 for e in entries_all if e.status is EntryStatus.CHECKED_IN)
+    active = sum(1 for e in entries_all if e.status is not EntryStatus.WITHDRAWN)
+    return render_template(
+        "contests/draw_service.html",
+        entry_form=DrawForm(prefix="entry"),
+        seat_form=DrawForm(prefix="seat"),
+        active=active,
+        checked_in=checked_in,
+        has_sheets=draw_service.has_sheets(event),
+        entry_draw_open=contest.status in draw_service.ENTRY_DRAW_STATES,
+        day_open=contest.status in draw_service.DAY_STATES,
+        **page_context(contest, event, "draws"),
+    )
+
+
+def _draw(contest_id: int, event_id: int, which: str):  # type: ignore[no-untyped-def]
+    contest, event = load_event(contest_id, event_id)
+    form = DrawForm(prefix=which)
+    if not form.validate_on_submit():
+        for message in form.seed.errors or [_("表单已过期,请刷新页面后重试。")]:
+            flash(str(message), "danger")
+        return redirect(url_for("contests.draws", contest_id=contest.id, event_id=event.id))
+    draw = draw_service.draw_entry_codes if which == "entry" else draw_service.draw_seat_codes
+    try:
+        result = draw(current_user, event, form.seed.data or None)
+    except draw_service.DrawError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        what = _("参赛号") if which == "entry" else _("赛位号")
+        flash(
+            _(
+                "%(what)s抽签完成:%(n)d 人,随机种子 %(seed)s(已记入审计日志)。",
+                what=what,
+                n=result.count,
+                seed=result.seed,
+            ),
+            "success",
+        )
+    return redirect(url_for("contests.draws", contest_id=contest.id, event_id=event.id))
+
+
+@bp.route("/<int:contest_id>/events/<int:event_id>/draws/entry", methods=["POST"])
+def draw_entry_codes(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
+    return _draw(contest_id, event_id, "entry")
+
+
+@bp.route("/<int:contest_id>/events/<int:event_id>/draws/seat", methods=["POST"])
+def draw_seat_codes(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
+    return _draw(contest_id, event_id, "seat")
+
+
+@bp.route("/<int:contest_id>/events/<int:event_id>/draws/entry-list")
+def draws_entry_list(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
+    """For the organizer only: 参赛号 ↔ name ↔ unit (the key that de-anonymises)."""
+    contest, event = load_event(contest_id, event_id)
+    return render_template(
+        "contests/draws_print.html",
+        kind="entry",
+        rows=draw_service.entry_list(event),
+        contest=contest,
+        event=event,
+    )
+
+
+@bp.route("/<int:contest_id>/events/<int:event_id>/draws/seat-list")
+def draws_seat_list(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
+    """For the check-in desk: 赛位号 ↔ 参赛号 only, no names."""
+    contest, event = load_event(contest_id, event_id)
+    return render_template(
+        "contests/draws_print.html",
+        kind="seat",
+        rows=draw_service.seat_list(event),
+        contest=contest,
+        event=event,
+    )

@@ -71,6 +71,7 @@ class Cell:
     state: CellState
     reason: str | None = None
     sheet: str | None = None  # the sheet's status label, when one exists
+    declared: bool = False  # a recusal by declaration (else by the unit rule)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,13 @@ class Matrix:
 
     def cell(self, member: PanelMember, entry: Entry) -> Cell:
         return self.cells[(member.user_id, entry.id)]
+
+    def assigned_count(self, member: PanelMember) -> int:
+        return sum(
+            1
+            for (user_id, _entry), cell in self.cells.items()
+            if user_id == member.user_id and cell.state is CellState.ASSIGNED
+        )
 
 
 # ------------------------------------------------------------------ reading
@@ -138,17 +146,20 @@ def _sheets(event: Event) -> dict[tuple[int, int], ScoreSheet]:
 
 def _recusals(
     event: Event, panel: list[PanelMember], entries: list[Entry]
-) -> dict[tuple[int, int], str]:
-    """(user id, entry id) → reason, for every recused pair (unit rule or declared)."""
+) -> dict[tuple[int, int], tuple[str, bool]]:
+    """(user id, entry id) → (reason, declared?) for every recused pair.
+
+    The unit rule is checked in memory (organisation paths); declarations in one query.
+    """
     declared = {(c.user_id, c.entry_id): c.reason for c in conflicts(event)}
-    reasons: dict[tuple[int, int], str] = {}
+    reasons: dict[tuple[int, int], tuple[str, bool]] = {}
     for member in panel:
         for entry in entries:
             key = (member.user_id, entry.id)
             if access.unit_recusal(member.user, entry):
-                reasons[key] = access.recusal_reason(member.user, entry) or ""
+                reasons[key] = (access.recusal_reason(member.user, entry) or "", False)
             elif key in declared:
-                reasons[key] = _("已申报回避:%(reason)s", reason=declared[key])
+                reasons[key] = (_("已申报回避:%(reason)s", reason=declared[key]), True)
     return reasons
 
 
@@ -169,7 +180,8 @@ def matrix(event: Event) -> Matrix:
             sheet = sheets.get(key)
             label = sheet.status.label if sheet is not None else None
             if key in recused:
-                cells[key] = Cell(CellState.RECUSED, recused[key], label)
+                reason, by_declaration = recused[key]
+                cells[key] = Cell(CellState.RECUSED, reason, label, declared=by_declaration)
             elif key in assigned:
                 cells[key] = Cell(CellState.ASSIGNED, None, label)
             else:

@@ -1,0 +1,125 @@
+"""Forms of the registration, draw and panel pages (choices come from the contest's data)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from contest.i18n import GENDER_LABELS
+from contest.models import Component, Entry, Organization, PanelMember, User
+from contest.orgs.forms import WriteOnlyInput, choice_value
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class RegisterForm(FlaskForm):
+    """One entrant into the page's event. Personal numbers are never echoed back."""
+
+    name = StringField(_l("姓名"), validators=[DataRequired(_l("请填写姓名")), Length(max=60)])
+    id_number = StringField(
+        _l("身份证号"),
+        validators=[DataRequired(_l("请填写身份证号")), Length(max=30)],
+        widget=WriteOnlyInput(),
+        description=_l("用于匹配职工库中的人员;加密保存,不会公开"),
+        render_kw={"autocomplete": "off"},
+    )
+    gender = SelectField(_l("性别"), validators=[Optional()], coerce=choice_value)
+    organization_id = SelectField(_l("单位"), coerce=int)
+    phone = StringField(
+        _l("联系电话(选填)"),
+        validators=[Optional(), Length(max=30)],
+        widget=WriteOnlyInput(),
+        render_kw={"autocomplete": "off", "inputmode": "tel"},
+    )
+    post = StringField(_l("岗位(选填)"), validators=[Optional(), Length(max=100)])
+
+    def __init__(self, units: list[Organization], *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.gender.choices = [("", _l("按身份证号"))] + [
+            (g.value, str(label)) for g, label in GENDER_LABELS.items()
+        ]
+        self.organization_id.choices = [(u.id, "  " * u.depth + u.name) for u in units]
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("报名表(.xlsx 或 .csv)"),
+        validators=[FileRequired(_l("请选择要导入的文件"))],
+        description=_l(
+            "表头:姓名、身份证号、单位(必填);赛项(工种)+组别 或 赛项代码;性别、联系电话、岗位(选填)"
+        ),
+    )
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        _l("退赛原因"),
+        validators=[
+            DataRequired(_l("退赛必须填写原因")),
+            Length(max=1000, message=_l("原因不能超过 1000 个字符")),
+        ],
+        description=_l("例如:本人申请退赛、检录未到(记入审计日志)"),
+    )
+
+
+class DrawForm(FlaskForm):
+    seed = StringField(
+        _l("随机种子(选填)"),
+        validators=[Optional(), Length(max=64, message=_l("随机种子不能超过 64 个字符"))],
+        description=_l("留空由系统随机生成;种子与结果一并记录,可据此复核抽签"),
+    )
+
+
+class AddJudgeForm(FlaskForm):
+    user_id = SelectField(_l("评委"), coerce=int)
+    component_id = SelectField(_l("限评模块"), coerce=int)
+    chief = BooleanField(_l("设为裁判长"))
+
+    def __init__(
+        self, judges: list[User], components: list[Component], *args: object, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.user_id.choices = [
+            (j.id, f"{j.name}({j.organization.name if j.organization else '—'})") for j in judges
+        ]
+        self.component_id.choices = [(0, _l("全部模块"))] + [(c.id, c.name) for c in components]
+
+
+class ConflictForm(FlaskForm):
+    user_id = SelectField(_l("评委"), coerce=int)
+    entry_id = SelectField(_l("选手编号"), coerce=int)
+    reason = StringField(
+        _l("回避原因"),
+        validators=[
+            DataRequired(_l("申报回避必须填写原因")),
+            Length(max=1000, message=_l("原因不能超过 1000 个字符")),
+        ],
+        description=_l("例如:师徒关系、亲属关系、曾共同参加培训"),
+    )
+
+    def __init__(
+        self, members: list[PanelMember], entries: list[Entry], *args: object, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.user_id.choices = [(m.user_id, m.user.name) for m in members]
+        self.entry_id.choices = [(e.id, e.code or f"#{e.id}") for e in entries]
+
+
+class AssignForm(FlaskForm):
+    mode = SelectField(
+        _l("分配方式"),
+        choices=[
+            ("all", _l("全部评委评全部选手")),
+            ("balanced", _l("均衡分配(每位选手 k 名评委)")),
+        ],
+    )
+    k = IntegerField(
+        _l("每位选手的评委人数 k"),
+        validators=[Optional(), NumberRange(min=1, max=50, message=_l("k 应在 1 到 50 之间"))],
+        description=_l("仅“均衡分配”时需要"),
+    )

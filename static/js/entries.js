@@ -1,0 +1,7 @@
+// Registration area (contests/entries, draws, panels): the print button of the printable lists.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
