@@ -1,0 +1,596 @@
+"""Score sheets: who may mark what, saving drafts, submitting, reopening and corrections.
+
+Every write takes the acting user, validates everything before touching a row (a rejected
+save stores nothing), writes an audit entry with the marks before and after, and flushes; the
+view or API call commits once.
+
+Two writers never lose or mix a mark. Each sheet carries a version (SQLAlchemy's
+``version_id_col``) and every save bumps it with an ``UPDATE … WHERE version = ?``:
+
+- a form or API call that says which version it was built from (``expected_version``; 0 = "no
+  sheet existed") is refused with :class:`StaleSheet` when the stored one differs;
+- two saves racing past that check both issue the versioned UPDATE; the second matches no
+  row (``StaleDataError``) and is refused the same way;
+- two first saves of the same sheet both INSERT; the unique (entry, judge) constraint refuses
+  the second (``IntegrityError``), caught inside a SAVEPOINT so the session stays usable.
+
+Marks are upserted under the sheet's row lock, so there is always at most one mark per (sheet,
+aspect), which the database also enforces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from contest.extensions import db
+from contest.models import (
+    Aspect,
+    AspectKind,
+    Assignment,
+    Component,
+    Conflict,
+    Contest,
+    ContestStatus,
+    Entry,
+    EntryStatus,
+    Event,
+    Mark,
+    PanelMember,
+    RubricCriterion,
+    ScoreSheet,
+    SheetStatus,
+    User,
+)
+from contest.models.base import utcnow
+from contest.services import access, audit
+
+# Contest phases in which judges mark and chief judges reopen sheets.
+SCORING_PHASES = (ContestStatus.JUDGING, ContestStatus.REVIEW)
+EMPTY = "empty"  # the status of a sheet that does not exist yet
+_CENT = Decimal("0.01")
+
+
+# ---------------------------------------------------------------- errors
+
+
+class SheetError(Exception):
+    """A refused sheet operation; ``status`` is the HTTP status the API and pages answer."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(SheetError):
+    """Not this judge's entry (unassigned, recused, not on the panel) or not the phase."""
+
+    status = 403
+    code = "forbidden"
+
+
+class SheetLocked(SheetError):
+    """The sheet is submitted or locked (or its event signed off): only a reopen changes it."""
+
+    status = 409
+    code = "locked"
+
+
+class StaleSheet(SheetError):
+    """Someone saved this sheet after the caller loaded it; nothing was overwritten."""
+
+    status = 409
+    code = "stale"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or _(
+                "此评分表在您打开之后已被保存过(可能是另一个窗口或设备)。"
+                "您的修改未保存,请核对当前内容后重新填写。"
+            )
+        )
+
+
+class MarkErrors(SheetError):
+    """Values that do not fit the rubric; ``problems`` maps aspect key (or field) → message."""
+
+    status = 422
+    code = "invalid"
+
+    def __init__(self, problems: dict[str, str], message: str | None = None) -> None:
+        super().__init__(message or _("评分内容有误,未保存,请按提示修改。"))
+        self.problems = problems
+
+
+# ---------------------------------------------------------------- reading
+
+
+def sheet_status(sheet: ScoreSheet | None) -> str:
+    """``empty`` / ``draft`` / ``submitted`` / ``locked`` (the API's and badges' vocabulary)."""
+    return EMPTY if sheet is None else sheet.status.value
+
+
+def sheet_for(user: User, entry: Entry) -> ScoreSheet | None:
+    """The judge's stored sheet for ``entry`` (fresh from the database), or None."""
+    return db.session.scalar(
+        select(ScoreSheet)
+        .where(ScoreSheet.entry_id == entry.id, ScoreSheet.user_id == user.id)
+        .execution_options(populate_existing=True)
+    )
+
+
+def event_aspects(event: Event | int) -> list[Aspect]:
+    """The event's aspects in rubric order (component, criterion, aspect)."""
+    event_id = event if isinstance(event, int) else event.id
+    return list(
+        db.session.scalars(
+            select(Aspect)
+            .join(RubricCriterion, Aspect.criterion_id == RubricCriterion.id)
+            .join(Component, RubricCriterion.component_id == Component.id)
+            .where(Aspect.event_id == event_id)
+            .options(selectinload(Aspect.criterion).selectinload(RubricCriterion.component))
+            .order_by(
+                Component.position,
+                Component.id,
+                RubricCriterion.position,
+                RubricCriterion.id,
+                Aspect.position,
+                Aspect.id,
+            )
+        )
+    )
+
+
+def responsible_aspects(user: User, event: Event | int) -> list[Aspect]:
+    """The aspects ``user`` marks: all of the event's, or one component's if so restricted."""
+    member = access.panel_member(user, event)
+    aspects = event_aspects(event)
+    if member is not None and member.component_id is not None:
+        aspects = [a for a in aspects if a.criterion.component_id == member.component_id]
+    return aspects
+
+
+def marks_of(sheet: ScoreSheet | None) -> dict[str, Decimal]:
+    """The stored marks of ``sheet`` keyed by aspect key."""
+    if sheet is None:
+        return {}
+    rows = db.session.execute(
+        select(Aspect.key, Mark.value)
+        .join(Aspect, Mark.aspect_id == Aspect.id)
+        .where(Mark.sheet_id == sheet.id)
+    )
+    return {key: Decimal(value) for key, value in rows}
+
+
+def number(value: Decimal) -> int | float:
+    """A mark as a JSON number: an integer when whole (3, not 3.00)."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def refusal(user: User, entry: Entry) -> SheetError | None:
+    """Why ``user`` may not mark ``entry`` now (None: they may), without raising.
+
+    The order matters for the message: "not yours" comes before "not now", so a judge learns
+    nothing about other people's entries from the phase or the lock.
+    """
+    member = access.panel_member(user, entry.event_id)
+    if member is None or not access.is_assigned(user, entry):
+        return NotAllowed(_("此参赛作品未分配给您评分。"))
+    reason = access.recusal_reason(user, entry)
+    if reason is not None:
+        return NotAllowed(_("您需回避此参赛作品:%(reason)s", reason=reason))
+    if entry.status is EntryStatus.WITHDRAWN:
+        return NotAllowed(_("该选手已退赛或缺考,无需评分。"))
+    if entry.contest.status not in SCORING_PHASES:
+        status = entry.contest.status.label
+        return NotAllowed(_("本赛事当前不在评分阶段(%(status)s)。", status=status))
+    if entry.event.is_signed_off:
+        return SheetLocked(_("裁判长已签字确认本赛项成绩,评分表已锁定。"))
+    return None
+
+
+def check_can_score(user: User, entry: Entry) -> None:
+    problem = refusal(user, entry)
+    if problem is not None:
+        raise problem
+
+
+@dataclass
+class AssignedEntry:
+    """One line of a judge's task list: codes only, never a name or a unit."""
+
+    contest: Contest
+    event: Event
+    entry: Entry
+    sheet: ScoreSheet | None
+
+    @property
+    def code(self) -> str:
+        return self.entry.code or "—"
+
+    @property
+    def status(self) -> str:
+        if self.event.is_signed_off and self.sheet is not None:
+            return SheetStatus.LOCKED.value
+        return sheet_status(self.sheet)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (SheetStatus.SUBMITTED.value, SheetStatus.LOCKED.value)
+
+
+@dataclass
+class EventTasks:
+    contest: Contest
+    event: Event
+    items: list[AssignedEntry] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for item in self.items if item.is_done)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+
+def assignments_for(user: User, *, contest_id: int | None = None) -> list[AssignedEntry]:
+    """The entries ``user`` is to mark now: assigned, on the panel, not recused, not withdrawn,
+    in a contest that is judging or in review; ordered by contest, event and code."""
+    query = (
+        select(Entry)
+        .join(Assignment, Assignment.entry_id == Entry.id)
+        .join(Event, Entry.event_id == Event.id)
+        .join(Contest, Entry.contest_id == Contest.id)
+        .join(
+            PanelMember,
+            (PanelMember.event_id == Entry.event_id) & (PanelMember.user_id == user.id),
+        )
+        .where(
+            Assignment.user_id == user.id,
+            Contest.status.in_(SCORING_PHASES),
+            Entry.status != EntryStatus.WITHDRAWN,
+        )
+        .options(
+            selectinload(Entry.organization),
+            selectinload(Entry.event),
+            selectinload(Entry.contest),
+        )
+        .order_by(Contest.id, Event.position, Event.id)
+    )
+    if contest_id is not None:
+        query = query.where(Contest.id == contest_id)
+    entries = list(db.session.scalars(query))
+    if not entries:
+        return []
+    ids = [e.id for e in entries]
+    conflicts = set(
+        db.session.scalars(
+            select(Conflict.entry_id).where(Conflict.user_id == user.id, Conflict.entry_id.in_(ids))
+        )
+    )
+    sheets = {
+        s.entry_id: s
+        for s in db.session.scalars(
+            select(ScoreSheet).where(ScoreSheet.user_id == user.id, ScoreSheet.entry_id.in_(ids))
+        )
+    }
+    judge_org = user.organization
+    items = [
+        AssignedEntry(e.contest, e.event, e, sheets.get(e.id))
+        for e in entries
+        if e.id not in conflicts and not e.organization.contains(judge_org)
+    ]
+    items.sort(key=lambda i: (i.contest.id, i.event.position, i.event.id, i.code))
+    return items
+
+
+def tasks_by_event(items: Iterable[AssignedEntry]) -> list[EventTasks]:
+    groups: dict[int, EventTasks] = {}
+    for item in items:
+        groups.setdefault(item.event.id, EventTasks(item.contest, item.event)).items.append(item)
+    return list(groups.values())
+
+
+def find_assigned(user: User, code: str, contest_id: int | None = None) -> list[Entry]:
+    """The caller's assigned entries scored under ``code`` (an entry code is unique per contest,
+    not globally, so two contests may answer); active contests first."""
+    query = (
+        select(Entry)
+        .join(Assignment, Assignment.entry_id == Entry.id)
+        .join(Contest, Entry.contest_id == Contest.id)
+        .where(
+            Assignment.user_id == user.id,
+            (Entry.seat_code == code) | (Entry.seat_code.is_(None) & (Entry.entry_code == code)),
+        )
+    )
+    if contest_id is not None:
+        query = query.where(Entry.contest_id == contest_id)
+    found = list(db.session.scalars(query))
+    active = [e for e in found if e.contest.status in SCORING_PHASES]
+    return active or found
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _parse_value(aspect: Aspect, raw: object) -> tuple[Decimal | None, str | None]:
+    """One entered value → (Decimal, None) or (None, message). None/"" clears the mark."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str | Decimal):
+        return None, _("请输入数字")
+    try:
+        value = Decimal(raw.strip() if isinstance(raw, str) else str(raw))
+    except InvalidOperation:
+        return None, _("请输入数字")
+    if not value.is_finite():
+        return None, _("请输入数字")
+    top = aspect.mark_max
+    if aspect.kind is AspectKind.JUDGEMENT:
+        if value != value.to_integral_value() or not 0 <= value <= top:
+            return None, _("请选择 0 到 %(max)s 之间的等级", max=number(top))
+        return value.quantize(_CENT), None
+    if not 0 <= value <= top:
+        return None, _("分值应在 0 到 %(max)s 之间", max=number(top))
+    step = aspect.mark_step
+    if step > 0 and (value / step) != (value / step).to_integral_value():
+        return None, _("分值应为 %(step)s 的整数倍", step=number(step))
+    if value != value.quantize(_CENT):
+        return None, _("分值最多保留两位小数")
+    return value.quantize(_CENT), None
+
+
+def validate_values(
+    aspects: Iterable[Aspect], values: Mapping[str, object], *, all_keys: Iterable[str] = ()
+) -> tuple[dict[str, Decimal | None], dict[str, str]]:
+    """Check entered values against the aspects the judge marks.
+
+    Returns (parsed values keyed by aspect key, None meaning "clear"), problems keyed by aspect
+    key. Keys of the event that the judge does not mark and unknown keys are both refused.
+    """
+    by_key = {a.key: a for a in aspects}
+    event_keys = set(all_keys)
+    parsed: dict[str, Decimal | None] = {}
+    problems: dict[str, str] = {}
+    for key, raw in values.items():
+        aspect = by_key.get(str(key))
+        if aspect is None:
+            problems[str(key)] = (
+                _("此评分项不由您评分") if key in event_keys else _("没有这个评分项")
+            )
+            continue
+        value, problem = _parse_value(aspect, raw)
+        if problem:
+            problems[aspect.key] = problem
+        else:
+            parsed[aspect.key] = value
+    return parsed, problems
+
+
+def _snapshot(sheet_status_value: str, marks: Mapping[str, Decimal | None]) -> dict[str, Any]:
+    return {
+        "status": sheet_status_value,
+        "marks": {k: str(v) for k, v in sorted(marks.items()) if v is not None},
+    }
+
+
+# ---------------------------------------------------------------- writing
+
+
+def save_sheet(
+    user: User,
+    entry: Entry,
+    values: Mapping[str, object],
+    *,
+    submit: bool,
+    expected_version: int | None,
+) -> ScoreSheet:
+    """Save a judge's marks for ``entry`` as a draft, or submit them.
+
+    ``values`` is keyed by aspect key; keys not sent keep their stored value, None or "" clears
+    one. ``expected_version`` is the sheet version the caller's form was built from (0: there was
+    no sheet); None skips that check (the versioned UPDATE still guards racing writers).
+    Submitting needs a mark for every aspect the judge is responsible for.
+    Raises NotAllowed, SheetLocked, StaleSheet or MarkErrors; nothing is stored then.
+    """
+    check_can_score(user, entry)
+    sheet = sheet_for(user, entry)
+    if sheet is not None and sheet.status is not SheetStatus.DRAFT:
+        raise SheetLocked(
+            _("此评分表已提交,不能再修改。如需更正,请联系裁判长重新开放。")
+            if sheet.status is SheetStatus.SUBMITTED
+            else _("此评分表已锁定,不能再修改。")
+        )
+    current_version = sheet.version if sheet is not None else 0
+    if expected_version is not None and expected_version != current_version:
+        raise StaleSheet()
+
+    aspects = responsible_aspects(user, entry.event_id)
+    all_keys = db.session.scalars(select(Aspect.key).where(Aspect.event_id == entry.event_id))
+    parsed, problems = validate_values(aspects, values, all_keys=all_keys)
+    before = marks_of(sheet)
+    after: dict[str, Decimal | None] = {**before, **parsed}
+    if submit:
+        for aspect in aspects:
+            if after.get(aspect.key) is None:
+                problems.setdefault(aspect.key, _("提交前请填写此项"))
+    if problems:
+        raise MarkErrors(problems)
+
+    before_status = sheet_status(sheet)
+    ids = {a.key: a.id for a in aspects}
+    try:
+        with db.session.begin_nested():
+            if sheet is None:
+                sheet = ScoreSheet(
+                    event_id=entry.event_id,
+                    entry_id=entry.id,
+                    user_id=user.id,
+                    status=SheetStatus.DRAFT,
+                )
+                db.session.add(sheet)
+            else:
+                # Touch the row even when only marks change: the versioned UPDATE is the lock.
+                sheet.updated_at = utcnow()
+            if submit:
+                sheet.status = SheetStatus.SUBMITTED
+                sheet.submitted_at = utcnow()
+            db.session.flush()
+            _upsert_marks(sheet, {k: v for k, v in parsed.items()}, ids)
+    except (IntegrityError, StaleDataError) as error:
+        raise StaleSheet() from error
+    db.session.expire(sheet, ["marks"])
+    audit.record(
+        user,
+        "sheet.submit" if submit else "sheet.save",
+        "score_sheet",
+        sheet.id,
+        before=_snapshot(before_status, before),
+        after={**_snapshot(sheet.status.value, after), "version": sheet.version},
+    )
+    return sheet
+
+
+def _upsert_marks(
+    sheet: ScoreSheet, parsed: Mapping[str, Decimal | None], ids: Mapping[str, int]
+) -> None:
+    """Write the sent marks of a sheet whose row this transaction has just locked."""
+    if not parsed:
+        return
+    existing = {
+        m.aspect_id: m
+        for m in db.session.scalars(
+            select(Mark).where(Mark.sheet_id == sheet.id).execution_options(populate_existing=True)
+        )
+    }
+    for key, value in parsed.items():
+        aspect_id = ids[key]
+        mark = existing.get(aspect_id)
+        if value is None:
+            if mark is not None:
+                db.session.delete(mark)
+        elif mark is None:
+            db.session.add(Mark(sheet_id=sheet.id, aspect_id=aspect_id, value=value))
+        elif Decimal(mark.value) != value:
+            mark.value = value
+    db.session.flush()
+
+
+def _can_oversee(user: User, event: Event) -> bool:
+    """The event's chief judge or a manager of the contest (its organizer, an admin)."""
+    return access.is_chief(user, event) or event.contest.can_manage(user)
+
+
+def _bump(sheet: ScoreSheet, **changes: Any) -> None:
+    """Apply ``changes`` to ``sheet`` through one versioned UPDATE (StaleSheet if it raced).
+
+    The changes are made inside the SAVEPOINT: ``begin_nested`` flushes pending changes
+    first, and a change flushed there would escape the version check and bump it twice.
+    """
+    try:
+        with db.session.begin_nested():
+            for name, value in changes.items():
+                setattr(sheet, name, value)
+            sheet.updated_at = utcnow()
+            db.session.flush()
+    except StaleDataError as error:
+        raise StaleSheet() from error
+
+
+def _require_reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise MarkErrors({"reason": _("请填写原因")}, _("请填写原因。"))
+    return text
+
+
+def reopen_sheet(chief: User, sheet: ScoreSheet, reason: str) -> ScoreSheet:
+    """Give a submitted sheet back to its judge as a draft (the chief judge's or organizer's
+    decision, with a reason, audited). A locked sheet (event signed off) stays locked."""
+    event = db.session.get(Event, sheet.event_id)
+    assert event is not None
+    if not _can_oversee(chief, event):
+        raise NotAllowed(_("只有本赛项的裁判长或赛事组织者可以重新开放评分表。"))
+    text = _require_reason(reason)
+    if event.contest.status not in SCORING_PHASES:
+        raise NotAllowed(_("本赛事当前不在评分阶段,不能重新开放评分表。"))
+    if event.is_signed_off or sheet.status is SheetStatus.LOCKED:
+        raise SheetLocked(_("本赛项已签字确认,评分表已锁定,不能重新开放。"))
+    if sheet.status is SheetStatus.DRAFT:
+        return sheet
+    marks = marks_of(sheet)
+    _bump(sheet, status=SheetStatus.DRAFT, submitted_at=None)
+    audit.record(
+        chief,
+        "sheet.reopen",
+        "score_sheet",
+        sheet.id,
+        before=_snapshot(SheetStatus.SUBMITTED.value, marks),
+        after={**_snapshot(SheetStatus.DRAFT.value, marks), "version": sheet.version},
+        reason=text,
+    )
+    return sheet
+
+
+def correct_mark(
+    actor: User, sheet: ScoreSheet, aspect_key: str, value: object, reason: str
+) -> Mark:
+    """Correct one mark of a sheet during review (re-check 复核 or an upheld appeal).
+
+    Only the event's chief judge or the contest's organizer may; a reason is required; the
+    sheet keeps its status; the correction is audited with the value before and after.
+    """
+    event = db.session.get(Event, sheet.event_id)
+    assert event is not None
+    if not _can_oversee(actor, event):
+        raise NotAllowed(_("只有本赛项的裁判长或赛事组织者可以更正分数。"))
+    if event.contest.status is not ContestStatus.REVIEW:
+        raise NotAllowed(_("只有在复核阶段才能更正分数。"))
+    text = _require_reason(reason)
+    judge = db.session.get(User, sheet.user_id)
+    assert judge is not None
+    aspects = responsible_aspects(judge, event)
+    all_keys = [a.key for a in event_aspects(event)]
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise MarkErrors({aspect_key: _("请填写更正后的分值")})
+    parsed, problems = validate_values(aspects, {aspect_key: value}, all_keys=all_keys)
+    if problems:
+        raise MarkErrors(problems)
+    new_value = parsed[aspect_key]
+    assert new_value is not None
+    aspect = next(a for a in aspects if a.key == aspect_key)
+    mark = db.session.scalar(
+        select(Mark).where(Mark.sheet_id == sheet.id, Mark.aspect_id == aspect.id)
+    )
+    old_value = Decimal(mark.value) if mark is not None else None
+    _bump(sheet)  # the judge's open form for this sheet becomes stale
+    if mark is None:
+        mark = Mark(sheet_id=sheet.id, aspect_id=aspect.id, value=new_value)
+        db.session.add(mark)
+    else:
+        mark.value = new_value
+    db.session.flush()
+    db.session.expire(sheet, ["marks"])
+    audit.record(
+        actor,
+        "mark.correct",
+        "score_sheet",
+        sheet.id,
+        before={"aspect": aspect_key, "value": None if old_value is None else str(old_value)},
+        after={"aspect": aspect_key, "value": str(new_value), "version": sheet.version},
+        reason=text,
+    )
+    return mark
