@@ -277,7 +277,7 @@ def draws(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
     checked_in = sum(1 for e in entries_all if e.status is EntryStatus.CHECKED_IN)
     active = sum(1 for e in entries_all if e.status is not EntryStatus.WITHDRAWN)
     return render_template(
-        "contests/draw_service.html",
+        "contests/draws.html",
         entry_form=DrawForm(prefix="entry"),
         seat_form=DrawForm(prefix="seat"),
         active=active,

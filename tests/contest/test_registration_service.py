@@ -32,7 +32,9 @@ def data(c: Any, number: str, *, name: str = "李明", unit: Any = None, **extra
     )
 
 
-def test_register_creates_person_and_audited_entry(db: Any, open_contest: Any, make_id_number: Any) -> None:
+def test_register_creates_person_and_audited_entry(
+    db: Any, open_contest: Any, make_id_number: Any
+) -> None:
     c = open_contest
     number = make_id_number()
     entry = register_entry(c.organizer, c.contest, data(c, number, phone="13800138000"))
@@ -179,14 +181,18 @@ def test_entries_refused_after_the_draw(db: Any, open_contest: Any, make_id_numb
     assert "已抽取参赛号" in refused.value.problems["event_id"]
 
 
-def test_withdraw_needs_a_reason_and_is_audited(db: Any, open_contest: Any, make_id_number: Any) -> None:
+def test_withdraw_needs_a_reason_and_is_audited(
+    db: Any, open_contest: Any, make_id_number: Any
+) -> None:
     c = open_contest
     entry = register_entry(c.organizer, c.contest, data(c, make_id_number()))
     with pytest.raises(RegistrationError):
         withdraw_entry(c.organizer, entry, "  ")
     withdraw_entry(c.organizer, entry, "本人申请退赛")
     assert entry.status is EntryStatus.WITHDRAWN
-    record = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "entry.withdraw")).one()
+    record = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "entry.withdraw")
+    ).one()
     assert record.reason == "本人申请退赛"
     with pytest.raises(RegistrationError):
         withdraw_entry(c.organizer, entry, "again")
