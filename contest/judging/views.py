@@ -1,3 +1,166 @@
-"""(being written)"""
+"""Judges' pages: the task list by code and the score sheet (phone, tablet or PC).
 
-from contest.judging.blueprint import bp  # noqa: F401
+Judges only ever see codes here (seat code once drawn, else entry code): never a name, a unit
+or any personal data. The rules (who may mark what, ranges, versions) live in
+``contest.services.judging``; these views load, authorize, call the service and report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from contest.extensions import db
+from contest.judging.blueprint import bp
+from contest.judging.forms import ConfirmLabels, SheetForm, sheet_form_class
+from contest.models import Entry, Role, SheetStatus, User
+from contest.navigation import NavItem, register
+from contest.services import judging
+from contest.services.dashboards import HOME_EXTENSIONS, HomePanel
+from contest.services.judging import MarkErrors, SheetError, SheetLocked, StaleSheet
+
+register(NavItem("judging.index", _l("评分"), frozenset({Role.JUDGE})), before="main.home")
+
+
+def _judge_home(user: User, panel: HomePanel) -> None:
+    """The judge's home lists their events with progress (codes only, like the task list)."""
+    if user.role is not Role.JUDGE:
+        return
+    tasks = judging.tasks_by_event(judging.assignments_for(user))
+    if tasks:
+        panel.sections["judging"] = {"template": "judging/_home_section.html", "events": tasks}
+
+
+HOME_EXTENSIONS.append(_judge_home)
+
+
+@bp.route("/")
+def index():  # type: ignore[no-untyped-def]
+    tasks = judging.tasks_by_event(judging.assignments_for(current_user))
+    return render_template("judging/index.html", tasks=tasks)
+
+
+def _load(contest_id: int, code: str) -> Entry:
+    """The caller's assigned entry under ``code`` in the contest; 403 when there is none (a
+    code that is not theirs is not confirmed to exist)."""
+    found = judging.find_assigned(current_user, code, contest_id)
+    if len(found) != 1:
+        abort(403)
+    return found[0]
+
+
+def _render(
+    entry: Entry,
+    form: SheetForm,
+    *,
+    status: int = 200,
+    attempted: dict[str, object] | None = None,
+    confirm: bool = False,
+) -> Any:
+    sheet = judging.sheet_for(current_user, entry)
+    refusal = judging.refusal(current_user, entry)
+    if refusal is not None and not isinstance(refusal, SheetLocked):
+        abort(403)
+    editable = refusal is None and (sheet is None or sheet.status is SheetStatus.DRAFT)
+    tasks = judging.tasks_by_event(
+        judging.assignments_for(current_user, contest_id=entry.contest_id)
+    )
+    event_tasks = next((t for t in tasks if t.event.id == entry.event_id), None)
+    return (
+        render_template(
+            "judging/sheet.html",
+            entry=entry,
+            code=entry.code,
+            event=entry.event,
+            contest=entry.contest,
+            sheet=sheet,
+            status=judging.sheet_status(sheet),
+            form=form,
+            editable=editable,
+            attempted=attempted or {},
+            confirm=confirm,
+            tasks=event_tasks,
+            labels=ConfirmLabels,
+            num=judging.number,
+        ),
+        status,
+    )
+
+
+def _stored_form(entry: Entry, form_class: type[SheetForm]) -> SheetForm:
+    """A form showing exactly what is stored (values and version), ignoring any post."""
+    sheet = judging.sheet_for(current_user, entry)
+    form = form_class(formdata=None)
+    form.fill(judging.marks_of(sheet))
+    form.version.data = sheet.version if sheet is not None else 0
+    return form
+
+
+@bp.route("/<int:contest_id>/<code>")
+def sheet(contest_id: int, code: str):  # type: ignore[no-untyped-def]
+    entry = _load(contest_id, code)
+    form_class = sheet_form_class(judging.responsible_aspects(current_user, entry.event_id))
+    return _render(entry, _stored_form(entry, form_class))
+
+
+@bp.route("/<int:contest_id>/<code>", methods=["POST"])
+def save_sheet(contest_id: int, code: str):  # type: ignore[no-untyped-def]
+    entry = _load(contest_id, code)
+    form_class = sheet_form_class(judging.responsible_aspects(current_user, entry.event_id))
+    form = form_class()
+    if not form.validate_on_submit():
+        # Only the CSRF token and the hidden version are checked by the form itself.
+        flash(_("页面已过期,请刷新后重新填写。"), "danger")
+        return redirect(url_for(".sheet", contest_id=contest_id, code=code))
+    action = request.form.get("action")
+    wants_submit = action in ("submit", "submit-confirmed")
+    # sheet.js asks in the browser and sets ``confirmed``; without it, the confirmation step.
+    confirmed = action == "submit-confirmed" or form.confirmed.data == "1"
+    values = form.values()
+    try:
+        judging.save_sheet(
+            current_user,
+            entry,
+            values,
+            submit=wants_submit and confirmed,
+            expected_version=form.version.data,
+        )
+    except StaleSheet as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+        return _render(entry, _stored_form(entry, form_class), status=409, attempted=values)
+    except MarkErrors as error:
+        db.session.rollback()
+        form.add_errors(error.problems)
+        flash(error.message, "danger")
+        return _render(entry, form, status=422)
+    except SheetError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+        return redirect(url_for(".sheet", contest_id=contest_id, code=code))
+    db.session.commit()
+    if wants_submit and confirmed:
+        flash(_("评分表 %(code)s 已提交。", code=entry.code), "success")
+        return redirect(url_for(".sheet", contest_id=contest_id, code=code))
+    if wants_submit:
+        return _confirm_step(entry, form_class)
+    flash(_("草稿已保存。"), "success")
+    return redirect(url_for(".sheet", contest_id=contest_id, code=code))
+
+
+def _confirm_step(entry: Entry, form_class: type[SheetForm]) -> Any:
+    """Without JavaScript, 提交 saves a draft first and asks again: a complete sheet gets a
+    confirmation box, an incomplete one the missing fields."""
+    form = _stored_form(entry, form_class)
+    marks = judging.marks_of(judging.sheet_for(current_user, entry))
+    missing = {a.key: _("提交前请填写此项") for a in form.aspects if a.key not in marks}
+    if missing:
+        form.add_errors(missing)
+        flash(_("草稿已保存。还有未填写的项目,填写完整后才能提交。"), "warning")
+        return _render(entry, form, status=422)
+    flash(_("草稿已保存。请核对分数后确认提交。"), "info")
+    return _render(entry, form, confirm=True)
