@@ -1,0 +1,201 @@
+"""Printable award certificates (荣誉证书) as PDF: CJK font embedded, number and QR code.
+
+fpdf2 (pure Python) embeds a subset of the TTF it is given, so every certificate carries its
+own glyphs and prints the same on any machine.  The font is the GB2312 subset of WenQuanYi
+Micro Hei committed under ``static/fonts/`` (intranet deployments have no internet); a name
+with a rarer character falls back, glyph by glyph, to the full system font when installed.
+The QR code and the printed number lead to the public verification page ``/verify/<number>``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urljoin
+
+import qrcode
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from qrcode.constants import ERROR_CORRECT_M
+
+from contest.models import Contest
+from contest.services.results import Certificate, certificates_of
+
+FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"
+FONT_FILE = FONT_DIR / "wqy-microhei-gb2312.ttf"
+# The full font, when the system has it (Debian: fonts-wqy-microhei), for rare characters.
+SYSTEM_FONTS = (
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    Path("/usr/share/fonts/wqy-microhei/wqy-microhei.ttc"),
+)
+FONT = "wqy"
+FALLBACK = "wqyfull"
+
+RED = (178, 34, 34)
+GOLD = (191, 146, 52)
+INK = (40, 40, 40)
+MUTED = (110, 110, 110)
+
+__all__ = ["certificate_pdf", "event_certificates", "verify_url"]
+
+
+def verify_url(base_url: str, number: str) -> str:
+    return urljoin(base_url, f"/verify/{number}")
+
+
+@lru_cache(maxsize=1)
+def _subset_characters() -> frozenset[str]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(FONT_FILE), lazy=True) as font:
+        return frozenset(chr(code) for code in font.getBestCmap())
+
+
+def _system_font() -> Path | None:
+    return next((path for path in SYSTEM_FONTS if path.is_file()), None)
+
+
+def _needs_fallback(certificates: Sequence[Certificate]) -> bool:
+    known = _subset_characters()
+    for item in certificates:
+        parts = (item.name, item.organization, item.contest_name, item.event_label)
+        text = "".join((*parts, item.award or "", item.conferring_body, *item.titles))
+        if any(ch not in known for ch in text if not ch.isspace()):
+            return True
+    return False
+
+
+def _chinese_date(value: datetime | date | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _qr_png(target: str) -> io.BytesIO:
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=1)
+    code.add_data(target)
+    code.make(fit=True)
+    image = code.make_image(fill_color="black", back_color="white")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    buffer.seek(0)
+    return buffer
+
+
+class _CertificatePDF(FPDF):
+    """A4 landscape pages with the red and gold frame of a Chinese certificate."""
+
+    def frame(self) -> None:
+        w, h = self.w, self.h
+        self.set_draw_color(*RED)
+        self.set_line_width(2.2)
+        self.rect(8, 8, w - 16, h - 16)
+        self.set_draw_color(*GOLD)
+        self.set_line_width(0.6)
+        self.rect(12.5, 12.5, w - 25, h - 25)
+        self.set_line_width(0.3)
+        self.rect(14.5, 14.5, w - 29, h - 29)
+        # Corner ornaments: small gold squares turned into brackets.
+        self.set_line_width(0.8)
+        for x, y, dx, dy in (
+            (18, 18, 1, 1),
+            (w - 18, 18, -1, 1),
+            (18, h - 18, 1, -1),
+            (w - 18, h - 18, -1, -1),
+        ):
+            self.line(x, y, x + 14 * dx, y)
+            self.line(x, y, x, y + 14 * dy)
+
+
+def _page(pdf: _CertificatePDF, item: Certificate, base_url: str) -> None:
+    pdf.add_page()
+    pdf.frame()
+    w = pdf.w
+    left, right = 38.0, w - 38.0
+    width = right - left
+
+    # Title
+    pdf.set_text_color(*RED)
+    pdf.set_font(FONT, size=44)
+    pdf.set_char_spacing(14)
+    pdf.set_xy(left, 28)
+    pdf.cell(width, 20, "荣誉证书", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_char_spacing(0)
+    pdf.set_draw_color(*GOLD)
+    pdf.set_line_width(0.5)
+    pdf.line(w / 2 - 55, 53, w / 2 + 55, 53)
+
+    # Salutation and body
+    pdf.set_text_color(*INK)
+    pdf.set_font(FONT, size=22)
+    pdf.set_xy(left, 66)
+    name = item.name + ("（女）" if item.is_female else "")
+    pdf.cell(width, 12, f"{name} 同志：", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, size=18)
+    pdf.set_xy(left + 12, 84)
+    if item.award and item.titles:
+        tail = f"荣获{item.award}，并获得“{'”“'.join(item.titles)}”称号。"
+    elif item.award:
+        tail = f"荣获{item.award}。"
+    else:
+        tail = f"获得“{'”“'.join(item.titles)}”称号。"
+    text = f"在{item.contest_name}{item.event_label}比赛中，成绩优异，{tail}"
+    pdf.multi_cell(width - 12, 11, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    # The award, large, in the middle
+    if item.award:
+        pdf.set_text_color(*RED)
+        pdf.set_font(FONT, size=34)
+        pdf.set_xy(left, pdf.get_y() + 5)
+        pdf.set_char_spacing(6)
+        pdf.cell(width, 18, item.award, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_char_spacing(0)
+    pdf.set_text_color(*INK)
+    pdf.set_font(FONT, size=18)
+    pdf.set_xy(left + 12, max(pdf.get_y() + 4, 128))
+    pdf.cell(width - 12, 11, "特发此证，以资鼓励。", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    # Conferring body and date, bottom right
+    pdf.set_font(FONT, size=17)
+    pdf.set_xy(w / 2, 152)
+    pdf.cell(right - w / 2, 10, item.conferring_body, align="R", new_x=XPos.LMARGIN)
+    pdf.set_xy(w / 2, 164)
+    pdf.cell(right - w / 2, 10, _chinese_date(item.published_at), align="R")
+
+    # Number and QR code, bottom left
+    target = verify_url(base_url, item.number)
+    pdf.image(_qr_png(target), x=left, y=146, w=30, h=30)
+    pdf.set_text_color(*INK)
+    pdf.set_font(FONT, size=12)
+    pdf.set_xy(left + 33, 156)
+    pdf.cell(90, 7, f"证书编号：{item.number}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(*MUTED)
+    pdf.set_font(FONT, size=9.5)
+    pdf.set_xy(left + 33, 164)
+    pdf.cell(90, 6, f"扫码或访问 {target} 查验", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_xy(left + 33, 170)
+    pdf.cell(90, 6, f"参赛单位：{item.organization}")
+
+
+def certificate_pdf(certificates: Sequence[Certificate], *, base_url: str) -> bytes:
+    """One page per certificate, A4 landscape, the font subset embedded."""
+    pdf = _CertificatePDF(orientation="L", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(20, 20, 20)
+    pdf.set_title("荣誉证书")
+    pdf.set_creator("职工技能竞赛与荣誉平台")
+    pdf.add_font(FONT, fname=str(FONT_FILE))
+    system = _system_font() if _needs_fallback(certificates) else None
+    if system is not None:
+        pdf.add_font(FALLBACK, fname=str(system))
+        pdf.set_fallback_fonts([FALLBACK])
+    for item in certificates:
+        _page(pdf, item, base_url)
+    return bytes(pdf.output())
+
+
+def event_certificates(contest: Contest, event_code: str) -> list[Certificate]:
+    """The certificates of one event of the current snapshot (for the bulk PDF)."""
+    return certificates_of(contest, event_code)
