@@ -1,3 +1,264 @@
-"""(being written)"""
+"""``GET /api/v1/contests`` and ``GET /api/v1/contests/<id>/results`` (DESIGN.md, a contract).
 
-from contest.api.views import bp  # noqa: F401
+Public: published contests and their current result snapshot, for big screens and other
+systems; a logged-in organizer (bearer token) also sees the contests they manage, with a
+null ``url`` until published.  Results are served from the same caches as the results page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urljoin
+
+from flask import jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from contest.api import openapi
+from contest.api.views import bp
+from contest.errors import render_error
+from contest.results.caching import results_cached, results_data
+from contest.services import results as results_service
+
+MAX_PER_PAGE = 500
+
+
+def _contest_item(contest: Any) -> dict[str, Any]:
+    return {
+        "id": contest.id,
+        "name": contest.name,
+        "level": contest.level.value,
+        "year": contest.year,
+        "status": contest.status.value,
+        "url": urljoin(request.host_url, url_for("results.show", contest_id=contest.id))
+        if contest.is_published
+        else None,
+    }
+
+
+@bp.route("/contests")
+@results_cached(max_age=10)
+def contests():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        items = [_contest_item(c) for c in results_service.published_contests(current_user)]
+    else:
+        items = results_data(
+            "api.contests",
+            lambda: [_contest_item(c) for c in results_service.published_contests()],
+            request.host_url,
+        )
+    return jsonify(contests=items)
+
+
+def _api_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "rank": row["rank"],
+        "entry_code": row["entry_code"],
+        "name": row["name"],
+        "is_female": row["is_female"],
+        "organization": row["organization"],
+        "total": row["total"],
+        "components": row["components"],
+        "award": row["award"],
+        "titles": row["titles"],
+        "event": row["event"],
+    }
+
+
+@bp.route("/contests/<int:contest_id>/results")
+@results_cached(max_age=10)
+def contest_results(contest_id: int):  # type: ignore[no-untyped-def]
+    header = results_data(
+        "results.header", lambda: results_service.public_contest(contest_id), contest_id
+    )
+    if header is None:
+        return render_error(404, _("该大赛不存在或成绩尚未公布"))
+    code = request.args.get("event") or None
+    page = request.args.get("page", type=int)
+    per_page = request.args.get("per_page", type=int)
+    bad_page = page is not None and page < 1
+    if bad_page or (per_page is not None and not 1 <= per_page <= MAX_PER_PAGE):
+        return render_error(
+            400, _("page 应为正整数,per_page 应在 1 到 %(max)d 之间", max=MAX_PER_PAGE)
+        )
+    contest = {
+        "id": header.id,
+        "name": header.name,
+        "level": header.level,
+        "year": header.year,
+        "status": header.status,
+        "url": urljoin(request.host_url, url_for("results.show", contest_id=header.id)),
+        "host": header.host,
+        "published_at": header.published_at.isoformat(),
+        "digest": header.digest,
+        "events": [{"code": e.code, "name": e.label, "count": e.count} for e in header.events],
+    }
+    if code is None and page is None and per_page is None:
+        rows = results_data("api.results.all", lambda: results_service.all_rows(header), header.id)
+        return jsonify(contest=contest, results=[_api_row(r) for r in rows], total=len(rows))
+    if code is not None:
+        event = header.event(code)
+        if event is None:
+            return render_error(404, _("没有项目代码为 %(code)s 的项目", code=code))
+        events = [event]
+    else:
+        events = list(header.events)
+    page, per_page = page or 1, per_page or 50
+    total = sum(e.count for e in events)
+    rows = results_data(
+        "api.results.page",
+        lambda: _page(header, events, page, per_page),
+        header.id,
+        code,
+        page,
+        per_page,
+    )
+    return jsonify(
+        contest=contest,
+        results=[_api_row(r) for r in rows],
+        total=total,
+        page=page,
+        per_page=per_page,
+    )
+
+
+def _page(
+    header: results_service.PublicContest,
+    events: list[results_service.PublicEvent],
+    page: int,
+    per_page: int,
+) -> list[dict[str, Any]]:
+    if len(events) == 1:
+        return results_service.event_rows(header, events[0], page, per_page)
+    start = (page - 1) * per_page
+    rows = [row for event in events for row in results_service.event_rows(header, event)]
+    return rows[start : start + per_page]
+
+
+# ------------------------------------------------------------------ OpenAPI
+
+_CONTEST = {
+    "type": "object",
+    "required": ["id", "name", "level", "year", "status", "url"],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "level": {
+            "type": "string",
+            "enum": ["national", "provincial", "city", "district", "enterprise"],
+        },
+        "year": {"type": "integer"},
+        "status": {
+            "type": "string",
+            "enum": ["draft", "registration", "judging", "review", "published", "archived"],
+        },
+        "url": {
+            "type": "string",
+            "nullable": True,
+            "description": "The public results page once published, else null",
+        },
+    },
+}
+_RESULT = {
+    "type": "object",
+    "required": ["rank", "entry_code", "name", "organization", "total", "award"],
+    "properties": {
+        "rank": {"type": "integer", "nullable": True, "description": "null: absent/withdrawn"},
+        "entry_code": {"type": "string", "description": "参赛号"},
+        "name": {"type": "string"},
+        "is_female": {"type": "boolean", "description": "The official (女) marker"},
+        "organization": {"type": "string"},
+        "total": {
+            "type": "string",
+            "nullable": True,
+            "description": "Decimal as a string, at the event's precision",
+        },
+        "components": {"type": "object", "additionalProperties": {"type": "string"}},
+        "award": {"type": "string", "nullable": True},
+        "titles": {"type": "array", "items": {"type": "string"}},
+        "event": {"type": "string", "description": "Event code"},
+    },
+}
+openapi.SCHEMAS["Contest"] = _CONTEST
+openapi.SCHEMAS["ContestResult"] = _RESULT
+_ERROR = {"description": "Not found or not published", "content": {"application/json": {}}}
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+openapi.register(
+    "/api/v1/contests",
+    "get",
+    {
+        "summary": "Published contests (no login); an organizer's token adds the contests "
+        "they manage",
+        "responses": {
+            "200": {
+                "description": "Contests, newest year first",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "contests": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Contest"},
+                                }
+                            },
+                        }
+                    }
+                },
+            }
+        },
+    },
+)
+openapi.register(
+    "/api/v1/contests/{contest_id}/results",
+    "get",
+    {
+        "summary": "The published results of a contest (its current snapshot; no login). "
+        "Without parameters: every row of every event.",
+        "parameters": [
+            {"name": "contest_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+            _query("event", {"type": "string"}, "Event code: only this event"),
+            _query("page", {"type": "integer", "minimum": 1}, "Page (1-based)"),
+            _query(
+                "per_page",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+                "Rows per page (default 50 when paging)",
+            ),
+        ],
+        "responses": {
+            "200": {
+                "description": "Contest header and result rows in page order",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "contest": {"$ref": "#/components/schemas/Contest"},
+                                "results": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/ContestResult"},
+                                },
+                                "total": {"type": "integer"},
+                                "page": {"type": "integer"},
+                                "per_page": {"type": "integer"},
+                            },
+                        }
+                    }
+                },
+            },
+            "400": {"description": "Bad page or per_page", "content": {"application/json": {}}},
+            "404": _ERROR,
+        },
+    },
+)

@@ -26,7 +26,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from contest.extensions import db
@@ -54,6 +54,7 @@ __all__ = [
     "Certificate",
     "ResultsError",
     "certificate_number",
+    "certificates_of",
     "current_snapshot",
     "find_certificate",
     "publish",
@@ -228,8 +229,14 @@ def find_certificate(number: str) -> Certificate | None:
     row, snapshot, event, contest = found
     if not contest.is_published:
         return None
+    return _certificate(row, snapshot, event, contest)
+
+
+def _certificate(
+    row: ResultRow, snapshot: ResultSnapshot, event: Event, contest: Contest
+) -> Certificate:
     return Certificate(
-        number=normalised,
+        number=str(row.certificate_no),
         name=row.name,
         is_female=bool(row.is_female),
         organization=row.organization,
@@ -250,10 +257,28 @@ def find_certificate(number: str) -> Certificate | None:
     )
 
 
+def certificates_of(contest: Contest, event_code: str) -> list[Certificate]:
+    """The certificates of one event in the current snapshot, in rank order (bulk printing)."""
+    snapshot = current_snapshot(contest.id)
+    event = next((e for e in contest.events if e.code == event_code), None)
+    if snapshot is None or event is None:
+        return []
+    rows = db.session.scalars(
+        select(ResultRow)
+        .where(
+            ResultRow.snapshot_id == snapshot.id,
+            ResultRow.event_id == event.id,
+            ResultRow.certificate_no.is_not(None),
+        )
+        .order_by(ResultRow.position)
+    )
+    return [_certificate(row, snapshot, event, contest) for row in rows]
+
+
 # ------------------------------------------------------------------ publishing
 
 
-def _problems(contest: Contest) -> list[str]:
+def publish_problems(contest: Contest) -> list[str]:
     """Why the contest cannot be published (again) now; empty when it can."""
     from contest.services import contests as contest_service
 
@@ -474,7 +499,7 @@ def publish(actor: User | None, contest: Contest) -> ResultSnapshot:
     ``contest.services.contests.check_transition``) or an event cannot be ranked; nothing is
     written then.  The caller commits.
     """
-    problems = _problems(contest)
+    problems = publish_problems(contest)
     if problems:
         raise ResultsError(problems)
     per_event = [_event_rows(contest, event) for event in contest.events]
@@ -530,3 +555,131 @@ def publish(actor: User | None, contest: Contest) -> ResultSnapshot:
     )
     db.session.flush()
     return snapshot
+
+
+# ------------------------------------------------------------------ public reading
+# Plain data (dicts, tuples, dataclasses of them) so the caches can keep it as it is.
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    id: int
+    code: str
+    label: str
+    count: int
+    precision: int
+    components: tuple[tuple[str, str], ...]  # (key, name) in rubric order
+
+
+@dataclass(frozen=True)
+class PublicContest:
+    """A published contest's header: what the page shows above the tables."""
+
+    id: int
+    name: str
+    level: str
+    level_label: str
+    year: int
+    status: str
+    host: str
+    conferring_body: str
+    starts_on: Any
+    ends_on: Any
+    snapshot_id: int
+    digest: str
+    published_at: Any
+    row_count: int
+    events: tuple[PublicEvent, ...]
+    history: tuple[tuple[str, Any], ...]  # (digest, created_at) of earlier publications
+
+    def event(self, code: str | None) -> PublicEvent | None:
+        for event in self.events:
+            if event.code == code:
+                return event
+        return self.events[0] if self.events and code is None else None
+
+
+def _public_row(row: ResultRow, digits: int, event_code: str) -> dict[str, Any]:
+    data = row_document(row, digits)
+    data["event"] = event_code
+    return data
+
+
+def published_contests(user: Any = None) -> list[Contest]:
+    """Published (or archived) contests, newest first; plus the drafts ``user`` manages."""
+    contests = list(
+        db.session.scalars(
+            select(Contest)
+            .options(selectinload(Contest.organization))
+            .order_by(Contest.year.desc(), Contest.id.desc())
+        )
+    )
+    return [c for c in contests if c.is_published or (user is not None and c.can_manage(user))]
+
+
+def public_contest(contest_id: int) -> PublicContest | None:
+    """The header of a published contest's current snapshot, or None (→ 404)."""
+    contest = db.session.get(Contest, contest_id)
+    if contest is None or not contest.is_published:
+        return None
+    history = snapshots(contest_id)
+    current = next((s for s in history if s.is_current), None)
+    if current is None:
+        return None
+    meta = json.loads(current.document)
+    counts = dict(
+        db.session.execute(
+            select(ResultRow.event_id, func.count())
+            .where(ResultRow.snapshot_id == current.id)
+            .group_by(ResultRow.event_id)
+        ).all()
+    )
+    events = tuple(
+        PublicEvent(
+            id=int(item["id"]),
+            code=str(item["code"]),
+            label=str(item["label"]),
+            count=int(counts.get(int(item["id"]), 0)),
+            precision=int(item.get("precision", 2)),
+            components=tuple((str(k), str(v)) for k, v in item.get("components", {}).items()),
+        )
+        for item in meta.get("events", [])
+    )
+    header = meta["contest"]
+    return PublicContest(
+        id=contest.id,
+        name=str(header["name"]),
+        level=contest.level.value,
+        level_label=contest.level.label,
+        year=int(header["year"]),
+        status=contest.status.value,
+        host=str(header["host"]),
+        conferring_body=str(header["conferring_body"]),
+        starts_on=contest.starts_on,
+        ends_on=contest.ends_on,
+        snapshot_id=current.id,
+        digest=current.digest,
+        published_at=current.created_at,
+        row_count=current.row_count,
+        events=events,
+        history=tuple((s.digest, s.created_at) for s in history if not s.is_current),
+    )
+
+
+def event_rows(
+    header: PublicContest, event: PublicEvent, page: int = 1, per_page: int | None = None
+) -> list[dict[str, Any]]:
+    """One event's published rows (a page of them with ``per_page``), in page order."""
+    query = (
+        select(ResultRow)
+        .where(ResultRow.snapshot_id == header.snapshot_id, ResultRow.event_id == event.id)
+        .order_by(ResultRow.position)
+    )
+    if per_page:
+        query = query.offset((max(page, 1) - 1) * per_page).limit(per_page)
+    return [_public_row(r, event.precision, event.code) for r in db.session.scalars(query)]
+
+
+def all_rows(header: PublicContest) -> list[dict[str, Any]]:
+    """Every published row of the snapshot, event by event (the API without parameters)."""
+    return [row for event in header.events for row in event_rows(header, event)]

@@ -1,0 +1,188 @@
+"""Excel exports for the organizer: the published results and every score sheet.
+
+Neither contains an ID number, a phone or a birth date (DESIGN.md "Privacy"): the results
+workbook is the published snapshot as it is, and the score-sheet workbook names an entrant
+only once the chief judge has signed the event off (before that, judges' anonymity holds).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import func, select
+
+from contest.extensions import db
+from contest.models import (
+    Aspect,
+    Contest,
+    Entry,
+    Mark,
+    Person,
+    ResultRow,
+    ResultSnapshot,
+    ScoreSheet,
+    User,
+)
+
+HEADER_FILL = PatternFill("solid", fgColor="F3E3E3")
+HEADER_FONT = Font(bold=True)
+
+__all__ = ["results_workbook", "sheets_workbook"]
+
+
+def _sheet_title(text: str, used: set[str]) -> str:
+    """An Excel sheet name: ≤ 31 characters, none of []:*?/\\, unique in the workbook."""
+    base = re.sub(r"[\[\]:*?/\\]", "-", text)[:31] or "Sheet"
+    title, n = base, 2
+    while title in used:
+        suffix = f"~{n}"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(title)
+    return title
+
+
+def _write(sheet: Worksheet, headers: list[str], rows: list[list[Any]]) -> None:
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(horizontal="center")
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        longest = max([len(str(header)) * 2] + [len(str(r[index - 1] or "")) for r in rows[:200]])
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 8), 48)
+
+
+def _number(value: str | Decimal | None) -> float | None:
+    return None if value in (None, "") else float(value)  # type: ignore[arg-type]
+
+
+def _save(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def results_workbook(contest: Contest, snapshot: ResultSnapshot) -> bytes:
+    """The published snapshot, one sheet per event, Chinese headers."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    used: set[str] = set()
+    rows_by_event: dict[int, list[ResultRow]] = {}
+    for row in db.session.scalars(
+        select(ResultRow)
+        .where(ResultRow.snapshot_id == snapshot.id)
+        .order_by(ResultRow.event_id, ResultRow.position)
+    ):
+        rows_by_event.setdefault(row.event_id, []).append(row)
+    for event in contest.events:
+        components = [(c.key, c.name) for c in event.components]
+        headers = ["名次", "参赛号", "姓名", "性别标注", "单位"]
+        headers += [f"{name}成绩" for _, name in components]
+        headers += ["总成绩", "奖项", "称号", "证书编号"]
+        data = [
+            [
+                row.rank,
+                row.entry_code,
+                row.name,
+                "女" if row.is_female else "",
+                row.organization,
+                *[_number((row.components or {}).get(key)) for key, _ in components],
+                _number(row.total) if row.total is not None else "缺考/退赛",
+                row.award or "",
+                "、".join(row.titles or []),
+                row.certificate_no or "",
+            ]
+            for row in rows_by_event.get(event.id, [])
+        ]
+        _write(book.create_sheet(_sheet_title(f"{event.code} {event.label}", used)), headers, data)
+    info = book.create_sheet(_sheet_title("说明", used))
+    info.append(["大赛", contest.name])
+    info.append(["公布时间", snapshot.created_at.strftime("%Y-%m-%d %H:%M")])
+    info.append(["成绩快照 SHA-256", snapshot.digest])
+    info.column_dimensions["A"].width = 18
+    info.column_dimensions["B"].width = 70
+    return _save(book)
+
+
+def _local(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+def sheets_workbook(contest: Contest) -> bytes:
+    """Every mark of every score sheet: entry code, name (after sign-off), judge, aspect, mark,
+    sheet status and submission time, one sheet per event."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    used: set[str] = set()
+    headers = [
+        "参赛号",
+        "赛位号",
+        "姓名",
+        "评委",
+        "评分要素",
+        "要素名称",
+        "分值",
+        "状态",
+        "提交时间",
+    ]
+    for event in contest.events:
+        revealed = event.is_signed_off
+        query = (
+            select(
+                Entry.entry_code,
+                Entry.seat_code,
+                Person.name,
+                func.coalesce(User.display_name, User.username),
+                Aspect.key,
+                Aspect.name,
+                Mark.value,
+                ScoreSheet.status,
+                ScoreSheet.submitted_at,
+            )
+            .select_from(ScoreSheet)
+            .join(Entry, Entry.id == ScoreSheet.entry_id)
+            .join(Person, Person.id == Entry.person_id)
+            .join(User, User.id == ScoreSheet.user_id)
+            .join(Mark, Mark.sheet_id == ScoreSheet.id)
+            .join(Aspect, Aspect.id == Mark.aspect_id)
+            .where(ScoreSheet.event_id == event.id)
+            .order_by(Entry.entry_code, User.username, Aspect.position, Aspect.key)
+        )
+        data = [
+            [
+                entry_code or "",
+                seat_code or "",
+                name if revealed else "(签字确认后揭晓)",
+                judge,
+                key,
+                aspect_name,
+                float(value),
+                status.label,
+                _local(submitted_at),
+            ]
+            for (
+                entry_code,
+                seat_code,
+                name,
+                judge,
+                key,
+                aspect_name,
+                value,
+                status,
+                submitted_at,
+            ) in db.session.execute(query)
+        ]
+        _write(book.create_sheet(_sheet_title(f"{event.code} {event.label}", used)), headers, data)
+    if not book.sheetnames:
+        book.create_sheet("评分表")
+    return _save(book)

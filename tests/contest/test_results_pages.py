@@ -1,0 +1,185 @@
+"""Public results pages, the API, verification, certificates and the organizer's exports."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from openpyxl import load_workbook
+
+from contest.models import ContestStatus
+from contest.services import results
+from tests.contest.results_fixtures import ID_NUMBER, PHONE, ready_contest_fixture  # noqa: F401
+
+PRIVATE = (ID_NUMBER, PHONE, "1990-03-07", "19900307")
+
+
+def _published(db: Any, ready_contest: Any, **kwargs: Any) -> Any:
+    ns = ready_contest(**kwargs)
+    ns.snapshot = results.publish(ns.organizer, ns.contest)
+    db.session.commit()
+    return ns
+
+
+def _no_private(body: bytes) -> None:
+    text = body.decode("utf-8")
+    for value in PRIVATE:
+        assert value not in text
+
+
+def test_results_page_shows_published_rows_without_personal_numbers(
+    db: Any, ready_contest: Any, client: Any
+) -> None:
+    ns = _published(db, ready_contest)
+    first = ns.snapshot.rows[0]
+    index = client.get("/results/")
+    assert index.status_code == 200 and ns.contest.name in index.get_data(as_text=True)
+    page = client.get(f"/results/{ns.contest.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for text in (
+        first.name,
+        "(女)",
+        first.entry_code,
+        first.organization,
+        "一等奖",
+        "江州市技术能手",
+    ):
+        assert text in html
+    assert f"{first.total:.2f}" in html and ns.snapshot.digest in html
+    _no_private(page.get_data())
+    assert client.get(f"/results/{ns.contest.id}?event=A&page=2").status_code == 404
+    assert client.get(f"/results/{ns.contest.id}?event=Z").status_code == 404
+
+
+def test_unpublished_contest_is_404_on_page_and_api(
+    db: Any, make_contest: Any, client: Any
+) -> None:
+    ns = make_contest(status=ContestStatus.REVIEW)
+    assert client.get(f"/results/{ns.contest.id}").status_code == 404
+    response = client.get(f"/api/v1/contests/{ns.contest.id}/results")
+    assert response.status_code == 404 and response.get_json()["error"] == "not_found"
+    assert client.get("/api/v1/contests").get_json() == {"contests": []}
+    assert client.get("/results/999999").status_code == 404
+
+
+def test_api_shapes(db: Any, ready_contest: Any, client: Any) -> None:
+    ns = _published(db, ready_contest)
+    draft = ready_contest(private=False)  # another contest, still in review
+    listing = client.get("/api/v1/contests").get_json()
+    assert [c["id"] for c in listing["contests"]] == [ns.contest.id]
+    item = listing["contests"][0]
+    assert set(item) == {"id", "name", "level", "year", "status", "url"}
+    assert item["status"] == "published" and item["url"].endswith(f"/results/{ns.contest.id}")
+    from contest.services.users import create_token
+
+    token = create_token(None, draft.organizer)
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    managed = client.get("/api/v1/contests", headers=headers).get_json()["contests"]
+    by_id = {c["id"]: c for c in managed}
+    assert by_id[draft.contest.id]["url"] is None and ns.contest.id in by_id
+
+    response = client.get(f"/api/v1/contests/{ns.contest.id}/results")
+    assert response.status_code == 200
+    _no_private(response.get_data())
+    payload = response.get_json()
+    assert payload["contest"]["id"] == ns.contest.id
+    assert len(payload["results"]) == 6
+    first = payload["results"][0]
+    assert {"rank", "entry_code", "name", "organization", "total", "award"} <= set(first)
+    assert first["rank"] == 1 and first["award"] == "一等奖" and isinstance(first["total"], str)
+    paged = client.get(f"/api/v1/contests/{ns.contest.id}/results?event=A&page=2&per_page=4")
+    body = paged.get_json()
+    assert [r["rank"] for r in body["results"]] == [5, 6] and body["total"] == 6
+    assert client.get(f"/api/v1/contests/{ns.contest.id}/results?per_page=0").status_code == 400
+    assert client.get(f"/api/v1/contests/{ns.contest.id}/results?event=Q").status_code == 404
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert "/api/v1/contests" in paths and "/api/v1/contests/{contest_id}/results" in paths
+
+
+def test_verify_confirms_known_numbers_and_refuses_others(
+    db: Any, ready_contest: Any, client: Any
+) -> None:
+    ns = _published(db, ready_contest)
+    number = ns.snapshot.rows[0].certificate_no
+    page = client.get(f"/verify/{number}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "证书有效" in html
+    for text in (ns.snapshot.rows[0].name, ns.contest.name, "一等奖", ns.snapshot.digest):
+        assert text in html
+    _no_private(page.get_data())
+    assert client.get(f"/verify?number={number}").status_code == 302
+    forged = number[:-4] + ("AAAA" if not number.endswith("AAAA") else "BBBB")
+    for bad in (forged, "2026-0001-A-0099-ZZZZ", "nonsense"):
+        missing = client.get(f"/verify/{bad}")
+        assert missing.status_code == 404 and "未找到该证书" in missing.get_data(as_text=True)
+    assert client.get("/verify").status_code == 200
+
+
+def test_verify_is_rate_limited(db: Any, make_app: Any) -> None:
+    app = make_app(RATELIMIT_ENABLED=True, VERIFY_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    codes = [client.get("/verify/2026-0001-A-0001-ABCD").status_code for _ in range(4)]
+    assert codes == [404, 404, 404, 429]
+
+
+def test_certificate_pdf_embeds_the_font_and_numbers_are_unique(
+    db: Any, ready_contest: Any, client: Any
+) -> None:
+    ns = _published(db, ready_contest)
+    numbers = [r.certificate_no for r in ns.snapshot.rows if r.certificate_no]
+    assert len(numbers) == len(set(numbers)) == 3
+    response = client.get(f"/results/{ns.contest.id}/certificates/{numbers[0]}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    data = response.get_data()
+    assert data.startswith(b"%PDF") and b"WenQuanYiMicroHei" in data and b"FontFile2" in data
+    assert (
+        client.get(f"/results/{ns.contest.id}/certificates/{numbers[0][:-1]}X.pdf").status_code
+        == 404
+    )
+    assert (
+        client.get(f"/results/{ns.contest.id + 1}/certificates/{numbers[0]}.pdf").status_code == 404
+    )
+
+
+def test_exports_need_the_contest_organizer(
+    db: Any, ready_contest: Any, client: Any, client_for: Any, make_user: Any
+) -> None:
+    ns = _published(db, ready_contest)
+    urls = [
+        f"/results/{ns.contest.id}/export.xlsx",
+        f"/results/{ns.contest.id}/sheets.xlsx",
+        f"/results/{ns.contest.id}/certificates/event/A.pdf",
+        f"/results/{ns.contest.id}/publish",
+    ]
+    other = client_for(make_user("organizer"))
+    for url in urls:
+        assert client.get(url).status_code == 302  # anonymous → login
+        assert other.get(url).status_code == 403  # organizer of another union
+    owner = client_for(ns.organizer)
+    book = load_workbook(io.BytesIO(owner.get(urls[0]).get_data()))
+    sheet = book[book.sheetnames[0]]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0][:5] == ["名次", "参赛号", "姓名", "性别标注", "单位"]
+    assert values[1][0] == 1 and values[1][2] == ns.snapshot.rows[0].name
+    sheets = load_workbook(io.BytesIO(owner.get(urls[1]).get_data()))
+    rows = list(sheets[sheets.sheetnames[0]].iter_rows(values_only=True))
+    assert rows[0][0] == "参赛号" and len(rows) == 1 + 6 * 3 * 4
+    for raw in (owner.get(urls[0]).get_data(), owner.get(urls[1]).get_data()):
+        assert ID_NUMBER.encode() not in raw and PHONE.encode() not in raw
+    bulk = owner.get(urls[2])
+    assert bulk.status_code == 200 and bulk.get_data().startswith(b"%PDF")
+    assert owner.get(urls[3]).status_code == 200
+
+
+def test_publish_view(db: Any, ready_contest: Any, client_for: Any) -> None:
+    ns = ready_contest()
+    owner = client_for(ns.organizer)
+    page = owner.get(f"/results/{ns.contest.id}/publish")
+    assert page.status_code == 200 and "公布成绩" in page.get_data(as_text=True)
+    response = owner.post(f"/results/{ns.contest.id}/publish")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert results.current_snapshot(ns.contest.id) is not None
+    assert client_for(None).get(f"/results/{ns.contest.id}").status_code == 200
