@@ -80,25 +80,3 @@ def ready_contest_fixture(db: Any, make_contest: Callable[..., Any]) -> Callable
 
     return _make
 
-
-# TEMPORARY until contest/services/contests.py (H1) lands: a stand-in with the contract's names.
-try:
-    from contest.services import contests as _contests  # noqa: F401
-except ImportError:  # pragma: no cover
-    import sys
-    import types
-
-    _stub = types.ModuleType("contest.services.contests")
-
-    def _check_transition(contest: Any, to: Any) -> list[str]:
-        return [f"{e.code} not signed off" for e in contest.events if not e.is_signed_off]
-
-    def _set_status(actor: Any, contest: Any, to: Any, reason: Any = None) -> None:
-        contest.status = to
-
-    _stub.check_transition = _check_transition  # type: ignore[attr-defined]
-    _stub.set_status = _set_status  # type: ignore[attr-defined]
-    sys.modules["contest.services.contests"] = _stub
-    import contest.services
-
-    contest.services.contests = _stub  # type: ignore[attr-defined]
