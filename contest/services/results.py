@@ -413,7 +413,7 @@ def _document(
                     "id": event.id,
                     "code": event.code,
                     "label": event.label,
-                    "components": {c.key: c.name for c in event.components},
+                    "components": [[c.key, c.name] for c in event.components],
                     "precision": digits,
                     "rows": [row_document(row, digits) for row in rows],
                 }
@@ -641,7 +641,7 @@ def public_contest(contest_id: int) -> PublicContest | None:
             label=str(item["label"]),
             count=int(counts.get(int(item["id"]), 0)),
             precision=int(item.get("precision", 2)),
-            components=tuple((str(k), str(v)) for k, v in item.get("components", {}).items()),
+            components=tuple((str(k), str(v)) for k, v in item.get("components", [])),
         )
         for item in meta.get("events", [])
     )

@@ -57,7 +57,13 @@ def write_marks(db: Any, ns: Any, marks: list[dict[str, float]] | None = None) -
 def ready_contest_fixture(db: Any, make_contest: Callable[..., Any]) -> Callable[..., Any]:
     """``ready_contest(entries=6)``: a contest in REVIEW, marked, signed off, ready to publish."""
 
-    def _make(entries: int = 6, titles: bool = True, private: bool = True, **kwargs: Any) -> Any:
+    def _make(
+        entries: int = 6,
+        titles: bool = True,
+        private: bool = True,
+        marks: list[dict[str, float]] | None = None,
+        **kwargs: Any,
+    ) -> Any:
         ns = make_contest(status=ContestStatus.REVIEW, entries=entries, **kwargs)
         ns.event.policy = {
             "awards": [
@@ -72,11 +78,10 @@ def ready_contest_fixture(db: Any, make_contest: Callable[..., Any]) -> Callable
         if private:  # one contest per test may hold the (unique) ID number
             first.set_id_number(ID_NUMBER)
             first.set_phone(PHONE)
-        write_marks(db, ns)
+        write_marks(db, ns, marks)
         ns.event.signed_off_at = utcnow()
         ns.event.signed_off_by_id = ns.chief.id
         db.session.commit()
         return ns
 
     return _make
-
