@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from contest.errors import render_error
 from contest.extensions import db
 from contest.judging.blueprint import bp
 from contest.judging.forms import ConfirmLabels, SheetForm, sheet_form_class
@@ -21,7 +22,13 @@ from contest.models import Entry, Role, SheetStatus, User
 from contest.navigation import NavItem, register
 from contest.services import judging
 from contest.services.dashboards import HOME_EXTENSIONS, HomePanel
-from contest.services.judging import MarkErrors, SheetError, SheetLocked, StaleSheet
+from contest.services.judging import (
+    MarkErrors,
+    NotAllowed,
+    SheetError,
+    SheetLocked,
+    StaleSheet,
+)
 
 register(NavItem("judging.index", _l("评分"), frozenset({Role.JUDGE})), before="main.home")
 
@@ -78,7 +85,7 @@ def _render(
             event=entry.event,
             contest=entry.contest,
             sheet=sheet,
-            status=judging.sheet_status(sheet),
+            status="locked" if sheet and entry.event.is_signed_off else judging.sheet_status(sheet),
             form=form,
             editable=editable,
             attempted=attempted or {},
@@ -138,7 +145,10 @@ def save_sheet(contest_id: int, code: str):  # type: ignore[no-untyped-def]
         form.add_errors(error.problems)
         flash(error.message, "danger")
         return _render(entry, form, status=422)
-    except SheetError as error:
+    except NotAllowed as error:
+        db.session.rollback()
+        return render_error(403, error.message)
+    except SheetError as error:  # locked: submitted meanwhile, or the event was signed off
         db.session.rollback()
         flash(error.message, "warning")
         return redirect(url_for(".sheet", contest_id=contest_id, code=code))
