@@ -26,6 +26,7 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -39,6 +40,8 @@ from contest.extensions import db
 from contest.models import (
     Appeal,
     AppealStatus,
+    Aspect,
+    AspectKind,
     Assignment,
     AuditEntry,
     Conflict,
@@ -46,6 +49,7 @@ from contest.models import (
     Entry,
     EntryStatus,
     Event,
+    Mark,
     PanelMember,
     RecheckItem,
     ScoreSheet,
@@ -63,6 +67,9 @@ __all__ = [
     "Blocker",
     "EntryProgress",
     "JudgeProgress",
+    "NotPermitted",
+    "PanelRow",
+    "PanelView",
     "Progress",
     "RecheckState",
     "ReviewError",
@@ -80,6 +87,7 @@ __all__ = [
     "record_appeal",
     "record_check",
     "remark_all",
+    "side_by_side",
     "sign_off",
     "sign_off_blockers",
 ]
@@ -814,3 +822,94 @@ def sign_off(chief: User, event: Event) -> int:
     )
     db.session.expire_all()
     return int(locked or 0)
+
+
+# ---------------------------------------------------------------- the chief judge's panel view
+
+
+@dataclass
+class PanelRow:
+    """One entry of the side-by-side view: every judge's mark per aspect, flags, sheet states."""
+
+    entry: Entry
+    marks: dict[tuple[str, int], Decimal] = field(default_factory=dict)  # (aspect, judge)
+    statuses: dict[int, SheetStatus] = field(default_factory=dict)  # judge → sheet status
+    flagged: dict[str, Decimal] = field(default_factory=dict)  # aspect → spread over limit
+
+    def submitted_judges(self) -> list[int]:
+        return [j for j, s in self.statuses.items() if s is SheetStatus.SUBMITTED]
+
+
+@dataclass
+class PanelView:
+    aspects: list[Aspect]
+    judges: list[PanelMember]
+    rows: list[PanelRow]
+    total: int
+    limit: float | None
+    names_visible: bool
+
+
+def _codes_order() -> Any:
+    return (func.coalesce(Entry.seat_code, Entry.entry_code), Entry.id)
+
+
+def side_by_side(
+    event: Event,
+    *,
+    page: int = 1,
+    per_page: int = 50,
+    flagged_only: bool = False,
+    entry_ids: list[int] | None = None,
+) -> PanelView:
+    """The panel's marks for one page of entries (in code order), as entered (a deduction shows
+    the points taken off), drafts included but marked; a judgement aspect is flagged when the
+    submitted levels differ by more than the allowed spread (the same rule as
+    :func:`disagreements`).  Names and units only after sign-off."""
+    limit = max_spread(event)
+    aspects = event_aspects(event)
+    judges = list(
+        db.session.scalars(
+            select(PanelMember)
+            .where(PanelMember.event_id == event.id)
+            .options(selectinload(PanelMember.user))
+            .order_by(PanelMember.is_chief.desc(), PanelMember.id)
+        )
+    )
+    query = select(Entry).where(Entry.event_id == event.id, Entry.status != EntryStatus.WITHDRAWN)
+    if flagged_only:
+        flagged_ids = [int(e) for e in disagreements(event)["entry"].unique()]
+        query = query.where(Entry.id.in_(flagged_ids or [-1]))
+    if entry_ids is not None:
+        query = query.where(Entry.id.in_(entry_ids or [-1]))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    entries = db.session.scalars(
+        query.options(selectinload(Entry.person), selectinload(Entry.organization))
+        .order_by(*_codes_order())
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * per_page)
+    ).all()
+    rows = {e.id: PanelRow(entry=e) for e in entries}
+    if rows:
+        for entry_id, judge_id, status in db.session.execute(
+            select(ScoreSheet.entry_id, ScoreSheet.user_id, ScoreSheet.status).where(
+                ScoreSheet.entry_id.in_(list(rows))
+            )
+        ):
+            rows[entry_id].statuses[judge_id] = status
+        for entry_id, judge_id, key, value in db.session.execute(
+            select(ScoreSheet.entry_id, ScoreSheet.user_id, Aspect.key, Mark.value)
+            .join(ScoreSheet, ScoreSheet.id == Mark.sheet_id)
+            .join(Aspect, Aspect.id == Mark.aspect_id)
+            .where(ScoreSheet.entry_id.in_(list(rows)))
+        ):
+            rows[entry_id].marks[(key, judge_id)] = Decimal(value)
+    judged = [a.key for a in aspects if a.kind is AspectKind.JUDGEMENT]
+    if limit is not None:
+        for row in rows.values():
+            counted = [j for j, s in row.statuses.items() if s in COUNTED_STATUSES]
+            for key in judged:
+                values = [row.marks[(key, j)] for j in counted if (key, j) in row.marks]
+                if len(values) >= 2 and float(max(values) - min(values)) > limit + 1e-9:
+                    row.flagged[key] = max(values) - min(values)
+    return PanelView(aspects, judges, list(rows.values()), total, limit, names_visible(event))
