@@ -111,15 +111,17 @@ class ConflictForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    mode = SelectField(
-        _l("分配方式"),
-        choices=[
-            ("all", _l("全部评委评全部选手")),
-            ("balanced", _l("均衡分配(每位选手 k 名评委)")),
-        ],
-    )
+    mode = SelectField(_l("分配方式"))
     k = IntegerField(
         _l("每位选手的评委人数 k"),
         validators=[Optional(), NumberRange(min=1, max=50, message=_l("k 应在 1 到 50 之间"))],
         description=_l("仅“均衡分配”时需要"),
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Set after construction: WTForms 3.3 warns about tuple choices given to the field.
+        self.mode.choices = [
+            ("all", _l("全部评委评全部选手")),
+            ("balanced", _l("均衡分配(每位选手 k 名评委)")),
+        ]
