@@ -1,0 +1,89 @@
+"""A judge scores on a phone (375×740) and a tablet (1024×768): the task list, the sheet with
+level buttons and number inputs, a draft save, the browser confirmation on submit, the
+read-only submitted sheet. No horizontal scrolling; screenshots saved for review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from contest.models import SheetStatus
+from contest.services import judging
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+SIZES = {"phone375": {"width": 375, "height": 740}, "tablet": {"width": 1024, "height": 768}}
+
+
+def _no_horizontal_scroll(page: Any) -> None:
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"page scrolls sideways by {overflow}px"
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_judge_scores_an_entry_on_a_phone_and_a_tablet(
+    size: str,
+    db: Any,
+    make_contest: Any,
+    live_server: Any,
+    playwright_browser: Any,
+    screenshot: Any,
+) -> None:
+    c = make_contest()
+    judge = c.judges[1]
+    context = playwright_browser.new_context(
+        viewport=SIZES[size], locale="zh-CN", is_mobile=size == "phone375", has_touch=True
+    )
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(live_server.url + "/login")
+        page.fill("#username", judge.username)
+        page.fill("#password", PASSWORD)
+        page.click("main form button[type=submit]")
+        page.wait_for_url("**/home")
+        page.goto(live_server.url + "/judging/")
+        assert page.get_by_text("已提交 0 / 4").is_visible()
+        _no_horizontal_scroll(page)
+        screenshot(page, f"judging-tasks-{size}")
+
+        page.click("a.code-tile >> text=A-01")
+        page.wait_for_url("**/A-01")
+        a = c.aspects
+        page.fill(f"#m_{a['T1'].id}", "86.5")
+        page.fill(f"#m_{a['P1'].id}", "35")
+        page.click(f"label[for=m_{a['P2'].id}-2]")
+        _no_horizontal_scroll(page)
+        page.click("button[value=save]")
+        page.wait_for_selector("text=草稿已保存")
+        assert page.input_value(f"#m_{a['T1'].id}") == "86.5"
+        assert page.is_checked(f"#m_{a['P2'].id}-2")
+        screenshot(page, f"judging-sheet-draft-{size}")
+
+        # A value outside the range is stopped by the browser before it is sent.
+        page.fill(f"#m_{a['P3'].id}", "31")
+        page.click("button[value=save]")
+        assert page.evaluate(f"document.getElementById('m_{a['P3'].id}').validity.rangeOverflow")
+
+        page.fill(f"#m_{a['P3'].id}", "2")
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.click("button[value=submit]")
+        page.wait_for_selector("text=已提交。")
+        assert page.is_disabled(f"#m_{a['T1'].id}")
+        _no_horizontal_scroll(page)
+        screenshot(page, f"judging-sheet-submitted-{size}")
+    finally:
+        context.close()
+    db.session.rollback()  # end the read snapshot taken while the page was driven
+    sheet = judging.sheet_for(judge, c.entries[0])
+    assert sheet is not None and sheet.status is SheetStatus.SUBMITTED
+    assert {k: float(v) for k, v in judging.marks_of(sheet).items()} == {
+        "T1": 86.5,
+        "P1": 35.0,
+        "P2": 2.0,
+        "P3": 2.0,
+    }
