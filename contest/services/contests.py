@@ -222,7 +222,7 @@ def _check_event(contest: Contest, data: EventData, event: Event | None = None) 
     data.code = data.code.strip().upper()
     data.occupation = data.occupation.strip()
     if not EVENT_CODE_RE.match(data.code):
-        raise ContestError(_("项目代码应为 1–3 个大写字母(如 A),用作参赛号前缀"), "code")
+        raise ContestError(_("赛项代码应为 1–3 个大写字母(如 A),用作参赛号前缀"), "code")
     clash = db.session.scalar(
         select(Event.id).where(
             Event.contest_id == contest.id,
@@ -231,7 +231,7 @@ def _check_event(contest: Contest, data: EventData, event: Event | None = None) 
         )
     )
     if clash is not None:
-        raise ContestError(_("本大赛已有代码为 %(code)s 的项目", code=data.code), "code")
+        raise ContestError(_("本大赛已有代码为 %(code)s 的赛项", code=data.code), "code")
     if not data.occupation:
         raise ContestError(_("请填写工种"), "occupation")
     if len(data.occupation) > 100:
@@ -248,7 +248,7 @@ def _check_event(contest: Contest, data: EventData, event: Event | None = None) 
 def create_event(actor: User, contest: Contest, data: EventData) -> Event:
     """Add an event (工种 × 组别); only while the contest is being prepared or registering."""
     if contest.status not in SETUP_STATUSES:
-        raise ContestError(_("大赛已进入比赛阶段,不能再增加项目"))
+        raise ContestError(_("大赛已进入比赛阶段,不能再增加赛项"))
     _check_event(contest, data)
     position = data.position
     if position is None:
@@ -282,7 +282,7 @@ def update_event(actor: User, event: Event, data: EventData) -> Event:
     change; the code is fixed once entrants hold codes with its prefix."""
     contest = event.contest
     if contest.is_published:
-        raise ContestError(_("成绩已公布,项目信息不能再修改"))
+        raise ContestError(_("成绩已公布,赛项信息不能再修改"))
     _check_event(contest, data, event)
     before = _event_snapshot(event)
     if contest.status not in SETUP_STATUSES:
@@ -293,7 +293,7 @@ def update_event(actor: User, event: Event, data: EventData) -> Event:
             and v != _event_snapshot_of_data(data, event).get(k)
         }
         if changed:
-            raise ContestError(_("比赛已开始,只能修改项目的结束时间"), sorted(changed)[0])
+            raise ContestError(_("比赛已开始,只能修改赛项的结束时间"), sorted(changed)[0])
     if data.code != event.code:
         drawn = db.session.scalar(
             select(Entry.id)
@@ -301,7 +301,7 @@ def update_event(actor: User, event: Event, data: EventData) -> Event:
             .limit(1)
         )
         if drawn is not None:
-            raise ContestError(_("已抽取参赛号,项目代码不能再修改"), "code")
+            raise ContestError(_("已抽取参赛号,赛项代码不能再修改"), "code")
     event.code = data.code
     event.occupation = data.occupation
     event.group = data.group
@@ -335,9 +335,9 @@ def delete_event(actor: User, event: Event) -> None:
     """Remove an event with no entrants while the contest is still being prepared."""
     contest = event.contest
     if contest.status not in SETUP_STATUSES:
-        raise ContestError(_("大赛已进入比赛阶段,不能删除项目"))
+        raise ContestError(_("大赛已进入比赛阶段,不能删除赛项"))
     if _has_entries(event):
-        raise ContestError(_("该项目已有报名选手,不能删除"))
+        raise ContestError(_("该赛项已有报名选手,不能删除"))
     before = _event_snapshot(event)
     event_id = event.id
     db.session.delete(event)
@@ -443,11 +443,11 @@ def save_components(actor: User, event: Event, rows: list[ComponentRow]) -> list
 def weight_problems(event: Event) -> list[str]:
     total = sum((Decimal(c.weight) for c in event.components), Decimal(0))
     if not event.components:
-        return [_("项目 %(code)s 还没有设置考核模块", code=event.code)]
+        return [_("赛项 %(code)s 还没有设置考核模块", code=event.code)]
     if total != 100:
         return [
             _(
-                "项目 %(code)s 各模块权重之和为 %(total)s%%,应为 100%%",
+                "赛项 %(code)s 各模块权重之和为 %(total)s%%,应为 100%%",
                 code=event.code,
                 total=format(total.normalize(), "f"),
             )
@@ -473,7 +473,7 @@ def _live_entries(event: Event) -> list[Entry]:
 def _problems_to_registration(contest: Contest) -> list[str]:
     problems: list[str] = []
     if not contest.events:
-        return [_("大赛还没有比赛项目")]
+        return [_("大赛还没有赛项")]
     for event in contest.events:
         name = _event_name(event)
         for problem in weight_problems(event) + rubrics.rubric_problems(event):
@@ -484,7 +484,7 @@ def _problems_to_registration(contest: Contest) -> list[str]:
 def _problems_to_judging(contest: Contest) -> list[str]:
     problems: list[str] = []
     if not contest.events:
-        return [_("大赛还没有比赛项目")]
+        return [_("大赛还没有赛项")]
     for event in contest.events:
         name = _event_name(event)
 
@@ -586,7 +586,7 @@ def _problems_to_published(contest: Contest) -> list[str]:
                 _("%(event)s:复核名单中还有 %(n)s 名选手未复核", event=name, n=unchecked)
             )
     if not contest.events:
-        problems.append(_("大赛还没有比赛项目"))
+        problems.append(_("大赛还没有赛项"))
     return problems
 
 

@@ -266,3 +266,25 @@ def max_spread(event: Event) -> float | None:
     """Allowed spread between judges' marks on one aspect (None: no flags)."""
     data = merged(event.policy or {})
     return _float(data, "max_spread", _("允许的评分差"))
+
+
+def ensure_policy_editable(event: Event) -> None:
+    """The policy is frozen once the chief judge has signed the event off or results are out."""
+    if event.contest.is_published:
+        raise PolicyInvalid(_("成绩已公布,排名规则不能再修改"))
+    if event.is_signed_off:
+        raise PolicyInvalid(_("裁判长已签字确认,排名规则不能再修改"))
+
+
+def save_policy(actor: Any, event: Event, raw: dict[str, Any]) -> dict[str, Any]:
+    """Validate and store an event's ranking policy (audited, before and after)."""
+    from contest.extensions import db
+    from contest.services import audit
+
+    ensure_policy_editable(event)
+    data = validate(raw, event)
+    before = merged(event.policy or {})
+    event.policy = data
+    db.session.flush()
+    audit.record(actor, "event.policy", "event", event.id, before=before, after=data)
+    return data

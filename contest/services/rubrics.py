@@ -179,7 +179,7 @@ def rubric_problems(event: Event) -> list[str]:
     """Every problem with the event's rubric (empty when judges could mark with it)."""
     problems: list[str] = []
     if not event.components:
-        return [_("项目 %(code)s 还没有设置考核模块", code=event.code)]
+        return [_("赛项 %(code)s 还没有设置考核模块", code=event.code)]
     for component in event.components:
         problems.extend(component_problems(component))
     return problems
@@ -359,7 +359,7 @@ def _check_aspect(event: Event, data: AspectData, excluding: Aspect | None = Non
     data = _clean(data)
     problems = aspect_problems(data)
     if "key" not in problems and data.key in _event_keys(event, excluding):
-        problems["key"] = _("编号 %(key)s 在本项目中已被使用", key=data.key)
+        problems["key"] = _("编号 %(key)s 在本赛项中已被使用", key=data.key)
     if problems:
         raise RubricError(next(iter(problems.values())), next(iter(problems)), problems)
     return data
@@ -659,7 +659,7 @@ def _notes(event: Event | None) -> list[str]:
         _("每行一个评分要素;同一模块、同一评分项的连续行归为一个评分项。"),
         _(
             "模块:填写模块名称或编号(如 理论/theory、实操/practical、答辩/oral),"
-            "须是本项目已设置的模块。"
+            "须是本赛项已设置的模块。"
         ),
         _(
             "类型:测量、评价 或 扣分。评价类须填「评价等级」(如 3,即 0–3 级),"
@@ -671,7 +671,7 @@ def _notes(event: Event | None) -> list[str]:
     ]
     if event is not None:
         names = "、".join(f"{c.name}({c.key})" for c in event.components)
-        notes.append(_("本项目的模块:%(names)s", names=names or "-"))
+        notes.append(_("本赛项的模块:%(names)s", names=names or "-"))
     return notes
 
 
@@ -775,7 +775,7 @@ def read_rubric_xlsx(event: Event, data: bytes) -> dict[Component, list[Criterio
         if component is None:
             bad(
                 COL_COMPONENT,
-                _("模块「%(name)s」不是本项目的模块", name=values[COL_COMPONENT] or "(空)"),
+                _("模块「%(name)s」不是本赛项的模块", name=values[COL_COMPONENT] or "(空)"),
             )
             continue
         criterion_name = values[COL_CRITERION]

@@ -243,7 +243,7 @@ def test_xlsx_import_errors_all_or_nothing(db: Any, make_contest: Any) -> None:
     with pytest.raises(RubricImportRefused) as info:
         rubrics.import_xlsx(made.organizer, made.event, data)
     lines = [p.describe() for p in info.value.problems]
-    assert "第 3 行「模块」:模块「答辩」不是本项目的模块" in lines
+    assert "第 3 行「模块」:模块「答辩」不是本赛项的模块" in lines
     assert any(
         line.startswith("第 4 行「评分要素编号」") and "第 2 行重复" in line for line in lines
     )

@@ -111,7 +111,7 @@ def test_events(db: Any, make_contest: Any) -> None:
 
 def test_event_after_registration_only_end_time(db: Any, make_contest: Any) -> None:
     made = make_contest(status=ContestStatus.JUDGING)
-    with pytest.raises(ContestError, match="只能修改项目的结束时间"):
+    with pytest.raises(ContestError, match="只能修改赛项的结束时间"):
         contests.update_event(made.organizer, made.event, EventData(code="A", occupation="车工"))
     from datetime import UTC, datetime
 
@@ -120,7 +120,7 @@ def test_event_after_registration_only_end_time(db: Any, make_contest: Any) -> N
         made.organizer, made.event, EventData(code="A", occupation="数控车工", ended_at=ended)
     )
     assert made.event.ended_at is not None
-    with pytest.raises(ContestError, match="不能再增加项目"):
+    with pytest.raises(ContestError, match="不能再增加赛项"):
         contests.create_event(made.organizer, made.contest, EventData(code="B", occupation="电工"))
 
 

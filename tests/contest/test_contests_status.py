@@ -67,7 +67,7 @@ def test_draft_to_registration_needs_an_event(db: Any, make_org: Any, make_user:
     contest = Contest(name="空大赛", level=HonorLevel.CITY, year=2026, organization=host)
     db.session.add(contest)
     db.session.flush()
-    _one(check_transition(contest, S.REGISTRATION), "还没有比赛项目")
+    _one(check_transition(contest, S.REGISTRATION), "还没有赛项")
 
 
 def test_draft_to_registration_weights(db: Any, make_contest: Any) -> None:
@@ -96,7 +96,7 @@ def test_registration_to_draft(db: Any, make_contest: Any) -> None:
     _one(check_transition(made.contest, S.DRAFT), "已有 4 名选手报名")
     empty = make_contest(status=S.REGISTRATION, entries=0)
     assert check_transition(empty.contest, S.DRAFT) == []
-    transition(empty.organizer, empty.contest, S.DRAFT, reason="补充项目")
+    transition(empty.organizer, empty.contest, S.DRAFT, reason="补充赛项")
     assert empty.contest.status is S.DRAFT
 
 
