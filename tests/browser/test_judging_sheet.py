@@ -35,6 +35,14 @@ def test_a_judge_scores_an_entry_on_a_phone_and_a_tablet(
 ) -> None:
     c = make_contest()
     judge = c.judges[1]
+    if size == "phone375":  # WorldSkills-style sentences: the long-descriptor layout
+        c.aspects["P2"].descriptors = [
+            "表面有明显划伤或毛刺,未达到图纸要求",
+            "表面基本平整,局部有轻微刀痕",
+            "表面光洁,刀纹均匀,达到图纸要求",
+            "表面光洁度优于图纸要求,无任何瑕疵",
+        ]
+        db.session.commit()
     context = playwright_browser.new_context(
         viewport=SIZES[size], locale="zh-CN", is_mobile=size == "phone375", has_touch=True
     )
