@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -304,6 +304,13 @@ def _check(ctx: _Context, data: EntrantData) -> tuple[dict[str, str], _Plan | No
     return problems, _Plan(data, number, person, unit, event, phone)
 
 
+def _release(ctx: _Context, plan: _Plan) -> None:
+    """Undo what :func:`_check` counted for a candidate that is refused after all."""
+    ctx.quota_used[(plan.event.id, delegation_of(ctx.contest, plan.unit))] -= 1
+    if plan.person is not None:
+        ctx.registered_people.discard(plan.person.id)
+
+
 def _snapshot(entry: Entry) -> dict[str, object]:
     """The audited view of an entry: ids and codes, never a personal number."""
     return {
@@ -524,7 +531,7 @@ def import_entries(
     first_row_of: dict[str, int] = {}
     plans: list[_Plan] = []
 
-    def cell(values: dict[str, object], column: str) -> str:
+    def cell(values: Mapping[Hashable, object], column: str) -> str:
         value = values.get(column)
         return (
             ""
@@ -588,9 +595,6 @@ def import_entries(
         if event_problem:
             column = COL_CODE if cell(values, COL_CODE) else COL_OCCUPATION
             row_errors.append(RowError(row_number, column, event_problem))
-        if row_errors:
-            errors.extend(row_errors)
-            continue
         candidate = EntrantData(
             name=cell(values, COL_NAME),
             id_number=raw_id,
@@ -600,7 +604,23 @@ def import_entries(
             phone=cell(values, COL_PHONE) or None,
             post=cell(values, COL_POST) or None,
         )
+        # The row's other fields are still checked, so one pass reports all of its problems.
         problems, plan = _check(ctx, candidate)
+        if row_errors:
+            if plan is not None:  # a refused row takes no place in a quota
+                _release(ctx, plan)
+                plan = None
+            explained = {e.column for e in row_errors}
+            problems = {
+                name: message
+                for name, message in problems.items()
+                if not (
+                    (name == "organization_id" and unit_id is None)
+                    or (name == "event_id" and event is None)
+                    or FIELD_COLUMNS.get(name) in explained
+                )
+            }
+        errors.extend(row_errors)
         for field_name, message in problems.items():
             errors.append(RowError(row_number, FIELD_COLUMNS.get(field_name, ""), message))
         if plan is not None:

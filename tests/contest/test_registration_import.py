@@ -248,3 +248,14 @@ def test_import_page_success_and_template_download(
     assert entries_count(db) == 1
     template = client.get(f"/contests/{c.contest.id}/entries/template.xlsx")
     assert template.status_code == 200 and template.data.startswith(b"PK")
+
+
+def test_a_row_with_several_problems_reports_each(db: Any, c: Any, ids: list[str]) -> None:
+    errors = refused(db, c, xlsx([row(c, "123", 单位="某厂", 联系电话="1")]))
+    assert sorted(e.column for e in errors) == ["单位", "联系电话", "身份证号"]
+
+
+def test_a_refused_row_takes_no_quota_place(db: Any, c: Any, ids: list[str]) -> None:
+    c.event.quota_per_unit = 1
+    errors = refused(db, c, xlsx([row(c, ids[0], 性别="?"), row(c, ids[1])]))
+    assert [e.column for e in errors] == ["性别"]
