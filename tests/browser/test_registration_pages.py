@@ -97,6 +97,17 @@ def test_import_draw_and_assign(
     page.click("#entry-draw button[type=submit]")
     assert "抽签完成" in page.locator(".flashes").inner_text()
 
+    page.goto(f"{base}/entries")
+    page.locator("#entries-table button", has_text="检录").first.click()
+    assert "已检录" in page.locator(".flashes").inner_text()
+    assert numbers[0] not in page.content()  # ID numbers only masked
+    screenshot(page, "registration-entries")
+    page.goto(f"{base}/draws/entry-list")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    screenshot(page, "registration-entry-list-print")
+    page.emulate_media(media="screen")
+
     page.goto(f"{base}/panels")
     page.select_option("#add-user_id", str(insider.id))
     page.click("#add-judge-form button[type=submit]")
