@@ -90,6 +90,14 @@ def area_url(endpoint: str, **values: Any) -> str | None:
     return url_for(endpoint, **values)
 
 
+@bp.app_template_filter("points")
+def points(value: object) -> str:
+    """A mark or weight as people write it: 100, 30, 0.5 (never 100.00 or 1E+2)."""
+    if value is None or value == "":
+        return ""
+    return format(Decimal(str(value)).normalize(), "f")
+
+
 # ------------------------------------------------------------------ loading
 
 

@@ -1,0 +1,56 @@
+"""An organizer builds a rubric in the browser: applies the WorldSkills-style template, adds a
+judgement aspect (the descriptor field appears only for judgement), and sees the totals; the
+contest dashboard shows the status buttons with their blocking problems.  Screenshots saved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_rubric_builder_and_dashboard(
+    make_contest: Any, live_server: Any, new_page: Any, screenshot: Any
+) -> None:
+    c = make_contest(status="draft", entries=0, judges=0)
+    page = new_page("laptop")
+    page.goto(live_server.url + "/login")
+    page.fill("#username", c.organizer.username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/home")
+
+    rubric_url = f"{live_server.url}/contests/{c.contest.id}/events/{c.event.id}/rubric"
+    page.goto(rubric_url)
+    practical = c.components["practical"]
+    section = page.locator(f"#component-{practical.id}")
+    section.locator("select").select_option("builtin:worldskills")
+    page.once("dialog", lambda dialog: dialog.accept())
+    section.get_by_role("button", name="套用(替换本模块细则)").click()
+    page.wait_for_load_state()
+    assert "已将模板应用到「实操」模块" in page.content()
+    assert (
+        page.locator(f"#component-{practical.id} .rubric-total").inner_text().startswith("合计 100")
+    )
+
+    # Add a judgement aspect to the theory component: descriptors show only for judgement.
+    page.locator(".rubric-criterion").first.get_by_role("link", name="+ 添加评分要素").click()
+    assert page.locator("#descriptors").is_hidden()
+    page.select_option("#kind", "judgement")
+    assert page.locator("#descriptors").is_visible() and page.locator("#step").is_hidden()
+    page.fill("#name", "答题规范")
+    page.fill("#max_points", "10")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state()
+    assert "已添加评分要素 T2" in page.content()
+    assert "「理论」模块各评分要素分值合计 110 分" in page.content()
+    screenshot(page, "contests-rubric-builder")
+
+    page.goto(f"{live_server.url}/contests/{c.contest.id}")
+    assert "「理论」模块各评分要素分值合计 110 分" in page.content()
+    assert page.get_by_role("button", name="进入「报名中」").is_disabled()
+    screenshot(page, "contests-dashboard")
