@@ -492,6 +492,23 @@ def _event_label(contest: Contest, event_id: int) -> str:
     return ""
 
 
+def _unchanged(
+    previous: ResultSnapshot, per_event: list[tuple[Event, int, list[ResultRow]]]
+) -> bool:
+    """Whether a re-publication would publish the same rows (certificate numbers aside)."""
+
+    def comparable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{k: v for k, v in row.items() if k != "certificate_no"} for row in rows]
+
+    document = json.loads(previous.document)
+    before = {str(e["id"]): comparable(e["rows"]) for e in document.get("events", [])}
+    after = {
+        str(event.id): comparable([row_document(row, digits) for row in rows])
+        for event, digits, rows in per_event
+    }
+    return canonical(before) == canonical(after)
+
+
 def publish(actor: User | None, contest: Contest) -> ResultSnapshot:
     """Rank every event and publish: snapshot, certificate numbers, honors, status, version.
 
@@ -503,10 +520,12 @@ def publish(actor: User | None, contest: Contest) -> ResultSnapshot:
     if problems:
         raise ResultsError(problems)
     per_event = [_event_rows(contest, event) for event in contest.events]
+    previous = current_snapshot(contest.id)
+    if previous is not None and _unchanged(previous, per_event):
+        raise ResultsError([_("成绩与现行公布版本完全相同,无需重新公布")])
     for event, _digits, rows in per_event:
         _assign_certificates(contest, event, rows)
 
-    previous = current_snapshot(contest.id)
     db.session.execute(
         update(ResultSnapshot)
         .where(ResultSnapshot.contest_id == contest.id, ResultSnapshot.is_current.is_(True))

@@ -98,6 +98,15 @@ def test_republication_keeps_old_snapshots_and_changes_the_digest(
     assert all(h.status is HonorStatus.VALID for h in honors)
 
 
+def test_republishing_unchanged_results_is_refused(db: Any, ready_contest: Any) -> None:
+    ns = ready_contest()
+    results.publish(ns.organizer, ns.contest)
+    db.session.commit()
+    with pytest.raises(results.ResultsError) as refused:
+        results.publish(ns.organizer, ns.contest)
+    assert "无需重新公布" in refused.value.problems[0]
+
+
 def test_tampered_rows_fail_verification(db: Any, ready_contest: Any) -> None:
     ns = ready_contest()
     snapshot = results.publish(ns.organizer, ns.contest)
