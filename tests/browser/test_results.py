@@ -81,3 +81,23 @@ def test_results_page_and_verification(
             cwd=folder,
             check=True,
         )
+
+
+def test_organizer_publishes(
+    db: Any, ready_contest: Any, live_server: Any, new_page: Any, screenshot: Any
+) -> None:
+    from tests.conftest import PASSWORD
+
+    ns = ready_contest(entries=12)
+    page = new_page("laptop")
+    page.goto(f"{live_server.url}/login")
+    page.fill("#username", ns.organizer.username)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(f"{live_server.url}/results/{ns.contest.id}/publish")
+    page.get_by_role("button", name="公布成绩").click()
+    assert page.get_by_text("成绩已公布").is_visible()
+    assert page.get_by_text("校验通过").is_visible()
+    screenshot(page, "results-publish")
+    page.get_by_role("link", name="查看公开成绩页").click()
+    assert page.locator(".results-table tbody tr").count() == 12
