@@ -205,7 +205,7 @@ def progress(event_id: int):  # type: ignore[no-untyped-def]
         report=report.reset_index().to_dict("records"),
         chart=chart,
         limit=max_spread(event),
-        blockers=review.sign_off_blockers(event)
+        blockers=review.sign_off_blockers(event, state=state)
         if event.contest.status is ContestStatus.REVIEW
         else [],
         **_context(event),

@@ -62,6 +62,11 @@ def test_progress_leaves_out_recused_and_withdrawn(db: Any, make_contest: Any) -
     state = review.progress(c.event)
     assert state.total == 3  # 2 entries × 2 judges − 1 conflict
     assert {j.judge.id: j.assigned for j in state.judges} == {a.id: 2, b.id: 1}
+    a.organization_id = c.entries[0].organization_id  # a now belongs to A001's unit
+    db.session.commit()
+    db.session.expire_all()
+    state = review.progress(c.event)
+    assert {j.judge.id: j.assigned for j in state.judges} == {a.id: 1, b.id: 1}
 
 
 # ---------------------------------------------------------------- flags and leniency
