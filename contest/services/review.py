@@ -470,8 +470,8 @@ def build_recheck(actor: User, event: Event, *, seed: int | None = None) -> list
     )
     entries = _entry_codes(event)
     items = [
-        RecheckItem(event_id=event.id, entry_id=int(row.entry), reason=str(row.reason))
-        for row in sample.itertuples(index=False)
+        RecheckItem(event_id=event.id, entry_id=int(entry_id), reason=str(reason))
+        for entry_id, reason in zip(sample["entry"], sample["reason"], strict=True)
     ]
     db.session.add_all(items)
     db.session.flush()
@@ -811,7 +811,7 @@ def sign_off(chief: User, event: Event) -> int:
     blockers = sign_off_blockers(event)
     if blockers:
         raise ReviewError(" ".join(b.message for b in blockers))
-    locked = db.session.execute(
+    locked = db.session.execute(  # type: ignore[attr-defined]
         update(ScoreSheet)
         .where(ScoreSheet.event_id == event.id, ScoreSheet.status == SheetStatus.SUBMITTED)
         .values(status=SheetStatus.LOCKED, version=ScoreSheet.version + 1, updated_at=utcnow())
