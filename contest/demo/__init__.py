@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from contest.demo.base import add_accounts, add_workers, build_union_tree
+from contest.demo.contests import add_contests
 from contest.demo.context import DemoContext, DemoError, DemoLogin, DemoStep, DemoSummary
 from contest.demo.honors import add_honors
 from contest.extensions import db
@@ -33,7 +34,7 @@ __all__ = [
     "load_demo",
 ]
 
-STEPS: list[DemoStep] = [build_union_tree, add_workers, add_accounts, add_honors]
+STEPS: list[DemoStep] = [build_union_tree, add_workers, add_accounts, add_honors, add_contests]
 
 # Tables whose rows mean "someone is using this database"; areas may append theirs.
 DATA_MODELS: list[type] = [Organization, Person, User]

@@ -26,6 +26,16 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 BASE_STEPS = [build_union_tree, add_workers, add_accounts]
 
 
+@pytest.fixture(autouse=True)
+def without_contests(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the union, its people and logins: the contests step (about as slow
+    as all the others together) is left out here and has its own test file."""
+    from contest.demo.contests import add_contests
+
+    if "with_contests" not in request.keywords:
+        monkeypatch.setattr(demo, "STEPS", [s for s in demo.STEPS if s is not add_contests])
+
+
 def _count(db: Any, model: type, *where: Any) -> int:
     return int(db.session.scalar(select(func.count()).select_from(model).where(*where)))
 

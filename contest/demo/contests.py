@@ -1,0 +1,448 @@
+"""The demo's skills contests, run through the same services the pages use.
+
+Two contests of 江州市总工会: a published one (registration → draws → panels → scoring →
+re-check → sign-off → publication, with certificates and the titles on the honor wall) and
+one in the middle of judging (some sheets submitted, some drafts, some not started), where the
+demo judge is chief judge.  Going through the services means the demo exercises every rule a
+real contest meets, and the audit trail shows a real history.
+
+``--large`` adds the benchmark's published contest: 10,000 competitors across 10 events,
+written in bulk (entrants, locked sheets, marks) and then published through
+``contest.services.results.publish`` like any other.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import insert, select
+
+from contest.demo.base import CITY_NAME
+from contest.demo.context import DemoContext
+from contest.demo.names import choose_ethnicity, person_name
+from contest.extensions import db
+from contest.models import (
+    Aspect,
+    AspectKind,
+    Contest,
+    ContestStatus,
+    Entry,
+    EntryStatus,
+    EventGroup,
+    Gender,
+    HonorLevel,
+    Mark,
+    Organization,
+    OrgKind,
+    PanelMember,
+    Person,
+    Role,
+    ScoreSheet,
+    SheetStatus,
+    User,
+)
+from contest.models.base import utcnow
+from contest.services import contests as contest_service
+from contest.services import draws, judging, panels, registration, results, review
+from contest.services import rubric_templates as templates
+from contest.services.users import create_user
+
+JUDGE_PASSWORD = "demo-judge-2026"  # the panel's other judges share the demo judge's password
+# (username, display name, organisation): judges from several units, so recusal has work to do.
+PANEL_JUDGES = (
+    ("judge_wang", "王建军", "江州市临江区总工会"),
+    ("judge_zhao", "赵丽萍", "江州市总工会"),
+    ("judge_sun", "孙志强", "江州技师学院工会"),
+    ("judge_qian", "钱文博", "江州市总工会"),
+)
+DEFAULT_POLICY = {
+    "method": "trimmed",
+    "trim": 1,
+    "awards": [
+        {"name": "一等奖", "share": 0.1},
+        {"name": "二等奖", "share": 0.2},
+        {"name": "三等奖", "share": 0.3},
+    ],
+    "titles": [{"name": "江州市技术能手", "best": 1, "worst": 3}],
+    "tie_breaks": ["component:practical", "time"],
+}
+
+
+@dataclass
+class _Ability:
+    """A competitor's latent skill and a judge's leniency make marks that look real."""
+
+    rng: random.Random
+
+    def mark(self, aspect: Aspect, skill: float, leniency: float) -> Decimal:
+        share = min(max(skill + leniency + self.rng.gauss(0, 0.06), 0.0), 1.0)
+        if aspect.kind is AspectKind.JUDGEMENT:
+            return Decimal(round(share * (aspect.scale or 3)))
+        if aspect.kind is AspectKind.DEDUCTION:
+            share = 1.0 - share  # good competitors lose few points
+            share = share * 0.4
+        step = Decimal(aspect.step)
+        steps = math.floor(share * float(aspect.max_points) / float(step))
+        return min(step * steps, Decimal(aspect.max_points))
+
+
+def add_contests(ctx: DemoContext) -> None:
+    """Both demo contests (and, with ``--large``, the benchmark contest)."""
+    organizer = ctx.users["organizer"]
+    chief = ctx.users["judge"]
+    judges = [chief, *_panel_judges(ctx)]
+    published = _published_contest(ctx, organizer, judges)
+    judging_contest = _judging_contest(ctx, organizer, judges)
+    ctx.summary.count("技能大赛 contests", 2)
+    ctx.summary.notes.append(
+        f"技能大赛:「{published.name}」已公布成绩与证书;「{judging_contest.name}」评分进行中,"
+        f"评委 judge 为裁判长 (skills contests: one published with certificates, one mid-judging)"
+    )
+    others = "、".join(username for username, _display, _org in PANEL_JUDGES)
+    ctx.summary.notes.append(
+        f"评委组其他评委 {others} 的密码与 judge 相同 "
+        f"(the other panel judges share the judge's password)"
+    )
+    if ctx.large:
+        entrants = add_large_contest(ctx, organizer)
+        ctx.summary.count("基准大赛选手 benchmark competitors", entrants)
+
+
+def _panel_judges(ctx: DemoContext) -> list[User]:
+    made = []
+    for username, display, org_name in PANEL_JUDGES:
+        user = create_user(None, username, JUDGE_PASSWORD, Role.JUDGE, ctx.org(org_name), display)
+        ctx.users[username] = user
+        made.append(user)
+    return made
+
+
+def _entrants(ctx: DemoContext, count: int, taken: set[int]) -> list[Person]:
+    """Workers aged 20–55 with an ID number from the enterprise unions, at most 3 per unit."""
+    rows = db.session.execute(
+        select(Person.id, Person.organization_id, Person.birth_date)
+        .join(Organization, Person.organization_id == Organization.id)
+        .where(Person.id_number_hash.is_not(None), Organization.kind == OrgKind.GRASSROOTS)
+        .order_by(Person.id)
+    ).all()
+    ctx.rng.shuffle(rows)
+    per_unit: dict[int, int] = {}
+    chosen: list[Person] = []
+    for person_id, org_id, birth in rows:
+        age = 2026 - birth.year if birth else 30
+        if person_id in taken or per_unit.get(org_id, 0) >= 3 or not 20 <= age <= 55:
+            continue
+        per_unit[org_id] = per_unit.get(org_id, 0) + 1
+        taken.add(person_id)
+        person = db.session.get(Person, person_id)
+        assert person is not None
+        chosen.append(person)
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+def _set_up(
+    ctx: DemoContext,
+    organizer: User,
+    name: str,
+    starts: date,
+    events: list[tuple[str, str, str]],
+) -> Contest:
+    """Contest, events with theory 30 / practical 70 and a built-in rubric, policy."""
+    host = ctx.org(CITY_NAME)
+    contest = contest_service.create_contest(
+        organizer,
+        contest_service.ContestData(
+            name=name,
+            level=HonorLevel.CITY,
+            year=starts.year,
+            organization=host,
+            starts_on=starts,
+            ends_on=starts + timedelta(days=1),
+            conferring_body=CITY_NAME,
+            description="由江州市总工会、江州市人力资源和社会保障局联合主办。",
+        ),
+    )
+    for code, occupation, template in events:
+        event = contest_service.create_event(
+            organizer,
+            contest,
+            contest_service.EventData(code=code, occupation=occupation, group=EventGroup.WORKER),
+        )
+        contest_service.save_components(
+            organizer,
+            event,
+            [
+                contest_service.ComponentRow("theory", Decimal(30), Decimal(60)),
+                contest_service.ComponentRow("practical", Decimal(70), Decimal(60)),
+            ],
+        )
+        db.session.refresh(event)
+        for component in event.components:
+            ref = "builtin:cn100" if component.key == "theory" else f"builtin:{template}"
+            templates.apply_template(organizer, component, ref)
+        event.policy = dict(DEFAULT_POLICY)
+    db.session.flush()
+    contest_service.transition(organizer, contest, ContestStatus.REGISTRATION)
+    return contest
+
+
+def _register(
+    ctx: DemoContext, organizer: User, contest: Contest, per_event: int, taken: set[int]
+) -> None:
+    for event in contest.events:
+        for person in _entrants(ctx, per_event, taken):
+            registration.register_entry(
+                organizer,
+                contest,
+                registration.EntrantData(
+                    name=person.name,
+                    id_number=person.reveal_id_number() or "",
+                    organization_id=person.organization_id,
+                    event_id=event.id,
+                    gender=person.gender,
+                ),
+            )
+        draws.draw_entry_codes(organizer, event, seed=f"demo-{contest.year}-{event.code}-entry")
+
+
+def _panels(organizer: User, contest: Contest, judges: list[User]) -> None:
+    for event in contest.events:
+        for judge in judges:
+            panels.add_judge(organizer, event, judge, chief=judge is judges[0])
+        panels.assign(organizer, event, panels.AssignMode.ALL)
+
+
+def _check_in(organizer: User, contest: Contest, absent: int = 0) -> None:
+    for event in contest.events:
+        entries = draws.entry_list(event)
+        for index, entry in enumerate(entries):
+            if index < absent:
+                registration.withdraw_entry(organizer, entry, "未到场检录(缺考)")
+            else:
+                draws.check_in(organizer, entry)
+        draws.draw_seat_codes(organizer, event, seed=f"demo-{contest.year}-{event.code}-seat")
+
+
+def _score(ctx: DemoContext, contest: Contest, judges: list[User], share_done: float = 1.0) -> None:
+    """Every judge scores their assigned entries; ``share_done`` < 1 leaves work to do."""
+    ability = _Ability(ctx.rng)
+    leniency = {judge.id: ctx.rng.gauss(0, 0.04) for judge in judges}
+    for event in contest.events:
+        sheets = {judge.id: judging.responsible_aspects(judge, event) for judge in judges}
+        for entry in draws.seat_list(event):
+            skill = min(max(ctx.rng.gauss(0.72, 0.12), 0.2), 0.98)
+            entry.time_seconds = Decimal(ctx.rng.randint(5400, 7200))
+            for judge in judges:
+                if judging.refusal(judge, entry) is not None:
+                    continue  # recused or not assigned
+                roll = ctx.rng.random()
+                if roll > share_done:
+                    continue
+                values = {
+                    aspect.key: ability.mark(aspect, skill, leniency[judge.id])
+                    for aspect in sheets[judge.id]
+                }
+                submit = roll < share_done * 0.8 or share_done >= 1.0
+                judging.save_sheet(judge, entry, values, submit=submit, expected_version=None)
+
+
+def _published_contest(ctx: DemoContext, organizer: User, judges: list[User]) -> Contest:
+    contest = _set_up(
+        ctx,
+        organizer,
+        "2026年江州市职工职业技能大赛",
+        date(2026, 9, 15),
+        [("A", "数控车工", "cn100"), ("B", "电工", "worldskills")],
+    )
+    taken: set[int] = set()
+    _register(ctx, organizer, contest, 12, taken)
+    _panels(organizer, contest, judges)
+    contest_service.transition(organizer, contest, ContestStatus.JUDGING)
+    _check_in(organizer, contest, absent=1)
+    _score(ctx, contest, judges)
+    ended = datetime(2026, 9, 16, 17, 0, tzinfo=UTC)
+    for event in contest.events:
+        event.ended_at = ended
+    contest_service.transition(organizer, contest, ContestStatus.REVIEW)
+    chief = judges[0]
+    for event in contest.events:
+        items = review.build_recheck(chief, event, seed=2026)
+        for item in items:
+            review.record_check(chief, item, errors_found=0, note="复核无误")
+        if event.code == "A":
+            entry = draws.seat_list(event)[2]
+            appeal = review.record_appeal(
+                organizer,
+                event,
+                entry_code=entry.code or "",
+                appellant="选手本人",
+                content="认为实操零件尺寸测量有误,申请复核。",
+                received_at=ended + timedelta(minutes=50),
+            )
+            review.decide_appeal(
+                organizer,
+                appeal,
+                upheld=False,
+                reason="仲裁组复测零件尺寸,与原测量结果一致,维持原成绩。",
+            )
+        review.sign_off(chief, event)
+    results.publish(organizer, contest)
+    return contest
+
+
+def _judging_contest(ctx: DemoContext, organizer: User, judges: list[User]) -> Contest:
+    contest = _set_up(
+        ctx,
+        organizer,
+        "2026年江州市焊工职业技能竞赛",
+        date(2026, 11, 20),
+        [("W", "焊工", "worldskills")],
+    )
+    taken = {
+        entry.person_id
+        for entry in db.session.scalars(select(Entry).where(Entry.contest_id != contest.id))
+    }
+    _register(ctx, organizer, contest, 15, taken)
+    _panels(organizer, contest, judges[:3])
+    contest_service.transition(organizer, contest, ContestStatus.JUDGING)
+    _check_in(organizer, contest)
+    _score(ctx, contest, judges[:3], share_done=0.6)
+    return contest
+
+
+# ---------------------------------------------------------------- benchmark scale
+
+LARGE_EVENTS = (
+    ("A", "数控车工"),
+    ("B", "电工"),
+    ("C", "焊工"),
+    ("D", "钳工"),
+    ("E", "汽车维修工"),
+    ("F", "电子商务师"),
+    ("G", "养老护理员"),
+    ("H", "中式烹调师"),
+    ("J", "起重装卸机械操作工"),
+    ("K", "网络与信息安全管理员"),
+)
+
+
+def add_large_contest(ctx: DemoContext, organizer: User, per_event: int = 1000) -> int:
+    """A published contest of ``per_event`` × 10 competitors, written in bulk, then published.
+
+    Entrants, sheets and marks go straight to the tables (the services would audit 300,000
+    marks one by one); the rubric, the sign-off state and the publication are the real ones.
+    """
+    rng = ctx.rng
+    contest = _set_up(
+        ctx,
+        organizer,
+        "2025年江州市百万职工技能大比武",
+        date(2025, 10, 10),
+        [(code, occupation, "worldskills") for code, occupation in LARGE_EVENTS],
+    )
+    units = [org for org in ctx.grassroots if org.kind is OrgKind.GRASSROOTS] or list(
+        db.session.scalars(select(Organization).where(Organization.kind == OrgKind.GRASSROOTS))
+    )
+    judges = [
+        create_user(None, f"bench_judge{n}", JUDGE_PASSWORD, Role.JUDGE, ctx.org(CITY_NAME))
+        for n in range(1, 4)
+    ]
+    drawn = utcnow()
+    total = 0
+    for event in contest.events:
+        people = []
+        for _ in range(per_event):
+            gender = Gender.FEMALE if rng.random() < 0.3 else Gender.MALE
+            people.append(
+                {
+                    "name": person_name(
+                        rng, gender, choose_ethnicity(rng), rng.randint(1971, 2004)
+                    ),
+                    "gender": gender,
+                    "organization_id": rng.choice(units).id,
+                    "occupation": event.occupation,
+                    "consent_photo": False,
+                    "consent_deeds": False,
+                }
+            )
+        person_ids = list(
+            db.session.scalars(
+                insert(Person).returning(Person.id, sort_by_parameter_order=True), people
+            )
+        )
+        order = list(range(per_event))
+        rng.shuffle(order)
+        entry_rows = [
+            {
+                "contest_id": contest.id,
+                "event_id": event.id,
+                "person_id": pid,
+                "organization_id": row["organization_id"],
+                "status": EntryStatus.CHECKED_IN,
+                "entry_code": f"{event.code}{order[i] + 1:04d}",
+                "seat_code": f"{event.code}-{(order[i] * 7919) % per_event + 1:04d}",
+                "checked_in_at": drawn,
+                "time_seconds": Decimal(rng.randint(5400, 7200)),
+                "created_at": drawn,
+                "updated_at": drawn,
+            }
+            for i, (pid, row) in enumerate(zip(person_ids, people, strict=True))
+        ]
+        entry_ids = list(
+            db.session.scalars(
+                insert(Entry).returning(Entry.id, sort_by_parameter_order=True), entry_rows
+            )
+        )
+        event.entry_draw_seed = f"bulk-{event.code}"
+        event.entry_drawn_at = drawn
+        event.seat_draw_seed = f"bulk-{event.code}-seat"
+        event.seat_drawn_at = drawn
+        for position, judge in enumerate(judges):
+            db.session.add(PanelMember(event_id=event.id, user_id=judge.id, is_chief=position == 0))
+        aspects = list(db.session.scalars(select(Aspect).where(Aspect.event_id == event.id)))
+        sheet_rows = [
+            {
+                "event_id": event.id,
+                "entry_id": entry_id,
+                "user_id": judge.id,
+                "status": SheetStatus.LOCKED,
+                "version": 1,
+                "created_at": drawn,
+                "updated_at": drawn,
+                "submitted_at": drawn,
+            }
+            for entry_id in entry_ids
+            for judge in judges
+        ]
+        sheet_ids = list(
+            db.session.scalars(
+                insert(ScoreSheet).returning(ScoreSheet.id, sort_by_parameter_order=True),
+                sheet_rows,
+            )
+        )
+        ability = _Ability(rng)
+        skills = {entry_id: min(max(rng.gauss(0.7, 0.13), 0.1), 0.99) for entry_id in entry_ids}
+        mark_rows = [
+            {
+                "sheet_id": sheet_id,
+                "aspect_id": aspect.id,
+                "value": ability.mark(aspect, skills[sheet["entry_id"]], 0.0),
+            }
+            for sheet_id, sheet in zip(sheet_ids, sheet_rows, strict=True)
+            for aspect in aspects
+        ]
+        db.session.execute(insert(Mark), mark_rows)
+        event.ended_at = datetime(2025, 10, 11, 17, 0, tzinfo=UTC)
+        event.signed_off_at = drawn
+        event.signed_off_by_id = judges[0].id
+        total += per_event
+    contest.status = ContestStatus.REVIEW
+    db.session.flush()
+    results.publish(organizer, contest)
+    return total

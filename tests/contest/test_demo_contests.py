@@ -1,0 +1,60 @@
+"""The demo's skills contests: one published (snapshot, certificates, honors), one mid-judging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from contest.demo import load_demo
+from contest.models import (
+    Contest,
+    ContestStatus,
+    Honor,
+    HonorSource,
+    ResultRow,
+    ScoreSheet,
+    SheetStatus,
+    User,
+)
+from contest.services import access, results
+from contest.services.audit import verify_chain
+
+
+def test_demo_publishes_one_contest_and_leaves_one_mid_judging(db: Any, client: Any) -> None:
+    load_demo()
+    contests = {c.status: c for c in db.session.scalars(select(Contest))}
+    published = contests[ContestStatus.PUBLISHED]
+    judging = contests[ContestStatus.JUDGING]
+
+    snapshot = results.current_snapshot(published.id)
+    assert snapshot is not None and results.verify_digest(snapshot)
+    certified = db.session.scalars(
+        select(ResultRow).where(
+            ResultRow.snapshot_id == snapshot.id, ResultRow.certificate_no.is_not(None)
+        )
+    ).all()
+    assert certified, "awards and titles carry certificate numbers"
+    honors = db.session.scalar(
+        select(func.count(Honor.id)).where(Honor.source == HonorSource.CONTEST)
+    )
+    assert honors and honors >= 3  # 技术能手 for the top 3 of each event
+
+    statuses = dict(
+        db.session.execute(
+            select(ScoreSheet.status, func.count(ScoreSheet.id))
+            .where(ScoreSheet.event_id.in_([e.id for e in judging.events]))
+            .group_by(ScoreSheet.status)
+        ).all()
+    )
+    assert statuses.get(SheetStatus.SUBMITTED) and statuses.get(SheetStatus.DRAFT)
+    judge = db.session.scalar(select(User).where(User.username == "judge"))
+    assert access.is_chief(judge, judging.events[0])
+    assert verify_chain().ok
+
+    page = client.get(f"/results/{published.id}")
+    assert page.status_code == 200
+    assert certified[0].name in page.get_data(as_text=True)
+    verify = client.get(f"/verify/{certified[0].certificate_no}")
+    assert verify.status_code == 200
+    assert client.get(f"/results/{judging.id}").status_code == 404
