@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from contest.database import set_write_intent
 from contest.models import SheetStatus
 from contest.services import judging
 from tests.conftest import PASSWORD
@@ -43,6 +44,12 @@ def test_a_judge_scores_an_entry_on_a_phone_and_a_tablet(
             "表面光洁度优于图纸要求,无任何瑕疵",
         ]
         db.session.commit()
+    username = judge.username
+    ids = {key: aspect.id for key, aspect in c.aspects.items()}
+    # Hold no transaction while the server writes: an earlier test's request may have left
+    # this thread's SQLite write intent on, and BEGIN IMMEDIATE would lock the server out.
+    set_write_intent(False)
+    db.session.rollback()
     context = playwright_browser.new_context(
         viewport=SIZES[size], locale="zh-CN", is_mobile=size == "phone375", has_touch=True
     )
@@ -50,7 +57,7 @@ def test_a_judge_scores_an_entry_on_a_phone_and_a_tablet(
         page = context.new_page()
         page.set_default_timeout(15_000)
         page.goto(live_server.url + "/login")
-        page.fill("#username", judge.username)
+        page.fill("#username", username)
         page.fill("#password", PASSWORD)
         page.click("main form button[type=submit]")
         page.wait_for_url("**/home")
@@ -61,27 +68,26 @@ def test_a_judge_scores_an_entry_on_a_phone_and_a_tablet(
 
         page.click("a.code-tile >> text=A-01")
         page.wait_for_url("**/A-01")
-        a = c.aspects
-        page.fill(f"#m_{a['T1'].id}", "86.5")
-        page.fill(f"#m_{a['P1'].id}", "35")
-        page.click(f"label[for=m_{a['P2'].id}-2]")
+        page.fill(f"#m_{ids['T1']}", "86.5")
+        page.fill(f"#m_{ids['P1']}", "35")
+        page.click(f"label[for=m_{ids['P2']}-2]")
         _no_horizontal_scroll(page)
         page.click("button[value=save]")
         page.wait_for_selector("text=草稿已保存")
-        assert page.input_value(f"#m_{a['T1'].id}") == "86.5"
-        assert page.is_checked(f"#m_{a['P2'].id}-2")
+        assert page.input_value(f"#m_{ids['T1']}") == "86.5"
+        assert page.is_checked(f"#m_{ids['P2']}-2")
         screenshot(page, f"judging-sheet-draft-{size}")
 
         # A value outside the range is stopped by the browser before it is sent.
-        page.fill(f"#m_{a['P3'].id}", "31")
+        page.fill(f"#m_{ids['P3']}", "31")
         page.click("button[value=save]")
-        assert page.evaluate(f"document.getElementById('m_{a['P3'].id}').validity.rangeOverflow")
+        assert page.evaluate(f"document.getElementById('m_{ids['P3']}').validity.rangeOverflow")
 
-        page.fill(f"#m_{a['P3'].id}", "2")
+        page.fill(f"#m_{ids['P3']}", "2")
         page.once("dialog", lambda dialog: dialog.accept())
         page.click("button[value=submit]")
         page.wait_for_selector("text=已提交。")
-        assert page.is_disabled(f"#m_{a['T1'].id}")
+        assert page.is_disabled(f"#m_{ids['T1']}")
         _no_horizontal_scroll(page)
         screenshot(page, f"judging-sheet-submitted-{size}")
     finally:
