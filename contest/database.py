@@ -61,7 +61,7 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 
 def init_app(app: Flask) -> None:
     """Bind engine tuning to every engine of the app and write intent to each request."""
-    from flask import request
+    from flask import g, request
 
     from contest.extensions import db
 
@@ -76,4 +76,16 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _request_write_intent() -> None:
-        set_write_intent(request.method not in {"GET", "HEAD", "OPTIONS"})
+        g.write_intent_token = set_write_intent(request.method not in {"GET", "HEAD", "OPTIONS"})
+
+    @app.teardown_request
+    def _reset_write_intent(_exc: BaseException | None) -> None:
+        # A server thread serves the next request in the same context: without the reset a
+        # POST's intent would leak into it (and, in tests, into the code that runs after).
+        token = g.pop("write_intent_token", None)
+        if token is None:
+            return
+        try:
+            _write_intent.reset(token)
+        except ValueError:  # set in another context (a copied one): just clear it here
+            _write_intent.set(False)
