@@ -33,6 +33,7 @@ def make_id_number(first14: str, sequence: str) -> str:
 
 
 def test_import_draw_and_assign(
+    db: Any,
     make_contest: Any,
     make_user: Any,
     live_server: Any,
@@ -64,14 +65,20 @@ def test_import_draw_and_assign(
         ["冯雪", numbers[9][:6] + "201001017", "", c.units[1].name, "焊工", "职工组", "", ""],
     ]
 
+    # Plain values only from here on, and no open transaction in this thread: on SQLite a
+    # test-thread transaction left open would hold up the server's writes.
+    contest_id, event_id, username = c.contest.id, c.event.id, c.organizer.username
+    insider_id, judge_id = insider.id, c.judges[1].id
+    db.session.commit()
+
     page = new_page("laptop")
     page.goto(live_server.url + "/login")
-    page.fill("#username", c.organizer.username)
+    page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("main form button[type=submit]")
     page.wait_for_url("**/home")
 
-    page.goto(f"{live_server.url}/contests/{c.contest.id}/entries/import")
+    page.goto(f"{live_server.url}/contests/{contest_id}/entries/import")
     page.set_input_files(
         "input[type=file]",
         {"name": "报名表.xlsx", "mimeType": "application/octet-stream", "buffer": _xlsx(bad)},
@@ -91,7 +98,7 @@ def test_import_draw_and_assign(
     page.click("main form button[type=submit]")
     page.locator("#import-result").wait_for()
 
-    base = f"{live_server.url}/contests/{c.contest.id}/events/{c.event.id}"
+    base = f"{live_server.url}/contests/{contest_id}/events/{event_id}"
     page.goto(f"{base}/draws")
     page.fill("#entry-seed", "2026-10-20-A")
     page.click("#entry-draw button[type=submit]")
@@ -109,9 +116,9 @@ def test_import_draw_and_assign(
     page.emulate_media(media="screen")
 
     page.goto(f"{base}/panels")
-    page.select_option("#add-user_id", str(insider.id))
+    page.select_option("#add-user_id", str(insider_id))
     page.click("#add-judge-form button[type=submit]")
-    page.select_option("#conflict-user_id", str(c.judges[1].id))
+    page.select_option("#conflict-user_id", str(judge_id))
     page.select_option("#conflict-entry_id", index=1)
     page.fill("#conflict-reason", "师徒关系")
     page.click("#conflict-form button[type=submit]")
