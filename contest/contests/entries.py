@@ -113,8 +113,9 @@ def entries(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
         except RegistrationError as error:
             db.session.rollback()
             for name, message in error.problems.items():
-                target = getattr(form, "organization_id" if name == "event_id" else name, None)
-                if target is not None and name:
+                # The event is the page's own: its problems (closed, drawn) concern the form.
+                target = getattr(form, name, None) if name not in ("", "event_id") else None
+                if target is not None:
                     target.errors = [*target.errors, message]
                 else:
                     form.form_errors.append(message)
