@@ -14,27 +14,30 @@ pytestmark = pytest.mark.browser
 
 
 def test_rubric_builder_and_dashboard(
-    make_contest: Any, live_server: Any, new_page: Any, screenshot: Any
+    db: Any, make_contest: Any, live_server: Any, new_page: Any, screenshot: Any
 ) -> None:
     c = make_contest(status="draft", entries=0, judges=0)
+    username, contest_id = c.organizer.username, c.contest.id
+    event_id, practical_id = c.event.id, c.components["practical"].id
+    # End the test's read transaction: on SQLite it would keep the server from writing.
+    db.session.rollback()
     page = new_page("laptop")
     page.goto(live_server.url + "/login")
-    page.fill("#username", c.organizer.username)
+    page.fill("#username", username)
     page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_url("**/home")
 
-    rubric_url = f"{live_server.url}/contests/{c.contest.id}/events/{c.event.id}/rubric"
+    rubric_url = f"{live_server.url}/contests/{contest_id}/events/{event_id}/rubric"
     page.goto(rubric_url)
-    practical = c.components["practical"]
-    section = page.locator(f"#component-{practical.id}")
+    section = page.locator(f"#component-{practical_id}")
     section.locator("select").select_option("builtin:worldskills")
     page.once("dialog", lambda dialog: dialog.accept())
     section.get_by_role("button", name="套用(替换本模块细则)").click()
     page.wait_for_load_state()
     assert "已将模板应用到「实操」模块" in page.content()
     assert (
-        page.locator(f"#component-{practical.id} .rubric-total").inner_text().startswith("合计 100")
+        page.locator(f"#component-{practical_id} .rubric-total").inner_text().startswith("合计 100")
     )
 
     # Add a judgement aspect to the theory component: descriptors show only for judgement.
@@ -50,7 +53,7 @@ def test_rubric_builder_and_dashboard(
     assert "「理论」模块各评分要素分值合计 110 分" in page.content()
     screenshot(page, "contests-rubric-builder")
 
-    page.goto(f"{live_server.url}/contests/{c.contest.id}")
+    page.goto(f"{live_server.url}/contests/{contest_id}")
     assert "「理论」模块各评分要素分值合计 110 分" in page.content()
     assert page.get_by_role("button", name="进入「报名中」").is_disabled()
     screenshot(page, "contests-dashboard")

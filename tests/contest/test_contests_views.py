@@ -393,3 +393,29 @@ def test_list_scoped_to_managed(
     assert "甲市大赛" in page and "乙市大赛" not in page
     page = _text(client_for(make_user("admin")).get("/contests/"))
     assert "甲市大赛" in page and "乙市大赛" in page
+
+
+def test_criterion_rename_and_delete_pages(db: Any, make_contest: Any, client_for: Any) -> None:
+    made = make_contest(status=S.DRAFT)
+    client = client_for(made.organizer)
+    ev = f"/contests/{made.contest.id}/events/{made.event.id}"
+    criterion = made.components["practical"].criteria[1]
+    response = client.post(
+        f"{ev}/rubric/criteria/{criterion.id}", data={f"r{criterion.id}-name": "安全生产"}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert criterion.name == "安全生产"
+    response = client.post(f"{ev}/rubric/criteria/{criterion.id}/delete", follow_redirects=True)
+    assert "已删除评分项“安全生产”" in _text(response)
+    assert "合计 70 分" in _text(response)
+
+
+def test_publish_button_goes_to_publication(db: Any, make_contest: Any, client_for: Any) -> None:
+    made = make_contest(status=S.REVIEW)
+    client = client_for(made.organizer)
+    response = client.post(f"/contests/{made.contest.id}/status", data={"to": "published"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/results/{made.contest.id}/publish")
+    db.session.expire_all()
+    assert made.contest.status is S.REVIEW
