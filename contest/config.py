@@ -91,6 +91,8 @@ def from_environment() -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": os.environ.get("CONTEST_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("CONTEST_LOGIN_RATE_LIMIT", "10 per minute"),
+        # Certificate look-ups: generous for people, a brake on enumerating numbers.
+        "VERIFY_RATE_LIMIT": os.environ.get("CONTEST_VERIFY_RATE_LIMIT", "30 per minute"),
         "LOGIN_MAX_FAILURES": int(os.environ.get("CONTEST_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("CONTEST_LOGIN_LOCKOUT_MINUTES", "15")),
         "CACHE_TYPE": os.environ.get("CONTEST_CACHE_TYPE", "SimpleCache"),

@@ -37,7 +37,7 @@ register(NavItem("results.index", _l("成绩公布"), frozenset(), public=True))
 
 
 def _verify_limit() -> str:
-    return str(current_app.config.get("VERIFY_RATE_LIMIT", "30 per minute"))
+    return str(current_app.config["VERIFY_RATE_LIMIT"])
 
 
 def _header_or_404(contest_id: int) -> results_service.PublicContest:

@@ -638,6 +638,12 @@ def set_status(
     if to is S.PUBLISHED and contest.published_at is None:
         contest.published_at = utcnow()
     db.session.flush()
+    if S.PUBLISHED in (before, to) or S.ARCHIVED in (before, to):
+        # The public lists and the contests API show the status: let every cache see the move.
+        from contest.services.honors import bump_version
+        from contest.services.results import RESULTS_CONTENT
+
+        bump_version(RESULTS_CONTENT)
     audit.record(
         actor,
         "contest.status",

@@ -230,3 +230,18 @@ def test_published_to_archived_and_nothing_after(db: Any, make_contest: Any) -> 
     transition(made.organizer, made.contest, S.ARCHIVED)
     assert contests.allowed_moves(made.contest) == []
     _one(check_transition(made.contest, S.PUBLISHED), "直接转为")
+
+
+def test_archiving_a_published_contest_refreshes_the_public_caches(
+    db: Any, make_contest: Any
+) -> None:
+    from contest.models import ContentVersion, ContestStatus
+    from contest.services.contests import set_status
+
+    c = make_contest(status="published")
+    before = db.session.get(ContentVersion, "results")
+    version = before.version if before else 0
+
+    set_status(c.organizer, c.contest, ContestStatus.ARCHIVED)
+
+    assert db.session.get(ContentVersion, "results").version == version + 1
