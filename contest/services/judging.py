@@ -36,7 +36,6 @@ from contest.models import (
     Aspect,
     AspectKind,
     Assignment,
-    Component,
     Conflict,
     Contest,
     ContestStatus,
@@ -45,13 +44,13 @@ from contest.models import (
     Event,
     Mark,
     PanelMember,
-    RubricCriterion,
     ScoreSheet,
     SheetStatus,
     User,
 )
 from contest.models.base import utcnow
 from contest.services import access, audit
+from contest.services.rubrics import event_aspects
 
 # Contest phases in which judges mark and chief judges reopen sheets.
 SCORING_PHASES = (ContestStatus.JUDGING, ContestStatus.REVIEW)
@@ -128,28 +127,6 @@ def sheet_for(user: User, entry: Entry) -> ScoreSheet | None:
         select(ScoreSheet)
         .where(ScoreSheet.entry_id == entry.id, ScoreSheet.user_id == user.id)
         .execution_options(populate_existing=True)
-    )
-
-
-def event_aspects(event: Event | int) -> list[Aspect]:
-    """The event's aspects in rubric order (component, criterion, aspect)."""
-    event_id = event if isinstance(event, int) else event.id
-    return list(
-        db.session.scalars(
-            select(Aspect)
-            .join(RubricCriterion, Aspect.criterion_id == RubricCriterion.id)
-            .join(Component, RubricCriterion.component_id == Component.id)
-            .where(Aspect.event_id == event_id)
-            .options(selectinload(Aspect.criterion).selectinload(RubricCriterion.component))
-            .order_by(
-                Component.position,
-                Component.id,
-                RubricCriterion.position,
-                RubricCriterion.id,
-                Aspect.position,
-                Aspect.id,
-            )
-        )
     )
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 import scoring
 from contest.extensions import db
@@ -77,14 +78,17 @@ class RubricError(ValueError):
 # ------------------------------------------------------------------ reading
 
 
-def event_aspects(event: Event) -> list[Aspect]:
-    """The event's aspects in rubric order (component, criterion, aspect position)."""
+def event_aspects(event: Event | int) -> list[Aspect]:
+    """The event's aspects in rubric order (component, criterion, aspect position), with their
+    criterion and component loaded (score sheets group by them)."""
+    event_id = event if isinstance(event, int) else event.id
     return list(
         db.session.scalars(
             select(Aspect)
             .join(RubricCriterion, Aspect.criterion_id == RubricCriterion.id)
             .join(Component, RubricCriterion.component_id == Component.id)
-            .where(Aspect.event_id == event.id)
+            .where(Aspect.event_id == event_id)
+            .options(selectinload(Aspect.criterion).selectinload(RubricCriterion.component))
             .order_by(
                 Component.position,
                 Component.id,
