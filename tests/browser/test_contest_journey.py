@@ -105,7 +105,8 @@ def _no_sideways_scroll(page: Any, tag: str) -> None:
 def _score_all(page: Any, base: str, judge: int, shots: Any, tag: str) -> int:
     """A judge scores every task on the list: the first one saved as a draft, then submitted."""
     page.on("dialog", lambda dialog: dialog.accept())
-    page.goto(base + "/judging/")
+    page.get_by_role("link", name="去评分").click()  # from the judge's home page
+    page.wait_for_url("**/judging/")
     tiles = page.locator("a.code-tile")
     links = [tiles.nth(i).get_attribute("href") for i in range(tiles.count())]
     codes = [tiles.nth(i).locator(".code").inner_text() for i in range(tiles.count())]
@@ -256,7 +257,8 @@ def test_contest_journey(
 
     # ---- 2. entrants from Excel: the template's headers, a refused file, then a clean one
     org_page.goto(f"{contest_url}/entries/import")
-    template = org_page.request.get(f"{contest_url}/entries/template.xlsx")
+    template_link = org_page.get_by_role("link", name="下载报名表模板").get_attribute("href")
+    template = org_page.request.get(base + template_link)
     assert template.ok
     headers = [c.value for c in next(load_workbook(io.BytesIO(template.body())).active.rows)]
     assert {"姓名", "身份证号", "单位"} <= set(headers)
@@ -321,8 +323,10 @@ def test_contest_journey(
     # Contest day: check-in at the desk, then the second draw (赛位号).
     org_page.goto(event_url + "/entries")
     for _ in ENTRANTS:
-        org_page.locator("#entries-table button", has_text="检录").first.click()
-        _flash(org_page, "已检录")
+        desk = org_page.locator("#entries-table tbody tr", has=org_page.locator("button")).first
+        code = desk.locator("td").first.inner_text()
+        desk.get_by_role("button", name="检录").click()
+        _flash(org_page, f"参赛号 {code} 已检录")  # wait for this row's answer, not the last
     expect(org_page.locator("#entries-table button", has_text="检录")).to_have_count(0)
     org_page.goto(event_url + "/draws")
     org_page.fill("#seat-seed", "2026-10-20-A-seat")
@@ -362,7 +366,9 @@ def test_contest_journey(
     # ---- 5. the chief judge reviews (tablet): progress, panel, re-check, sign-off
     problems: list[str] = []
     chief_page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    chief_page.goto(f"{base}/review/events/{event_id}")
+    chief_page.goto(base + "/home")
+    chief_page.locator("section", has_text="裁判长").get_by_role("link", name="评审").click()
+    chief_page.wait_for_url(f"**/review/events/{event_id}")
     chief_page.wait_for_selector("#leniency-chart.chart-drawn")
     expect(chief_page.get_by_text("15 / 15").first).to_be_visible()
     screenshot(chief_page, "journey-13-review-progress")
@@ -377,8 +383,10 @@ def test_contest_journey(
     count = forms.count()
     assert count >= 3
     for i in range(count):
-        chief_page.locator("form.recheck-form").nth(i).get_by_role("button", name="已复核").click()
-        _flash(chief_page, "的复核结果")
+        item = chief_page.locator("tbody tr").nth(i)
+        code = item.locator("th a").inner_text()
+        item.get_by_role("button", name="已复核").click()
+        _flash(chief_page, f"已记录 {code} 的复核结果")
     expect(chief_page.get_by_text("待复核")).to_have_count(0)
     screenshot(chief_page, "journey-15-recheck")
     tabs.get_by_role("link", name="签字确认").click()
@@ -394,7 +402,8 @@ def test_contest_journey(
     org_page.get_by_role("button", name="公布成绩").click()
     expect(org_page.get_by_text("校验通过")).to_be_visible()
     screenshot(org_page, "journey-17-published")
-    export = org_page.request.get(f"{base}/results/{contest_id}/export.xlsx")
+    export_link = org_page.get_by_role("link", name="导出成绩表 (.xlsx)").get_attribute("href")
+    export = org_page.request.get(base + export_link)
     assert export.ok
     sheet = load_workbook(io.BytesIO(export.body())).worksheets[0]
     table = list(sheet.iter_rows(values_only=True))
