@@ -184,8 +184,11 @@ def put_judge_scores(entry_code: str):  # type: ignore[no-untyped-def]
     except SheetError as error:
         db.session.rollback()
         return _error(error.status, error.code, error.message)
+    # Read the stored sheet back inside the same transaction: after the commit the reads would
+    # open a second transaction and, on SQLite, queue for the write lock a second time.
+    stored = _sheet_json(entry)
     db.session.commit()
-    return jsonify(_sheet_json(entry))
+    return jsonify(stored)
 
 
 # ---------------------------------------------------------------- OpenAPI
