@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,33 @@ def test_every_message_has_an_english_translation() -> None:
     missing = [m.id for m in catalog if m.id and not m.string]
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert missing == [] and fuzzy == []
+
+
+def test_the_catalogue_holds_every_message_of_the_code_and_templates(tmp_path: Path) -> None:
+    """A string added to a view or template without running `make translations` is caught."""
+    root = CATALOGUE.parents[4]
+    template = tmp_path / "messages.pot"
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("pybabel")),
+            "extract",
+            "-F",
+            str(root / "babel.cfg"),
+            "-k",
+            "_l",
+            "-o",
+            str(template),
+            str(root),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=root,
+    )
+    with template.open("rb") as handle:
+        wanted = {m.id for m in read_po(handle) if m.id}
+    with CATALOGUE.open("rb") as handle:
+        have = {m.id for m in read_po(handle) if m.id}
+    assert sorted(map(str, wanted - have)) == []
 
 
 def test_language_link_switches_the_session_to_english(client: Any) -> None:
