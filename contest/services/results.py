@@ -19,12 +19,13 @@ import hmac
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
@@ -467,19 +468,31 @@ def _sync_honors(actor: User | None, contest: Contest, rows: list[ResultRow]) ->
                     conferred_on=utcnow().date(),
                     source=HonorSource.CONTEST,
                     source_ref=source_ref,
-                    deeds_summary=_(
-                        "%(contest)s %(event)s 第 %(rank)s 名",
-                        contest=contest.name,
-                        event=_event_label(contest, row.event_id),
-                        rank=row.rank,
+                    # Stored data: always in Chinese, whatever language the publisher reads.
+                    deeds_summary=_stored(
+                        lambda row=row: _(
+                            "%(contest)s %(event)s 第 %(rank)s 名",
+                            contest=contest.name,
+                            event=_event_label(contest, row.event_id),
+                            rank=row.rank,
+                        )
                     ),
                 ),
             )
             created += 1
     for key, honor in held.items():
         if key not in wanted:
-            honor_service.revoke_honor(actor, honor, _("成绩更正后重新公布,不再符合该称号"))
+            honor_service.revoke_honor(
+                actor, honor, _stored(lambda: _("成绩更正后重新公布,不再符合该称号"))
+            )
     return created
+
+
+def _stored(build: Callable[[], str]) -> str:
+    """Text that becomes data (an honor's summary, a revocation reason): built in Chinese, the
+    platform's record language, even when the publisher uses the English interface."""
+    with force_locale("zh_CN"):
+        return str(build())
 
 
 def _event_label(contest: Contest, event_id: int) -> str:
