@@ -76,7 +76,7 @@ ASPECT_KIND_LABELS = {
 ENTRY_STATUS_LABELS = {
     EntryStatus.REGISTERED: _l("已报名"),
     EntryStatus.CHECKED_IN: _l("已检录"),
-    EntryStatus.WITHDRAWN: _l("退赛"),
+    EntryStatus.WITHDRAWN: _l("已退赛"),
 }
 
 SHEET_STATUS_LABELS = {
