@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 
@@ -42,9 +43,12 @@ def test_rubric_builder_and_dashboard(
 
     # Add a judgement aspect to the theory component: descriptors show only for judgement.
     page.locator(".rubric-criterion").first.get_by_role("link", name="+ 添加评分要素").click()
-    assert page.locator("#descriptors").is_hidden()
+    page.wait_for_url("**/aspects/new**")
+    # expect() waits for rubric.js to have run; a bare is_hidden() raced the page load.
+    expect(page.locator("#descriptors")).to_be_hidden()
     page.select_option("#kind", "judgement")
-    assert page.locator("#descriptors").is_visible() and page.locator("#step").is_hidden()
+    expect(page.locator("#descriptors")).to_be_visible()
+    expect(page.locator("#step")).to_be_hidden()
     page.fill("#name", "答题规范")
     page.fill("#max_points", "10")
     page.get_by_role("button", name="保存").click()
