@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from contest.demo.base import CITY_NAME
 from contest.demo.context import DemoContext
@@ -346,9 +346,7 @@ def add_large_contest(ctx: DemoContext, organizer: User, per_event: int = 1000) 
         date(2025, 10, 10),
         [(code, occupation, "worldskills") for code, occupation in LARGE_EVENTS],
     )
-    units = [org for org in ctx.grassroots if org.kind is OrgKind.GRASSROOTS] or list(
-        db.session.scalars(select(Organization).where(Organization.kind == OrgKind.GRASSROOTS))
-    )
+    units = ctx.grassroots
     judges = [
         create_user(None, f"bench_judge{n}", JUDGE_PASSWORD, Role.JUDGE, ctx.org(CITY_NAME))
         for n in range(1, 4)
@@ -376,8 +374,6 @@ def add_large_contest(ctx: DemoContext, organizer: User, per_event: int = 1000) 
                 insert(Person).returning(Person.id, sort_by_parameter_order=True), people
             )
         )
-        order = list(range(per_event))
-        rng.shuffle(order)
         entry_rows = [
             {
                 "contest_id": contest.id,
@@ -385,23 +381,31 @@ def add_large_contest(ctx: DemoContext, organizer: User, per_event: int = 1000) 
                 "person_id": pid,
                 "organization_id": row["organization_id"],
                 "status": EntryStatus.CHECKED_IN,
-                "entry_code": f"{event.code}{order[i] + 1:04d}",
-                "seat_code": f"{event.code}-{(order[i] * 7919) % per_event + 1:04d}",
                 "checked_in_at": drawn,
                 "time_seconds": Decimal(rng.randint(5400, 7200)),
                 "created_at": drawn,
                 "updated_at": drawn,
             }
-            for i, (pid, row) in enumerate(zip(person_ids, people, strict=True))
+            for pid, row in zip(person_ids, people, strict=True)
         ]
         entry_ids = list(
             db.session.scalars(
                 insert(Entry).returning(Entry.id, sort_by_parameter_order=True), entry_rows
             )
         )
-        event.entry_draw_seed = f"bulk-{event.code}"
+        # Both draws as the draw service makes them (same permutation and code format), in
+        # one bulk UPDATE each, so the recorded seeds reproduce these codes.
+        event.entry_draw_seed = f"demo-large-{event.code}-entry"
+        event.seat_draw_seed = f"demo-large-{event.code}-seat"
+        entry_order = draws.permutation(entry_ids, event.entry_draw_seed)
+        seat_order = draws.permutation(entry_ids, event.seat_draw_seed)
+        codes = {entry_id: {"id": entry_id} for entry_id in entry_ids}
+        for position, entry_id in enumerate(entry_order, start=1):
+            codes[entry_id]["entry_code"] = draws.entry_code(event, position)
+        for position, entry_id in enumerate(seat_order, start=1):
+            codes[entry_id]["seat_code"] = draws.seat_code(event, position)
+        db.session.execute(update(Entry), list(codes.values()))
         event.entry_drawn_at = drawn
-        event.seat_draw_seed = f"bulk-{event.code}-seat"
         event.seat_drawn_at = drawn
         for position, judge in enumerate(judges):
             db.session.add(PanelMember(event_id=event.id, user_id=judge.id, is_chief=position == 0))

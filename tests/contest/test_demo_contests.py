@@ -58,3 +58,28 @@ def test_demo_publishes_one_contest_and_leaves_one_mid_judging(db: Any, client: 
     verify = client.get(f"/verify/{certified[0].certificate_no}")
     assert verify.status_code == 200
     assert client.get(f"/results/{judging.id}").status_code == 404
+
+
+def test_benchmark_contest_is_published_with_codes_its_recorded_seeds_reproduce(db: Any) -> None:
+    from contest.demo import DemoContext
+    from contest.demo.base import add_accounts, add_workers, build_union_tree
+    from contest.demo.contests import add_large_contest
+    from contest.models import Entry
+    from contest.services import draws
+
+    ctx = DemoContext()
+    for step in (build_union_tree, add_workers, add_accounts):
+        step(ctx)
+    assert add_large_contest(ctx, ctx.users["organizer"], per_event=12) == 120
+    db.session.commit()
+
+    contest = db.session.scalar(select(Contest).where(Contest.status == ContestStatus.PUBLISHED))
+    assert results.verify_digest(results.current_snapshot(contest.id))
+    event = contest.events[0]
+    entries = {e.id: e for e in db.session.scalars(select(Entry).where(Entry.event_id == event.id))}
+    order = draws.permutation(list(entries), event.entry_draw_seed)
+    assert [entries[i].entry_code for i in order] == [
+        draws.entry_code(event, n) for n in range(1, 13)
+    ]
+    seats = draws.permutation(list(entries), event.seat_draw_seed)
+    assert entries[seats[0]].seat_code == draws.seat_code(event, 1)
