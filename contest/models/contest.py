@@ -179,7 +179,6 @@ class Event(TimestampMixin, db.Model):
         order_by="Component.position, Component.id",
         cascade="all, delete-orphan",
     )
-    entries: Mapped[list[Entry]] = relationship(back_populates="event", viewonly=True)
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.code} {self.occupation}>"
@@ -329,7 +328,7 @@ class Entry(TimestampMixin, db.Model):
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     contest: Mapped[Contest] = relationship()
-    event: Mapped[Event] = relationship(back_populates="entries")
+    event: Mapped[Event] = relationship()
     person: Mapped[Person] = relationship()
     organization: Mapped[Organization] = relationship()
 
