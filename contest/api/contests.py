@@ -16,8 +16,8 @@ from flask_login import current_user
 
 from contest.api import openapi
 from contest.api.views import bp
+from contest.caching import results_cache
 from contest.errors import render_error
-from contest.results.caching import results_cached, results_data
 from contest.services import results as results_service
 
 MAX_PER_PAGE = 500
@@ -37,12 +37,12 @@ def _contest_item(contest: Any) -> dict[str, Any]:
 
 
 @bp.route("/contests")
-@results_cached(max_age=10)
+@results_cache.page(max_age=10)
 def contests():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
         items = [_contest_item(c) for c in results_service.published_contests(current_user)]
     else:
-        items = results_data(
+        items = results_cache.data(
             "api.contests",
             lambda: [_contest_item(c) for c in results_service.published_contests()],
             request.host_url,
@@ -66,9 +66,9 @@ def _api_row(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.route("/contests/<int:contest_id>/results")
-@results_cached(max_age=10)
+@results_cache.page(max_age=10)
 def contest_results(contest_id: int):  # type: ignore[no-untyped-def]
-    header = results_data(
+    header = results_cache.data(
         "results.header", lambda: results_service.public_contest(contest_id), contest_id
     )
     if header is None:
@@ -94,7 +94,9 @@ def contest_results(contest_id: int):  # type: ignore[no-untyped-def]
         "events": [{"code": e.code, "name": e.label, "count": e.count} for e in header.events],
     }
     if code is None and page is None and per_page is None:
-        rows = results_data("api.results.all", lambda: results_service.all_rows(header), header.id)
+        rows = results_cache.data(
+            "api.results.all", lambda: results_service.all_rows(header), header.id
+        )
         return jsonify(contest=contest, results=[_api_row(r) for r in rows], total=len(rows))
     if code is not None:
         event = header.event(code)
@@ -105,7 +107,7 @@ def contest_results(contest_id: int):  # type: ignore[no-untyped-def]
         events = list(header.events)
     page, per_page = page or 1, per_page or 50
     total = sum(e.count for e in events)
-    rows = results_data(
+    rows = results_cache.data(
         "api.results.page",
         lambda: _page(header, events, page, per_page),
         header.id,

@@ -8,15 +8,15 @@ from flask import jsonify, request
 
 from contest.api import openapi
 from contest.api.views import bp
+from contest.caching import honors_cache
 from contest.services import wall as wall_service
-from contest.wall.caching import cached_data, public_cached
 
 
 @bp.route("/honors")
-@public_cached(max_age=10)
+@honors_cache.page(max_age=10)
 def honors():  # type: ignore[no-untyped-def]
     query = wall_service.WallQuery.from_args(request.args, per_page_default=20)
-    page = cached_data("wall.search", lambda: wall_service.search(query), query.cache_key())
+    page = honors_cache.data("wall.search", lambda: wall_service.search(query), query.cache_key())
     items = []
     for item in page.items:
         data = item.to_api()

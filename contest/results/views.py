@@ -2,8 +2,8 @@
 organizer's publication page, exports and bulk certificates (login + ``contest.can_manage``).
 
 Public pages read the current snapshot only (``contest.services.results``) through the
-results caches (``contest.results.caching``): the hour results come out, a crowd reloading
-the same pages costs one render per worker and version.
+results cache (``contest.caching.results_cache``): the hour results come out, a crowd
+reloading the same pages costs one render per worker and version.
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from contest.caching import results_cache
 from contest.extensions import db, limiter
 from contest.models import Contest, ContestStatus
 from contest.navigation import NavItem, register
 from contest.results.blueprint import bp
-from contest.results.caching import results_cached, results_data
 from contest.services import results as results_service
 
 PER_PAGE = 50
@@ -41,7 +41,7 @@ def _verify_limit() -> str:
 
 
 def _header_or_404(contest_id: int) -> results_service.PublicContest:
-    header = results_data(
+    header = results_cache.data(
         "results.header", lambda: results_service.public_contest(contest_id), contest_id
     )
     if header is None:
@@ -69,9 +69,9 @@ def _download(data: bytes, filename: str, mimetype: str) -> Response:
 
 
 @bp.route("/results/")
-@results_cached()
+@results_cache.page()
 def index():  # type: ignore[no-untyped-def]
-    contests = results_data("results.index", _public_list)
+    contests = results_cache.data("results.index", _public_list)
     return render_template("results/index.html", contests=contests)
 
 
@@ -90,7 +90,7 @@ def _public_list() -> list[dict[str, Any]]:
 
 
 @bp.route("/results/<int:contest_id>")
-@results_cached()
+@results_cache.page()
 def show(contest_id: int):  # type: ignore[no-untyped-def]
     header = _header_or_404(contest_id)
     code = request.args.get("event") or None
@@ -103,7 +103,7 @@ def show(contest_id: int):  # type: ignore[no-untyped-def]
         pages = max((event.count + PER_PAGE - 1) // PER_PAGE, 1)
         if page > pages:
             abort(404)
-        rows = results_data(
+        rows = results_cache.data(
             "results.rows",
             lambda: results_service.event_rows(header, event, page, PER_PAGE),
             header.snapshot_id,
@@ -130,7 +130,7 @@ def _can_manage(contest_id: int) -> bool:
 
 
 @bp.route("/results/<int:contest_id>/certificates/<number>.pdf")
-@results_cached(max_age=3600)
+@results_cache.page(max_age=3600)
 def certificate(contest_id: int, number: str):  # type: ignore[no-untyped-def]
     """One certificate as PDF: public once results are published (it is public information)."""
     from contest.services import certificates
@@ -138,7 +138,7 @@ def certificate(contest_id: int, number: str):  # type: ignore[no-untyped-def]
     found = results_service.find_certificate(number)
     if found is None or found.contest_id != contest_id:
         abort(404)
-    data = results_data(
+    data = results_cache.data(
         "results.certificate",
         lambda: certificates.certificate_pdf([found], base_url=request.host_url),
         found.number,

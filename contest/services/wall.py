@@ -7,17 +7,14 @@ module can leak one. Revoked honors never leave this module.
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import Select, and_, func, select, text
 
 from contest.extensions import db
 from contest.models import (
-    ContentVersion,
     Gender,
     Honor,
     HonorLevel,
@@ -27,7 +24,6 @@ from contest.models import (
     Person,
     RecipientKind,
 )
-from contest.services.honors import HONORS_CONTENT
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 24
@@ -121,49 +117,6 @@ class WallFacets:
     industries: list[str] = field(default_factory=list)
     years: tuple[int, int] | None = None
     organizations: list[tuple[int, str, int]] = field(default_factory=list)  # id, name, depth
-
-
-# ------------------------------------------------------------------ content version
-
-
-class _VersionMemo:
-    """The ``honors`` version, re-read from the database at most every ``ttl`` seconds."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._value: tuple[int, float] | None = None  # (version, changed_at epoch)
-        self._checked = 0.0
-
-    def get(self, ttl: float) -> tuple[int, float]:
-        now = time.monotonic()
-        with self._lock:
-            if self._value is not None and now - self._checked < ttl:
-                return self._value
-        row = db.session.execute(
-            select(ContentVersion.version, ContentVersion.changed_at).where(
-                ContentVersion.name == HONORS_CONTENT
-            )
-        ).first()
-        value = (row[0], row[1].timestamp()) if row else (0, 0.0)
-        with self._lock:
-            self._value, self._checked = value, time.monotonic()
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._value = None
-
-
-def content_version() -> tuple[int, float]:
-    """(version, changed-at epoch seconds) of the honors shown on the wall.
-
-    The memo lives on the application (one per process and database), never module-wide.
-    """
-    memo = current_app.extensions.setdefault("contest_wall_version", _VersionMemo())
-    ttl = float(current_app.config.get("WALL_VERSION_TTL", 2.0))
-    if ttl <= 0:
-        memo.clear()
-    return memo.get(ttl)
 
 
 # ------------------------------------------------------------------ queries

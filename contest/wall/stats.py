@@ -2,7 +2,7 @@
 
 Lives beside ``views.py`` (it registers on the same blueprint) so the page can grow without
 touching the wall's other views. Aggregates are computed in SQL once per content version
-(``cached_data``), the figures are built by the pure builders of :mod:`contest.wall.charts`
+(``honors_cache.data``), the figures are built by the pure builders of :mod:`contest.wall.charts`
 with translated labels, and the page embeds them as JSON blocks that ``static/js/charts.js``
 draws — CSP allows no inline script, and the tables under each chart work without JavaScript.
 """
@@ -17,11 +17,11 @@ from flask import render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from contest.caching import honors_cache
 from contest.models import HonorLevel
 from contest.models.person import WorkerCategory
 from contest.services import wall_stats
 from contest.wall import charts
-from contest.wall.caching import cached_data, public_cached
 from contest.wall.views import bp
 
 
@@ -152,9 +152,9 @@ def _charts(stats: wall_stats.WallStats) -> list[Chart]:
 
 
 @bp.route("/stats")
-@public_cached()
+@honors_cache.page()
 def stats():  # type: ignore[no-untyped-def]
-    data = cached_data("wall.stats", wall_stats.collect)
+    data = honors_cache.data("wall.stats", wall_stats.collect)
     return render_template(
         "wall/stats.html",
         headline=data.headline,

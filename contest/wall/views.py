@@ -18,19 +18,19 @@ from flask import (
     url_for,
 )
 
+from contest.caching import honors_cache
 from contest.models import HonorLevel
 from contest.services import wall as wall_service
-from contest.wall.caching import cached_data, public_cached
 
 bp = Blueprint("wall", __name__, url_prefix="/wall")
 
 
 @bp.route("/")
-@public_cached()
+@honors_cache.page()
 def index():  # type: ignore[no-untyped-def]
     query = wall_service.WallQuery.from_args(request.args)
-    page = cached_data("wall.search", lambda: wall_service.search(query), query.cache_key())
-    facets = cached_data("wall.facets", wall_service.facets)
+    page = honors_cache.data("wall.search", lambda: wall_service.search(query), query.cache_key())
+    facets = honors_cache.data("wall.facets", wall_service.facets)
     return render_template(
         "wall/index.html", page=page, query=query, facets=facets, level_choices=level_choices()
     )
@@ -41,7 +41,7 @@ def level_choices() -> list[tuple[str, str]]:
 
 
 @bp.route("/<int:honor_id>")
-@public_cached()
+@honors_cache.page()
 def profile(honor_id: int):  # type: ignore[no-untyped-def]
     data = wall_service.profile(honor_id)
     if data is None:
@@ -50,7 +50,7 @@ def profile(honor_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<int:honor_id>/qr.svg")
-@public_cached(max_age=3600)
+@honors_cache.page(max_age=3600)
 def qr(honor_id: int):  # type: ignore[no-untyped-def]
     """A QR code to the profile, for printed exhibition cards."""
     data = wall_service.profile(honor_id)
@@ -77,13 +77,13 @@ def photo(person_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/kiosk")
-@public_cached(max_age=30)
+@honors_cache.page(max_age=30)
 def kiosk():  # type: ignore[no-untyped-def]
     """Full-screen carousel for the big screen in a 职工之家; the same filters as the wall."""
     query = wall_service.WallQuery.from_args(
         request.args, per_page_default=wall_service.MAX_PER_PAGE
     )
-    page = cached_data("wall.search", lambda: wall_service.search(query), query.cache_key())
+    page = honors_cache.data("wall.search", lambda: wall_service.search(query), query.cache_key())
     interval = min(max(request.args.get("interval", 8, type=int) or 8, 3), 120)
     api_args = {k: v for k, v in request.args.items() if k not in {"interval", "page"}}
     return render_template(

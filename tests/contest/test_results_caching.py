@@ -7,7 +7,7 @@ import threading
 import time
 from typing import Any
 
-from contest.results.caching import results_data, single_flight
+from contest.caching import results_cache, single_flight
 from contest.services import results
 from tests.contest.results_fixtures import ready_contest_fixture  # noqa: F401
 
@@ -40,11 +40,11 @@ def test_results_data_follows_the_results_version(make_app: Any) -> None:
     from contest.services.honors import bump_version
 
     with app.test_request_context():
-        assert results_data("x", lambda: 1) == 1
-        assert results_data("x", lambda: 2) == 1  # cached
+        assert results_cache.data("x", lambda: 1) == 1
+        assert results_cache.data("x", lambda: 2) == 1  # cached
         bump_version(results.RESULTS_CONTENT)
         db.session.commit()
-        assert results_data("x", lambda: 3) == 3
+        assert results_cache.data("x", lambda: 3) == 3
 
 
 def test_public_page_is_cached_and_revalidates(db: Any, ready_contest: Any, client: Any) -> None:

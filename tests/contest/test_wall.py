@@ -248,15 +248,54 @@ def test_a_change_from_another_process_shows_after_the_version_interval(
     app: Any, db: Any, client: Any, honor: Any, monkeypatch: Any
 ) -> None:
     """The memo re-reads the version after WALL_VERSION_TTL, so new honors appear."""
-    import contest.services.wall as wall
+    import contest.caching as caching
 
     clock = [1000.0]
-    monkeypatch.setattr(wall.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(caching.time, "monotonic", lambda: clock[0])
     honor("先有的")
     assert names(client, "") == ["先有的"]
     honor("后来的")  # as if another worker or `contest honors import` wrote it
     clock[0] += float(app.config.get("WALL_VERSION_TTL", 2.0)) + 0.1
     assert sorted(names(client, "")) == ["先有的", "后来的"]
+
+
+def test_a_crowd_on_a_cold_wall_renders_it_once(make_app: Any, monkeypatch: Any) -> None:
+    """Single flight: visitors arriving together on an uncached page wait for one render."""
+    import threading
+    import time
+
+    import contest.wall.views as wall_views
+    from contest.extensions import db
+
+    app = make_app(CACHE_TYPE="SimpleCache")
+    with app.app_context():
+        add_honor(
+            None,
+            HonorData(recipient_name="王秀英", title="劳动模范", level=HonorLevel.CITY, year=2010),
+        )
+        db.session.commit()
+    renders: list[int] = []
+    real_render = wall_views.render_template
+
+    def slow_render(*args: Any, **kwargs: Any) -> str:
+        renders.append(1)
+        time.sleep(0.2)
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(wall_views, "render_template", slow_render)
+    bodies: list[bytes] = []
+
+    def visit() -> None:
+        response = app.test_client().get("/wall/")
+        assert response.status_code == 200
+        bodies.append(response.get_data())
+
+    threads = [threading.Thread(target=visit) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert renders == [1] and len(bodies) == 8 and len(set(bodies)) == 1
 
 
 def test_kiosk_embeds_its_first_data_and_filters(client: Any, honor: Any) -> None:
