@@ -245,3 +245,36 @@ def test_archiving_a_published_contest_refreshes_the_public_caches(
     set_status(c.organizer, c.contest, ContestStatus.ARCHIVED)
 
     assert db.session.get(ContentVersion, "results").version == version + 1
+
+
+def test_judging_to_review_skips_a_judge_of_the_entrants_unit(db: Any, make_contest: Any) -> None:
+    made = make_contest(status=S.JUDGING, entries=2, judges=2)
+    _one(check_transition(made.contest, S.REVIEW), "还有 4 份评分表未提交")
+    # The second judge now belongs to the first entrant's unit: that pair stands aside (回避).
+    made.judges[1].organization = made.entries[0].organization
+    db.session.flush()
+    _one(check_transition(made.contest, S.REVIEW), "还有 3 份评分表未提交")
+
+
+def test_judging_to_review_check_does_not_query_per_sheet(db: Any, make_contest: Any) -> None:
+    from sqlalchemy import event as sa_event
+
+    def statements(made: Any) -> int:
+        db.session.expire_all()
+        seen: list[str] = []
+
+        def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if statement.lstrip().upper().startswith("SELECT"):
+                seen.append(statement)
+
+        engine = db.session.get_bind()
+        sa_event.listen(engine, "before_cursor_execute", count)
+        try:
+            check_transition(db.session.get(Contest, made.contest.id), S.REVIEW)
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", count)
+        return len(seen)
+
+    small = make_contest(status=S.JUDGING, entries=2, judges=2)
+    large = make_contest(status=S.JUDGING, entries=8, judges=3)
+    assert statements(large) == statements(small)
