@@ -6,11 +6,14 @@ management; the writes that change panels and assignments live in ``contest.serv
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, union
+from sqlalchemy.orm import aliased
 
 from contest.extensions import db
-from contest.models import Assignment, Conflict, Entry, Event, PanelMember, User
+from contest.models import Assignment, Conflict, Entry, Event, Organization, PanelMember, User
 
 
 def panel_member(user: User, event: Event | int) -> PanelMember | None:
@@ -48,6 +51,46 @@ def unit_recusal(user: User, entry: Entry) -> bool:
     """A judge stands aside when they belong to the entrant's unit or to a unit below it."""
     judge_org = user.organization
     return bool(judge_org is not None and entry.organization.contains(judge_org))
+
+
+def recused_assignments(
+    *,
+    event_id: int | None = None,
+    user_id: int | None = None,
+    entry_ids: Collection[int] | None = None,
+) -> set[tuple[int, int]]:
+    """(entry id, user id) of every assignment, among those selected, whose judge stands aside.
+
+    The set-based form of :func:`is_recused` for lists and counts (a judge's task list, an
+    event's progress): one query whatever their size, the unit rule of :func:`unit_recusal`
+    compared on the organisation paths in SQL, and the declared conflicts.
+    """
+    criteria = []
+    if event_id is not None:
+        criteria.append(Assignment.event_id == event_id)
+    if user_id is not None:
+        criteria.append(Assignment.user_id == user_id)
+    if entry_ids is not None:
+        criteria.append(Assignment.entry_id.in_(list(entry_ids)))
+    entry_org = aliased(Organization)
+    judge_org = aliased(Organization)
+    same_unit = (
+        select(Assignment.entry_id, Assignment.user_id)
+        .join(Entry, Entry.id == Assignment.entry_id)
+        .join(entry_org, entry_org.id == Entry.organization_id)
+        .join(User, User.id == Assignment.user_id)
+        .join(judge_org, judge_org.id == User.organization_id)
+        .where(judge_org.path.startswith(entry_org.path), *criteria)
+    )
+    declared = (
+        select(Assignment.entry_id, Assignment.user_id)
+        .join(
+            Conflict,
+            (Conflict.entry_id == Assignment.entry_id) & (Conflict.user_id == Assignment.user_id),
+        )
+        .where(*criteria)
+    )
+    return {(entry, user) for entry, user in db.session.execute(union(same_unit, declared))}
 
 
 def recusal_reason(user: User, entry: Entry) -> str | None:

@@ -28,7 +28,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 
 from contest.extensions import db
@@ -36,7 +36,6 @@ from contest.models import (
     Aspect,
     AspectKind,
     Assignment,
-    Conflict,
     Contest,
     ContestStatus,
     Entry,
@@ -240,11 +239,7 @@ def assignments_for(user: User, *, contest_id: int | None = None) -> list[Assign
             Contest.status.in_(SCORING_PHASES),
             Entry.status != EntryStatus.WITHDRAWN,
         )
-        .options(
-            selectinload(Entry.organization),
-            selectinload(Entry.event),
-            selectinload(Entry.contest),
-        )
+        .options(contains_eager(Entry.event), contains_eager(Entry.contest))
         .order_by(Contest.id, Event.position, Event.id)
     )
     if contest_id is not None:
@@ -253,22 +248,17 @@ def assignments_for(user: User, *, contest_id: int | None = None) -> list[Assign
     if not entries:
         return []
     ids = [e.id for e in entries]
-    conflicts = set(
-        db.session.scalars(
-            select(Conflict.entry_id).where(Conflict.user_id == user.id, Conflict.entry_id.in_(ids))
-        )
-    )
+    recused = access.recused_assignments(user_id=user.id, entry_ids=ids)
     sheets = {
         s.entry_id: s
         for s in db.session.scalars(
             select(ScoreSheet).where(ScoreSheet.user_id == user.id, ScoreSheet.entry_id.in_(ids))
         )
     }
-    judge_org = user.organization
     items = [
         AssignedEntry(e.contest, e.event, e, sheets.get(e.id))
         for e in entries
-        if e.id not in conflicts and not e.organization.contains(judge_org)
+        if (e.id, user.id) not in recused
     ]
     items.sort(key=lambda i: (i.contest.id, i.event.position, i.event.id, i.code))
     return items

@@ -44,13 +44,11 @@ from contest.models import (
     AspectKind,
     Assignment,
     AuditEntry,
-    Conflict,
     ContestStatus,
     Entry,
     EntryStatus,
     Event,
     Mark,
-    Organization,
     PanelMember,
     RecheckItem,
     ScoreSheet,
@@ -205,16 +203,15 @@ def progress(event: Event) -> Progress:
     """Who still has sheets to submit, which entries still miss sheets, and the overall count.
 
     A handful of queries whatever the size of the event, reading assignments as plain columns
-    (5,000 ORM objects cost more than the counting): the unit recusal rule is applied on the
-    organization paths, exactly as ``access.unit_recusal`` does (the judge's unit is the
-    entrant's unit or lies below it).
+    (5,000 ORM objects cost more than the counting); recused pairs come from
+    ``access.recused_assignments``, the same rule the judges' task lists apply.
     """
     members = {
         m.user_id: m
         for m in db.session.scalars(
             select(PanelMember)
             .where(PanelMember.event_id == event.id)
-            .options(selectinload(PanelMember.user).selectinload(User.organization))
+            .options(selectinload(PanelMember.user))
         )
     }
     entry_objects = {
@@ -224,17 +221,11 @@ def progress(event: Event) -> Progress:
         )
     }
     assignments = db.session.execute(
-        select(Assignment.entry_id, Assignment.user_id, Organization.path)
-        .join(Entry, Entry.id == Assignment.entry_id)
-        .join(Organization, Organization.id == Entry.organization_id)
-        .where(Assignment.event_id == event.id, Entry.status == EntryStatus.CHECKED_IN)
+        select(Assignment.entry_id, Assignment.user_id)
+        .where(Assignment.event_id == event.id)
         .order_by(Assignment.id)
     ).all()
-    conflicts = set(
-        db.session.execute(
-            select(Conflict.entry_id, Conflict.user_id).where(Conflict.event_id == event.id)
-        ).all()
-    )
+    recused = access.recused_assignments(event_id=event.id)
     statuses = {
         (entry_id, user_id): status
         for entry_id, user_id, status in db.session.execute(
@@ -243,22 +234,15 @@ def progress(event: Event) -> Progress:
             )
         )
     }
-    judge_paths = {
-        uid: (m.user.organization.path if m.user.organization is not None else None)
-        for uid, m in members.items()
-    }
     judges = {uid: JudgeProgress(judge=m.user, is_chief=m.is_chief) for uid, m in members.items()}
     entries: dict[int, EntryProgress] = {}
     done = drafts = total = 0
-    for entry_id, user_id, entry_path in assignments:
+    for entry_id, user_id in assignments:
         member = members.get(user_id)
         entry = entry_objects.get(entry_id)
         if member is None or entry is None:
-            continue  # not (or no longer) on the panel
-        judge_path = judge_paths[user_id]
-        if (entry_id, user_id) in conflicts or (
-            judge_path is not None and judge_path.startswith(entry_path)
-        ):
+            continue  # not (or no longer) on the panel, or the entry is not checked in
+        if (entry_id, user_id) in recused:
             continue  # recused (回避): no sheet expected
         row = entries.setdefault(entry.id, EntryProgress(entry=entry))
         judge = judges[member.user_id]

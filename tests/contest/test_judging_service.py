@@ -189,6 +189,43 @@ def test_a_judge_of_the_entrants_unit_is_recused_automatically(
     assert judging.assignments_for(insider) == []
 
 
+def test_the_set_based_recusal_agrees_with_the_one_pair_rule(
+    db: Any, make_contest: Any, make_user: Any, make_org: Any
+) -> None:
+    """``access.recused_assignments`` (task lists, progress) and ``access.is_recused`` (one
+    sheet) stand the same judges aside: own unit, a unit below it, a declared conflict; a judge
+    of the unit above the entrant's (the host) is not recused by the unit rule."""
+    from contest.models import Assignment, OrgKind
+    from contest.services import access
+
+    c = make_contest(entries=3)
+    workshop = make_org(name="机床厂一车间工会", kind=OrgKind.GRASSROOTS, parent=c.units[0])
+    below = make_user("judge", organization=workshop)
+    host_judge = make_user("judge", organization=c.host)
+    for judge in (below, host_judge):
+        db.session.add(PanelMember(event_id=c.event.id, user_id=judge.id))
+        for entry in c.entries:
+            db.session.add(Assignment(event_id=c.event.id, entry_id=entry.id, user_id=judge.id))
+    db.session.add(
+        Conflict(
+            event_id=c.event.id, entry_id=c.entries[1].id, user_id=c.judges[1].id, reason="亲属"
+        )
+    )
+    db.session.commit()
+
+    pairs = {
+        (a.entry_id, a.user_id): access.is_recused(a.user, a.entry)
+        for a in db.session.scalars(select(Assignment).where(Assignment.event_id == c.event.id))
+    }
+    expected = {pair for pair, recused in pairs.items() if recused}
+    assert access.recused_assignments(event_id=c.event.id) == expected
+    assert (c.entries[1].id, c.judges[1].id) in expected
+    assert any(user == below.id for _entry, user in expected)
+    assert not any(user == host_judge.id for _entry, user in expected)
+    mine = access.recused_assignments(user_id=below.id, entry_ids=[c.entries[0].id])
+    assert mine == {p for p in expected if p == (c.entries[0].id, below.id)}
+
+
 def test_signed_off_event_locks_every_sheet(db: Any, make_contest: Any) -> None:
     from contest.models.base import utcnow
 
