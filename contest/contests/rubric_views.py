@@ -87,14 +87,16 @@ def _refused(
 @bp.route("/<int:contest_id>/events/<int:event_id>/rubric")
 def rubric(contest_id: int, event_id: int) -> str:
     contest, event = load_event(contest_id, event_id)
+    rubrics.load_rubrics([event])
     editable = contest.status in rubrics.EDITABLE_STATUSES
+    templates = rubric_templates.choices(contest)
     components = [
         {
             "component": component,
             "total": component_total(component),
             "problems": component_problems(component),
             "criterion_form": CriterionForm(component_id=component.id, prefix=f"c{component.id}"),
-            "template_form": _template_form(contest, component),
+            "template_form": _template_form(templates, component),
             "save_form": SaveTemplateForm(component_id=component.id, prefix=f"s{component.id}"),
         }
         for component in event.components
@@ -107,13 +109,15 @@ def rubric(contest_id: int, event_id: int) -> str:
         editable=editable,
         action_form=ActionForm(),
         import_form=RubricImportForm(),
-        templates=rubric_templates.choices(contest),
+        templates=templates,
     )
 
 
-def _template_form(contest: Contest, component: Component) -> TemplateApplyForm:
+def _template_form(
+    templates: list[rubric_templates.TemplateChoice], component: Component
+) -> TemplateApplyForm:
     form = TemplateApplyForm(component_id=component.id, prefix=f"t{component.id}")
-    form.template.choices = [(c.ref, c.name) for c in rubric_templates.choices(contest)]
+    form.template.choices = [(c.ref, c.name) for c in templates]
     return form
 
 

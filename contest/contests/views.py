@@ -54,7 +54,7 @@ from contest.models.contest import EventGroup
 from contest.models.honor import HonorLevel
 from contest.navigation import NavItem, register
 from contest.services import contests as contest_service
-from contest.services import policies
+from contest.services import policies, rubrics
 from contest.services.contests import (
     BACKWARD,
     ComponentRow,
@@ -216,6 +216,7 @@ def edit(contest_id: int) -> str | Response:
 @bp.route("/<int:contest_id>")
 def show(contest_id: int) -> str:
     contest = load_contest(contest_id)
+    rubrics.load_rubrics(contest.events)
     moves = contest_service.allowed_moves(contest)
     entry_counts = dict(
         db.session.execute(
@@ -413,6 +414,7 @@ def components(contest_id: int, event_id: int) -> str | Response:
 @bp.route("/<int:contest_id>/events/<int:event_id>/policy", methods=["GET", "POST"])
 def policy(contest_id: int, event_id: int) -> str | Response:
     contest, event = load_event(contest_id, event_id)
+    rubrics.load_rubrics([event])
     form = PolicyForm()
     rows = policy_rows(event.policy or {})
     row_errors: dict[str, str] = {}

@@ -101,6 +101,25 @@ def event_aspects(event: Event | int) -> list[Aspect]:
     )
 
 
+def load_rubrics(events: Iterable[Event]) -> None:
+    """Load the rubric trees (components → criteria → aspects) of ``events`` in four queries.
+
+    The contest page, the builder and the policy page walk every aspect of every event; left
+    to lazy loading, that walk asks once per component and once more per criterion.
+    """
+    ids = [event.id for event in events]
+    if ids:
+        db.session.scalars(
+            select(Event)
+            .where(Event.id.in_(ids))
+            .options(
+                selectinload(Event.components)
+                .selectinload(Component.criteria)
+                .selectinload(RubricCriterion.aspects)
+            )
+        ).all()
+
+
 def scoring_rubric(event: Event) -> scoring.Rubric:
     """The event's rubric for ``scoring``: one Criterion per aspect, one Component per component.
 

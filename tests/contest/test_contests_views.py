@@ -419,3 +419,56 @@ def test_publish_button_goes_to_publication(db: Any, make_contest: Any, client_f
     assert response.headers["Location"].endswith(f"/results/{made.contest.id}/publish")
     db.session.expire_all()
     assert made.contest.status is S.REVIEW
+
+
+def test_set_up_pages_do_not_query_per_criterion(
+    db: Any, make_contest: Any, client_for: Any
+) -> None:
+    """The contest page, the builder and the policy page load the rubric tree at once."""
+    from decimal import Decimal
+
+    from sqlalchemy import event as sa_event
+
+    from contest.models import RubricCriterion
+
+    made = make_contest(status=S.REGISTRATION)
+    client = client_for(made.organizer)
+    event_base = f"/contests/{made.contest.id}/events/{made.event.id}"
+    pages = [f"/contests/{made.contest.id}", f"{event_base}/rubric", f"{event_base}/policy"]
+
+    def selects(url: str) -> int:
+        db.session.expire_all()
+        seen: list[str] = []
+
+        def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if statement.lstrip().upper().startswith("SELECT"):
+                seen.append(statement)
+
+        engine = db.session.get_bind()
+        sa_event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", count)
+        return len(seen)
+
+    before = [selects(url) for url in pages]
+    practical = made.components["practical"]
+    for n in range(5):
+        criterion = RubricCriterion(component=practical, name=f"附加评分项{n}", position=10 + n)
+        db.session.add(criterion)
+        db.session.flush()
+        db.session.add(
+            Aspect(
+                criterion=criterion,
+                event_id=made.event.id,
+                key=f"X{n}",
+                name=f"附加要素{n}",
+                kind=AspectKind.MEASUREMENT,
+                max_points=Decimal(1),
+                step=Decimal("0.5"),
+                position=0,
+            )
+        )
+    db.session.flush()
+    assert [selects(url) for url in pages] == before
