@@ -178,39 +178,42 @@ def build_policy(raw: dict[str, Any] | None) -> scoring.RankingPolicy:
     if raw is not None and not isinstance(raw, dict):
         raise PolicyInvalid(_("排名规则格式错误"))
     data = merged(raw)
+    # In dependency order: a rule that involves two fields (trim needs method "trimmed") is
+    # blamed on the later one by _field_at_fault.
+    fields: dict[str, Any] = {
+        "method": str(data["method"]),
+        "trim": _int(data, "trim", _("去掉最高/最低分个数")),
+        "normalize": str(data["normalize"]),
+        "precision": _int(data, "precision", _("保留小数位数")),
+        "tie_breaks": _tie_breaks(data["tie_breaks"]),
+        "awards": _awards(data["awards"]),
+        "award_rounding": str(data["award_rounding"]),
+        "edge_ties": str(data["edge_ties"]),
+        "titles": _titles(data["titles"]),
+        "min_field": _int(data, "min_field", _("最低参赛人数")),
+        "scale": _scale(data["scale"]),
+        "max_spread": _float(data, "max_spread", _("允许的评分差")),
+    }
     try:
-        return scoring.RankingPolicy(
-            method=str(data["method"]),  # type: ignore[arg-type]
-            trim=_int(data, "trim", _("去掉最高/最低分个数")),
-            normalize=str(data["normalize"]),  # type: ignore[arg-type]
-            precision=_int(data, "precision", _("保留小数位数")),
-            tie_breaks=_tie_breaks(data["tie_breaks"]),
-            awards=_awards(data["awards"]),
-            award_rounding=str(data["award_rounding"]),  # type: ignore[arg-type]
-            edge_ties=str(data["edge_ties"]),  # type: ignore[arg-type]
-            titles=_titles(data["titles"]),
-            min_field=_int(data, "min_field", _("最低参赛人数")),
-            scale=_scale(data["scale"]),
-            max_spread=_float(data, "max_spread", _("允许的评分差")),
-        )
+        return scoring.RankingPolicy(**fields)
     except scoring.PolicyError as exc:
-        raise PolicyInvalid(str(exc), _field_of(str(exc))) from None
+        raise PolicyInvalid(str(exc), _field_at_fault(fields)) from None
 
 
-def _field_of(message: str) -> str | None:
-    for needle, field in (
-        ("汇总方法", "method"),
-        ("标准化", "normalize"),
-        ("trim", "trim"),
-        ("小数", "precision"),
-        ("并列", "tie_breaks"),
-        ("奖项", "awards"),
-        ("取整", "award_rounding"),
-        ("最低参赛人数", "min_field"),
-        ("评分差", "max_spread"),
-    ):
-        if needle in message:
-            return field
+def _field_at_fault(fields: dict[str, Any]) -> str | None:
+    """The field ``scoring`` refuses: the first one whose addition makes the policy invalid.
+
+    ``scoring.RankingPolicy`` checks the policy as a whole and says which rule broke only in
+    words; rebuilding it one field at a time (the rest left at scoring's defaults) finds the
+    field to mark on the form without reading the message.
+    """
+    partial: dict[str, Any] = {}
+    for key, value in fields.items():
+        partial[key] = value
+        try:
+            scoring.RankingPolicy(**partial)
+        except scoring.PolicyError:
+            return key
     return None
 
 

@@ -57,6 +57,17 @@ def test_policy_for_event_and_recheck(db: Any, make_contest: Any) -> None:
         ({"min_field": -1}, "min_field", "最低参赛人数"),
         ({"recheck_share": 2}, "recheck_share", "抽样比例"),
         ({"precision": "x"}, "precision", "整数"),
+        # Rules scoring checks itself: the field is found by rebuilding, not by the wording.
+        ({"precision": 7}, "precision", "小数"),
+        ({"edge_ties": "split"}, "edge_ties", "并列边界"),
+        ({"award_rounding": "up"}, "award_rounding", "取整"),
+        ({"max_spread": -1}, "max_spread", "评分差"),
+        ({"tie_breaks": ["time", "time"]}, "tie_breaks", "重复"),
+        (
+            {"awards": [{"name": "一等奖", "count": 1}, {"name": "一等奖", "count": 2}]},
+            "awards",
+            "重复",
+        ),
     ],
 )
 def test_bad_policies_refused(app: Any, raw: dict[str, Any], field: str, needle: str) -> None:
