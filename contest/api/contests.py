@@ -183,7 +183,6 @@ _RESULT = {
 }
 openapi.SCHEMAS["Contest"] = _CONTEST
 openapi.SCHEMAS["ContestResult"] = _RESULT
-_ERROR = {"description": "Not found or not published", "content": {"application/json": {}}}
 
 
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -259,8 +258,8 @@ openapi.register(
                     }
                 },
             },
-            "400": {"description": "Bad page or per_page", "content": {"application/json": {}}},
-            "404": _ERROR,
+            "400": openapi.error_response("Bad page or per_page"),
+            "404": openapi.error_response("Unknown contest or event, or not published"),
         },
     },
 )

@@ -98,6 +98,15 @@ def test_api_shapes(db: Any, ready_contest: Any, client: Any) -> None:
     assert "/api/v1/contests" in paths and "/api/v1/contests/{contest_id}/results" in paths
 
 
+def test_api_errors_are_documented_as_the_shared_error_body(client: Any) -> None:
+    """The 400 and 404 answers are ``render_error``'s {error, message}: the document says so."""
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    responses = paths["/api/v1/contests/{contest_id}/results"]["get"]["responses"]
+    for code in ("400", "404"):
+        schema = responses[code]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/Error"}
+
+
 def test_verify_confirms_known_numbers_and_refuses_others(
     db: Any, ready_contest: Any, client: Any
 ) -> None:
