@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from contest.contests.blueprint import bp
@@ -135,19 +136,28 @@ def _put_error(form: Any, error: ContestError | RubricError | Any, fallback: str
 @bp.route("/")
 def index() -> str:
     contests = db.session.scalars(
-        contest_service.managed_contests_query(current_user).limit(500)
+        contest_service.managed_contests_query(current_user)
+        .options(selectinload(Contest.organization))
+        .limit(500)
     ).all()
+    ids = [c.id for c in contests]
     counts = dict(
         db.session.execute(
             select(Entry.contest_id, func.count(Entry.id))
-            .where(
-                Entry.contest_id.in_([c.id for c in contests]),
-                Entry.status != EntryStatus.WITHDRAWN,
-            )
+            .where(Entry.contest_id.in_(ids), Entry.status != EntryStatus.WITHDRAWN)
             .group_by(Entry.contest_id)
         ).all()
     )
-    return render_template("contests/index.html", contests=contests, counts=counts)
+    event_counts = dict(
+        db.session.execute(
+            select(Event.contest_id, func.count(Event.id))
+            .where(Event.contest_id.in_(ids))
+            .group_by(Event.contest_id)
+        ).all()
+    )
+    return render_template(
+        "contests/index.html", contests=contests, counts=counts, event_counts=event_counts
+    )
 
 
 def _contest_data(form: ContestForm) -> ContestData:

@@ -427,8 +427,6 @@ def test_set_up_pages_do_not_query_per_criterion(
     """The contest page, the builder and the policy page load the rubric tree at once."""
     from decimal import Decimal
 
-    from sqlalchemy import event as sa_event
-
     from contest.models import RubricCriterion
 
     made = make_contest(status=S.REGISTRATION)
@@ -436,23 +434,7 @@ def test_set_up_pages_do_not_query_per_criterion(
     event_base = f"/contests/{made.contest.id}/events/{made.event.id}"
     pages = [f"/contests/{made.contest.id}", f"{event_base}/rubric", f"{event_base}/policy"]
 
-    def selects(url: str) -> int:
-        db.session.expire_all()
-        seen: list[str] = []
-
-        def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            if statement.lstrip().upper().startswith("SELECT"):
-                seen.append(statement)
-
-        engine = db.session.get_bind()
-        sa_event.listen(engine, "before_cursor_execute", count)
-        try:
-            assert client.get(url).status_code == 200
-        finally:
-            sa_event.remove(engine, "before_cursor_execute", count)
-        return len(seen)
-
-    before = [selects(url) for url in pages]
+    before = [_selects(db, client, url) for url in pages]
     practical = made.components["practical"]
     for n in range(5):
         criterion = RubricCriterion(component=practical, name=f"附加评分项{n}", position=10 + n)
@@ -471,4 +453,37 @@ def test_set_up_pages_do_not_query_per_criterion(
             )
         )
     db.session.flush()
-    assert [selects(url) for url in pages] == before
+    assert [_selects(db, client, url) for url in pages] == before
+
+
+def _selects(db: Any, client: Any, url: str) -> int:
+    """How many SELECT statements one GET of ``url`` runs (fresh identity map)."""
+    from sqlalchemy import event as sa_event
+
+    db.session.expire_all()
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    engine = db.session.get_bind()
+    sa_event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_contest_list_does_not_query_per_contest(
+    db: Any, make_contest: Any, make_user: Any, client_for: Any
+) -> None:
+    client = client_for(make_user("admin"))
+    make_contest(status=S.DRAFT, name="甲市大赛")
+    few = _selects(db, client, "/contests/")
+    for name in ("乙市大赛", "丙市大赛", "丁市大赛"):
+        make_contest(status=S.REGISTRATION, name=name)
+    assert _selects(db, client, "/contests/") == few
+    page = _text(client.get("/contests/"))
+    assert page.count('<td class="num">1</td>') >= 4  # one event each, counted per contest
