@@ -37,6 +37,7 @@ from contest.models import (
 )
 from contest.models.base import utcnow
 from contest.services import audit
+from contest.services.registration import lock_contest
 
 SEED_MAX = 64
 ENTRY_DRAW_STATES = (ContestStatus.REGISTRATION,)
@@ -88,7 +89,10 @@ def _seed(seed: str | None) -> str:
 
 
 def _check_state(event: Event, states: tuple[ContestStatus, ...], what: str) -> None:
+    """Refuse outside ``states`` or after sign-off; checked under the contest's lock, so a
+    second click on a draw, or a registration arriving with it, waits and sees the result."""
     contest = event.contest
+    lock_contest(contest)
     if contest.status not in states:
         raise DrawError(
             _(

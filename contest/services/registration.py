@@ -200,7 +200,28 @@ def registration_problem(contest: Contest, event: Event | None = None) -> str | 
     return None
 
 
+def lock_contest(contest: Contest) -> None:
+    """Registrations and draws of one contest run one at a time, each on fresh data.
+
+    On PostgreSQL two requests would otherwise check against the same committed state and
+    both write: the second then fails on a unique index (the same person twice: a 500) or
+    silently overruns a quota, which no index guards. The contest row is locked until the
+    commit, and the contest and its events are re-read after the wait (status, draw times,
+    quotas may have changed meanwhile). SQLite writers are already serialised by ``BEGIN
+    IMMEDIATE``; there ``FOR UPDATE`` is not emitted.
+    """
+    fresh = {"populate_existing": True}  # the rows must be fetched for this to refresh them
+    db.session.scalars(
+        select(Contest).where(Contest.id == contest.id).with_for_update().execution_options(**fresh)
+    ).one()
+    db.session.scalars(
+        select(Event).where(Event.contest_id == contest.id).execution_options(**fresh)
+    ).all()
+
+
 def _context(contest: Contest) -> _Context:
+    """What the checks need, read after taking the contest's lock (see :func:`lock_contest`)."""
+    lock_contest(contest)
     ctx = _Context(
         contest=contest,
         units={unit.id: unit for unit in host_units(contest)},
