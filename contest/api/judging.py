@@ -22,7 +22,7 @@ from flask_login import current_user
 from contest.api import openapi
 from contest.api.views import bp, token_required
 from contest.extensions import db
-from contest.models import Aspect, AspectKind, Entry
+from contest.models import Aspect, AspectKind, Entry, ScoreSheet
 from contest.services import judging
 from contest.services.judging import MarkErrors, SheetError, StaleSheet
 
@@ -107,15 +107,11 @@ def _resolve(code: str) -> Entry | Response:
     return found[0]
 
 
-def _sheet_json(entry: Entry) -> dict[str, Any]:
-    sheet = judging.sheet_for(current_user, entry)
-    status = judging.sheet_status(sheet)
-    if sheet is not None and entry.event.is_signed_off:
-        status = "locked"
+def _sheet_json(entry: Entry, sheet: ScoreSheet | None) -> dict[str, Any]:
     return {
         "entry_code": entry.code,
         "contest": entry.contest_id,
-        "status": status,
+        "status": judging.sheet_status(sheet, entry.event),
         "version": sheet.version if sheet is not None else 0,
         "scores": {k: judging.number(v) for k, v in judging.marks_of(sheet).items()},
     }
@@ -132,7 +128,7 @@ def judge_scores(entry_code: str):  # type: ignore[no-untyped-def]
     refusal = judging.refusal(current_user, entry)
     if refusal is not None and refusal.status == 403:
         return _error(403, refusal.code, refusal.message)
-    return jsonify(_sheet_json(entry))
+    return jsonify(_sheet_json(entry, judging.sheet_for(current_user, entry)))
 
 
 def _body() -> tuple[dict[str, object], bool, int | None] | Response:
@@ -168,7 +164,9 @@ def put_judge_scores(entry_code: str):  # type: ignore[no-untyped-def]
         return parsed
     scores, submit, version = parsed
     try:
-        judging.save_sheet(current_user, entry, scores, submit=submit, expected_version=version)
+        sheet = judging.save_sheet(
+            current_user, entry, scores, submit=submit, expected_version=version
+        )
     except MarkErrors as error:
         db.session.rollback()
         return _error(error.status, error.code, error.message, fields=error.problems)
@@ -184,9 +182,9 @@ def put_judge_scores(entry_code: str):  # type: ignore[no-untyped-def]
     except SheetError as error:
         db.session.rollback()
         return _error(error.status, error.code, error.message)
-    # Read the stored sheet back inside the same transaction: after the commit the reads would
+    # Answer from the saved sheet inside the same transaction: after the commit the reads would
     # open a second transaction and, on SQLite, queue for the write lock a second time.
-    stored = _sheet_json(entry)
+    stored = _sheet_json(entry, sheet)
     db.session.commit()
     return jsonify(stored)
 

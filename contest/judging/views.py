@@ -85,7 +85,7 @@ def _render(
             event=entry.event,
             contest=entry.contest,
             sheet=sheet,
-            status="locked" if sheet and entry.event.is_signed_off else judging.sheet_status(sheet),
+            status=judging.sheet_status(sheet, entry.event),
             form=form,
             editable=editable,
             attempted=attempted or {},

@@ -26,9 +26,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from contest.extensions import db
@@ -115,9 +115,17 @@ class MarkErrors(SheetError):
 # ---------------------------------------------------------------- reading
 
 
-def sheet_status(sheet: ScoreSheet | None) -> str:
-    """``empty`` / ``draft`` / ``submitted`` / ``locked`` (the API's and badges' vocabulary)."""
-    return EMPTY if sheet is None else sheet.status.value
+def sheet_status(sheet: ScoreSheet | None, event: Event | None = None) -> str:
+    """``empty`` / ``draft`` / ``submitted`` / ``locked`` (the API's and badges' vocabulary).
+
+    With the sheet's ``event``: any sheet of a signed-off event reads ``locked`` (a draft left
+    at sign-off can no longer change either), as the judge's pages and the API show it.
+    """
+    if sheet is None:
+        return EMPTY
+    if event is not None and event.is_signed_off:
+        return SheetStatus.LOCKED.value
+    return sheet.status.value
 
 
 def sheet_for(user: User, entry: Entry) -> ScoreSheet | None:
@@ -131,23 +139,33 @@ def sheet_for(user: User, entry: Entry) -> ScoreSheet | None:
 
 def responsible_aspects(user: User, event: Event | int) -> list[Aspect]:
     """The aspects ``user`` marks: all of the event's, or one component's if so restricted."""
-    member = access.panel_member(user, event)
-    aspects = event_aspects(event)
+    return _marked_by(access.panel_member(user, event), event_aspects(event))
+
+
+def _marked_by(member: PanelMember | None, aspects: list[Aspect]) -> list[Aspect]:
+    """Of the event's ``aspects``, those the panel ``member`` marks."""
     if member is not None and member.component_id is not None:
-        aspects = [a for a in aspects if a.criterion.component_id == member.component_id]
+        return [a for a in aspects if a.criterion.component_id == member.component_id]
     return aspects
 
 
 def marks_of(sheet: ScoreSheet | None) -> dict[str, Decimal]:
     """The stored marks of ``sheet`` keyed by aspect key."""
+    return {key: Decimal(mark.value) for key, mark in _stored_marks(sheet).items()}
+
+
+def _stored_marks(sheet: ScoreSheet | None) -> dict[str, Mark]:
+    """The mark rows of ``sheet`` keyed by aspect key, fresh from the database (rows the
+    session already holds are refreshed, so a save compares and updates what is stored)."""
     if sheet is None:
         return {}
     rows = db.session.execute(
-        select(Aspect.key, Mark.value)
+        select(Aspect.key, Mark)
         .join(Aspect, Mark.aspect_id == Aspect.id)
         .where(Mark.sheet_id == sheet.id)
+        .execution_options(populate_existing=True)
     )
-    return {key: Decimal(value) for key, value in rows}
+    return {key: mark for key, mark in rows}
 
 
 def number(value: Decimal) -> int | float:
@@ -161,7 +179,11 @@ def refusal(user: User, entry: Entry) -> SheetError | None:
     The order matters for the message: "not yours" comes before "not now", so a judge learns
     nothing about other people's entries from the phase or the lock.
     """
-    member = access.panel_member(user, entry.event_id)
+    return _refusal(user, entry, access.panel_member(user, entry.event_id))
+
+
+def _refusal(user: User, entry: Entry, member: PanelMember | None) -> SheetError | None:
+    """:func:`refusal` for a caller that has the judge's panel membership already."""
     if member is None or not access.is_assigned(user, entry):
         return NotAllowed(_("此参赛作品未分配给您评分。"))
     reason = access.recusal_reason(user, entry)
@@ -175,12 +197,6 @@ def refusal(user: User, entry: Entry) -> SheetError | None:
     if entry.event.is_signed_off:
         return SheetLocked(_("裁判长已签字确认本赛项成绩,评分表已锁定。"))
     return None
-
-
-def check_can_score(user: User, entry: Entry) -> None:
-    problem = refusal(user, entry)
-    if problem is not None:
-        raise problem
 
 
 @dataclass
@@ -198,9 +214,7 @@ class AssignedEntry:
 
     @property
     def status(self) -> str:
-        if self.event.is_signed_off and self.sheet is not None:
-            return SheetStatus.LOCKED.value
-        return sheet_status(self.sheet)
+        return sheet_status(self.sheet, self.event)
 
     @property
     def is_done(self) -> bool:
@@ -281,6 +295,12 @@ def find_assigned(user: User, code: str, contest_id: int | None = None) -> list[
         .where(
             Assignment.user_id == user.id,
             (Entry.seat_code == code) | (Entry.seat_code.is_(None) & (Entry.entry_code == code)),
+        )
+        # What refusal() reads next comes with the entry, not in three more queries.
+        .options(
+            contains_eager(Entry.contest),
+            joinedload(Entry.event),
+            joinedload(Entry.organization),
         )
     )
     if contest_id is not None:
@@ -373,7 +393,10 @@ def save_sheet(
     Submitting needs a mark for every aspect the judge is responsible for.
     Raises NotAllowed, SheetLocked, StaleSheet or MarkErrors; nothing is stored then.
     """
-    check_can_score(user, entry)
+    member = access.panel_member(user, entry.event_id)
+    problem = _refusal(user, entry, member)
+    if problem is not None:
+        raise problem
     sheet = sheet_for(user, entry)
     if sheet is not None and sheet.status is not SheetStatus.DRAFT:
         raise SheetLocked(
@@ -385,10 +408,13 @@ def save_sheet(
     if expected_version is not None and expected_version != current_version:
         raise StaleSheet()
 
-    aspects = responsible_aspects(user, entry.event_id)
-    all_keys = db.session.scalars(select(Aspect.key).where(Aspect.event_id == entry.event_id))
-    parsed, problems = validate_values(aspects, values, all_keys=all_keys)
-    before = marks_of(sheet)
+    every_aspect = event_aspects(entry.event_id)
+    aspects = _marked_by(member, every_aspect)
+    parsed, problems = validate_values(aspects, values, all_keys=[a.key for a in every_aspect])
+    # Read before the versioned UPDATE below, yet current: every change to a sheet's marks
+    # bumps its version, so had they changed since ``sheet`` was read, that UPDATE would fail.
+    stored = _stored_marks(sheet)
+    before = {key: Decimal(mark.value) for key, mark in stored.items()}
     after: dict[str, Decimal | None] = {**before, **parsed}
     if submit:
         for aspect in aspects:
@@ -416,7 +442,7 @@ def save_sheet(
                 sheet.status = SheetStatus.SUBMITTED
                 sheet.submitted_at = utcnow()
             db.session.flush()
-            _upsert_marks(sheet, {k: v for k, v in parsed.items()}, ids)
+            _upsert_marks(sheet, parsed, stored, ids)
     except (IntegrityError, StaleDataError) as error:
         raise StaleSheet() from error
     db.session.expire(sheet, ["marks"])
@@ -432,28 +458,30 @@ def save_sheet(
 
 
 def _upsert_marks(
-    sheet: ScoreSheet, parsed: Mapping[str, Decimal | None], ids: Mapping[str, int]
+    sheet: ScoreSheet,
+    parsed: Mapping[str, Decimal | None],
+    stored: Mapping[str, Mark],
+    ids: Mapping[str, int],
 ) -> None:
-    """Write the sent marks of a sheet whose row this transaction has just locked."""
+    """Write the sent marks of a sheet whose row this transaction has just locked (``stored``:
+    its mark rows as read by :func:`_stored_marks`)."""
     if not parsed:
         return
-    existing = {
-        m.aspect_id: m
-        for m in db.session.scalars(
-            select(Mark).where(Mark.sheet_id == sheet.id).execution_options(populate_existing=True)
-        )
-    }
+    new: list[dict[str, Any]] = []
     for key, value in parsed.items():
-        aspect_id = ids[key]
-        mark = existing.get(aspect_id)
+        mark = stored.get(key)
         if value is None:
             if mark is not None:
                 db.session.delete(mark)
         elif mark is None:
-            db.session.add(Mark(sheet_id=sheet.id, aspect_id=aspect_id, value=value))
+            new.append({"sheet_id": sheet.id, "aspect_id": ids[key], "value": value})
         elif Decimal(mark.value) != value:
             mark.value = value
     db.session.flush()
+    if new:
+        # One INSERT for all new marks (the ORM sends one per row on SQLite: it would read
+        # back each id, which nothing here needs).
+        db.session.execute(insert(Mark), new)
 
 
 def _can_oversee(user: User, event: Event) -> bool:
@@ -529,8 +557,9 @@ def correct_mark(
     text = _require_reason(reason)
     judge = db.session.get(User, sheet.user_id)
     assert judge is not None
-    aspects = responsible_aspects(judge, event)
-    all_keys = [a.key for a in event_aspects(event)]
+    every_aspect = event_aspects(event)
+    aspects = _marked_by(access.panel_member(judge, event), every_aspect)
+    all_keys = [a.key for a in every_aspect]
     if value is None or (isinstance(value, str) and not value.strip()):
         raise MarkErrors({aspect_key: _("请填写更正后的分值")})
     parsed, problems = validate_values(aspects, {aspect_key: value}, all_keys=all_keys)

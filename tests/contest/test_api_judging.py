@@ -103,6 +103,39 @@ def test_put_saves_merges_submits_and_locks(api: Any, make_contest: Any) -> None
     assert locked.status_code == 409 and locked.get_json()["error"] == "locked"
 
 
+def test_a_put_reads_each_thing_once(api: Any, db: Any, make_contest: Any) -> None:
+    """The judges' PUT is the hot path (every save holds SQLite's write lock for the whole
+    request): the panel membership, the sheet and the event's aspects are read once each, the
+    answer comes from the saved sheet rather than reading it back, and new marks go in with
+    one INSERT."""
+    from sqlalchemy import event as sa_event
+
+    c = make_contest()
+    call = api(c.judges[1])
+    assert call("PUT", "/api/v1/judge/scores/A-01", {"scores": {"T1": 80}}).status_code == 200
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    db.session.remove()
+    sa_event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = call("PUT", "/api/v1/judge/scores/A-01", {"scores": FULL, "version": 1})
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200 and response.get_json()["version"] == 2
+
+    def reads(table: str) -> int:
+        return sum(1 for s in statements if s.startswith("SELECT") and f"FROM {table} " in s + " ")
+
+    assert reads("panel_members") == 1
+    assert reads("score_sheets") == 1
+    assert reads("aspects") == 1  # the rubric
+    assert reads("marks") == 2  # as stored before the save, and as saved for the answer
+    assert sum(s.startswith("INSERT INTO marks") for s in statements) == 1  # 3 new marks
+
+
 def test_get_before_any_save_is_an_empty_sheet(api: Any, make_contest: Any) -> None:
     c = make_contest()
     got = api(c.judges[1])("GET", "/api/v1/judge/scores/A-03")

@@ -129,16 +129,16 @@ def test_racing_past_the_version_check_is_caught_by_the_database(
     db.session.remove()
 
     both_checked = threading.Barrier(WRITERS)
-    real_marks_of = judging.marks_of
+    real_stored_marks = judging._stored_marks
 
-    def marks_of_after_both_checked(sheet: Any) -> Any:
+    def stored_marks_after_both_checked(sheet: Any) -> Any:
         both_checked.wait(timeout=10)
-        return real_marks_of(sheet)
+        return real_stored_marks(sheet)
 
-    monkeypatch.setattr(judging, "marks_of", marks_of_after_both_checked)
+    monkeypatch.setattr(judging, "_stored_marks", stored_marks_after_both_checked)
     payloads = [{"T1": 60, "P1": 20}, {"T1": 70, "P3": 2}]
     outcomes = _race(app, user_id, entry_id, payloads, version)
-    monkeypatch.setattr(judging, "marks_of", real_marks_of)
+    monkeypatch.setattr(judging, "_stored_marks", real_stored_marks)
 
     assert sorted(outcomes) == ["ok", "stale"], outcomes
     winner = payloads[outcomes.index("ok")]
