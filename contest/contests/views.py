@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -81,14 +81,6 @@ def _organizer_home(user: User, panel: HomePanel) -> None:
 
 
 HOME_EXTENSIONS.append(_organizer_home)
-
-
-@bp.app_template_global()
-def area_url(endpoint: str, **values: Any) -> str | None:
-    """``url_for`` for another area's page, or None while that page does not exist yet."""
-    if endpoint not in current_app.view_functions:
-        return None
-    return url_for(endpoint, **values)
 
 
 @bp.app_template_filter("points")
@@ -273,9 +265,7 @@ def change_status(contest_id: int) -> Response:
         flash(_("未知的大赛状态。"), "danger")
         return back
     if target is ContestStatus.PUBLISHED:
-        publish = area_url("results.publish", contest_id=contest.id)
-        if publish:
-            return redirect(publish)
+        return redirect(url_for("results.publish", contest_id=contest.id))
     reason = (form.reason.data or "").strip() or None
     if (contest.status, target) in BACKWARD and not reason:
         flash(_("退回上一阶段须填写原因。"), "danger")
