@@ -95,7 +95,7 @@ def contest_results(contest_id: int):  # type: ignore[no-untyped-def]
     }
     if code is None and page is None and per_page is None:
         rows = results_cache.data(
-            "api.results.all", lambda: results_service.all_rows(header), header.id
+            "api.results.all", lambda: results_service.event_rows(header, header.events), header.id
         )
         return jsonify(contest=contest, results=[_api_row(r) for r in rows], total=len(rows))
     if code is not None:
@@ -109,7 +109,7 @@ def contest_results(contest_id: int):  # type: ignore[no-untyped-def]
     total = sum(e.count for e in events)
     rows = results_cache.data(
         "api.results.page",
-        lambda: _page(header, events, page, per_page),
+        lambda: results_service.event_rows(header, events, page, per_page),
         header.id,
         code,
         page,
@@ -122,19 +122,6 @@ def contest_results(contest_id: int):  # type: ignore[no-untyped-def]
         page=page,
         per_page=per_page,
     )
-
-
-def _page(
-    header: results_service.PublicContest,
-    events: list[results_service.PublicEvent],
-    page: int,
-    per_page: int,
-) -> list[dict[str, Any]]:
-    if len(events) == 1:
-        return results_service.event_rows(header, events[0], page, per_page)
-    start = (page - 1) * per_page
-    rows = [row for event in events for row in results_service.event_rows(header, event)]
-    return rows[start : start + per_page]
 
 
 # ------------------------------------------------------------------ OpenAPI

@@ -105,7 +105,7 @@ def show(contest_id: int):  # type: ignore[no-untyped-def]
             abort(404)
         rows = results_cache.data(
             "results.rows",
-            lambda: results_service.event_rows(header, event, page, PER_PAGE),
+            lambda: results_service.event_rows(header, [event], page, PER_PAGE),
             header.snapshot_id,
             event.id,
             page,

@@ -27,7 +27,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import selectinload
 
 from contest.extensions import db
@@ -628,12 +628,6 @@ class PublicContest:
         return self.events[0] if self.events and code is None else None
 
 
-def _public_row(row: ResultRow, digits: int, event_code: str) -> dict[str, Any]:
-    data = row_document(row, digits)
-    data["event"] = event_code
-    return data
-
-
 def published_contests(user: Any = None) -> list[Contest]:
     """Published (or archived) contests, newest first; plus the drafts ``user`` manages."""
     contests = list(
@@ -696,19 +690,29 @@ def public_contest(contest_id: int) -> PublicContest | None:
 
 
 def event_rows(
-    header: PublicContest, event: PublicEvent, page: int = 1, per_page: int | None = None
+    header: PublicContest,
+    events: Sequence[PublicEvent],
+    page: int = 1,
+    per_page: int | None = None,
 ) -> list[dict[str, Any]]:
-    """One event's published rows (a page of them with ``per_page``), in page order."""
-    query = (
-        select(ResultRow)
-        .where(ResultRow.snapshot_id == header.snapshot_id, ResultRow.event_id == event.id)
-        .order_by(ResultRow.position)
+    """The published rows of ``events``, event by event in page order (a page of them with
+    ``per_page``): the page is cut in SQL, even across events."""
+    by_id = {event.id: event for event in events}
+    if not by_id:
+        return []
+    query = select(ResultRow).where(
+        ResultRow.snapshot_id == header.snapshot_id, ResultRow.event_id.in_(by_id)
     )
+    if len(by_id) > 1:
+        order = {event_id: index for index, event_id in enumerate(by_id)}
+        query = query.order_by(case(order, value=ResultRow.event_id))
+    query = query.order_by(ResultRow.position)
     if per_page:
         query = query.offset((max(page, 1) - 1) * per_page).limit(per_page)
-    return [_public_row(r, event.precision, event.code) for r in db.session.scalars(query)]
-
-
-def all_rows(header: PublicContest) -> list[dict[str, Any]]:
-    """Every published row of the snapshot, event by event (the API without parameters)."""
-    return [row for event in header.events for row in event_rows(header, event)]
+    rows = []
+    for row in db.session.scalars(query):
+        event = by_id[row.event_id]
+        data = row_document(row, event.precision)
+        data["event"] = event.code
+        rows.append(data)
+    return rows
