@@ -76,8 +76,10 @@ def contest_results(contest_id: int):  # type: ignore[no-untyped-def]
     code = request.args.get("event") or None
     page = request.args.get("page", type=int)
     per_page = request.args.get("per_page", type=int)
-    bad_page = page is not None and page < 1
-    if bad_page or (per_page is not None and not 1 <= per_page <= MAX_PER_PAGE):
+    # A value that is not a number is a bad value, not an absent one (which means "all rows").
+    bad_page = "page" in request.args and (page is None or page < 1)
+    bad_per_page = "per_page" in request.args and not 1 <= (per_page or 0) <= MAX_PER_PAGE
+    if bad_page or bad_per_page:
         return render_error(
             400, _("page 应为正整数,per_page 应在 1 到 %(max)d 之间", max=MAX_PER_PAGE)
         )

@@ -93,6 +93,9 @@ def test_api_shapes(db: Any, ready_contest: Any, client: Any) -> None:
     body = paged.get_json()
     assert [r["rank"] for r in body["results"]] == [5, 6] and body["total"] == 6
     assert client.get(f"/api/v1/contests/{ns.contest.id}/results?per_page=0").status_code == 400
+    for bad in ("page=abc", "per_page=many", "page=", "page=0"):
+        answer = client.get(f"/api/v1/contests/{ns.contest.id}/results?{bad}")
+        assert answer.status_code == 400 and answer.get_json()["error"] == "bad_request", bad
     assert client.get(f"/api/v1/contests/{ns.contest.id}/results?event=Q").status_code == 404
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "/api/v1/contests" in paths and "/api/v1/contests/{contest_id}/results" in paths
