@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.contests.blueprint import bp
 from contest.contests.entry_forms import (
-    ActionForm,
     DrawForm,
     ImportForm,
     RegisterForm,
     WithdrawForm,
 )
+from contest.contests.forms import ActionForm
+from contest.contests.views import load_contest, load_event
 from contest.extensions import db
 from contest.models import Contest, Entry, EntryStatus, Event, Gender
 from contest.services import draws as draw_service
@@ -48,34 +49,11 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # ------------------------------------------------------------------ loading
 
 
-def load_contest(contest_id: int) -> Contest:
-    contest = db.session.get(Contest, contest_id) or abort(404)
-    if not contest.can_manage(current_user):
-        abort(403)
-    return contest
-
-
-def load_event(contest_id: int, event_id: int) -> tuple[Contest, Event]:
-    """The contest and one of its events; 404 for an event of another contest."""
-    contest = load_contest(contest_id)
-    event = db.session.get(Event, event_id)
-    if event is None or event.contest_id != contest.id:
-        abort(404)
-    return contest, event
-
-
 def load_entry(event: Event, entry_id: int) -> Entry:
     entry = db.session.get(Entry, entry_id)
     if entry is None or entry.event_id != event.id:
         abort(404)
     return entry
-
-
-def back_link(contest: Contest) -> str | None:
-    """The contest's own page, once the contest pages provide one."""
-    if "contests.show" in current_app.view_functions:
-        return url_for("contests.show", contest_id=contest.id)
-    return None
 
 
 def page_context(contest: Contest, event: Event | None, tab: str) -> dict[str, object]:
@@ -84,7 +62,6 @@ def page_context(contest: Contest, event: Event | None, tab: str) -> dict[str, o
         "contest": contest,
         "event": event,
         "tab": tab,
-        "contest_url": back_link(contest),
         "counts": entry_counts(contest),
     }
 

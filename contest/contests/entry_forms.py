@@ -13,10 +13,6 @@ from contest.models import Component, Entry, Organization, PanelMember, User
 from contest.orgs.forms import WriteOnlyInput, choice_value
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""
-
-
 class RegisterForm(FlaskForm):
     """One entrant into the page's event. Personal numbers are never echoed back."""
 

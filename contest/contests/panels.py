@@ -8,8 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.contests.blueprint import bp
-from contest.contests.entries import load_event, page_context
-from contest.contests.entry_forms import ActionForm, AddJudgeForm, AssignForm, ConflictForm
+from contest.contests.entries import page_context
+from contest.contests.entry_forms import AddJudgeForm, AssignForm, ConflictForm
+from contest.contests.forms import ActionForm
+from contest.contests.views import load_event
 from contest.extensions import db
 from contest.models import Component, Conflict, Entry, Event, User
 from contest.services import panels as panel_service
