@@ -34,6 +34,7 @@ from contest.models.contest import AspectKind, Event
 from contest.orgs.forms import choice_value
 from contest.services.contests import COMPONENT_KINDS
 from contest.services.policies import DEFAULT_POLICY, merged
+from contest.services.rubrics import format_points
 
 MAX_TIE_BREAKS = 4
 MAX_AWARDS = 4
@@ -338,13 +339,6 @@ def tie_break_choices(event: Event) -> list[tuple[str, str]]:
     return choices
 
 
-def _number(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    number = Decimal(str(value)).normalize()
-    return format(number, "f")
-
-
 def policy_rows(data: dict[str, Any]) -> dict[str, Any]:
     """Values for the list rows of the policy page (tie-breaks, awards, titles) from JSON."""
     data = merged(data)
@@ -354,9 +348,9 @@ def policy_rows(data: dict[str, Any]) -> dict[str, Any]:
     for i in range(MAX_AWARDS):
         award = awards[i] if i < len(awards) else {}
         if mode == "share" and award.get("share") not in (None, ""):
-            value = _number(Decimal(str(award["share"])) * 100)
+            value = format_points(Decimal(str(award["share"])) * 100)
         else:
-            value = _number(award.get("count"))
+            value = format_points(award.get("count"))
         award_rows.append({"name": award.get("name") or DEFAULT_AWARD_NAMES[i], "value": value})
     titles = list(data.get("titles") or [])
     title_rows = []

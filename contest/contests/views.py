@@ -83,12 +83,7 @@ def _organizer_home(user: User, panel: HomePanel) -> None:
 HOME_EXTENSIONS.append(_organizer_home)
 
 
-@bp.app_template_filter("points")
-def points(value: object) -> str:
-    """A mark or weight as people write it: 100, 30, 0.5 (never 100.00 or 1E+2)."""
-    if value is None or value == "":
-        return ""
-    return format(Decimal(str(value)).normalize(), "f")
+bp.add_app_template_filter(rubrics.format_points, "points")
 
 
 # ------------------------------------------------------------------ loading
@@ -233,7 +228,7 @@ def show(contest_id: int) -> str:
             "entries": entry_counts.get(event.id, 0),
             "problems": contest_service.weight_problems(event) + rubric_problems(event),
             "weights": " · ".join(
-                f"{c.name} {format(Decimal(c.weight).normalize(), 'f')}%" for c in event.components
+                f"{c.name} {rubrics.format_points(c.weight)}%" for c in event.components
             ),
         }
         for event in contest.events

@@ -396,7 +396,7 @@ def save_components(actor: User, event: Event, rows: list[ComponentRow]) -> list
         raise ContestError(
             _(
                 "各模块权重之和为 %(total)s%%,应为 100%%",
-                total=format(total.normalize(), "f"),
+                total=rubrics.format_points(total),
             ),
             f"{used[0].key}-weight",
         )
@@ -448,7 +448,7 @@ def weight_problems(event: Event) -> list[str]:
             _(
                 "赛项 %(code)s 各模块权重之和为 %(total)s%%,应为 100%%",
                 code=event.code,
-                total=format(total.normalize(), "f"),
+                total=rubrics.format_points(total),
             )
         ]
     return []

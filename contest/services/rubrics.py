@@ -161,10 +161,12 @@ def component_total(component: Component) -> Decimal:
     return sum((Decimal(a.max_points) for c in component.criteria for a in c.aspects), Decimal(0))
 
 
-def _number(value: Decimal | float) -> str:
-    """A mark as people write it: 100, 0.5, 12.25 (no trailing zeros, no exponent)."""
-    text = format(Decimal(value).normalize(), "f")
-    return text
+def format_points(value: object) -> str:
+    """A mark, weight or total as people write it: 100, 0.5, 12.25 (no trailing zeros, no
+    exponent, never 100.00 or 1E+2); empty for no value.  Also the ``points`` template filter."""
+    if value is None or value == "":
+        return ""
+    return format(Decimal(str(value)).normalize(), "f")
 
 
 def component_problems(component: Component) -> list[str]:
@@ -191,8 +193,8 @@ def component_problems(component: Component) -> list[str]:
             _(
                 "「%(name)s」模块各评分要素分值合计 %(total)s 分,应等于模块满分 %(max)s 分",
                 name=component.name,
-                total=_number(total),
-                max=_number(component.max_score),
+                total=format_points(total),
+                max=format_points(component.max_score),
             )
         )
     return problems
@@ -229,9 +231,9 @@ class AspectData:
             "key": self.key,
             "name": self.name,
             "kind": self.kind.value,
-            "max_points": _number(self.max_points),
+            "max_points": format_points(self.max_points),
             "scale": self.scale,
-            "step": _number(self.step),
+            "step": format_points(self.step),
             "descriptors": list(self.descriptors),
             "standard": self.standard,
         }
@@ -898,8 +900,8 @@ def read_rubric_xlsx(event: Event, data: bytes) -> dict[Component, list[Criterio
                     _(
                         "「%(name)s」模块各评分要素分值合计 %(total)s 分,应等于模块满分 %(max)s 分",
                         name=component.name,
-                        total=_number(total),
-                        max=_number(component.max_score),
+                        total=format_points(total),
+                        max=format_points(component.max_score),
                     ),
                 )
             )
