@@ -10,7 +10,7 @@ load, authorize, call the service, flash and redirect, and commit once.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -59,6 +59,7 @@ register(NavItem("review.index", _l("评审复核"), frozenset({Role.ADMIN, Role
 
 PER_PAGE = 50
 LIVE_STATUSES = (ContestStatus.JUDGING, ContestStatus.REVIEW, ContestStatus.PUBLISHED)
+_Row = TypeVar("_Row", Entry, RecheckItem, Appeal)  # what _of_event loads
 
 
 # ---------------------------------------------------------------- home and index
@@ -122,14 +123,23 @@ def _event(event_id: int) -> Event:
     return event
 
 
-def _entry(event: Event, entry_id: object) -> Entry:
+def _of_event(model: type[_Row], row_id: object, event: Event) -> _Row:
+    """The ``model`` row (an entry, a re-check item, an appeal) with this id in ``event``; 404
+    for an id that is not a number, does not exist or belongs to another event."""
     try:
-        entry = db.session.get(Entry, int(str(entry_id)))
+        row = db.session.get(model, int(str(row_id)))
     except ValueError:
         abort(404)
-    if entry is None or entry.event_id != event.id:
+    if row is None or row.event_id != event.id:
         abort(404)
-    return entry
+    return row
+
+
+def _judge_sheet(entry: Entry, judge_id: int | None) -> ScoreSheet | None:
+    """The sheet a judge picked in a form holds for ``entry`` (None: they have none)."""
+    return db.session.scalar(
+        select(ScoreSheet).where(ScoreSheet.entry_id == entry.id, ScoreSheet.user_id == judge_id)
+    )
 
 
 def _fail(error: Exception) -> None:
@@ -228,7 +238,6 @@ def panel(event_id: int):  # type: ignore[no-untyped-def]
         per_page=PER_PAGE,
         flagged=flagged,
         num=judging.number,
-        form=ReopenForm(formdata=None),
         **_context(event),
     )
 
@@ -237,11 +246,11 @@ def panel(event_id: int):  # type: ignore[no-untyped-def]
 def entry(event_id: int, entry_id: int):  # type: ignore[no-untyped-def]
     """One entry's sheets side by side, with the correction and reopen forms."""
     event = _event(event_id)
-    the_entry = _entry(event, entry_id)
+    the_entry = _of_event(Entry, entry_id, event)
     view = review.side_by_side(event, entry_ids=[the_entry.id])
     row = view.rows[0] if view.rows else None
     correct = CorrectForm(formdata=None, entry_id=the_entry.id)
-    _fill_correct(correct, event, view)
+    _fill_correct(correct, view)
     correct.next.data = _safe_next("")
     reopen = ReopenForm(formdata=None, entry_id=the_entry.id)
     reopen.judge_id.choices = _judge_choices(view, row, submitted_only=True)
@@ -279,7 +288,7 @@ def _judge_choices(
     return choices
 
 
-def _fill_correct(form: CorrectForm, event: Event, view: review.PanelView) -> None:
+def _fill_correct(form: CorrectForm, view: review.PanelView) -> None:
     row = view.rows[0] if view.rows else None
     form.judge_id.choices = _judge_choices(view, row)
     form.aspect_key.choices = [(a.key, f"{a.key} {a.name}") for a in view.aspects]
@@ -290,17 +299,13 @@ def reopen(event_id: int):  # type: ignore[no-untyped-def]
     """Give one judge's submitted sheet back as a draft (reason required, audited)."""
     event = _event(event_id)
     form = ReopenForm()
-    the_entry = _entry(event, form.entry_id.data)
+    the_entry = _of_event(Entry, form.entry_id.data, event)
     form.judge_id.choices = [(m.user_id, m.user.name) for m in _members(event)]
     back = _safe_next(url_for("review.entry", event_id=event.id, entry_id=the_entry.id))
     if not form.validate():
         _form_errors(form)
         return redirect(back)
-    sheet = db.session.scalar(
-        select(ScoreSheet).where(
-            ScoreSheet.entry_id == the_entry.id, ScoreSheet.user_id == form.judge_id.data
-        )
-    )
+    sheet = _judge_sheet(the_entry, form.judge_id.data)
     if sheet is None:
         flash(_("该评委还没有这名选手的评分表。"), "danger")
         return redirect(back)
@@ -336,20 +341,15 @@ def correct(event_id: int):  # type: ignore[no-untyped-def]
     """Correct one mark (re-check or upheld appeal) through ``judging.correct_mark``."""
     event = _event(event_id)
     form = CorrectForm()
-    the_entry = _entry(event, form.entry_id.data)
-    view = review.side_by_side(event, entry_ids=[the_entry.id])
-    _fill_correct(form, event, view)
+    the_entry = _of_event(Entry, form.entry_id.data, event)
+    _fill_correct(form, review.side_by_side(event, entry_ids=[the_entry.id]))
     back = url_for(
         "review.entry", event_id=event.id, entry_id=the_entry.id, next=_safe_next("") or None
     )
     if not form.validate():
         _form_errors(form)
         return redirect(back)
-    sheet = db.session.scalar(
-        select(ScoreSheet).where(
-            ScoreSheet.entry_id == the_entry.id, ScoreSheet.user_id == form.judge_id.data
-        )
-    )
+    sheet = _judge_sheet(the_entry, form.judge_id.data)
     if sheet is None:
         flash(_("该评委还没有这名选手的评分表。"), "danger")
         return redirect(back)
@@ -410,9 +410,7 @@ def recheck_build(event_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/events/<int:event_id>/recheck/<int:item_id>", methods=["POST"])
 def recheck_record(event_id: int, item_id: int):  # type: ignore[no-untyped-def]
     event = _event(event_id)
-    item = db.session.get(RecheckItem, item_id)
-    if item is None or item.event_id != event.id:
-        abort(404)
+    item = _of_event(RecheckItem, item_id, event)
     form = RecheckForm()
     if not form.validate():
         _form_errors(form)
@@ -505,9 +503,7 @@ def appeals(event_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/events/<int:event_id>/appeals/<int:appeal_id>/decide", methods=["POST"])
 def decide(event_id: int, appeal_id: int):  # type: ignore[no-untyped-def]
     event = _event(event_id)
-    appeal = db.session.get(Appeal, appeal_id)
-    if appeal is None or appeal.event_id != event.id:
-        abort(404)
+    appeal = _of_event(Appeal, appeal_id, event)
     form = DecideForm()
     if not form.validate():
         _form_errors(form)
@@ -560,11 +556,13 @@ def sign_off(event_id: int):  # type: ignore[no-untyped-def]
             "success",
         )
         return redirect(url_for("review.progress", event_id=event.id))
+    state = review.progress(event)
+    recheck = review.recheck_state(event)
     return render_template(
         "review/sign_off.html",
-        blockers=review.sign_off_blockers(event, current_user),
-        state=review.progress(event),
-        recheck=review.recheck_state(event),
+        blockers=review.sign_off_blockers(event, current_user, state=state, recheck=recheck),
+        state=state,
+        recheck=recheck,
         appeals=review.appeals_of(event),
         form=ActionForm(formdata=None),
         **_context(event),

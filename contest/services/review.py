@@ -731,10 +731,15 @@ class Blocker:
 
 
 def sign_off_blockers(
-    event: Event, user: User | None = None, *, state: Progress | None = None
+    event: Event,
+    user: User | None = None,
+    *,
+    state: Progress | None = None,
+    recheck: RecheckState | None = None,
 ) -> list[Blocker]:
-    """Everything that stands between the event and the chief judge's signature (``state``:
-    the event's :func:`progress` when the caller has it already)."""
+    """Everything that stands between the event and the chief judge's signature (``state`` and
+    ``recheck``: the event's :func:`progress` and :func:`recheck_state` when the caller has
+    them already)."""
     blockers: list[Blocker] = []
     if user is not None and not access.is_chief(user, event):
         blockers.append(Blocker(_("只有本赛项的裁判长可以签字确认。")))
@@ -755,7 +760,7 @@ def sign_off_blockers(
         blockers.append(
             Blocker(_("还有 %(n)s 份评分表未提交。", n=state.total - state.done), "review.progress")
         )
-    recheck = recheck_state(event)
+    recheck = recheck_state(event) if recheck is None else recheck
     if not recheck.built:
         blockers.append(Blocker(_("复核名单尚未生成。"), "review.recheck"))
     elif not recheck.complete:

@@ -97,6 +97,41 @@ def test_reviewers_see_every_page(
     assert c.event.label in index
 
 
+def test_rows_of_another_event_are_not_found(
+    db: Any, contest_in_review: Any, make_contest: Any, client_for: Any
+) -> None:
+    """An entry, re-check item or appeal id is looked up within the event in the URL: the
+    other event's rows (here one the same organizer manages) answer 404 and nothing changes."""
+    c = contest_in_review
+    other = make_contest(status="review", entries=1, judges=1, host=c.host)
+    score_all(db, other)
+    item = review.build_recheck(other.chief, other.event, seed=1)[0]
+    appeal = Appeal(
+        event_id=other.event.id,
+        entry_id=other.entries[0].id,
+        received_at=datetime.now(UTC),
+        appellant="张三",
+        content="复核请求",
+        status=AppealStatus.PENDING,
+    )
+    db.session.add(appeal)
+    db.session.commit()
+    client = client_for(c.organizer)
+    e = c.event.id
+    assert client.get(f"/review/events/{e}/entries/{other.entries[0].id}").status_code == 404
+    assert client.get(f"/review/events/{e}/entries/999999").status_code == 404
+    posts = [
+        (f"/review/events/{e}/recheck/{item.id}", {"errors_found": "0"}),
+        (f"/review/events/{e}/appeals/{appeal.id}/decide", {"decision": "upheld", "reason": "x"}),
+        (f"/review/events/{e}/reopen", {"entry_id": str(other.entries[0].id), "reason": "x"}),
+        (f"/review/events/{e}/correct", {"entry_id": "A-01", "reason": "x"}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data=data).status_code == 404, url
+    db.session.expire_all()
+    assert item.checked_at is None and appeal.status is AppealStatus.PENDING
+
+
 def test_dashboard_shows_progress_flags_and_chart(
     db: Any, make_contest: Any, client_for: Any
 ) -> None:
