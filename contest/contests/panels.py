@@ -3,6 +3,9 @@ the "who may score what" matrix. Writes go through ``contest.services.panels``."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,46 +16,54 @@ from contest.contests.entry_forms import AddJudgeForm, AssignForm, ConflictForm
 from contest.contests.forms import ActionForm
 from contest.contests.views import load_event
 from contest.extensions import db
-from contest.models import Component, Conflict, Entry, Event, User
+from contest.models import Component, Conflict, Entry, Event, PanelMember, User
 from contest.services import panels as panel_service
+
+T = TypeVar("T")
 
 
 def _back(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("contests.panels", contest_id=contest_id, event_id=event_id))
 
 
-def _forms(event: Event) -> tuple[AddJudgeForm, ConflictForm, AssignForm]:
-    members = panel_service.members(event)
-    return (
-        AddJudgeForm(panel_service.candidate_judges(event), list(event.components), prefix="add"),
-        ConflictForm(members, panel_service.active_entries(event), prefix="conflict"),
-        AssignForm(prefix="assign"),
-    )
+def _add_form(event: Event) -> AddJudgeForm:
+    return AddJudgeForm(panel_service.candidate_judges(event), list(event.components), prefix="add")
+
+
+def _conflict_form(members: list[PanelMember], entries: list[Entry]) -> ConflictForm:
+    return ConflictForm(members, entries, prefix="conflict")
 
 
 def _judge(user_id: int) -> User:
     return db.session.get(User, user_id) or abort(404)
 
 
+def _button(contest_id: int, event_id: int) -> Event:
+    """The event of a one-button POST (remove, make chief, withdraw a declaration)."""
+    _contest, event = load_event(contest_id, event_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return event
+
+
 @bp.route("/<int:contest_id>/events/<int:event_id>/panels")
 def panels(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
     contest, event = load_event(contest_id, event_id)
-    add_form, conflict_form, assign_form = _forms(event)
+    matrix = panel_service.matrix(event)
     return render_template(
         "contests/panels.html",
-        matrix=panel_service.matrix(event),
-        conflicts=panel_service.conflicts(event),
-        add_form=add_form,
-        conflict_form=conflict_form,
-        assign_form=assign_form,
+        matrix=matrix,
+        add_form=_add_form(event),
+        conflict_form=_conflict_form(matrix.members, matrix.entries),
+        assign_form=AssignForm(prefix="assign"),
         action_form=ActionForm(),
         locked=panel_service.editing_problem(event),
         **page_context(contest, event, "panels"),
     )
 
 
-def _run(contest_id: int, event_id: int, action, success: str):  # type: ignore[no-untyped-def]
-    """Call a panel service, commit or roll back, flash the outcome, back to the page."""
+def _run(action: Callable[[], T], success: str) -> T | None:
+    """Call a panel service, commit or roll back, flash the outcome."""
     try:
         outcome = action()
     except panel_service.PanelError as error:
@@ -73,7 +84,7 @@ def _form_problem(form: object) -> None:
 @bp.route("/<int:contest_id>/events/<int:event_id>/panels/add", methods=["POST"])
 def panel_add(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
     _contest, event = load_event(contest_id, event_id)
-    form, _c, _a = _forms(event)
+    form = _add_form(event)
     if not form.validate_on_submit():
         _form_problem(form)
         return _back(contest_id, event_id)
@@ -82,8 +93,6 @@ def panel_add(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
         db.session.get(Component, form.component_id.data) if form.component_id.data else None
     )
     _run(
-        contest_id,
-        event_id,
         lambda: panel_service.add_judge(
             current_user, event, user, component=component, chief=bool(form.chief.data)
         ),
@@ -94,13 +103,9 @@ def panel_add(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:contest_id>/events/<int:event_id>/panels/<int:user_id>/remove", methods=["POST"])
 def panel_remove(contest_id: int, event_id: int, user_id: int):  # type: ignore[no-untyped-def]
-    _contest, event = load_event(contest_id, event_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    event = _button(contest_id, event_id)
     user = _judge(user_id)
     _run(
-        contest_id,
-        event_id,
         lambda: panel_service.remove_judge(current_user, event, user),
         _("已将 %(name)s 移出评委组。", name=user.name),
     )
@@ -109,13 +114,9 @@ def panel_remove(contest_id: int, event_id: int, user_id: int):  # type: ignore[
 
 @bp.route("/<int:contest_id>/events/<int:event_id>/panels/<int:user_id>/chief", methods=["POST"])
 def panel_chief(contest_id: int, event_id: int, user_id: int):  # type: ignore[no-untyped-def]
-    _contest, event = load_event(contest_id, event_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    event = _button(contest_id, event_id)
     user = _judge(user_id)
     _run(
-        contest_id,
-        event_id,
         lambda: panel_service.set_chief(current_user, event, user),
         _("%(name)s 现为本赛项裁判长。", name=user.name),
     )
@@ -125,15 +126,13 @@ def panel_chief(contest_id: int, event_id: int, user_id: int):  # type: ignore[n
 @bp.route("/<int:contest_id>/events/<int:event_id>/panels/conflicts", methods=["POST"])
 def panel_conflict(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
     _contest, event = load_event(contest_id, event_id)
-    _a, form, _s = _forms(event)
+    form = _conflict_form(panel_service.members(event), panel_service.active_entries(event))
     if not form.validate_on_submit():
         _form_problem(form)
         return _back(contest_id, event_id)
     user = _judge(form.user_id.data or 0)
     entry = db.session.get(Entry, form.entry_id.data or 0) or abort(404)
     _run(
-        contest_id,
-        event_id,
         lambda: panel_service.declare_conflict(
             current_user, event, user, entry, form.reason.data or ""
         ),
@@ -147,15 +146,11 @@ def panel_conflict(contest_id: int, event_id: int):  # type: ignore[no-untyped-d
     methods=["POST"],
 )
 def panel_conflict_remove(contest_id: int, event_id: int, conflict_id: int):  # type: ignore[no-untyped-def]
-    _contest, event = load_event(contest_id, event_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    event = _button(contest_id, event_id)
     conflict = db.session.get(Conflict, conflict_id)
     if conflict is None or conflict.event_id != event.id:
         abort(404)
     _run(
-        contest_id,
-        event_id,
         lambda: panel_service.remove_conflict(current_user, conflict),
         _("已撤销该回避申报(如需评分,请重新分配)。"),
     )
@@ -165,13 +160,11 @@ def panel_conflict_remove(contest_id: int, event_id: int, conflict_id: int):  # 
 @bp.route("/<int:contest_id>/events/<int:event_id>/panels/assign", methods=["POST"])
 def panel_assign(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
     _contest, event = load_event(contest_id, event_id)
-    _a, _c, form = _forms(event)
+    form = AssignForm(prefix="assign")
     if not form.validate_on_submit():
         _form_problem(form)
         return _back(contest_id, event_id)
     report = _run(
-        contest_id,
-        event_id,
         lambda: panel_service.assign(current_user, event, form.mode.data or "all", form.k.data),
         "",
     )

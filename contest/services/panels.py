@@ -81,6 +81,7 @@ class Matrix:
     members: list[PanelMember]
     entries: list[Entry]
     cells: dict[tuple[int, int], Cell]
+    conflicts: list[Conflict]  # the declarations, listed on the page next to the matrix
 
     def cell(self, member: PanelMember, entry: Entry) -> Cell:
         return self.cells[(member.user_id, entry.id)]
@@ -145,13 +146,13 @@ def _sheets(event: Event) -> dict[tuple[int, int], ScoreSheet]:
 
 
 def _recusals(
-    event: Event, panel: list[PanelMember], entries: list[Entry]
+    declarations: list[Conflict], panel: list[PanelMember], entries: list[Entry]
 ) -> dict[tuple[int, int], tuple[str, bool]]:
     """(user id, entry id) → (reason, declared?) for every recused pair.
 
-    The unit rule is checked in memory (organisation paths); declarations in one query.
+    The unit rule is checked in memory (organisation paths), declarations from the list given.
     """
-    declared = {(c.user_id, c.entry_id): c.reason for c in conflicts(event)}
+    declared = {(c.user_id, c.entry_id): c.reason for c in declarations}
     reasons: dict[tuple[int, int], tuple[str, bool]] = {}
     for member in panel:
         for entry in entries:
@@ -167,7 +168,8 @@ def matrix(event: Event) -> Matrix:
     """Every panel member × every active entry: assigned, recused (why) or not assigned."""
     panel = members(event)
     entries = active_entries(event)
-    recused = _recusals(event, panel, entries)
+    declarations = conflicts(event)
+    recused = _recusals(declarations, panel, entries)
     assigned = {
         (a.user_id, a.entry_id)
         for a in db.session.scalars(select(Assignment).where(Assignment.event_id == event.id))
@@ -186,7 +188,7 @@ def matrix(event: Event) -> Matrix:
                 cells[key] = Cell(CellState.ASSIGNED, None, label)
             else:
                 cells[key] = Cell(CellState.NONE, None, label)
-    return Matrix(panel, entries, cells)
+    return Matrix(panel, entries, cells, declarations)
 
 
 # ------------------------------------------------------------------ checks
@@ -399,7 +401,7 @@ def assign(
             raise PanelError(_("请填写每位选手的评委人数(至少 1 人)"))
         if k > len(panel):
             raise PanelError(_("每位选手 %(k)d 名评委超过了评委组人数 %(n)d", k=k, n=len(panel)))
-    recused = _recusals(event, panel, entries)
+    recused = _recusals(conflicts(event), panel, entries)
     sheets = _sheets(event)
     judge_ids = [m.user_id for m in panel]
     kept = {key for key in sheets if key[0] in judge_ids}
