@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 import qrcode
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import MethodReturnValue, XPos, YPos
 from qrcode.constants import ERROR_CORRECT_M
 
 from contest.models import Contest
@@ -38,6 +38,8 @@ RED = (178, 34, 34)
 GOLD = (191, 146, 52)
 INK = (40, 40, 40)
 MUTED = (110, 110, 110)
+# Chinese typesetting (避头点): these never start a line; they hang at the end of the one before.
+NO_LINE_START = frozenset("，。、；：？！）》」』”’…")
 
 __all__ = ["certificate_pdf", "event_certificates", "verify_url"]
 
@@ -83,6 +85,17 @@ def _qr_png(target: str) -> io.BytesIO:
     image.save(buffer, format="PNG")
     buffer.seek(0)
     return buffer
+
+
+def _lines(pdf: FPDF, width: float, text: str) -> list[str]:
+    """``text`` wrapped to ``width`` in the current font, closing punctuation kept off the start
+    of a line (fpdf2 breaks CJK text before any character, so a line could begin with "，")."""
+    lines = pdf.multi_cell(width, 0, text, dry_run=True, output=MethodReturnValue.LINES)
+    for index in range(1, len(lines)):
+        while lines[index] and lines[index][0] in NO_LINE_START:
+            lines[index - 1] += lines[index][0]
+            lines[index] = lines[index][1:]
+    return [line for line in lines if line]
 
 
 class _CertificatePDF(FPDF):
@@ -135,7 +148,7 @@ def _page(pdf: _CertificatePDF, item: Certificate, base_url: str) -> None:
     name = item.name + ("（女）" if item.is_female else "")
     pdf.cell(width, 12, f"{name} 同志：", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, size=18)
-    pdf.set_xy(left + 12, 84)
+    pdf.set_y(84)
     if item.award and item.titles:
         tail = f"荣获{item.award}，并获得“{'”“'.join(item.titles)}”称号。"
     elif item.award:
@@ -143,7 +156,9 @@ def _page(pdf: _CertificatePDF, item: Certificate, base_url: str) -> None:
     else:
         tail = f"获得“{'”“'.join(item.titles)}”称号。"
     text = f"在{item.contest_name}{item.event_label}比赛中，成绩优异，{tail}"
-    pdf.multi_cell(width - 12, 11, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for line in _lines(pdf, width - 12, text):
+        pdf.set_x(left + 12)
+        pdf.cell(width - 12, 11, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     # The award, large, in the middle
     if item.award:
         pdf.set_text_color(*RED)

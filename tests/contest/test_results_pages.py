@@ -189,6 +189,27 @@ def test_certificate_pdf_embeds_the_font_and_numbers_are_unique(
     )
 
 
+def test_certificate_text_never_starts_a_line_with_a_comma() -> None:
+    """The body wraps where fpdf2 would put "，" first on the second line (demo --large names);
+    the comma hangs at the end of the first line instead and no character is lost."""
+    from fpdf import FPDF
+
+    from contest.services import certificates
+
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.add_font(certificates.FONT, fname=str(certificates.FONT_FILE))
+    pdf.add_page()
+    pdf.set_font(certificates.FONT, size=18)
+    text = (
+        "在2025年江州市百万职工技能大比武数控车工(职工组)比赛中，成绩优异，"
+        "荣获一等奖，并获得“江州市技术能手”称号。"
+    )
+    lines = certificates._lines(pdf, 297 - 76 - 12, text)
+    pdf.output()  # writes the font subset and closes the font file
+    assert len(lines) == 2 and "".join(lines) == text
+    assert lines[0].endswith("成绩优异，") and lines[1].startswith("荣获")
+
+
 def test_exports_need_the_contest_organizer(
     db: Any, ready_contest: Any, client: Any, client_for: Any, make_user: Any
 ) -> None:
