@@ -18,7 +18,7 @@ from contest.errors import render_error
 from contest.extensions import db
 from contest.judging.blueprint import bp
 from contest.judging.forms import ConfirmLabels, SheetForm, sheet_form_class
-from contest.models import Entry, Role, SheetStatus, User
+from contest.models import Entry, Role, ScoreSheet, SheetStatus, User
 from contest.navigation import NavItem, register
 from contest.services import judging
 from contest.services.dashboards import HOME_EXTENSIONS, HomePanel
@@ -63,12 +63,14 @@ def _load(contest_id: int, code: str) -> Entry:
 def _render(
     entry: Entry,
     form: SheetForm,
+    sheet: ScoreSheet | None,
     *,
     status: int = 200,
     attempted: dict[str, object] | None = None,
     confirm: bool = False,
 ) -> Any:
-    sheet = judging.sheet_for(current_user, entry)
+    """The sheet page for ``form`` over the stored ``sheet`` (its status, whether it is
+    editable)."""
     refusal = judging.refusal(current_user, entry)
     if refusal is not None and not isinstance(refusal, SheetLocked):
         abort(403)
@@ -98,20 +100,21 @@ def _render(
     )
 
 
-def _stored_form(entry: Entry, form_class: type[SheetForm]) -> SheetForm:
-    """A form showing exactly what is stored (values and version), ignoring any post."""
+def _stored(entry: Entry, form_class: type[SheetForm]) -> tuple[SheetForm, ScoreSheet | None]:
+    """A form showing exactly what is stored (values and version), ignoring any post, and the
+    stored sheet it shows."""
     sheet = judging.sheet_for(current_user, entry)
     form = form_class(formdata=None)
     form.fill(judging.marks_of(sheet))
     form.version.data = sheet.version if sheet is not None else 0
-    return form
+    return form, sheet
 
 
 @bp.route("/<int:contest_id>/<code>")
 def sheet(contest_id: int, code: str):  # type: ignore[no-untyped-def]
     entry = _load(contest_id, code)
     form_class = sheet_form_class(judging.responsible_aspects(current_user, entry.event_id))
-    return _render(entry, _stored_form(entry, form_class))
+    return _render(entry, *_stored(entry, form_class))
 
 
 @bp.route("/<int:contest_id>/<code>", methods=["POST"])
@@ -139,12 +142,12 @@ def save_sheet(contest_id: int, code: str):  # type: ignore[no-untyped-def]
     except StaleSheet as error:
         db.session.rollback()
         flash(error.message, "warning")
-        return _render(entry, _stored_form(entry, form_class), status=409, attempted=values)
+        return _render(entry, *_stored(entry, form_class), status=409, attempted=values)
     except MarkErrors as error:
         db.session.rollback()
         form.add_errors(error.problems)
         flash(error.message, "danger")
-        return _render(entry, form, status=422)
+        return _render(entry, form, judging.sheet_for(current_user, entry), status=422)
     except NotAllowed as error:
         db.session.rollback()
         return render_error(403, error.message)
@@ -165,12 +168,11 @@ def save_sheet(contest_id: int, code: str):  # type: ignore[no-untyped-def]
 def _confirm_step(entry: Entry, form_class: type[SheetForm]) -> Any:
     """Without JavaScript, 提交 saves a draft first and asks again: a complete sheet gets a
     confirmation box, an incomplete one the missing fields."""
-    form = _stored_form(entry, form_class)
-    marks = judging.marks_of(judging.sheet_for(current_user, entry))
-    missing = {a.key: _("提交前请填写此项") for a in form.aspects if a.key not in marks}
+    form, sheet = _stored(entry, form_class)
+    missing = {key: _("提交前请填写此项") for key, value in form.values().items() if value is None}
     if missing:
         form.add_errors(missing)
         flash(_("草稿已保存。还有未填写的项目,填写完整后才能提交。"), "warning")
-        return _render(entry, form, status=422)
+        return _render(entry, form, sheet, status=422)
     flash(_("草稿已保存。请核对分数后确认提交。"), "info")
-    return _render(entry, form, confirm=True)
+    return _render(entry, form, sheet, confirm=True)

@@ -148,6 +148,22 @@ def test_submit_without_javascript_saves_a_draft_then_asks_to_confirm(
     assert judging.sheet_for(c.judges[1], c.entries[0]).status is SheetStatus.SUBMITTED
 
 
+def test_submit_without_javascript_of_an_incomplete_sheet_keeps_the_draft_and_names_the_gaps(
+    db: Any, make_contest: Any, client_for: Any
+) -> None:
+    c = make_contest()
+    client = client_for(c.judges[1])
+    data = {"version": 0, "action": "submit", **_fields(c, T1="80", P2="1")}
+    response = client.post(_url(c), data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "确认提交" not in html
+    assert html.count("提交前请填写此项") == 2  # P1 and P3
+    assert 'name="version" type="hidden" value="1"' in html  # the saved draft's version
+    sheet = judging.sheet_for(c.judges[1], c.entries[0])
+    assert sheet.status is SheetStatus.DRAFT
+    assert judging.marks_of(sheet) == {"T1": Decimal(80), "P2": Decimal(1)}
+
+
 def test_submit_of_an_incomplete_sheet_names_the_missing_fields(
     db: Any, make_contest: Any, client_for: Any
 ) -> None:
