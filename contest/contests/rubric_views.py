@@ -25,7 +25,7 @@ from contest.contests.forms import (
     SaveTemplateForm,
     TemplateApplyForm,
 )
-from contest.contests.views import load_event
+from contest.contests.views import load_event, put_error
 from contest.extensions import db
 from contest.models import Aspect, AspectKind, Component, Contest, Event, RubricCriterion
 from contest.services import rubric_templates, rubrics
@@ -212,16 +212,6 @@ def _next_key(event: Event, component: Component) -> str:
     return f"{prefix}{n}"
 
 
-def _apply_errors(form: AspectForm, error: RubricError) -> None:
-    problems = error.problems or {error.field or "": error.message}
-    for name, message in problems.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message]
-        else:
-            form.form_errors.append(message)
-
-
 @bp.route(
     "/<int:contest_id>/events/<int:event_id>/rubric/criteria/<int:criterion_id>/aspects/new",
     methods=["GET", "POST"],
@@ -241,7 +231,7 @@ def rubric_aspect_add(contest_id: int, event_id: int, criterion_id: int) -> str 
             rubrics.add_aspect(current_user, criterion, _aspect_data(form))
         except RubricError as error:
             db.session.rollback()
-            _apply_errors(form, error)
+            put_error(form, error)
         else:
             db.session.commit()
             flash(_("已添加评分要素 %(key)s。", key=form.key.data), "success")
@@ -277,7 +267,7 @@ def rubric_aspect_edit(contest_id: int, event_id: int, aspect_id: int) -> str | 
             rubrics.update_aspect(current_user, aspect, _aspect_data(form))
         except RubricError as error:
             db.session.rollback()
-            _apply_errors(form, error)
+            put_error(form, error)
         else:
             db.session.commit()
             flash(_("已保存评分要素 %(key)s。", key=aspect.key), "success")

@@ -16,6 +16,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -106,15 +107,16 @@ def load_event(contest_id: int, event_id: int) -> tuple[Contest, Event]:
     return contest, event
 
 
-def _put_error(form: Any, error: ContestError | RubricError | Any, fallback: str | None) -> None:
-    """Show a service error on its field (or at the top of the form)."""
-    name = (getattr(error, "field", None) or fallback or "").replace("-", "_")
-    field = getattr(form, name, None) if name else None
-    message = getattr(error, "message", str(error))
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, message]
-    else:
-        form.form_errors.append(message)
+def put_error(form: FlaskForm, error: ContestError | RubricError) -> None:
+    """Show a service error on the fields it names (a RubricError may name several; the
+    services' "theory-weight" is the form's ``theory_weight``), else at the top of the form."""
+    problems = error.problems if isinstance(error, RubricError) else {}
+    for name, message in (problems or {error.field or "": error.message}).items():
+        field = getattr(form, name.replace("-", "_"), None) if name else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)
 
 
 # ------------------------------------------------------------------ list and create
@@ -176,7 +178,7 @@ def create() -> str | Response:
             contest = contest_service.create_contest(current_user, _contest_data(form))
         except ContestError as error:
             db.session.rollback()
-            _put_error(form, error, None)
+            put_error(form, error)
         else:
             db.session.commit()
             flash(_("已创建大赛“%(name)s”。下一步:添加赛项。", name=contest.name), "success")
@@ -199,7 +201,7 @@ def edit(contest_id: int) -> str | Response:
             contest_service.update_contest(current_user, contest, _contest_data(form))
         except ContestError as error:
             db.session.rollback()
-            _put_error(form, error, None)
+            put_error(form, error)
         else:
             db.session.commit()
             flash(_("已保存大赛信息。"), "success")
@@ -313,7 +315,7 @@ def event_create(contest_id: int) -> str | Response:
             )
         except (ContestError, RubricError) as error:
             db.session.rollback()
-            _put_error(form, error, None)
+            put_error(form, error)
         else:
             db.session.commit()
             flash(
@@ -340,7 +342,7 @@ def event_edit(contest_id: int, event_id: int) -> str | Response:
             contest_service.update_event(current_user, event, _event_data(form))
         except ContestError as error:
             db.session.rollback()
-            _put_error(form, error, None)
+            put_error(form, error)
         else:
             db.session.commit()
             flash(_("已保存赛项 %(code)s。", code=event.code), "success")
@@ -388,7 +390,7 @@ def components(contest_id: int, event_id: int) -> str | Response:
             contest_service.save_components(current_user, event, rows)
         except (ContestError, RubricError) as error:
             db.session.rollback()
-            _put_error(form, error, None)
+            put_error(form, error)
         else:
             db.session.commit()
             flash(_("已保存赛项 %(code)s 的考核模块与权重。", code=event.code), "success")

@@ -487,3 +487,34 @@ def test_contest_list_does_not_query_per_contest(
     assert _selects(db, client, "/contests/") == few
     page = _text(client.get("/contests/"))
     assert page.count('<td class="num">1</td>') >= 4  # one event each, counted per contest
+
+
+def test_service_errors_are_shown_on_their_fields(
+    db: Any, make_contest: Any, client_for: Any
+) -> None:
+    made = make_contest(status=S.DRAFT)
+    client = client_for(made.organizer)
+    ev = f"/contests/{made.contest.id}/events/{made.event.id}"
+    # A ContestError naming "theory-weight" lands on the form's theory_weight field.
+    page = _text(
+        client.post(f"{ev}/components", data={"theory_weight": "30", "practical_weight": "60"})
+    )
+    cell = page[page.index('id="theory_weight"') :]
+    assert cell.index("各模块权重之和为 90%") < cell.index('id="practical_weight"')
+    # A RubricError with one problem per field marks each of them.
+    criterion = made.aspects["P2"].criterion
+    page = _text(
+        client.post(
+            f"{ev}/rubric/criteria/{criterion.id}/aspects/new",
+            data={
+                "key": "P1",
+                "name": "表面",
+                "kind": "judgement",
+                "max_points": "30",
+                "scale": "3",
+                "descriptors": "a\nb",
+            },
+        )
+    )
+    invalid = re.findall(r'<[^>]*aria-invalid="true"[^>]*id="(\w+)"', page)
+    assert invalid == ["key", "descriptors"]
