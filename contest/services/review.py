@@ -886,11 +886,11 @@ def side_by_side(
     if entry_ids is not None:
         query = query.where(Entry.id.in_(entry_ids or [-1]))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    visible = names_visible(event)
+    if visible:  # before sign-off no name or unit is shown, so none is loaded
+        query = query.options(selectinload(Entry.person), selectinload(Entry.organization))
     entries = db.session.scalars(
-        query.options(selectinload(Entry.person), selectinload(Entry.organization))
-        .order_by(*_codes_order())
-        .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
+        query.order_by(*_codes_order()).limit(per_page).offset((max(page, 1) - 1) * per_page)
     ).all()
     rows = {e.id: PanelRow(entry=e) for e in entries}
     if rows:
@@ -915,4 +915,4 @@ def side_by_side(
                 values = [row.marks[(key, j)] for j in counted if (key, j) in row.marks]
                 if len(values) >= 2 and float(max(values) - min(values)) > limit + 1e-9:
                     row.flagged[key] = max(values) - min(values)
-    return PanelView(aspects, judges, list(rows.values()), total, limit, names_visible(event))
+    return PanelView(aspects, judges, list(rows.values()), total, limit, visible)
