@@ -387,7 +387,8 @@ def recheck(event_id: int):  # type: ignore[no-untyped-def]
         action=ActionForm(formdata=None),
         remark=ReasonForm(formdata=None),
         record=RecheckForm(formdata=None),
-        progress_state=review.progress(event),
+        # Only shown (as the sheets still missing) while there is no list to draw.
+        progress_state=None if state.built else review.progress(event),
         **_context(event),
     )
 
