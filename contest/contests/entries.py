@@ -251,15 +251,13 @@ def entries_template(contest_id: int):  # type: ignore[no-untyped-def]
 def draws(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
     """Both draws of the event: state, seeds, the buttons, and links to the printable lists."""
     contest, event = load_event(contest_id, event_id)
-    entries_all = draw_service.entry_list(event)
-    checked_in = sum(1 for e in entries_all if e.status is EntryStatus.CHECKED_IN)
-    active = sum(1 for e in entries_all if e.status is not EntryStatus.WITHDRAWN)
+    counts = draw_service.status_counts(event)
     return render_template(
         "contests/draws.html",
         entry_form=DrawForm(prefix="entry"),
         seat_form=DrawForm(prefix="seat"),
-        active=active,
-        checked_in=checked_in,
+        active=counts.total() - counts[EntryStatus.WITHDRAWN],
+        checked_in=counts[EntryStatus.CHECKED_IN],
         has_sheets=draw_service.has_sheets(event),
         entry_draw_open=contest.status in draw_service.ENTRY_DRAW_STATES,
         day_open=contest.status in draw_service.DAY_STATES,

@@ -188,3 +188,15 @@ def test_contest_status_refusal_is_flashed(db: Any, c: Any, client_for: Any) -> 
     response = client.post(f"{base}/draws/entry", data={}, follow_redirects=True)
     assert "筹备中" in response.get_data(as_text=True)
     assert c.event.entry_drawn_at is None
+
+
+def test_draw_page_counts_checked_in_of_entrants_not_withdrawn(
+    db: Any, c: Any, client_for: Any
+) -> None:
+    withdraw_entry(c.organizer, c.entries[5], "本人申请退赛")
+    draw_entry_codes(c.organizer, c.event, seed="abc")
+    check_in(c.organizer, c.entries[0])
+    db.session.commit()
+    client = client_for(c.organizer)
+    page = client.get(f"/contests/{c.contest.id}/events/{c.event.id}/draws")
+    assert "已检录 1 / 5 人" in page.get_data(as_text=True)
