@@ -259,3 +259,13 @@ def test_a_refused_row_takes_no_quota_place(db: Any, c: Any, ids: list[str]) -> 
     c.event.quota_per_unit = 1
     errors = refused(db, c, xlsx([row(c, ids[0], 性别="?"), row(c, ids[1])]))
     assert [e.column for e in errors] == ["性别"]
+
+
+def test_import_page_refuses_a_file_that_is_not_a_sheet(db: Any, c: Any, client_for: Any) -> None:
+    client = client_for(c.organizer)
+    url = f"/contests/{c.contest.id}/entries/import"
+    wrong_kind = client.post(url, data={"file": (io.BytesIO(b"x"), "报名.xls")})
+    assert "只支持" in wrong_kind.get_data(as_text=True)
+    renamed = client.post(url, data={"file": (io.BytesIO(b"MZ\x00\x00"), "报名.xlsx")})
+    assert "不是 .xlsx" in renamed.get_data(as_text=True)
+    assert entries_count(db) == 0
