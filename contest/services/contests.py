@@ -201,7 +201,6 @@ class EventData:
     min_age: int | None = None
     max_age: int | None = None
     ended_at: datetime | None = None
-    position: int | None = None
 
 
 def _event_snapshot(event: Event) -> dict[str, Any]:
@@ -249,9 +248,7 @@ def create_event(actor: User, contest: Contest, data: EventData) -> Event:
     if contest.status not in SETUP_STATUSES:
         raise ContestError(_("大赛已进入比赛阶段,不能再增加赛项"))
     _check_event(contest, data)
-    position = data.position
-    if position is None:
-        position = max((e.position for e in contest.events), default=-1) + 1
+    position = max((e.position for e in contest.events), default=-1) + 1
     event = Event(
         contest=contest,
         code=data.code,
@@ -285,14 +282,10 @@ def update_event(actor: User, event: Event, data: EventData) -> Event:
     _check_event(contest, data, event)
     before = _event_snapshot(event)
     if contest.status not in SETUP_STATUSES:
-        changed = {
-            k
-            for k, v in before.items()
-            if k not in ("ended_at", "position")
-            and v != _event_snapshot_of_data(data, event).get(k)
-        }
+        after = _event_snapshot_of_data(data)
+        changed = sorted(k for k, v in after.items() if k != "ended_at" and v != before[k])
         if changed:
-            raise ContestError(_("比赛已开始,只能修改赛项的结束时间"), sorted(changed)[0])
+            raise ContestError(_("比赛已开始,只能修改赛项的结束时间"), changed[0])
     if data.code != event.code:
         drawn = db.session.scalar(
             select(Entry.id)
@@ -308,8 +301,6 @@ def update_event(actor: User, event: Event, data: EventData) -> Event:
     event.min_age = data.min_age
     event.max_age = data.max_age
     event.ended_at = data.ended_at
-    if data.position is not None:
-        event.position = data.position
     db.session.flush()
     audit.record(
         actor, "event.update", "event", event.id, before=before, after=_event_snapshot(event)
@@ -317,7 +308,8 @@ def update_event(actor: User, event: Event, data: EventData) -> Event:
     return event
 
 
-def _event_snapshot_of_data(data: EventData, event: Event) -> dict[str, Any]:
+def _event_snapshot_of_data(data: EventData) -> dict[str, Any]:
+    """The fields of ``data`` as ``_event_snapshot`` writes them (to see what an edit changes)."""
     return {
         "code": data.code,
         "occupation": data.occupation,
@@ -326,7 +318,6 @@ def _event_snapshot_of_data(data: EventData, event: Event) -> dict[str, Any]:
         "min_age": data.min_age,
         "max_age": data.max_age,
         "ended_at": data.ended_at,
-        "position": event.position if data.position is None else data.position,
     }
 
 
@@ -355,7 +346,6 @@ class ComponentRow:
     key: str
     weight: Decimal | None
     pass_mark: Decimal | None = None
-    name: str | None = None
 
 
 def _component_snapshot(event: Event) -> list[dict[str, Any]]:
@@ -421,7 +411,7 @@ def save_components(actor: User, event: Event, rows: list[ComponentRow]) -> list
         if component is None:
             component = Component(event=event, key=row.key, max_score=Decimal(100))
             db.session.add(component)
-        component.name = (row.name or "").strip() or COMPONENT_KINDS[row.key]
+        component.name = COMPONENT_KINDS[row.key]
         component.weight = row.weight  # type: ignore[assignment]
         component.pass_mark = row.pass_mark
         component.max_score = Decimal(100)

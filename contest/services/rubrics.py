@@ -417,16 +417,13 @@ def add_criterion(actor: User, component: Component, name: str) -> RubricCriteri
     return criterion
 
 
-def update_criterion(
-    actor: User, criterion: RubricCriterion, name: str, position: int | None = None
-) -> RubricCriterion:
+def update_criterion(actor: User, criterion: RubricCriterion, name: str) -> RubricCriterion:
+    """Rename a criterion (评分项)."""
     event = criterion.component.event
     ensure_editable(event)
     name = _check_criterion_name(name)
-    before = {"criterion": criterion.name, "position": criterion.position}
+    before = {"criterion": criterion.name}
     criterion.name = name
-    if position is not None:
-        criterion.position = position
     db.session.flush()
     audit.record(
         actor,
@@ -434,7 +431,7 @@ def update_criterion(
         "event",
         event.id,
         before=before,
-        after={"criterion": criterion.name, "position": criterion.position},
+        after={"criterion": criterion.name},
     )
     return criterion
 
