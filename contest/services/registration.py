@@ -45,7 +45,13 @@ from contest.models import (
 )
 from contest.services import audit
 from contest.services.people import PersonData, PersonError, create_person, find_by_id_number
-from contest.services.roster import RosterRefused, RowError, read_roster, write_xlsx
+from contest.services.roster import (
+    _EXCEL_NUMBER_RE,
+    RosterRefused,
+    RowError,
+    read_roster,
+    write_xlsx,
+)
 from contest.validation import (
     birth_date_from_id,
     gender_from_id,
@@ -563,11 +569,16 @@ def import_entries(
     for row_number, values in zip(sheet.row_numbers, frame.to_dict("records"), strict=True):
         row_errors: list[RowError] = []
         raw_id = cell(values, COL_ID)
-        # The same person twice in one file: reported on the later row, naming the earlier.
+        # An ID Excel kept as a number has lost digits: as a float it gets the message that
+        # says so (the roster import's rule), not just "should be 18 digits".
+        excel_number = _EXCEL_NUMBER_RE.match(raw_id) is not None
+        key = None
         try:
-            key = normalise_id_number(raw_id)
-        except ValueError:
-            key = None
+            key = normalise_id_number(float(raw_id) if excel_number else raw_id)
+        except ValueError as error:
+            if excel_number:
+                row_errors.append(RowError(row_number, COL_ID, str(error)))
+        # The same person twice in one file: reported on the later row, naming the earlier.
         if key is not None:
             if key in first_row_of:
                 row_errors.append(

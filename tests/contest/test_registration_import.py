@@ -129,6 +129,7 @@ def test_bad_checksum_is_reported_without_the_number(db: Any, c: Any, ids: list[
 def test_id_number_stored_as_excel_number_is_refused(db: Any, c: Any, ids: list[str]) -> None:
     errors = refused(db, c, xlsx([row(c, int(ids[0][:-1]) * 10 if ids[0][-1] != "X" else 0)]))
     assert errors[0].column == "身份证号"
+    assert "Excel 当作数字" in errors[0].message and len(errors) == 1
 
 
 def test_duplicate_in_file_names_the_first_row(db: Any, c: Any, ids: list[str]) -> None:
