@@ -1,7 +1,7 @@
 """Review pages: live progress, the chief judge's side-by-side panel, re-check, appeals, sign-off.
 
 Who may look: the contest's managers (organizers of the host union or above, admins) and the
-event's chief judge (:func:`contest.services.review.can_review`); any other judge gets 403.
+event's chief judge (:func:`contest.services.access.can_oversee`); any other judge gets 403.
 Codes only until the chief judge has signed off; names after (decryption).  The rules live in
 ``contest.services.review`` (and mark changes in ``contest.services.judging``); these views
 load, authorize, call the service, flash and redirect, and commit once.
@@ -118,7 +118,7 @@ def index():  # type: ignore[no-untyped-def]
 
 def _event(event_id: int) -> Event:
     event = db.session.get(Event, event_id) or abort(404)
-    if not review.can_review(current_user, event):
+    if not access.can_oversee(current_user, event):
         abort(403)
     return event
 

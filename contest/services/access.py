@@ -7,6 +7,7 @@ management; the writes that change panels and assignments live in ``contest.serv
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select, union
@@ -26,6 +27,14 @@ def panel_member(user: User, event: Event | int) -> PanelMember | None:
 def is_chief(user: User, event: Event | int) -> bool:
     member = panel_member(user, event)
     return bool(member and member.is_chief)
+
+
+def can_oversee(user: User | Any, event: Event) -> bool:
+    """Who reviews an event and reopens or corrects its sheets: the contest's managers
+    (organizers of the host union or a union above it, admins) and the event's chief judge."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return event.contest.can_manage(user) or is_chief(user, event)
 
 
 def chief_of(event: Event) -> User | None:

@@ -484,11 +484,6 @@ def _upsert_marks(
         db.session.execute(insert(Mark), new)
 
 
-def _can_oversee(user: User, event: Event) -> bool:
-    """The event's chief judge or a manager of the contest (its organizer, an admin)."""
-    return access.is_chief(user, event) or event.contest.can_manage(user)
-
-
 def _bump(sheet: ScoreSheet, **changes: Any) -> None:
     """Apply ``changes`` to ``sheet`` through one versioned UPDATE (StaleSheet if it raced).
 
@@ -517,7 +512,7 @@ def reopen_sheet(chief: User, sheet: ScoreSheet, reason: str) -> ScoreSheet:
     decision, with a reason, audited). A locked sheet (event signed off) stays locked."""
     event = db.session.get(Event, sheet.event_id)
     assert event is not None
-    if not _can_oversee(chief, event):
+    if not access.can_oversee(chief, event):
         raise NotAllowed(_("只有本赛项的裁判长或赛事组织者可以重新开放评分表。"))
     text = _require_reason(reason)
     if event.contest.status not in SCORING_PHASES:
@@ -550,7 +545,7 @@ def correct_mark(
     """
     event = db.session.get(Event, sheet.event_id)
     assert event is not None
-    if not _can_oversee(actor, event):
+    if not access.can_oversee(actor, event):
         raise NotAllowed(_("只有本赛项的裁判长或赛事组织者可以更正分数。"))
     if event.contest.status is not ContestStatus.REVIEW:
         raise NotAllowed(_("只有在复核阶段才能更正分数。"))

@@ -75,7 +75,6 @@ __all__ = [
     "appeal_deadline",
     "appeals_of",
     "build_recheck",
-    "can_review",
     "decide_appeal",
     "disagreements",
     "find_entry",
@@ -111,20 +110,13 @@ class NotPermitted(ReviewError):
 # ---------------------------------------------------------------- who may review
 
 
-def can_review(user: User | Any, event: Event) -> bool:
-    """The contest's managers (organizers of the host union, admins) and the event's chief."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return event.contest.can_manage(user) or access.is_chief(user, event)
-
-
 def names_visible(event: Event) -> bool:
     """Decryption (解密): names appear next to codes only after the chief judge's sign-off."""
     return event.is_signed_off
 
 
 def _require_reviewer(user: User, event: Event) -> None:
-    if not can_review(user, event):
+    if not access.can_oversee(user, event):
         raise NotPermitted(_("只有本赛项的裁判长或赛事组织者可以进行此操作。"))
 
 
