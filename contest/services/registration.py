@@ -49,6 +49,7 @@ from contest.services.roster import (
     _EXCEL_NUMBER_RE,
     RosterRefused,
     RowError,
+    _parse_gender,
     read_roster,
     write_xlsx,
 )
@@ -449,14 +450,9 @@ def parse_group(raw: str) -> EventGroup | None:
 
 
 def parse_gender(raw: str) -> Gender | None:
-    value = raw.strip().replace(" ", "")
-    if not value:
-        return None
-    if value in ("男", "男性", "M", "m"):
-        return Gender.MALE
-    if value in ("女", "女性", "F", "f"):
-        return Gender.FEMALE
-    raise ValueError(_("性别应为 男 或 女"))
+    """男 / 女 and the synonyms the roster import accepts; None for an empty cell."""
+    value = raw.strip()
+    return _parse_gender(value) if value else None
 
 
 def _unit_index(units: Iterable[Organization]) -> dict[str, list[Organization]]:
