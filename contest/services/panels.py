@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 
 from contest.extensions import db
 from contest.models import (
@@ -98,12 +99,13 @@ class Matrix:
 
 
 def members(event: Event) -> list[PanelMember]:
-    """The panel, chief judge first, then in the order they joined."""
+    """The panel, chief judge first, then in the order they joined (with users and units)."""
     return list(
         db.session.scalars(
             select(PanelMember)
             .where(PanelMember.event_id == event.id)
             .order_by(PanelMember.is_chief.desc(), PanelMember.id)
+            .options(selectinload(PanelMember.user).selectinload(User.organization))
         )
     )
 
@@ -125,9 +127,12 @@ def candidate_judges(event: Event) -> list[User]:
 
 
 def active_entries(event: Event) -> list[Entry]:
-    """Entries not withdrawn, by code (seat code, then 参赛号)."""
+    """Entries not withdrawn, by code (seat code, then 参赛号), with their units (the recusal
+    rule compares them with each judge's)."""
     entries = db.session.scalars(
-        select(Entry).where(Entry.event_id == event.id, Entry.status != EntryStatus.WITHDRAWN)
+        select(Entry)
+        .where(Entry.event_id == event.id, Entry.status != EntryStatus.WITHDRAWN)
+        .options(selectinload(Entry.organization))
     )
     return sorted(entries, key=lambda e: (e.code is None, e.code or "", e.id))
 
