@@ -120,6 +120,14 @@ def _require_reviewer(user: User, event: Event) -> None:
         raise NotPermitted(_("只有本赛项的裁判长或赛事组织者可以进行此操作。"))
 
 
+def _lock(row: Event | Appeal) -> None:
+    """Re-read ``row`` under a row lock (``SELECT … FOR UPDATE``) before a one-time step: two
+    reviewers drawing the list, deciding an appeal or signing off at once queue here, and the
+    second then sees the first one's result and is refused.  (SQLite serialises writers at
+    ``BEGIN IMMEDIATE`` already.)"""
+    db.session.refresh(row, with_for_update=True)
+
+
 def _require_open(event: Event) -> None:
     if event.contest.status is not ContestStatus.REVIEW:
         raise ReviewError(
@@ -424,6 +432,7 @@ def build_recheck(actor: User, event: Event, *, seed: int | None = None) -> list
     recorded in the audit trail.
     """
     _require_reviewer(actor, event)
+    _lock(event)
     _require_open(event)
     if db.session.scalar(select(RecheckItem.id).where(RecheckItem.event_id == event.id)):
         raise ReviewError(_("本赛项的复核名单已经生成。"))
@@ -687,6 +696,7 @@ def decide_appeal(actor: User, appeal: Appeal, *, upheld: bool, reason: str) -> 
     event = db.session.get(Event, appeal.event_id)
     assert event is not None
     _require_reviewer(actor, event)
+    _lock(appeal)
     if appeal.status is not AppealStatus.PENDING:
         raise ReviewError(_("该申诉已裁决,仲裁结果为最终决定,不能更改。"))
     if event.is_signed_off:
@@ -789,6 +799,7 @@ def sign_off(chief: User, event: Event) -> int:
     """
     if not access.is_chief(chief, event):
         raise NotPermitted(_("只有本赛项的裁判长可以签字确认。"))
+    _lock(event)
     blockers = sign_off_blockers(event)
     if blockers:
         raise ReviewError(" ".join(b.message for b in blockers))
