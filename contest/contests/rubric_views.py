@@ -110,6 +110,11 @@ def rubric(contest_id: int, event_id: int) -> str:
         action_form=ActionForm(),
         import_form=RubricImportForm(),
         templates=templates,
+        deletable={
+            t.saved.id
+            for t in templates
+            if t.saved is not None and rubric_templates.can_delete(current_user, t.saved)
+        },
     )
 
 
@@ -349,6 +354,28 @@ def rubric_save_template(contest_id: int, event_id: int) -> Response:
         "success",
     )
     return redirect(_rubric_url(contest, event, anchor))
+
+
+@bp.route(
+    "/<int:contest_id>/events/<int:event_id>/rubric/templates/<int:template_id>/delete",
+    methods=["POST"],
+)
+def rubric_template_delete(contest_id: int, event_id: int, template_id: int) -> Response:
+    contest, event = load_event(contest_id, event_id)
+    template = next(
+        (t for t in rubric_templates.saved_templates(contest) if t.id == template_id), None
+    )
+    if template is None:
+        abort(404)
+    if not rubric_templates.can_delete(current_user, template):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    name = template.name
+    rubric_templates.delete_template(current_user, template)
+    db.session.commit()
+    flash(_("已删除模板“%(name)s”。套用过它的评分细则不受影响。", name=name), "success")
+    return redirect(_rubric_url(contest, event, "templates"))
 
 
 # ------------------------------------------------------------------ .xlsx

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from contest.extensions import db
-from contest.models import User
+from contest.models import Organization, User
 from contest.models.contest import Component, Contest, RubricTemplate
 from contest.services import audit, rubrics
 
@@ -185,13 +185,15 @@ def _builtin() -> dict[str, dict[str, Any]]:
 
 @dataclass(frozen=True)
 class TemplateChoice:
-    """A template offered in the builder: ``ref`` is "builtin:<key>" or "saved:<id>"."""
+    """A template offered in the builder: ``ref`` is "builtin:<key>" or "saved:<id>";
+    ``saved`` is the row of a saved one (None for a built-in template)."""
 
     ref: str
     name: str
     description: str
     data: dict[str, Any]
     builtin: bool
+    saved: RubricTemplate | None = None
 
 
 def builtin_templates() -> list[TemplateChoice]:
@@ -221,6 +223,7 @@ def choices(contest: Contest) -> list[TemplateChoice]:
             str((t.data or {}).get("description") or ""),
             t.data or {},
             False,
+            t,
         )
         for t in saved_templates(contest)
     ]
@@ -283,7 +286,17 @@ def save_as_template(actor: User, component: Component, name: str) -> RubricTemp
     return template
 
 
+def can_delete(user: User, template: RubricTemplate) -> bool:
+    """A saved template is removed by whoever manages the union that owns it (an organizer of
+    a union below sees it in the builder but may not take it away from the others)."""
+    owner = db.session.get(Organization, template.organization_id)
+    return user.can_manage_org(owner)
+
+
 def delete_template(actor: User, template: RubricTemplate) -> None:
+    """Remove a saved template (contests that used it keep their rubric: it was copied)."""
+    if not can_delete(actor, template):
+        raise rubrics.RubricError(_("只能删除本单位或下级工会保存的模板"))
     before = {"name": template.name, "organization_id": template.organization_id}
     template_id = template.id
     db.session.delete(template)

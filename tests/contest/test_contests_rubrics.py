@@ -267,3 +267,18 @@ def test_xlsx_import_bad_files(db: Any, make_contest: Any) -> None:
     with pytest.raises(RubricImportRefused) as info:
         rubrics.import_xlsx(made.organizer, made.event, _book([]))
     assert "没有评分要素" in info.value.problems[0].message
+
+
+def test_template_of_a_higher_union_is_not_deleted_from_below(
+    db: Any, make_contest: Any, make_org: Any
+) -> None:
+    made = make_contest(status=ContestStatus.DRAFT)
+    template = rubric_templates.save_as_template(
+        made.organizer, made.components["practical"], "数控车工实操细则"
+    )
+    child = make_org(name="江州区总工会", kind=OrgKind.DISTRICT, parent=made.host)
+    below = make_contest(status=ContestStatus.DRAFT, host=child)
+    assert not rubric_templates.can_delete(below.organizer, template)
+    with pytest.raises(RubricError, match="只能删除"):
+        rubric_templates.delete_template(below.organizer, template)
+    assert db.session.get(RubricTemplate, template.id) is not None

@@ -518,3 +518,41 @@ def test_service_errors_are_shown_on_their_fields(
     )
     invalid = re.findall(r'<[^>]*aria-invalid="true"[^>]*id="(\w+)"', page)
     assert invalid == ["key", "descriptors"]
+
+
+def test_saved_template_deleted_only_by_its_union(
+    db: Any, make_contest: Any, make_org: Any, client_for: Any
+) -> None:
+    from contest.models import RubricTemplate
+    from contest.services import rubric_templates
+
+    made = make_contest(status=S.DRAFT)
+    template = rubric_templates.save_as_template(
+        made.organizer, made.components["practical"], "数控车工实操细则"
+    )
+    child = make_org(name="江州区总工会", kind=OrgKind.DISTRICT, parent=made.host)
+    below = make_contest(status=S.DRAFT, host=child)
+    stranger = make_contest(status=S.DRAFT)
+
+    def delete_url(owner: Any) -> str:
+        base = f"/contests/{owner.contest.id}/events/{owner.event.id}/rubric"
+        return f"{base}/templates/{template.id}/delete"
+
+    # The district organizer sees the city's template but may not delete it.
+    client = client_for(below.organizer)
+    rubric_page = f"/contests/{below.contest.id}/events/{below.event.id}/rubric"
+    page = _text(client.get(rubric_page))
+    assert "数控车工实操细则" in page and "删除模板" not in page
+    assert client.post(delete_url(below)).status_code == 403
+    # A union that does not see it gets 404.
+    assert client_for(stranger.organizer).post(delete_url(stranger)).status_code == 404
+    assert db.session.get(RubricTemplate, template.id) is not None
+
+    client = client_for(made.organizer)
+    rubric_page = f"/contests/{made.contest.id}/events/{made.event.id}/rubric"
+    assert "删除模板" in _text(client.get(rubric_page))
+    response = client.post(delete_url(made))
+    assert response.status_code == 302 and response.headers["Location"].endswith("#templates")
+    assert "已删除模板“数控车工实操细则”" in _text(client.get(rubric_page))
+    db.session.expire_all()
+    assert db.session.get(RubricTemplate, template.id) is None
