@@ -24,7 +24,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 import scoring
 from contest.extensions import db
@@ -80,7 +80,8 @@ class RubricError(ValueError):
 
 def event_aspects(event: Event | int) -> list[Aspect]:
     """The event's aspects in rubric order (component, criterion, aspect position), with their
-    criterion and component loaded (score sheets group by them)."""
+    criterion and component filled from the same joined query (score sheets group by them;
+    the save of a sheet reads them under SQLite's write lock, so one statement, not three)."""
     event_id = event if isinstance(event, int) else event.id
     return list(
         db.session.scalars(
@@ -88,7 +89,7 @@ def event_aspects(event: Event | int) -> list[Aspect]:
             .join(RubricCriterion, Aspect.criterion_id == RubricCriterion.id)
             .join(Component, RubricCriterion.component_id == Component.id)
             .where(Aspect.event_id == event_id)
-            .options(selectinload(Aspect.criterion).selectinload(RubricCriterion.component))
+            .options(contains_eager(Aspect.criterion).contains_eager(RubricCriterion.component))
             .order_by(
                 Component.position,
                 Component.id,
@@ -130,6 +131,9 @@ def scoring_rubric(event: Event) -> scoring.Rubric:
     """
     components = []
     criteria = []
+    by_component: dict[int, list[Aspect]] = {}
+    for aspect in event_aspects(event):  # one query, not one per component and criterion
+        by_component.setdefault(aspect.criterion.component_id, []).append(aspect)
     for component in event.components:
         components.append(
             scoring.Component(
@@ -140,19 +144,18 @@ def scoring_rubric(event: Event) -> scoring.Rubric:
                 pass_mark=None if component.pass_mark is None else float(component.pass_mark),
             )
         )
-        for criterion in component.criteria:
-            for aspect in criterion.aspects:
-                judgement = aspect.kind is AspectKind.JUDGEMENT
-                criteria.append(
-                    scoring.Criterion(
-                        key=aspect.key,
-                        max=float(aspect.max_points),
-                        kind="judgement" if judgement else "measurement",
-                        scale=aspect.scale if judgement else None,
-                        component=component.key,
-                        name=aspect.name,
-                    )
+        for aspect in by_component.get(component.id, []):
+            judgement = aspect.kind is AspectKind.JUDGEMENT
+            criteria.append(
+                scoring.Criterion(
+                    key=aspect.key,
+                    max=float(aspect.max_points),
+                    kind="judgement" if judgement else "measurement",
+                    scale=aspect.scale if judgement else None,
+                    component=component.key,
+                    name=aspect.name,
                 )
+            )
     return scoring.Rubric(criteria=tuple(criteria), components=tuple(components))
 
 
