@@ -23,15 +23,22 @@ def id_check_digit(first17: str) -> str:
     return _ID_CHECK[total % 11]
 
 
+# A number Excel stored instead of text, as a sheet reader spells it: "1.10105199001011E+17",
+# "110105199001011234.0".
+_EXCEL_NUMBER_RE = re.compile(r"^\d+(\.\d*)?E[+-]?\d+$|^\d+\.\d*$")
+
+
 def normalise_id_number(raw: object) -> str:
     """A valid 18-digit 身份证号 (GB 11643-1999), upper-case X; raises ValueError otherwise.
 
     Excel turns long digit strings into floats (1.10105e+17); such a cell has lost digits
     and is refused rather than guessed.
     """
-    if isinstance(raw, float | int) and not isinstance(raw, bool):
-        raise ValueError(_("身份证号被 Excel 当作数字保存,已丢失位数;请把该列设为文本后重新填写"))
     value = str(raw).strip().upper().replace(" ", "")
+    if (isinstance(raw, float | int) and not isinstance(raw, bool)) or _EXCEL_NUMBER_RE.match(
+        value
+    ):
+        raise ValueError(_("身份证号被 Excel 当作数字保存,已丢失位数;请把该列设为文本后重新填写"))
     if not _ID_RE.match(value):
         raise ValueError(_("身份证号应为 18 位(最后一位可以是 X)"))
     try:

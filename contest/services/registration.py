@@ -19,6 +19,7 @@ in a message or the audit trail; a report names the row, not the number.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 from collections import Counter
@@ -43,16 +44,9 @@ from contest.models import (
     Person,
     User,
 )
-from contest.services import audit
+from contest.services import audit, roster
 from contest.services.people import PersonData, PersonError, create_person, find_by_id_number
-from contest.services.roster import (
-    _EXCEL_NUMBER_RE,
-    RosterRefused,
-    RowError,
-    _parse_gender,
-    read_roster,
-    write_xlsx,
-)
+from contest.services.roster import RosterRefused, RowError, read_roster, write_xlsx
 from contest.validation import (
     birth_date_from_id,
     gender_from_id,
@@ -452,7 +446,7 @@ def parse_group(raw: str) -> EventGroup | None:
 def parse_gender(raw: str) -> Gender | None:
     """男 / 女 and the synonyms the roster import accepts; None for an empty cell."""
     value = raw.strip()
-    return _parse_gender(value) if value else None
+    return roster.parse_gender(value) if value else None
 
 
 def _unit_index(units: Iterable[Organization]) -> dict[str, list[Organization]]:
@@ -565,15 +559,10 @@ def import_entries(
     for row_number, values in zip(sheet.row_numbers, frame.to_dict("records"), strict=True):
         row_errors: list[RowError] = []
         raw_id = cell(values, COL_ID)
-        # An ID Excel kept as a number has lost digits: as a float it gets the message that
-        # says so (the roster import's rule), not just "should be 18 digits".
-        excel_number = _EXCEL_NUMBER_RE.match(raw_id) is not None
         key = None
-        try:
-            key = normalise_id_number(float(raw_id) if excel_number else raw_id)
-        except ValueError as error:
-            if excel_number:
-                row_errors.append(RowError(row_number, COL_ID, str(error)))
+        # An invalid number is reported by _check below, with the row's other problems.
+        with contextlib.suppress(ValueError):
+            key = normalise_id_number(raw_id)
         # The same person twice in one file: reported on the later row, naming the earlier.
         if key is not None:
             if key in first_row_of:

@@ -118,8 +118,6 @@ COLLECTIVE_NAME_MAX = 200  # a unit's or a team's name (奖状, 先锋号) may b
 SUPPORTED_EXTENSIONS = (".xlsx", ".csv")
 XLSX_SIGNATURE = b"PK\x03\x04"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# A number Excel stored instead of text: "1.10105199001011e+17", "110105199001011234.0".
-_EXCEL_NUMBER_RE = re.compile(r"^\d+(\.\d*)?[eE][+-]?\d+$|^\d+\.\d*$")
 _YEAR_RE = re.compile(r"^(\d{4})(\.0+)?年?$")
 _SENTENCE_ENDS = "。!?!?;;…\n"
 _UNIT_TITLE_WORDS = ("奖状", "先进集体", "先进单位")
@@ -537,7 +535,7 @@ def recipient_kind_for(title: str) -> RecipientKind:
     return RecipientKind.PERSON
 
 
-def _parse_gender(raw: str) -> Gender | None:
+def parse_gender(raw: str) -> Gender | None:
     value = raw.replace(" ", "")
     if value in ("男", "男性", "M", "m"):
         return Gender.MALE
@@ -675,14 +673,12 @@ def _validate(
         gender = None
         if cells.get(COL_GENDER):
             try:
-                gender = _parse_gender(cells[COL_GENDER])
+                gender = parse_gender(cells[COL_GENDER])
             except ValueError as error:
                 bad(COL_GENDER, str(error))
         id_number = None
         if id_raw:
             try:
-                if _EXCEL_NUMBER_RE.match(id_raw):
-                    normalise_id_number(float(id_raw))  # raises the "Excel 当作数字" message
                 id_number = normalise_id_number(id_raw)
             except ValueError as error:
                 bad(COL_ID, str(error))
