@@ -29,10 +29,9 @@ from contest.services.roster import (
     ImportResult,
     RosterRefused,
     RowError,
-    check_content,
     export_for,
-    file_kind,
     import_roster,
+    read_upload,
     template_workbook,
 )
 from contest.services.wall import escape_like
@@ -126,20 +125,6 @@ def revoke(honor_id: int):  # type: ignore[no-untyped-def]
     return render_template("admin/honors_revoke.html", honor=honor, form=form)
 
 
-def _read_upload(form: RosterUploadForm) -> tuple[bytes, str]:
-    """The uploaded bytes, refused early when too large, misnamed or of other content."""
-    upload = form.file.data
-    filename = (upload.filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    kind = file_kind(filename)  # raises RosterRefused with a clear message
-    data = upload.stream.read(ROSTER_MAX_BYTES + 1)
-    if len(data) > ROSTER_MAX_BYTES:
-        raise RosterRefused(
-            [RowError(0, "", _("文件超过 %(mb)d MB", mb=ROSTER_MAX_BYTES // (1024 * 1024)))]
-        )
-    check_content(data, kind)
-    return data, filename
-
-
 @bp.route("/honors/import", methods=["GET", "POST"])
 def import_honors():  # type: ignore[no-untyped-def]
     """Upload a roster: all-or-nothing; the refusal lists every row and column at fault."""
@@ -148,7 +133,7 @@ def import_honors():  # type: ignore[no-untyped-def]
     result: ImportResult | None = None
     if form.validate_on_submit():
         try:
-            data, filename = _read_upload(form)
+            data, filename = read_upload(form.file.data, ROSTER_MAX_BYTES)
             result = import_roster(current_user, data, filename)
         except RosterRefused as refusal:
             db.session.rollback()

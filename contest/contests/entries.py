@@ -28,7 +28,6 @@ from contest.models import Contest, Entry, EntryStatus, Event, Gender
 from contest.services import draws as draw_service
 from contest.services.registration import (
     EntrantData,
-    EntryImportRefused,
     ImportResult,
     RegistrationError,
     entry_counts,
@@ -39,7 +38,7 @@ from contest.services.registration import (
     template_workbook,
     withdraw_entry,
 )
-from contest.services.roster import RowError
+from contest.services.roster import RosterRefused, RowError, read_upload
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 ERRORS_SHOWN = 500
@@ -177,19 +176,6 @@ def entry_check_in(contest_id: int, event_id: int, entry_id: int):  # type: igno
 # ------------------------------------------------------------------ import
 
 
-def _read_upload(form: ImportForm) -> tuple[bytes, str]:
-    """The uploaded bytes (refused when too large) and the bare file name; ``import_entries``
-    checks that the name and the content are a workbook or a CSV file."""
-    upload = form.file.data
-    filename = (upload.filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    data = upload.stream.read(IMPORT_MAX_BYTES + 1)
-    if len(data) > IMPORT_MAX_BYTES:
-        raise EntryImportRefused(
-            [RowError(0, "", _("文件超过 %(mb)d MB", mb=IMPORT_MAX_BYTES // (1024 * 1024)))]
-        )
-    return data, filename
-
-
 @bp.route("/<int:contest_id>/entries/import", methods=["GET", "POST"])
 def entries_import(contest_id: int):  # type: ignore[no-untyped-def]
     """Upload a registration sheet for the whole contest: all rows or none, with a report."""
@@ -199,9 +185,9 @@ def entries_import(contest_id: int):  # type: ignore[no-untyped-def]
     result: ImportResult | None = None
     if form.validate_on_submit():
         try:
-            data, filename = _read_upload(form)
+            data, filename = read_upload(form.file.data, IMPORT_MAX_BYTES)
             result = import_entries(current_user, contest, data, filename)
-        except EntryImportRefused as refusal:
+        except RosterRefused as refusal:  # the upload's or the import's refusal
             db.session.rollback()
             errors = refusal.errors
         else:

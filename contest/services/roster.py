@@ -222,6 +222,23 @@ class _Validation:
 # ------------------------------------------------------------------ reading
 
 
+def read_upload(upload: Any, max_bytes: int) -> tuple[bytes, str]:
+    """The bytes and bare file name of an uploaded sheet (a werkzeug ``FileStorage``).
+
+    The name is checked before reading, and at most ``max_bytes`` are read, so a misnamed or
+    oversized upload is refused without holding it in memory; the content is checked by
+    :func:`read_roster` when the import reads it.  Raises :class:`RosterRefused`.
+    """
+    filename = (upload.filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    file_kind(filename)
+    data = upload.stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise RosterRefused(
+            [RowError(0, "", _("文件超过 %(mb)d MB", mb=max_bytes // (1024 * 1024)))]
+        )
+    return data, filename
+
+
 def file_kind(filename: str) -> str:
     """ "xlsx" or "csv" from the name; anything else is refused with a clear message."""
     lower = (filename or "").lower().strip()
