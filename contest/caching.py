@@ -8,7 +8,7 @@ Public content changes on its own counter (a ``content_versions`` row, bumped by
   process, so a change made by any process (a worker, the CLI) reaches every worker within that
   time — no cross-process cache clearing;
 - a cached page or value is keyed on (content, version, locale, path or parameters): a change
-  moves the key, it never rewrites a value under a key, so ``timeout`` only bounds memory;
+  that bumps the version moves the key, it never rewrites a value under a key;
 - browsers get an ETag and Last-Modified and revalidate cheaply (304);
 - anonymous visitors share a server-side copy of the rendered page (200s only); logged-in users
   always get a fresh render (their navigation differs);
@@ -124,7 +124,8 @@ def _digest(raw: str) -> str:
 class ContentCache:
     """The caches of one kind of public content (see the module docstring).
 
-    ``timeout``: seconds a server-side copy is kept (memory, not freshness: the version is).
+    ``timeout``: seconds a server-side copy is kept: a bound on memory, and on staleness for
+    data read beside the content that changes without a bump.
     """
 
     def __init__(self, content: str, *, timeout: int = TIMEOUT) -> None:
@@ -189,7 +190,8 @@ class ContentCache:
         return decorator
 
 
-# The wall keeps five minutes per copy (it has many distinct searches); a published snapshot
-# is frozen, so results copies live an hour.
+# The wall keeps five minutes per copy, as before: it also shows person fields (the (女)
+# marker) that contest.services.people.update_person changes without bumping ``honors``.
+# A published snapshot is frozen, so results copies live an hour.
 honors_cache = ContentCache(HONORS_CONTENT, timeout=300)
 results_cache = ContentCache(RESULTS_CONTENT, timeout=TIMEOUT)
