@@ -174,16 +174,6 @@ openapi.SCHEMAS["Contest"] = _CONTEST
 openapi.SCHEMAS["ContestResult"] = _RESULT
 
 
-def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "schema": schema,
-        "description": description,
-    }
-
-
 openapi.register(
     "/api/v1/contests",
     "get",
@@ -218,9 +208,9 @@ openapi.register(
         "Without parameters: every row of every event.",
         "parameters": [
             {"name": "contest_id", "in": "path", "required": True, "schema": {"type": "integer"}},
-            _query("event", {"type": "string"}, "Event code: only this event"),
-            _query("page", {"type": "integer", "minimum": 1}, "Page (1-based)"),
-            _query(
+            openapi.query_parameter("event", {"type": "string"}, "Event code: only this event"),
+            openapi.query_parameter("page", {"type": "integer", "minimum": 1}, "Page (1-based)"),
+            openapi.query_parameter(
                 "per_page",
                 {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
                 "Rows per page (default 50 when paging)",

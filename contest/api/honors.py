@@ -55,27 +55,17 @@ _HONOR_SCHEMA = {
 openapi.SCHEMAS["Honor"] = _HONOR_SCHEMA
 
 
-def _param(name: str, schema: dict[str, object], description: str) -> dict[str, object]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "schema": schema,
-        "description": description,
-    }
-
-
 openapi.register(
     "/api/v1/honors",
     "get",
     {
         "summary": "Honors on the public wall (public fields only; no login)",
         "parameters": [
-            _param(
+            openapi.query_parameter(
                 "q", {"type": "string"}, "Substring of a name, unit or title (Chinese included)"
             ),
-            _param("title", {"type": "string"}, "Substring of the title"),
-            _param(
+            openapi.query_parameter("title", {"type": "string"}, "Substring of the title"),
+            openapi.query_parameter(
                 "level",
                 {
                     "type": "string",
@@ -83,13 +73,17 @@ openapi.register(
                 },
                 "Level",
             ),
-            _param("year", {"type": "integer"}, "Exact year"),
-            _param("year_from", {"type": "integer"}, "From year"),
-            _param("year_to", {"type": "integer"}, "To year"),
-            _param("org", {"type": "integer"}, "Organization id: this union and all below it"),
-            _param("industry", {"type": "string"}, "Industry"),
-            _param("page", {"type": "integer", "minimum": 1}, "Page (1-based)"),
-            _param("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "Items per page"),
+            openapi.query_parameter("year", {"type": "integer"}, "Exact year"),
+            openapi.query_parameter("year_from", {"type": "integer"}, "From year"),
+            openapi.query_parameter("year_to", {"type": "integer"}, "To year"),
+            openapi.query_parameter(
+                "org", {"type": "integer"}, "Organization id: this union and all below it"
+            ),
+            openapi.query_parameter("industry", {"type": "string"}, "Industry"),
+            openapi.query_parameter("page", {"type": "integer", "minimum": 1}, "Page (1-based)"),
+            openapi.query_parameter(
+                "per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "Items per page"
+            ),
         ],
         "responses": {
             "200": {

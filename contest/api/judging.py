@@ -280,20 +280,11 @@ _CODE = {
     "schema": {"type": "string"},
     "description": "The code the judge scores under (seat code once drawn, else entry code)",
 }
-_CONTEST = {
-    "name": "contest",
-    "in": "query",
-    "required": False,
-    "schema": {"type": "integer"},
-    "description": "Contest id, needed only when the caller has this code in two contests",
-}
-
-
-def _ok(description: str, ref: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
-    }
+_CONTEST = openapi.query_parameter(
+    "contest",
+    {"type": "integer"},
+    "Contest id, needed only when the caller has this code in two contests",
+)
 
 
 openapi.register(
@@ -331,7 +322,7 @@ openapi.register(
         "security": [{"bearer": []}],
         "parameters": [_CODE, _CONTEST],
         "responses": {
-            "200": _ok(
+            "200": openapi.json_response(
                 "The stored sheet (status empty and no scores before the first save)", "JudgeSheet"
             ),
             "401": openapi.error_response("Missing or invalid token"),
@@ -357,7 +348,7 @@ openapi.register(
             },
         },
         "responses": {
-            "200": _ok("The stored sheet after the save", "JudgeSheet"),
+            "200": openapi.json_response("The stored sheet after the save", "JudgeSheet"),
             "401": openapi.error_response("Missing or invalid token"),
             "403": openapi.error_response(
                 "Not assigned to the caller, recused, entry withdrawn or contest not scoring"
@@ -367,7 +358,7 @@ openapi.register(
                 "the stored one (the response carries the current version); ambiguous: see "
                 "?contest"
             ),
-            "422": _ok(
+            "422": openapi.json_response(
                 "A value is out of range, not a multiple of the step, not a number, or the "
                 "criterion is unknown; per-criterion messages in fields",
                 "FieldErrors",

@@ -18,10 +18,26 @@ PATHS: dict[str, dict[str, Any]] = {}
 SCHEMAS: dict[str, Any] = {"Error": ERROR_SCHEMA}
 
 
-def error_response(description: str) -> dict[str, Any]:
+def json_response(description: str, schema: str) -> dict[str, Any]:
+    """A JSON response whose body is the named schema of ``SCHEMAS``."""
     return {
         "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+def error_response(description: str) -> dict[str, Any]:
+    return json_response(description, "Error")
+
+
+def query_parameter(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    """An optional query-string parameter."""
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
     }
 
 
