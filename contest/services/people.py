@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from contest.extensions import db
-from contest.models import Gender, Organization, Person, User, WorkerCategory
+from contest.models import Gender, Honor, Organization, Person, User, WorkerCategory
 from contest.models.base import utcnow
 from contest.security import crypto
 from contest.services import audit
+from contest.services.honors import bump_version
 from contest.validation import (
     birth_date_from_id,
     gender_from_id,
@@ -125,9 +126,23 @@ def create_person(actor: User | None, data: PersonData) -> Person:
     return person
 
 
+# What the public wall reads from the person row itself (the rest is copied onto each honor).
+_WALL_FIELDS = ("gender", "consent_photo", "consent_deeds")
+
+
 def update_person(actor: User | None, person: Person, data: PersonData) -> Person:
     before = snapshot(person)
     _apply(person, data)
     db.session.flush()
-    audit.record(actor, "person.update", "person", person.id, before=before, after=snapshot(person))
+    after = snapshot(person)
+    audit.record(actor, "person.update", "person", person.id, before=before, after=after)
+    if any(before.get(f) != after.get(f) for f in _WALL_FIELDS) and _has_honors(person):
+        # A withdrawn consent must leave the wall now, not when a cached page expires.
+        bump_version()
     return person
+
+
+def _has_honors(person: Person) -> bool:
+    return (
+        db.session.scalar(select(Honor.id).where(Honor.person_id == person.id).limit(1)) is not None
+    )

@@ -245,3 +245,32 @@ def test_edit_is_audited_with_before_and_after(
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "person.update"))
     assert '"occupation": "汽车维修工"' in (entry.before or "")
     assert '"occupation": "钳工"' in (entry.after or "")
+
+
+def test_withdrawing_photo_consent_invalidates_the_wall_caches(db: Any, make_person: Any) -> None:
+    from contest.models import ContentVersion, HonorLevel
+    from contest.services.honors import HonorData, add_honor
+    from contest.services.people import PersonData, update_person
+
+    person = make_person(name="王秀英", consent_photo=True)
+    add_honor(
+        None,
+        HonorData(
+            recipient_name=person.name,
+            title="劳动模范",
+            level=HonorLevel.CITY,
+            year=2020,
+            person=person,
+        ),
+    )
+    db.session.commit()
+    version = db.session.get(ContentVersion, "honors").version
+
+    update_person(
+        None,
+        person,
+        PersonData(name=person.name, organization=person.organization, consent_photo=False),
+    )
+    db.session.commit()
+
+    assert db.session.get(ContentVersion, "honors").version == version + 1
