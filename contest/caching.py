@@ -190,8 +190,8 @@ class ContentCache:
         return decorator
 
 
-# The wall keeps five minutes per copy, as before: it also shows person fields (the (女)
-# marker) that contest.services.people.update_person changes without bumping ``honors``.
-# A published snapshot is frozen, so results copies live an hour.
+# The wall keeps five minutes per copy (it has many distinct searches; person edits that the
+# wall shows bump ``honors`` in contest.services.people.update_person). A published snapshot
+# is frozen, so results copies live an hour.
 honors_cache = ContentCache(HONORS_CONTENT, timeout=300)
 results_cache = ContentCache(RESULTS_CONTENT, timeout=TIMEOUT)
