@@ -77,7 +77,7 @@ def build(instance: Path, judges: int, sheets: int) -> list[dict]:
         User,
     )
     from contest.security.passwords import hash_password
-    from contest.services.users import create_token
+    from contest.services.core.users import create_token
 
     per_event = judges // EVENTS
     app = create_app()

@@ -1,8 +1,8 @@
 """Caching of public pages and data, keyed on a content version, stampede-free.
 
 Public content changes on its own counter (a ``content_versions`` row, bumped by
-``contest.services.honors.bump_version`` in the transaction of each change): the honor wall on
-``honors``, the published results on ``results``.  A :class:`ContentCache` serves one of them:
+``contest.services.core.versions.bump_version`` in the transaction of each change): the honor wall
+on ``honors``, the published results on ``results``.  A :class:`ContentCache` serves one of them:
 
 - its version is re-read from the database at most every ``WALL_VERSION_TTL`` seconds per
   process, so a change made by any process (a worker, the CLI) reaches every worker within that
@@ -34,8 +34,7 @@ from sqlalchemy import select
 
 from contest.extensions import cache, db
 from contest.models import ContentVersion
-from contest.services.honors import HONORS_CONTENT
-from contest.services.results import RESULTS_CONTENT
+from contest.services.core.versions import HONORS_CONTENT, RESULTS_CONTENT
 
 TIMEOUT = 3600
 
@@ -191,7 +190,7 @@ class ContentCache:
 
 
 # The wall keeps five minutes per copy (it has many distinct searches; person edits that the
-# wall shows bump ``honors`` in contest.services.people.update_person). A published snapshot
+# wall shows bump ``honors`` in contest.services.core.people.update_person). A published snapshot
 # is frozen, so results copies live an hour.
 honors_cache = ContentCache(HONORS_CONTENT, timeout=300)
 results_cache = ContentCache(RESULTS_CONTENT, timeout=TIMEOUT)

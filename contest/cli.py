@@ -116,7 +116,7 @@ def user_create(
     """Create an account."""
     from contest.extensions import db
     from contest.models import Organization, Role
-    from contest.services.users import AccountError, create_user
+    from contest.services.core.users import AccountError, create_user
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -177,7 +177,7 @@ def token_create(username: str) -> None:
     """Print a new API token for USERNAME (shown once; only its hash is stored)."""
     from contest.extensions import db
     from contest.models import User
-    from contest.services.users import create_token
+    from contest.services.core.users import create_token
 
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
@@ -196,7 +196,7 @@ def audit_group() -> None:
 @with_appcontext
 def audit_verify() -> None:
     """Check the hash chain; exit 1 with the first broken link when it was tampered with."""
-    from contest.services.audit import verify_chain
+    from contest.services.core.audit import verify_chain
 
     report = verify_chain()
     if report.ok:

@@ -1,6 +1,6 @@
 """``contest honors import|export`` (DESIGN.md "Command line"): the roster on the command line.
 
-The work is done by :mod:`contest.services.roster`; this module only reads and writes files,
+The work is done by :mod:`contest.services.honors.roster`; this module only reads and writes files,
 draws the progress bar (on stderr, so stdout stays the counts or nothing) and turns a refusal
 into the row-by-row report and exit status 1.
 """
@@ -61,7 +61,7 @@ def honors_group() -> None:
 def honors_import(file: Path) -> None:
     """Import a roster; all-or-nothing, with a row-by-row report when refused (exit 1)."""
     from contest.extensions import db
-    from contest.services.roster import RosterRefused, import_roster
+    from contest.services.honors.roster import RosterRefused, import_roster
 
     data = file.read_bytes()
     progress = _Progress()
@@ -97,7 +97,7 @@ def honors_import(file: Path) -> None:
 def honors_export(file: Path, include_private: bool, valid_only: bool) -> None:
     """Export every honor to FILE (.xlsx or .csv, by its extension)."""
     from contest.extensions import db
-    from contest.services.roster import RosterRefused, export_for, file_kind
+    from contest.services.honors.roster import RosterRefused, export_for, file_kind
 
     try:
         kind = file_kind(file.name)

@@ -150,7 +150,7 @@ def runner(app: Flask) -> FlaskCliRunner:
 @pytest.fixture
 def make_org(db: Any) -> Callable[..., Any]:
     from contest.models import Organization, OrgKind
-    from contest.services.orgs import add_organization
+    from contest.services.core.orgs import add_organization
 
     def _make(
         name: str = "测试市总工会",
@@ -168,7 +168,7 @@ def make_org(db: Any) -> Callable[..., Any]:
 @pytest.fixture
 def make_user(db: Any, make_org: Callable[..., Any]) -> Callable[..., Any]:
     from contest.models import Role
-    from contest.services.users import create_user
+    from contest.services.core.users import create_user
 
     counter = iter(range(1, 10_000))
 
@@ -192,7 +192,7 @@ def make_user(db: Any, make_org: Callable[..., Any]) -> Callable[..., Any]:
 
 @pytest.fixture
 def make_person(db: Any, make_org: Callable[..., Any]) -> Callable[..., Any]:
-    from contest.services.people import PersonData, create_person
+    from contest.services.core.people import PersonData, create_person
 
     def _make(name: str = "张伟", organization: Any = None, **fields: Any) -> Any:
         organization = organization or make_org(name="某某机械厂工会")
@@ -248,7 +248,7 @@ def make_contest(
         PanelMember,
         RubricCriterion,
     )
-    from contest.services.people import PersonData, create_person
+    from contest.services.core.people import PersonData, create_person
 
     counter = iter(range(1, 100_000))
 

@@ -1,8 +1,8 @@
 """荣誉管理 in the admin area: the honor list, revocation, roster import, template and export.
 
 Routes hang off the admin blueprint, so its admin-only guard covers every one of them. The
-work is done by ``contest.services.roster`` and ``contest.services.honors``; these views only
-check the upload, call the service, commit once and report.
+work is done by ``contest.services.honors.roster`` and ``contest.services.honors.records``; these
+views only check the upload, call the service, commit once and report.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from contest.admin.views import bp
 from contest.extensions import db
 from contest.models import Honor, HonorStatus, Role
 from contest.navigation import NavItem, register
-from contest.services.honors import HonorError, revoke_honor
-from contest.services.roster import (
+from contest.services.honors.records import HonorError, revoke_honor
+from contest.services.honors.roster import (
     ImportResult,
     RosterRefused,
     RowError,
@@ -34,7 +34,7 @@ from contest.services.roster import (
     read_upload,
     template_workbook,
 )
-from contest.services.wall import escape_like
+from contest.services.honors.wall import escape_like
 
 HONORS_PER_PAGE = 50
 # An upload larger than this is refused before it is parsed (100,000 rows as .xlsx ≈ 8 MB).

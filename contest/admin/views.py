@@ -12,8 +12,8 @@ from contest.admin.forms import ResetPasswordForm, UserForm
 from contest.extensions import db
 from contest.models import AuditEntry, Organization, Person, Role, User
 from contest.security.guards import guard_blueprint
-from contest.services import audit as audit_service
-from contest.services import users as user_service
+from contest.services.core import audit as audit_service
+from contest.services.core import users as user_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.ADMIN)

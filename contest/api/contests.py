@@ -18,7 +18,7 @@ from contest.api import openapi
 from contest.api.views import bp
 from contest.caching import results_cache
 from contest.errors import render_error
-from contest.services import results as results_service
+from contest.services.skills import results as results_service
 
 MAX_PER_PAGE = 500
 

@@ -9,7 +9,7 @@ from flask import jsonify, request
 from contest.api import openapi
 from contest.api.views import bp
 from contest.caching import honors_cache
-from contest.services import wall as wall_service
+from contest.services.honors import wall as wall_service
 
 
 @bp.route("/honors")

@@ -23,8 +23,8 @@ from contest.api import openapi
 from contest.api.views import bp, token_required
 from contest.extensions import db
 from contest.models import Aspect, AspectKind, Entry, ScoreSheet
-from contest.services import judging
-from contest.services.judging import MarkErrors, SheetError, StaleSheet
+from contest.services.skills import judging
+from contest.services.skills.judging import MarkErrors, SheetError, StaleSheet
 
 
 def _error(status: int, code: str, message: str, **extra: Any) -> Response:

@@ -30,7 +30,7 @@ def init_app(app: Flask) -> None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
-        from contest.services.users import user_for_token
+        from contest.services.core.users import user_for_token
 
         return user_for_token(token.strip())
 

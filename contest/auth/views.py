@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from contest.auth.forms import ChangePasswordForm, LoginForm
 from contest.extensions import db, limiter
 from contest.security.passwords import verify_password
-from contest.services import users as user_service
+from contest.services.core import users as user_service
 
 bp = Blueprint("auth", __name__)
 

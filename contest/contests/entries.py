@@ -2,8 +2,8 @@
 the 参赛号 and 赛位号 draws and their printable lists.
 
 Thin views: load the contest and event (404 when the event is not the contest's), check that
-the user manages the contest (403), call ``contest.services.registration`` / ``draws``, commit
-once, flash, redirect. The blueprint guard already admits only admins and organizers.
+the user manages the contest (403), call ``contest.services.skills.registration`` / ``draws``,
+commit once, flash, redirect. The blueprint guard already admits only admins and organizers.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from contest.contests.forms import ActionForm
 from contest.contests.views import load_contest, load_event
 from contest.extensions import db
 from contest.models import Contest, Entry, EntryStatus, Event, Gender
-from contest.services import draws as draw_service
-from contest.services.registration import (
+from contest.services.honors.roster import RosterRefused, RowError, read_upload
+from contest.services.skills import draws as draw_service
+from contest.services.skills.registration import (
     EntrantData,
     ImportResult,
     RegistrationError,
@@ -38,7 +39,6 @@ from contest.services.registration import (
     template_workbook,
     withdraw_entry,
 )
-from contest.services.roster import RosterRefused, RowError, read_upload
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 ERRORS_SHOWN = 500

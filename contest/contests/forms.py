@@ -2,7 +2,8 @@
 
 Forms check shapes (required, number, length); the rules (weights sum to 100, rubric totals,
 policy consistency) live in the services, whose errors the views put back on the named field.
-The ranking policy form converts to and from the policy JSON of ``contest.services.policies``.
+The ranking policy form converts to and from the policy JSON of
+``contest.services.skills.policies``.
 """
 
 from __future__ import annotations
@@ -32,9 +33,9 @@ from contest.i18n import ASPECT_KIND_LABELS, EVENT_GROUP_LABELS, HONOR_LEVEL_LAB
 from contest.models import Organization
 from contest.models.contest import AspectKind, Event
 from contest.orgs.forms import choice_value
-from contest.services.contests import COMPONENT_KINDS
-from contest.services.policies import DEFAULT_POLICY, merged
-from contest.services.rubrics import format_points
+from contest.services.skills.contests import COMPONENT_KINDS
+from contest.services.skills.policies import DEFAULT_POLICY, merged
+from contest.services.skills.rubrics import format_points
 
 MAX_TIE_BREAKS = 4
 MAX_AWARDS = 4

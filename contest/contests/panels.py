@@ -1,5 +1,5 @@
 """The judge panel page of an event: members, chief judge, declared conflicts, assignment, and
-the "who may score what" matrix. Writes go through ``contest.services.panels``."""
+the "who may score what" matrix. Writes go through ``contest.services.skills.panels``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from contest.contests.forms import ActionForm
 from contest.contests.views import load_event
 from contest.extensions import db
 from contest.models import Component, Conflict, Entry, Event, PanelMember, User
-from contest.services import panels as panel_service
+from contest.services.skills import panels as panel_service
 
 T = TypeVar("T")
 

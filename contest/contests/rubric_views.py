@@ -3,7 +3,7 @@
 Works without JavaScript: the builder page lists each component's criteria and aspects with
 plain forms and links; adding or editing an aspect opens its own page.  ``static/js/rubric.js``
 only hides the fields a kind does not use.  Every write goes through
-``contest.services.rubrics`` (which refuses once the contest has left registration).
+``contest.services.skills.rubrics`` (which refuses once the contest has left registration).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from contest.contests.forms import (
 from contest.contests.views import load_event, put_error
 from contest.extensions import db
 from contest.models import Aspect, AspectKind, Component, Contest, Event, RubricCriterion
-from contest.services import rubric_templates, rubrics
-from contest.services.rubrics import (
+from contest.services.skills import rubric_templates, rubrics
+from contest.services.skills.rubrics import (
     AspectData,
     RubricError,
     RubricImportRefused,

@@ -2,8 +2,8 @@
 buttons, events, components and the ranking policy of each event.
 
 Thin views: load (404), authorize with ``Contest.can_manage`` (403), validate the form, call
-``contest.services.contests`` / ``policies``, commit once, flash, redirect.  The blueprint guard
-already admits only admins and organizers.  GET handlers never write.
+``contest.services.skills.contests`` / ``policies``, commit once, flash, redirect.  The blueprint
+guard already admits only admins and organizers.  GET handlers never write.
 """
 
 from __future__ import annotations
@@ -55,17 +55,17 @@ from contest.models import (
 from contest.models.contest import EventGroup
 from contest.models.honor import HonorLevel
 from contest.navigation import NavItem, register
-from contest.services import contests as contest_service
-from contest.services import policies, rubrics
-from contest.services.contests import (
+from contest.services.core.dashboards import HOME_EXTENSIONS, HomePanel
+from contest.services.skills import contests as contest_service
+from contest.services.skills import policies, rubrics
+from contest.services.skills.contests import (
     BACKWARD,
     ComponentRow,
     ContestData,
     ContestError,
     EventData,
 )
-from contest.services.dashboards import HOME_EXTENSIONS, HomePanel
-from contest.services.rubrics import RubricError, rubric_problems
+from contest.services.skills.rubrics import RubricError, rubric_problems
 
 register(
     NavItem("contests.index", _l("技能大赛"), frozenset({Role.ADMIN, Role.ORGANIZER})),

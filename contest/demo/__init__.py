@@ -21,7 +21,7 @@ from contest.demo.context import DemoContext, DemoError, DemoLogin, DemoStep, De
 from contest.demo.honors import add_honors
 from contest.extensions import db
 from contest.models import Organization, Person, User
-from contest.services import audit
+from contest.services.core import audit
 
 __all__ = [
     "STEPS",

@@ -35,8 +35,8 @@ from contest.demo.numbers import HOME_PROVINCE, province_for
 from contest.extensions import db
 from contest.models import Gender, Organization, OrgKind, Person, Role, WorkerCategory
 from contest.models.base import utcnow
-from contest.services.orgs import add_organization
-from contest.services.users import create_user
+from contest.services.core.orgs import add_organization
+from contest.services.core.users import create_user
 
 __all__ = ["DEMO_ACCOUNTS", "add_accounts", "add_workers", "build_union_tree"]
 

@@ -8,7 +8,7 @@ real contest meets, and the audit trail shows a real history.
 
 ``--large`` adds the benchmark's published contest: 10,000 competitors across 10 events,
 written in bulk (entrants, locked sheets, marks) and then published through
-``contest.services.results.publish`` like any other.
+``contest.services.skills.results.publish`` like any other.
 """
 
 from __future__ import annotations
@@ -46,10 +46,10 @@ from contest.models import (
     User,
 )
 from contest.models.base import utcnow
-from contest.services import contests as contest_service
-from contest.services import draws, judging, panels, registration, results, review
-from contest.services import rubric_templates as templates
-from contest.services.users import create_user
+from contest.services.core.users import create_user
+from contest.services.skills import contests as contest_service
+from contest.services.skills import draws, judging, panels, registration, results, review
+from contest.services.skills import rubric_templates as templates
 
 JUDGE_PASSWORD = "demo-judge-2026"  # the panel's other judges share the demo judge's password
 # (username, display name, organisation): judges from several units, so recusal has work to do.

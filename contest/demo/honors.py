@@ -30,7 +30,8 @@ from contest.models import (
     RecipientKind,
 )
 from contest.models.base import utcnow
-from contest.services.honors import HonorData, bump_version, revoke_honor, row_values
+from contest.services.core.versions import HONORS_CONTENT, bump_version
+from contest.services.honors.records import HonorData, revoke_honor, row_values
 
 PROVINCE = "江南省"
 CITY = "江州市"
@@ -355,7 +356,7 @@ def add_honors(ctx: DemoContext) -> None:
     ctx.summary.count("荣誉 honors", len(rows))
     if ctx.large:
         ctx.summary.count("荣誉(基准规模) benchmark honors", add_large_roster(ctx))
-    bump_version()
+    bump_version(HONORS_CONTENT)
 
 
 def add_large_roster(ctx: DemoContext, total: int = 100_000) -> int:

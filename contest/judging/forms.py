@@ -2,7 +2,7 @@
 
 Judgement aspects are radio buttons 0..scale with their descriptors; measurement and deduction
 aspects are number inputs carrying min/max/step, so the browser checks ranges before sending.
-The server checks everything again in ``contest.services.judging`` (the single source of the
+The server checks everything again in ``contest.services.skills.judging`` (the single source of the
 rules); the form only carries the values, the version the page was built from and the action.
 """
 
@@ -21,7 +21,7 @@ from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput, NumberInput
 
 from contest.models import Aspect, AspectKind, Component, RubricCriterion
-from contest.services.judging import number
+from contest.services.skills.judging import number
 
 
 def field_name(aspect: Aspect) -> str:

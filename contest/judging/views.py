@@ -2,7 +2,7 @@
 
 Judges only ever see codes here (seat code once drawn, else entry code): never a name, a unit
 or any personal data. The rules (who may mark what, ranges, versions) live in
-``contest.services.judging``; these views load, authorize, call the service and report.
+``contest.services.skills.judging``; these views load, authorize, call the service and report.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from contest.judging.blueprint import bp
 from contest.judging.forms import ConfirmLabels, SheetForm, sheet_form_class
 from contest.models import Entry, Role, ScoreSheet, SheetStatus, User
 from contest.navigation import NavItem, register
-from contest.services import judging
-from contest.services.dashboards import HOME_EXTENSIONS, HomePanel
-from contest.services.judging import (
+from contest.services.core.dashboards import HOME_EXTENSIONS, HomePanel
+from contest.services.skills import judging
+from contest.services.skills.judging import (
     MarkErrors,
     NotAllowed,
     SheetError,

@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from contest.extensions import db
-from contest.services import dashboards
+from contest.services.core import dashboards
 
 bp = Blueprint("main", __name__)
 

@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 
 
 class ContestStatus(enum.Enum):
-    """The life of a contest; ``contest.services.contests.TRANSITIONS`` says which moves exist."""
+    """The life of a contest; ``contest.services.skills.contests.TRANSITIONS`` says which moves
+    exist."""
 
     DRAFT = "draft"  # 筹备
     REGISTRATION = "registration"  # 报名
@@ -156,7 +157,7 @@ class Event(TimestampMixin, db.Model):
         Enum(EventGroup, native_enum=False, length=10), default=EventGroup.WORKER
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
-    # The ranking policy as plain JSON (see ``contest.services.policies``).
+    # The ranking policy as plain JSON (see ``contest.services.skills.policies``).
     policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Registration rules: entrants per unit, age limits on the contest's first day.
     quota_per_unit: Mapped[int | None] = mapped_column(Integer)

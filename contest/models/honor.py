@@ -2,7 +2,7 @@
 
 Whatever created it — an imported historical roster, a contest's placings or a nomination
 campaign — an honor is one row here, and the public wall reads only this table (through
-``contest.services.wall``, which hands templates public fields only).
+``contest.services.honors.wall``, which hands templates public fields only).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from contest.extensions import db
 from contest.models import Gender, Organization, Person, Role, WorkerCategory
 from contest.orgs.forms import PersonForm
 from contest.security.guards import guard_blueprint
-from contest.services.people import PersonData, PersonError, create_person, update_person
+from contest.services.core.people import PersonData, PersonError, create_person, update_person
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 guard_blueprint(bp, Role.ADMIN, Role.ORGANIZER)

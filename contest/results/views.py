@@ -1,7 +1,7 @@
 """Published results (public), certificate verification (public, rate-limited), and the
 organizer's publication page, exports and bulk certificates (login + ``contest.can_manage``).
 
-Public pages read the current snapshot only (``contest.services.results``) through the
+Public pages read the current snapshot only (``contest.services.skills.results``) through the
 results cache (``contest.caching.results_cache``): the hour results come out, a crowd
 reloading the same pages costs one render per worker and version.
 """
@@ -29,7 +29,7 @@ from contest.extensions import db, limiter
 from contest.models import Contest, ContestStatus
 from contest.navigation import NavItem, register
 from contest.results.blueprint import bp
-from contest.services import results as results_service
+from contest.services.skills import results as results_service
 
 PER_PAGE = 50
 
@@ -133,7 +133,7 @@ def _can_manage(contest_id: int) -> bool:
 @results_cache.page(max_age=3600)
 def certificate(contest_id: int, number: str):  # type: ignore[no-untyped-def]
     """One certificate as PDF: public once results are published (it is public information)."""
-    from contest.services import certificates
+    from contest.services.skills import certificates
 
     found = results_service.find_certificate(number)
     if found is None or found.contest_id != contest_id:
@@ -202,7 +202,7 @@ def publish(contest_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/results/<int:contest_id>/export.xlsx")
 @login_required
 def export_results(contest_id: int):  # type: ignore[no-untyped-def]
-    from contest.services import result_exports
+    from contest.services.skills import result_exports
 
     contest = _managed_or_403(contest_id)
     snapshot = results_service.current_snapshot(contest.id)
@@ -219,7 +219,7 @@ def export_results(contest_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/results/<int:contest_id>/sheets.xlsx")
 @login_required
 def export_sheets(contest_id: int):  # type: ignore[no-untyped-def]
-    from contest.services import result_exports
+    from contest.services.skills import result_exports
 
     contest = _managed_or_403(contest_id)
     data = result_exports.sheets_workbook(contest)
@@ -234,7 +234,7 @@ def export_sheets(contest_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def event_certificates(contest_id: int, code: str):  # type: ignore[no-untyped-def]
     """Every certificate of one event in one PDF, for printing (organizer)."""
-    from contest.services import certificates
+    from contest.services.skills import certificates
 
     contest = _managed_or_403(contest_id)
     found = certificates.event_certificates(contest, code)

@@ -1,6 +1,6 @@
 """The review dashboard's chart: judge leniency as a plotly bar chart (pure, no Flask, no DB).
 
-The caller passes ``contest.services.review.leniency``'s frame (``name`` and ``leniency_pct``
+The caller passes ``contest.services.skills.review.leniency``'s frame (``name`` and ``leniency_pct``
 per judge) and the translated labels; the figure reuses the wall's lean layout conventions
 (no template, no modebar) and is embedded with ``contest.wall.charts.figure_payload`` so the
 strict CSP holds (data in a JSON block, drawn by static/js/charts.js).

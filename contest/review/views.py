@@ -1,10 +1,10 @@
 """Review pages: live progress, the chief judge's side-by-side panel, re-check, appeals, sign-off.
 
 Who may look: the contest's managers (organizers of the host union or above, admins) and the
-event's chief judge (:func:`contest.services.access.can_oversee`); any other judge gets 403.
+event's chief judge (:func:`contest.services.skills.access.can_oversee`); any other judge gets 403.
 Codes only until the chief judge has signed off; names after (decryption).  The rules live in
-``contest.services.review`` (and mark changes in ``contest.services.judging``); these views
-load, authorize, call the service, flash and redirect, and commit once.
+``contest.services.skills.review`` (and mark changes in ``contest.services.skills.judging``); these
+views load, authorize, call the service, flash and redirect, and commit once.
 """
 
 from __future__ import annotations
@@ -48,12 +48,12 @@ from contest.review.forms import (
     RecheckForm,
     ReopenForm,
 )
-from contest.services import access, judging, review
-from contest.services.dashboards import HOME_EXTENSIONS, HomePanel
-from contest.services.judging import MarkErrors, SheetError
-from contest.services.marks import marks_frame
-from contest.services.policies import max_spread
-from contest.services.review import NotPermitted, ReviewError
+from contest.services.core.dashboards import HOME_EXTENSIONS, HomePanel
+from contest.services.skills import access, judging, review
+from contest.services.skills.judging import MarkErrors, SheetError
+from contest.services.skills.marks import marks_frame
+from contest.services.skills.policies import max_spread
+from contest.services.skills.review import NotPermitted, ReviewError
 
 register(NavItem("review.index", _l("评审复核"), frozenset({Role.ADMIN, Role.ORGANIZER})))
 
@@ -100,7 +100,7 @@ HOME_EXTENSIONS.append(_chief_home)
 @bp.route("/")
 def index():  # type: ignore[no-untyped-def]
     """Every event the user may review: their contests' events, or the events they chair."""
-    from contest.services.contests import managed_contests_query
+    from contest.services.skills.contests import managed_contests_query
 
     events: list[Event] = []
     if current_user.role in (Role.ADMIN, Role.ORGANIZER):

@@ -1,8 +1,8 @@
 """Chart builders for the wall's statistics page: pure functions, DataFrame in, Figure out.
 
 No Flask, no database, no translation catalogue here: the caller hands in aggregated frames
-(see ``contest.services.wall_stats``) and the already translated labels, so these functions can
-be tested without an app and reused by any page. Figures are deliberately lean — no template
+(see ``contest.services.honors.wall_stats``) and the already translated labels, so these functions
+can be tested without an app and reused by any page. Figures are deliberately lean — no template
 (``template="none"``), no modebar, our palette — so the JSON embedded in a page stays small.
 """
 
@@ -35,7 +35,7 @@ __all__ = [
     "worker_categories",
 ]
 
-# Column names shared with the aggregate queries (contest.services.wall_stats).
+# Column names shared with the aggregate queries (contest.services.honors.wall_stats).
 YEAR = "year"
 LEVEL = "level"  # HonorLevel value, highest first when sorted by rank
 TITLE = "title"

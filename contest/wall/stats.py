@@ -20,7 +20,7 @@ from markupsafe import Markup
 from contest.caching import honors_cache
 from contest.models import HonorLevel
 from contest.models.person import WorkerCategory
-from contest.services import wall_stats
+from contest.services.honors import wall_stats
 from contest.wall import charts
 from contest.wall.views import bp
 

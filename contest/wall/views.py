@@ -20,7 +20,7 @@ from flask import (
 
 from contest.caching import honors_cache
 from contest.models import HonorLevel
-from contest.services import wall as wall_service
+from contest.services.honors import wall as wall_service
 
 bp = Blueprint("wall", __name__, url_prefix="/wall")
 

@@ -10,7 +10,7 @@ import pytest
 
 from contest.database import set_write_intent
 from contest.models import SheetStatus
-from contest.services import judging
+from contest.services.skills import judging
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser

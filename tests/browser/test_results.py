@@ -11,7 +11,7 @@ import pytest
 
 from contest.demo.names import person_name
 from contest.models import Gender
-from contest.services import results
+from contest.services.skills import results
 from tests.browser.conftest import ARTIFACTS
 from tests.contest.results_fixtures import ID_NUMBER, PHONE, ready_contest_fixture  # noqa: F401
 

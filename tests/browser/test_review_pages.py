@@ -67,7 +67,7 @@ def test_recheck_alarm_and_appeals(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from contest.services import review
+    from contest.services.skills import review
     from tests.contest.review_support import score_all
 
     c = make_contest(status="review", entries=14, judges=3)

@@ -10,7 +10,7 @@ import pytest
 
 from contest.demo.photos import save_portrait
 from contest.models import Gender, HonorLevel, OrgKind
-from contest.services.honors import HonorData, add_honor
+from contest.services.honors.records import HonorData, add_honor
 
 pytestmark = pytest.mark.browser
 

@@ -29,8 +29,8 @@ CATEGORIES = [*WorkerCategory, None]
 @pytest.fixture
 def history(db: Any, make_org: Any) -> None:
     """About 120 honors from 1952 to 2024, seeded so the screenshots are stable."""
-    from contest.services.honors import HonorData, add_honor
-    from contest.services.people import PersonData, create_person
+    from contest.services.core.people import PersonData, create_person
+    from contest.services.honors.records import HonorData, add_honor
 
     rng = random.Random(5)
     org = make_org(name="江州市总工会")

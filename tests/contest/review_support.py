@@ -1,6 +1,6 @@
 """Helpers for the review tests: score sheets written straight to the models.
 
-The judging service (``contest.services.judging``) is another area's; these helpers build the
+The judging service (``contest.services.skills.judging``) is another area's; these helpers build the
 state the review pages read without going through it, so the review tests only depend on the
 models and on ``make_contest``.
 """

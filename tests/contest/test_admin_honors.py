@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from contest.models import AuditEntry, Honor, HonorStatus
-from contest.services import roster
-from contest.services.wall import WallQuery, search
+from contest.services.honors import roster
+from contest.services.honors.wall import WallQuery, search
 from tests.contest.test_roster import csv_bytes, row
 
 ROUTES = [

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from contest.models import Conflict, ContestStatus, Mark, SheetStatus
-from contest.services import judging
-from contest.services.users import create_token
+from contest.services.core.users import create_token
+from contest.services.skills import judging
 
 FULL = {"T1": 88, "P1": 35.5, "P2": 2, "P3": 3}
 

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, update
 
 from contest.models import AuditEntry, AuditHead
 from contest.models.audit import GENESIS_HASH
-from contest.services import audit
+from contest.services.core import audit
 
 
 @pytest.fixture

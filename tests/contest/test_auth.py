@@ -12,7 +12,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
 from contest.models import ApiToken, User
-from contest.services.users import set_enabled
+from contest.services.core.users import set_enabled
 from tests.conftest import PASSWORD
 
 GENERIC_FAILURE = "用户名或密码不正确"

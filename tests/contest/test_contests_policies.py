@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 import scoring
-from contest.services import policies
-from contest.services.policies import PolicyInvalid, RecheckSettings
-from contest.services.rubrics import scoring_rubric
+from contest.services.skills import policies
+from contest.services.skills.policies import PolicyInvalid, RecheckSettings
+from contest.services.skills.rubrics import scoring_rubric
 
 
 def test_default_policy_builds() -> None:

@@ -11,9 +11,9 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from contest.models import AspectKind, AuditEntry, ContestStatus, OrgKind, RubricTemplate
-from contest.services import rubric_templates, rubrics
-from contest.services.contests import ComponentRow, save_components
-from contest.services.rubrics import (
+from contest.services.skills import rubric_templates, rubrics
+from contest.services.skills.contests import ComponentRow, save_components
+from contest.services.skills.rubrics import (
     AspectData,
     RubricError,
     RubricImportRefused,

@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from contest.models import AuditEntry, ContestStatus, EventGroup, HonorLevel, OrgKind
-from contest.services import contests
-from contest.services.contests import (
+from contest.services.skills import contests
+from contest.services.skills.contests import (
     ComponentRow,
     ContestData,
     ContestError,
     EventData,
 )
-from contest.services.rubrics import RubricError
+from contest.services.skills.rubrics import RubricError
 
 
 def _data(org: Any, **fields: Any) -> ContestData:

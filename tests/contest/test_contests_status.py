@@ -22,8 +22,8 @@ from contest.models import (
     ScoreSheet,
     SheetStatus,
 )
-from contest.services import contests
-from contest.services.contests import ContestError, check_transition, transition
+from contest.services.skills import contests
+from contest.services.skills.contests import ContestError, check_transition, transition
 
 S = ContestStatus
 
@@ -236,7 +236,7 @@ def test_archiving_a_published_contest_refreshes_the_public_caches(
     db: Any, make_contest: Any
 ) -> None:
     from contest.models import ContentVersion, ContestStatus
-    from contest.services.contests import set_status
+    from contest.services.skills.contests import set_status
 
     c = make_contest(status="published")
     before = db.session.get(ContentVersion, "results")

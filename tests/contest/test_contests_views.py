@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from contest.models import Aspect, AspectKind, Contest, ContestStatus, Event, OrgKind
-from contest.services import rubrics
+from contest.services.skills import rubrics
 
 S = ContestStatus
 
@@ -524,7 +524,7 @@ def test_saved_template_deleted_only_by_its_union(
     db: Any, make_contest: Any, make_org: Any, client_for: Any
 ) -> None:
     from contest.models import RubricTemplate
-    from contest.services import rubric_templates
+    from contest.services.skills import rubric_templates
 
     made = make_contest(status=S.DRAFT)
     template = rubric_templates.save_as_template(

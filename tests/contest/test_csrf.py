@@ -142,7 +142,7 @@ def test_api_writes_are_not_csrf_checked_but_need_a_bearer_token(
 def test_api_writes_with_a_bearer_token_need_no_csrf_token(
     db: Any, client: FlaskClient, user: Any, method: str
 ) -> None:
-    from contest.services.users import create_token
+    from contest.services.core.users import create_token
 
     token = create_token(None, user)
     db.session.commit()

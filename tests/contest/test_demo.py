@@ -17,7 +17,7 @@ from contest import demo
 from contest.demo import DemoContext, DemoError, DemoSummary, load_demo
 from contest.demo.base import DEMO_ACCOUNTS, add_accounts, add_workers, build_union_tree
 from contest.models import AuditEntry, Gender, Organization, OrgKind, Person, Role, User
-from contest.services.audit import verify_chain
+from contest.services.core.audit import verify_chain
 from contest.validation import birth_date_from_id, gender_from_id, normalise_id_number
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")

@@ -17,8 +17,8 @@ from contest.models import (
     SheetStatus,
     User,
 )
-from contest.services import access, results
-from contest.services.audit import verify_chain
+from contest.services.core.audit import verify_chain
+from contest.services.skills import access, results
 
 
 def test_demo_publishes_one_contest_and_leaves_one_mid_judging(db: Any, client: Any) -> None:
@@ -65,7 +65,7 @@ def test_benchmark_contest_is_published_with_codes_its_recorded_seeds_reproduce(
     from contest.demo.base import add_accounts, add_workers, build_union_tree
     from contest.demo.contests import add_large_contest
     from contest.models import Entry
-    from contest.services import draws
+    from contest.services.skills import draws
 
     ctx = DemoContext()
     for step in (build_union_tree, add_workers, add_accounts):

@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from contest.models import AuditEntry, ContestStatus, EntryStatus, ScoreSheet, SheetStatus
-from contest.services.draws import (
+from contest.services.skills.draws import (
     DrawError,
     check_in,
     draw_entry_codes,
     draw_seat_codes,
     permutation,
 )
-from contest.services.registration import EntrantData, register_entry, withdraw_entry
+from contest.services.skills.registration import EntrantData, register_entry, withdraw_entry
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from contest.database import write_intent
 from contest.extensions import db as _db
 from contest.models import Entry, Mark, User
-from contest.services import judging
-from contest.services.judging import StaleSheet
+from contest.services.skills import judging
+from contest.services.skills.judging import StaleSheet
 
 WRITERS = 2
 

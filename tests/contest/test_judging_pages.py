@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from contest.models import Conflict, ContestStatus, SheetStatus
-from contest.services import judging
+from contest.services.skills import judging
 
 
 def _fields(c: Any, **values: object) -> dict[str, object]:

@@ -18,8 +18,8 @@ from contest.models import (
     ScoreSheet,
     SheetStatus,
 )
-from contest.services import judging
-from contest.services.judging import MarkErrors, NotAllowed, SheetLocked, StaleSheet
+from contest.services.skills import judging
+from contest.services.skills.judging import MarkErrors, NotAllowed, SheetLocked, StaleSheet
 
 FULL = {"T1": 88, "P1": "35.5", "P2": 2, "P3": 3}
 
@@ -196,7 +196,7 @@ def test_the_set_based_recusal_agrees_with_the_one_pair_rule(
     sheet) stand the same judges aside: own unit, a unit below it, a declared conflict; a judge
     of the unit above the entrant's (the host) is not recused by the unit rule."""
     from contest.models import Assignment, OrgKind
-    from contest.services import access
+    from contest.services.skills import access
 
     c = make_contest(entries=3)
     workshop = make_org(name="机床厂一车间工会", kind=OrgKind.GRASSROOTS, parent=c.units[0])

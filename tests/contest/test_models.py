@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import exc, inspect, select, text
 
 from contest.models import OrgKind, Person, Role, User
-from contest.services.users import AccountError, create_user
+from contest.services.core.users import AccountError, create_user
 
 # ---------------------------------------------------------------- organisation tree
 

@@ -18,8 +18,8 @@ from contest.models import (
     ScoreSheet,
     SheetStatus,
 )
-from contest.services import access
-from contest.services.panels import (
+from contest.services.skills import access
+from contest.services.skills.panels import (
     AssignMode,
     CellState,
     PanelError,

@@ -249,8 +249,8 @@ def test_edit_is_audited_with_before_and_after(
 
 def test_withdrawing_photo_consent_invalidates_the_wall_caches(db: Any, make_person: Any) -> None:
     from contest.models import ContentVersion, HonorLevel
-    from contest.services.honors import HonorData, add_honor
-    from contest.services.people import PersonData, update_person
+    from contest.services.core.people import PersonData, update_person
+    from contest.services.honors.records import HonorData, add_honor
 
     person = make_person(name="王秀英", consent_photo=True)
     add_honor(

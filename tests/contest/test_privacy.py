@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from contest.models import AuditEntry, OrgKind
 from contest.security.crypto import mask_id_number, mask_phone
-from contest.services.users import create_token
+from contest.services.core.users import create_token
 
 NON_ADMIN_ROLES = ["organizer", "judge", "recommender", "reviewer"]
 INT_PARAM = re.compile(r"<int:(\w+)>")

@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from contest.database import write_intent
 from contest.extensions import db as _db
 from contest.models import AuditEntry, Contest, Entry, Event, User
-from contest.services import draws, registration
-from contest.services.draws import DrawError
-from contest.services.registration import EntrantData, RegistrationError
+from contest.services.skills import draws, registration
+from contest.services.skills.draws import DrawError
+from contest.services.skills.registration import EntrantData, RegistrationError
 
 
 def _race(

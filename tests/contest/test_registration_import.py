@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from contest.models import AuditEntry, Entry, EventGroup, OrgKind, Person
-from contest.services.registration import (
+from contest.services.skills.registration import (
     TEMPLATE_HEADERS,
     EntryImportRefused,
     import_entries,

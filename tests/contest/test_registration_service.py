@@ -1,4 +1,4 @@
-"""Registration by form: every check of ``contest.services.registration.register_entry``."""
+"""Registration by form: every check of ``contest.services.skills.registration.register_entry``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from contest.models import AuditEntry, ContestStatus, Entry, EntryStatus, Gender, OrgKind
-from contest.services.registration import (
+from contest.services.skills.registration import (
     EntrantData,
     RegistrationError,
     age_on,
@@ -171,7 +171,7 @@ def test_entries_refused_outside_registration(
 
 
 def test_entries_refused_after_the_draw(db: Any, open_contest: Any, make_id_number: Any) -> None:
-    from contest.services.draws import draw_entry_codes
+    from contest.services.skills.draws import draw_entry_codes
 
     c = open_contest
     register_entry(c.organizer, c.contest, data(c, make_id_number(sequence="101")))

@@ -8,7 +8,8 @@ import time
 from typing import Any
 
 from contest.caching import results_cache, single_flight
-from contest.services import results
+from contest.services.core.versions import RESULTS_CONTENT, bump_version
+from contest.services.skills import results
 from tests.contest.results_fixtures import ready_contest_fixture  # noqa: F401
 
 
@@ -37,12 +38,11 @@ def test_single_flight_builds_once_for_many_waiting_threads(make_app: Any) -> No
 def test_results_data_follows_the_results_version(make_app: Any) -> None:
     app = make_app(CACHE_TYPE="SimpleCache", WALL_VERSION_TTL=0)
     from contest.extensions import db
-    from contest.services.honors import bump_version
 
     with app.test_request_context():
         assert results_cache.data("x", lambda: 1) == 1
         assert results_cache.data("x", lambda: 2) == 1  # cached
-        bump_version(results.RESULTS_CONTENT)
+        bump_version(RESULTS_CONTENT)
         db.session.commit()
         assert results_cache.data("x", lambda: 3) == 3
 

@@ -8,7 +8,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from contest.models import ContestStatus
-from contest.services import results
+from contest.services.skills import results
 from tests.contest.results_fixtures import ID_NUMBER, PHONE, ready_contest_fixture  # noqa: F401
 
 PRIVATE = (ID_NUMBER, PHONE, "1990-03-07", "19900307")
@@ -71,7 +71,7 @@ def test_api_shapes(db: Any, ready_contest: Any, client: Any) -> None:
     item = listing["contests"][0]
     assert set(item) == {"id", "name", "level", "year", "status", "url"}
     assert item["status"] == "published" and item["url"].endswith(f"/results/{ns.contest.id}")
-    from contest.services.users import create_token
+    from contest.services.core.users import create_token
 
     token = create_token(None, draft.organizer)
     db.session.commit()
@@ -194,7 +194,7 @@ def test_certificate_text_never_starts_a_line_with_a_comma() -> None:
     the comma hangs at the end of the first line instead and no character is lost."""
     from fpdf import FPDF
 
-    from contest.services import certificates
+    from contest.services.skills import certificates
 
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.add_font(certificates.FONT, fname=str(certificates.FONT_FILE))

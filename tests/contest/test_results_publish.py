@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from contest.models import ContestStatus, Honor, HonorSource
-from contest.services import results
+from contest.services.core.versions import RESULTS_CONTENT
+from contest.services.skills import results
 from tests.contest.results_fixtures import ID_NUMBER, PHONE, ready_contest_fixture  # noqa: F401
 
 
@@ -40,7 +41,7 @@ def test_publish_refused_when_the_transition_check_has_problems(
     db: Any, ready_contest: Any, monkeypatch: Any
 ) -> None:
     from contest.models import AuditEntry, ResultSnapshot
-    from contest.services import contests
+    from contest.services.skills import contests
 
     ns = ready_contest()
     monkeypatch.setattr(contests, "check_transition", lambda contest, to: ["有待处理的申诉"])
@@ -125,7 +126,7 @@ def test_publish_is_audited_and_bumps_the_results_version(db: Any, ready_contest
     db.session.commit()
     entry = db.session.query(AuditEntry).filter_by(action="results.publish").one()
     assert entry.target_id == str(ns.contest.id) and snapshot.digest in str(entry.after)
-    version = db.session.get(ContentVersion, results.RESULTS_CONTENT)
+    version = db.session.get(ContentVersion, RESULTS_CONTENT)
     assert version is not None and version.version >= 1
 
 

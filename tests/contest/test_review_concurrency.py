@@ -16,7 +16,7 @@ from contest.database import write_intent
 from contest.extensions import db as _db
 from contest.models import Appeal, AppealStatus, AuditEntry, Event, RecheckItem, User
 from contest.models.base import utcnow
-from contest.services import review
+from contest.services.skills import review
 from tests.contest.review_support import score_all
 
 

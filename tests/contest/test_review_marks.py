@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from contest.models import EntryStatus, SheetStatus
-from contest.services.marks import MARK_COLUMNS, marks_frame
+from contest.services.skills.marks import MARK_COLUMNS, marks_frame
 from tests.contest.review_support import put_sheet, score_all
 
 

@@ -1,4 +1,4 @@
-"""contest.services.review: progress, flags, re-check, appeals and sign-off rules."""
+"""contest.services.skills.review: progress, flags, re-check, appeals and sign-off rules."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from contest.models import (
     ScoreSheet,
     SheetStatus,
 )
-from contest.services import review
-from contest.services.standings import ranking
+from contest.services.skills import review
+from contest.services.skills.standings import ranking
 from tests.contest.review_support import put_sheet, score_all
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 import scoring
-from contest.services.standings import ranking
+from contest.services.skills.standings import ranking
 from tests.contest.review_support import score_all
 
 

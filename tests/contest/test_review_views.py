@@ -17,7 +17,7 @@ from contest.models import (
     ScoreSheet,
     SheetStatus,
 )
-from contest.services import review
+from contest.services.skills import review
 from tests.contest.review_support import put_sheet, score_all
 
 GET_ROUTES = [

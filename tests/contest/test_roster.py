@@ -27,9 +27,9 @@ from contest.models import (
     OrgKind,
     Person,
 )
-from contest.services import roster
-from contest.services.honors import HONORS_CONTENT
-from contest.services.roster import RosterRefused
+from contest.services.core.versions import HONORS_CONTENT
+from contest.services.honors import roster
+from contest.services.honors.roster import RosterRefused
 
 HEADERS = ["姓名", "性别", "单位", "荣誉称号", "级别", "年份", "身份证号", "联系电话", "事迹"]
 
@@ -405,7 +405,7 @@ def _seed(db: Any, id_number: Callable[..., str], make_org: Callable[..., Any]) 
         )
     roster.import_roster(None, csv_bytes(rows, headers), "seed.csv")
     honor = db.session.scalars(select(Honor).where(Honor.recipient_name == "欧阳建国")).one()
-    from contest.services.honors import revoke_honor
+    from contest.services.honors.records import revoke_honor
 
     revoke_honor(None, honor, "事迹严重失实")
     db.session.commit()
@@ -617,7 +617,7 @@ def test_revoked_status_round_trips_through_import(db: Any) -> None:
 def test_fast_sort_key_matches_phrase_aware_pinyin(name: str) -> None:
     from pypinyin import lazy_pinyin
 
-    from contest.services.honors import sort_key
+    from contest.services.honors.records import sort_key
 
     expected = " ".join(lazy_pinyin(name.replace("·", ""), errors=lambda chars: list(chars)))
     assert sort_key(name) == expected

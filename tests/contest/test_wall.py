@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from contest.models import Gender, HonorLevel, OrgKind, RecipientKind
-from contest.services.honors import HonorData, add_honor, revoke_honor, set_person_consent
+from contest.services.honors.records import HonorData, add_honor, revoke_honor, set_person_consent
 from contest.validation import id_check_digit
 
 

@@ -33,7 +33,7 @@ PHONE = "13912345678"
 
 @pytest.fixture
 def roster(db: Any, make_org: Any, make_person: Any, make_id_number: Any) -> dict[str, Any]:
-    from contest.services.honors import HonorData, add_honor, revoke_honor
+    from contest.services.honors.records import HonorData, add_honor, revoke_honor
 
     org = make_org(name="江州重型机械有限公司工会")
     wang = make_person(
@@ -110,7 +110,7 @@ def _rows(df: pd.DataFrame) -> dict[Any, int]:
 
 
 def test_year_level_counts_group_valid_honors_only(roster: dict[str, Any]) -> None:
-    from contest.services import wall_stats
+    from contest.services.honors import wall_stats
 
     df = wall_stats.honors_by_year_level()
     assert list(df.columns) == [charts.YEAR, charts.LEVEL, charts.COUNT]
@@ -126,7 +126,7 @@ def test_year_level_counts_group_valid_honors_only(roster: dict[str, Any]) -> No
 
 
 def test_level_counts_are_ordered_from_the_highest_level(roster: dict[str, Any]) -> None:
-    from contest.services import wall_stats
+    from contest.services.honors import wall_stats
 
     df = wall_stats.honors_by_level()
     assert df.to_records(index=False).tolist() == [
@@ -138,7 +138,7 @@ def test_level_counts_are_ordered_from_the_highest_level(roster: dict[str, Any])
 
 
 def test_titles_are_most_frequent_first_and_limited(roster: dict[str, Any]) -> None:
-    from contest.services import wall_stats
+    from contest.services.honors import wall_stats
 
     df = wall_stats.honors_by_title()
     # Ties are broken by title in the database's collation, so compare the order of counts.
@@ -154,14 +154,14 @@ def test_titles_are_most_frequent_first_and_limited(roster: dict[str, Any]) -> N
 
 
 def test_industries_count_missing_ones_as_not_recorded(roster: dict[str, Any]) -> None:
-    from contest.services import wall_stats
+    from contest.services.honors import wall_stats
 
     rows = _rows(wall_stats.honors_by_industry())
     assert rows == {"制造业": 3, "建筑业": 2, None: 1}
 
 
 def test_women_by_decade_counts_person_honors_with_known_gender(roster: dict[str, Any]) -> None:
-    from contest.services import wall_stats
+    from contest.services.honors import wall_stats
 
     df = wall_stats.women_by_decade()
     assert df.to_records(index=False).tolist() == [
@@ -173,14 +173,14 @@ def test_women_by_decade_counts_person_honors_with_known_gender(roster: dict[str
 
 
 def test_categories_cover_person_honors_only(roster: dict[str, Any]) -> None:
-    from contest.services import wall_stats
+    from contest.services.honors import wall_stats
 
     rows = _rows(wall_stats.worker_categories())
     assert rows == {"frontline": 2, "technical": 1, "migrant": 1, None: 1}
 
 
 def test_headline_counts_people_and_shares(roster: dict[str, Any]) -> None:
-    from contest.services import wall_stats
+    from contest.services.honors import wall_stats
 
     head = wall_stats.collect().headline
     assert (head.honors, head.people) == (6, 4)  # 王, 李, 赵, 陈; the team has no person
@@ -193,7 +193,7 @@ def test_headline_counts_people_and_shares(roster: dict[str, Any]) -> None:
 
 
 def test_an_empty_wall_has_no_shares(db: Any) -> None:
-    from contest.services import wall_stats
+    from contest.services.honors import wall_stats
 
     stats = wall_stats.collect()
     assert stats.headline.honors == 0

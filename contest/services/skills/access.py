@@ -1,7 +1,8 @@
 """Who may do what with an event's entries: panels, chief judges, assignments, recusal (回避).
 
 Read-only predicates shared by the judges' pages, the API, the review pages and the panel
-management; the writes that change panels and assignments live in ``contest.services.panels``.
+management; the writes that change panels and assignments live in
+``contest.services.skills.panels``.
 """
 
 from __future__ import annotations

@@ -44,14 +44,13 @@ from contest.models import (
     User,
 )
 from contest.models.base import utcnow
-from contest.services import audit
-from contest.services import honors as honor_service
+from contest.services.core import audit
+from contest.services.core.versions import RESULTS_CONTENT, bump_version
+from contest.services.honors import records as honor_service
 
-RESULTS_CONTENT = "results"
 DOCUMENT_FORMAT = 1
 
 __all__ = [
-    "RESULTS_CONTENT",
     "Certificate",
     "ResultsError",
     "certificate_number",
@@ -278,7 +277,7 @@ def certificates_of(contest: Contest, event_code: str) -> list[Certificate]:
 
 def publish_problems(contest: Contest) -> list[str]:
     """Why the contest cannot be published (again) now; empty when it can."""
-    from contest.services import contests as contest_service
+    from contest.services.skills import contests as contest_service
 
     if contest.status is ContestStatus.PUBLISHED:
         # A re-publication after a correction: the events must still all be signed off.
@@ -294,7 +293,7 @@ def _event_rows(contest: Contest, event: Event) -> tuple[Event, int, list[Result
     """The published rows of one event (ranked entrants, then the unranked: withdrawn or
     absent) and the precision its totals were ranked with."""
     import scoring
-    from contest.services import standings
+    from contest.services.skills import standings
 
     entries = {
         entry.id: entry
@@ -523,7 +522,7 @@ def publish(actor: User | None, contest: Contest) -> ResultSnapshot:
     """Rank every event and publish: snapshot, certificate numbers, honors, status, version.
 
     Refused with :class:`ResultsError` when the contest may not be published (see
-    ``contest.services.contests.check_transition``) or an event cannot be ranked; nothing is
+    ``contest.services.skills.contests.check_transition``) or an event cannot be ranked; nothing is
     written then.  The caller commits.
     """
     problems = publish_problems(contest)
@@ -562,12 +561,12 @@ def publish(actor: User | None, contest: Contest) -> ResultSnapshot:
 
     honors_created = _sync_honors(actor, contest, all_rows)
     if contest.status is not ContestStatus.PUBLISHED:
-        from contest.services import contests as contest_service
+        from contest.services.skills import contests as contest_service
 
         contest_service.set_status(actor, contest, ContestStatus.PUBLISHED)
     if contest.published_at is None:
         contest.published_at = created_at
-    honor_service.bump_version(RESULTS_CONTENT)
+    bump_version(RESULTS_CONTENT)
     audit.record(
         actor,
         "results.publish",

@@ -22,7 +22,7 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 from qrcode.constants import ERROR_CORRECT_M
 
 from contest.models import Contest
-from contest.services.results import Certificate, certificates_of
+from contest.services.skills.results import Certificate, certificates_of
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"
 FONT_FILE = FONT_DIR / "wqy-microhei-gb2312.ttf"

@@ -282,7 +282,7 @@ def ensure_policy_editable(event: Event) -> None:
 def save_policy(actor: Any, event: Event, raw: dict[str, Any]) -> dict[str, Any]:
     """Validate and store an event's ranking policy (audited, before and after)."""
     from contest.extensions import db
-    from contest.services import audit
+    from contest.services.core import audit
 
     ensure_policy_editable(event)
     data = validate(raw, event)

@@ -14,9 +14,9 @@ DOMAIN §1.4–1.8 are the rules this module enforces:
 - the chief judge signs off only when nothing is outstanding; sign-off locks every sheet and
   is what allows names to be shown next to codes (decryption).
 
-Marks themselves are only ever changed through ``contest.services.judging`` (``correct_mark``,
-``reopen_sheet``), so every correction is audited in one place.  Every write here takes the
-acting user, audits, and flushes; the view commits.
+Marks themselves are only ever changed through ``contest.services.skills.judging``
+(``correct_mark``, ``reopen_sheet``), so every correction is audited in one place.  Every write
+here takes the acting user, audits, and flushes; the view commits.
 """
 
 from __future__ import annotations
@@ -56,11 +56,12 @@ from contest.models import (
     User,
 )
 from contest.models.base import utcnow
-from contest.services import access, audit
-from contest.services.marks import COUNTED_STATUSES, marks_frame
-from contest.services.policies import max_spread, recheck_settings
-from contest.services.rubrics import event_aspects, scoring_rubric
-from contest.services.standings import ranking
+from contest.services.core import audit
+from contest.services.skills import access
+from contest.services.skills.marks import COUNTED_STATUSES, marks_frame
+from contest.services.skills.policies import max_spread, recheck_settings
+from contest.services.skills.rubrics import event_aspects, scoring_rubric
+from contest.services.skills.standings import ranking
 
 __all__ = [
     "Blocker",
@@ -535,7 +536,7 @@ def remark_all(actor: User, event: Event, reason: str) -> int:
     in this audit entry) so a new list is drawn once the judges have submitted again.
     Returns the number of sheets reopened.
     """
-    from contest.services.judging import reopen_sheet
+    from contest.services.skills.judging import reopen_sheet
 
     if not event.contest.can_manage(actor):
         raise NotPermitted(_("只有赛事组织者可以安排全部重新评分。"))

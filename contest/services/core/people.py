@@ -12,8 +12,8 @@ from contest.extensions import db
 from contest.models import Gender, Honor, Organization, Person, User, WorkerCategory
 from contest.models.base import utcnow
 from contest.security import crypto
-from contest.services import audit
-from contest.services.honors import bump_version
+from contest.services.core import audit
+from contest.services.core.versions import HONORS_CONTENT, bump_version
 from contest.validation import (
     birth_date_from_id,
     gender_from_id,
@@ -138,7 +138,7 @@ def update_person(actor: User | None, person: Person, data: PersonData) -> Perso
     audit.record(actor, "person.update", "person", person.id, before=before, after=after)
     if any(before.get(f) != after.get(f) for f in _WALL_FIELDS) and _has_honors(person):
         # A withdrawn consent must leave the wall now, not when a cached page expires.
-        bump_version()
+        bump_version(HONORS_CONTENT)
     return person
 
 

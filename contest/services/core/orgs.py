@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from contest.extensions import db
 from contest.models import Organization, OrgKind, User
-from contest.services import audit
+from contest.services.core import audit
 
 
 class OrganizationError(ValueError):

@@ -40,7 +40,9 @@ from contest.models.judging import (
     RecheckItem,
     ScoreSheet,
 )
-from contest.services import audit, review, rubrics
+from contest.services.core import audit
+from contest.services.core.versions import RESULTS_CONTENT, bump_version
+from contest.services.skills import review, rubrics
 
 S = ContestStatus
 TRANSITIONS: dict[ContestStatus, tuple[ContestStatus, ...]] = {
@@ -614,9 +616,6 @@ def set_status(
     db.session.flush()
     if S.PUBLISHED in (before, to) or S.ARCHIVED in (before, to):
         # The public lists and the contests API show the status: let every cache see the move.
-        from contest.services.honors import bump_version
-        from contest.services.results import RESULTS_CONTENT
-
         bump_version(RESULTS_CONTENT)
     audit.record(
         actor,

@@ -10,7 +10,8 @@ begun a changed maximum or scale would silently re-weigh marks already given.  E
 checks that first (:func:`ensure_editable`), is audited, and flushes; the view commits.
 
 A component's rubric also travels as plain data (:func:`component_data`), the form used by the
-built-in and saved templates (``contest.services.rubric_templates``) and by the .xlsx round trip.
+built-in and saved templates (``contest.services.skills.rubric_templates``) and by the .xlsx round
+trip.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from contest.models.contest import (
     Event,
     RubricCriterion,
 )
-from contest.services import audit
+from contest.services.core import audit
 
 EDITABLE_STATUSES = (ContestStatus.DRAFT, ContestStatus.REGISTRATION)
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")

@@ -1,7 +1,7 @@
 """Writing honors: one at a time (audited each), in bulk for roster imports, and revocation.
 
 Every write bumps the ``honors`` content version in the same transaction; that is the one
-place the wall's caches are invalidated (see ``contest.services.wall``).
+place the wall's caches are invalidated (see ``contest.services.honors.wall``).
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ from typing import Any
 from flask_babel import gettext as _
 from pypinyin import lazy_pinyin
 from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
-from sqlalchemy import select
 
 from contest.extensions import db
 from contest.models import (
-    ContentVersion,
     Honor,
     HonorLevel,
     HonorSource,
@@ -29,9 +27,8 @@ from contest.models import (
     User,
 )
 from contest.models.base import utcnow
-from contest.services import audit
-
-HONORS_CONTENT = "honors"
+from contest.services.core import audit
+from contest.services.core.versions import HONORS_CONTENT, bump_version
 
 # The 级别 column of a union roster, with the usual synonyms (DESIGN.md, `contest honors`).
 LEVEL_NAMES: dict[str, HonorLevel] = {
@@ -208,26 +205,12 @@ def snapshot(honor: Honor) -> dict[str, Any]:
     }
 
 
-def bump_version(name: str = HONORS_CONTENT) -> int:
-    """Mark public content as changed; readers in every process key their caches on this."""
-    row = db.session.scalars(
-        select(ContentVersion).where(ContentVersion.name == name).with_for_update()
-    ).first()
-    if row is None:
-        row = ContentVersion(name=name, version=0)
-        db.session.add(row)
-    row.version = (row.version or 0) + 1
-    row.changed_at = utcnow()
-    db.session.flush()
-    return row.version
-
-
 def add_honor(actor: User | None, data: HonorData) -> Honor:
     honor = Honor(**row_values(data))
     db.session.add(honor)
     db.session.flush()
     audit.record(actor, "honor.create", "honor", honor.id, after=snapshot(honor))
-    bump_version()
+    bump_version(HONORS_CONTENT)
     return honor
 
 
@@ -252,7 +235,7 @@ def revoke_honor(actor: User | None, honor: Honor, reason: str) -> Honor:
         after=snapshot(honor),
         reason=reason,
     )
-    bump_version()
+    bump_version(HONORS_CONTENT)
     return honor
 
 
@@ -269,4 +252,4 @@ def set_person_consent(actor: User | None, person: Person, *, photo: bool, deeds
         before=before,
         after={"consent_photo": photo, "consent_deeds": deeds},
     )
-    bump_version()
+    bump_version(HONORS_CONTENT)

@@ -4,7 +4,7 @@ The column headers are the contract of DESIGN.md (`contest honors import/export`
 all-or-nothing: every row is validated first and *all* problems are reported (row as Excel
 shows it, column, message) before anything is written; only a clean file is then written in
 bulk (a few statements per 1,000 rows, no ORM flush per row), audited once and followed by one
-``bump_version()``, so 100,000 rows take seconds, not minutes.
+``bump_version(HONORS_CONTENT)``, so 100,000 rows take seconds, not minutes.
 
 Privacy: 身份证号 and 联系电话 are encrypted before they reach the database, never appear in
 an error message, and leave the system only in an export that asks for them explicitly.
@@ -39,13 +39,13 @@ from contest.models import (
 )
 from contest.models.base import utcnow
 from contest.security import crypto
-from contest.services import audit
-from contest.services.honors import (
+from contest.services.core import audit
+from contest.services.core.versions import HONORS_CONTENT, bump_version
+from contest.services.honors.records import (
     DEEDS_SUMMARY_MAX,
     LEVEL_CANONICAL,
     HonorData,
     HonorError,
-    bump_version,
     parse_level,
     row_values,
 )
@@ -1041,7 +1041,7 @@ def import_roster(
             "filename": filename.rsplit("/", 1)[-1][:200],
         },
     )
-    bump_version()
+    bump_version(HONORS_CONTENT)
     db.session.flush()
     return result
 

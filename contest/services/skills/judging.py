@@ -48,8 +48,9 @@ from contest.models import (
     User,
 )
 from contest.models.base import utcnow
-from contest.services import access, audit
-from contest.services.rubrics import event_aspects
+from contest.services.core import audit
+from contest.services.skills import access
+from contest.services.skills.rubrics import event_aspects
 
 # Contest phases in which judges mark and chief judges reopen sheets.
 SCORING_PHASES = (ContestStatus.JUDGING, ContestStatus.REVIEW)

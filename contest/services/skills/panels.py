@@ -35,7 +35,8 @@ from contest.models import (
     ScoreSheet,
     User,
 )
-from contest.services import access, audit
+from contest.services.core import audit
+from contest.services.skills import access
 
 CLOSED_STATES = (ContestStatus.PUBLISHED, ContestStatus.ARCHIVED)
 REASON_MAX = 1000

@@ -2,18 +2,18 @@
 
 The one door from the database to ``scoring.rank_with_policy``: the review pages rank with it
 to build the re-check list (top N), and publishing ranks with it to freeze the results, so both
-see the same marks (:func:`contest.services.marks.marks_frame`), the same rubric
-(:func:`contest.services.rubrics.scoring_rubric`) and the same policy
-(:func:`contest.services.policies.policy_for`).
+see the same marks (:func:`contest.services.skills.marks.marks_frame`), the same rubric
+(:func:`contest.services.skills.rubrics.scoring_rubric`) and the same policy
+(:func:`contest.services.skills.policies.policy_for`).
 """
 
 from __future__ import annotations
 
 import scoring
 from contest.models import Event
-from contest.services.marks import marks_frame
-from contest.services.policies import policy_for
-from contest.services.rubrics import scoring_rubric
+from contest.services.skills.marks import marks_frame
+from contest.services.skills.policies import policy_for
+from contest.services.skills.rubrics import scoring_rubric
 
 __all__ = ["ranking"]
 

@@ -38,8 +38,8 @@ from contest.models import (
     User,
 )
 from contest.models.base import utcnow
-from contest.services import audit
-from contest.services.registration import lock_contest
+from contest.services.core import audit
+from contest.services.skills.registration import lock_contest
 
 SEED_MAX = 64
 ENTRY_DRAW_STATES = (ContestStatus.REGISTRATION,)

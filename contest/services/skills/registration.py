@@ -44,9 +44,10 @@ from contest.models import (
     Person,
     User,
 )
-from contest.services import audit, roster
-from contest.services.people import PersonData, PersonError, create_person, find_by_id_number
-from contest.services.roster import RosterRefused, RowError, read_roster, write_xlsx
+from contest.services.core import audit
+from contest.services.core.people import PersonData, PersonError, create_person, find_by_id_number
+from contest.services.honors import roster
+from contest.services.honors.roster import RosterRefused, RowError, read_roster, write_xlsx
 from contest.validation import (
     birth_date_from_id,
     gender_from_id,

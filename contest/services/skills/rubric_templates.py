@@ -18,7 +18,8 @@ from sqlalchemy import select
 from contest.extensions import db
 from contest.models import Organization, User
 from contest.models.contest import Component, Contest, RubricTemplate
-from contest.services import audit, rubrics
+from contest.services.core import audit
+from contest.services.skills import rubrics
 
 
 def _m(key: str, name: str, points: int, step: str = "0.5", standard: str = "") -> dict[str, Any]:

@@ -14,7 +14,7 @@ from contest.extensions import db
 from contest.models import ApiToken, Organization, Role, User
 from contest.models.base import utcnow
 from contest.security.passwords import dummy_verify, hash_password, verify_password
-from contest.services import audit
+from contest.services.core import audit
 
 MIN_PASSWORD_LENGTH = 8
 
