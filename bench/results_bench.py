@@ -4,8 +4,8 @@
 
 Builds (or reuses, with --instance) a SQLite instance loaded with `contest demo --large`, whose
 benchmark contest has 10,000 competitors across 10 events, published through
-`contest.services.skills.results.publish` like any other.  Then, in one run against `contest serve`:
-/healthz, the results page (first page, as a visitor opens it, and a deep page of another
+`contest.services.skills.publishing.publish` like any other.  Then, in one run against `contest
+serve`: /healthz, the results page (first page, as a visitor opens it, and a deep page of another
 event), the JSON API (all 10,000 rows, and one page), reporting requests/second and p50/p99.
 
 Stampede check: the same results-page load is repeated while a side thread bumps the results

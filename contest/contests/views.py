@@ -58,8 +58,8 @@ from contest.navigation import NavItem, register
 from contest.services.core.dashboards import HOME_EXTENSIONS, HomePanel
 from contest.services.skills import contests as contest_service
 from contest.services.skills import policies, rubrics
+from contest.services.skills import status as status_service
 from contest.services.skills.contests import (
-    BACKWARD,
     ComponentRow,
     ContestData,
     ContestError,
@@ -216,7 +216,7 @@ def edit(contest_id: int) -> str | Response:
 def show(contest_id: int) -> str:
     contest = load_contest(contest_id)
     rubrics.load_rubrics(contest.events)
-    moves = contest_service.allowed_moves(contest)
+    moves = status_service.allowed_moves(contest)
     entry_counts = dict(
         db.session.execute(
             select(Entry.event_id, func.count(Entry.id))
@@ -239,7 +239,7 @@ def show(contest_id: int) -> str:
         "contests/show.html",
         contest=contest,
         moves=moves,
-        backward=BACKWARD,
+        backward=status_service.BACKWARD,
         status_labels={s.value: s.label for s in ContestStatus},
         events=events,
         status_form=StatusForm(),
@@ -264,11 +264,11 @@ def change_status(contest_id: int) -> Response:
     if target is ContestStatus.PUBLISHED:
         return redirect(url_for("results.publish", contest_id=contest.id))
     reason = (form.reason.data or "").strip() or None
-    if (contest.status, target) in BACKWARD and not reason:
+    if (contest.status, target) in status_service.BACKWARD and not reason:
         flash(_("退回上一阶段须填写原因。"), "danger")
         return back
     try:
-        contest_service.transition(current_user, contest, target, reason=reason)
+        status_service.transition(current_user, contest, target, reason=reason)
     except ContestError as error:
         db.session.rollback()
         if error.problems:

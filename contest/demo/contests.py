@@ -8,7 +8,7 @@ real contest meets, and the audit trail shows a real history.
 
 ``--large`` adds the benchmark's published contest: 10,000 competitors across 10 events,
 written in bulk (entrants, locked sheets, marks) and then published through
-``contest.services.skills.results.publish`` like any other.
+``contest.services.skills.publishing.publish`` like any other.
 """
 
 from __future__ import annotations
@@ -48,8 +48,16 @@ from contest.models import (
 from contest.models.base import utcnow
 from contest.services.core.users import create_user
 from contest.services.skills import contests as contest_service
-from contest.services.skills import draws, judging, panels, registration, results, review
+from contest.services.skills import (
+    draws,
+    judging,
+    panels,
+    publishing,
+    registration,
+    review,
+)
 from contest.services.skills import rubric_templates as templates
+from contest.services.skills import status as status_service
 
 JUDGE_PASSWORD = "demo-judge-2026"  # the panel's other judges share the demo judge's password
 # (username, display name, organisation): judges from several units, so recusal has work to do.
@@ -188,7 +196,7 @@ def _set_up(
             templates.apply_template(organizer, component, ref)
         event.policy = dict(DEFAULT_POLICY)
     db.session.flush()
-    contest_service.transition(organizer, contest, ContestStatus.REGISTRATION)
+    status_service.transition(organizer, contest, ContestStatus.REGISTRATION)
     return contest
 
 
@@ -263,13 +271,13 @@ def _published_contest(ctx: DemoContext, organizer: User, judges: list[User]) ->
     taken: set[int] = set()
     _register(ctx, organizer, contest, 12, taken)
     _panels(organizer, contest, judges)
-    contest_service.transition(organizer, contest, ContestStatus.JUDGING)
+    status_service.transition(organizer, contest, ContestStatus.JUDGING)
     _check_in(organizer, contest, absent=1)
     _score(ctx, contest, judges)
     ended = datetime(2026, 9, 16, 17, 0, tzinfo=UTC)
     for event in contest.events:
         event.ended_at = ended
-    contest_service.transition(organizer, contest, ContestStatus.REVIEW)
+    status_service.transition(organizer, contest, ContestStatus.REVIEW)
     chief = judges[0]
     for event in contest.events:
         items = review.build_recheck(chief, event, seed=2026)
@@ -292,7 +300,7 @@ def _published_contest(ctx: DemoContext, organizer: User, judges: list[User]) ->
                 reason="仲裁组复测零件尺寸,与原测量结果一致,维持原成绩。",
             )
         review.sign_off(chief, event)
-    results.publish(organizer, contest)
+    publishing.publish(organizer, contest)
     return contest
 
 
@@ -310,7 +318,7 @@ def _judging_contest(ctx: DemoContext, organizer: User, judges: list[User]) -> C
     }
     _register(ctx, organizer, contest, 15, taken)
     _panels(organizer, contest, judges[:3])
-    contest_service.transition(organizer, contest, ContestStatus.JUDGING)
+    status_service.transition(organizer, contest, ContestStatus.JUDGING)
     _check_in(organizer, contest)
     _score(ctx, contest, judges[:3], share_done=0.6)
     return contest
@@ -448,5 +456,5 @@ def add_large_contest(ctx: DemoContext, organizer: User, per_event: int = 1000) 
         total += per_event
     contest.status = ContestStatus.REVIEW
     db.session.flush()
-    results.publish(organizer, contest)
+    publishing.publish(organizer, contest)
     return total

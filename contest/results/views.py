@@ -29,6 +29,7 @@ from contest.extensions import db, limiter
 from contest.models import Contest, ContestStatus
 from contest.navigation import NavItem, register
 from contest.results.blueprint import bp
+from contest.services.skills import publishing
 from contest.services.skills import results as results_service
 
 PER_PAGE = 50
@@ -178,8 +179,8 @@ def publish(contest_id: int):  # type: ignore[no-untyped-def]
     contest = _managed_or_403(contest_id)
     if request.method == "POST":
         try:
-            snapshot = results_service.publish(current_user, contest)
-        except results_service.ResultsError as error:
+            snapshot = publishing.publish(current_user, contest)
+        except publishing.ResultsError as error:
             db.session.rollback()
             for problem in error.problems:
                 flash(problem, "danger")
@@ -188,7 +189,7 @@ def publish(contest_id: int):  # type: ignore[no-untyped-def]
         flash(_("成绩已公布,快照哈希 %(digest)s", digest=snapshot.digest[:16] + "…"), "success")
         return redirect(url_for("results.publish", contest_id=contest_id))
     publishable = contest.status in (ContestStatus.REVIEW, ContestStatus.PUBLISHED)
-    problems = results_service.publish_problems(contest) if publishable else []
+    problems = publishing.publish_problems(contest) if publishable else []
     history = results_service.snapshots(contest.id)
     return render_template(
         "results/publish.html",

@@ -11,7 +11,7 @@ import pytest
 
 from contest.demo.names import person_name
 from contest.models import Gender
-from contest.services.skills import results
+from contest.services.skills import publishing
 from tests.browser.conftest import ARTIFACTS
 from tests.contest.results_fixtures import ID_NUMBER, PHONE, ready_contest_fixture  # noqa: F401
 
@@ -37,7 +37,7 @@ def published(db: Any, ready_contest: Any) -> Any:
         entry.person.name = person_name(rng, gender, "汉族", 1990)
     ns.contest.name = "2026年江州市职工职业技能大赛"
     db.session.commit()
-    ns.snapshot = results.publish(ns.organizer, ns.contest)
+    ns.snapshot = publishing.publish(ns.organizer, ns.contest)
     db.session.commit()
     return ns
 

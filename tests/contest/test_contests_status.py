@@ -22,8 +22,9 @@ from contest.models import (
     ScoreSheet,
     SheetStatus,
 )
-from contest.services.skills import contests
-from contest.services.skills.contests import ContestError, check_transition, transition
+from contest.services.skills import status as status_service
+from contest.services.skills.contests import ContestError
+from contest.services.skills.status import check_transition, transition
 
 S = ContestStatus
 
@@ -220,15 +221,15 @@ def test_review_to_published(db: Any, make_contest: Any) -> None:
     with pytest.raises(ContestError, match="公布成绩"):
         transition(made.organizer, made.contest, S.PUBLISHED)
     # results.publish checks, then sets the status itself.
-    contests.set_status(made.organizer, made.contest, S.PUBLISHED)
+    status_service.set_status(made.organizer, made.contest, S.PUBLISHED)
     assert made.contest.status is S.PUBLISHED and made.contest.published_at is not None
 
 
 def test_published_to_archived_and_nothing_after(db: Any, make_contest: Any) -> None:
     made = make_contest(status=S.PUBLISHED)
-    assert [to for to, _ in contests.allowed_moves(made.contest)] == [S.ARCHIVED]
+    assert [to for to, _ in status_service.allowed_moves(made.contest)] == [S.ARCHIVED]
     transition(made.organizer, made.contest, S.ARCHIVED)
-    assert contests.allowed_moves(made.contest) == []
+    assert status_service.allowed_moves(made.contest) == []
     _one(check_transition(made.contest, S.PUBLISHED), "直接转为")
 
 
@@ -236,13 +237,12 @@ def test_archiving_a_published_contest_refreshes_the_public_caches(
     db: Any, make_contest: Any
 ) -> None:
     from contest.models import ContentVersion, ContestStatus
-    from contest.services.skills.contests import set_status
 
     c = make_contest(status="published")
     before = db.session.get(ContentVersion, "results")
     version = before.version if before else 0
 
-    set_status(c.organizer, c.contest, ContestStatus.ARCHIVED)
+    transition(c.organizer, c.contest, ContestStatus.ARCHIVED)
 
     assert db.session.get(ContentVersion, "results").version == version + 1
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from contest.caching import results_cache, single_flight
 from contest.services.core.versions import RESULTS_CONTENT, bump_version
-from contest.services.skills import results
+from contest.services.skills import publishing
 from tests.contest.results_fixtures import ready_contest_fixture  # noqa: F401
 
 
@@ -49,7 +49,7 @@ def test_results_data_follows_the_results_version(make_app: Any) -> None:
 
 def test_public_page_is_cached_and_revalidates(db: Any, ready_contest: Any, client: Any) -> None:
     ns = ready_contest()
-    results.publish(ns.organizer, ns.contest)
+    publishing.publish(ns.organizer, ns.contest)
     db.session.commit()
     url = f"/results/{ns.contest.id}"
     first = client.get(url)

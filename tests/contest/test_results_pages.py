@@ -8,7 +8,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from contest.models import ContestStatus
-from contest.services.skills import results
+from contest.services.skills import publishing, results
 from tests.contest.results_fixtures import ID_NUMBER, PHONE, ready_contest_fixture  # noqa: F401
 
 PRIVATE = (ID_NUMBER, PHONE, "1990-03-07", "19900307")
@@ -16,7 +16,7 @@ PRIVATE = (ID_NUMBER, PHONE, "1990-03-07", "19900307")
 
 def _published(db: Any, ready_contest: Any, **kwargs: Any) -> Any:
     ns = ready_contest(**kwargs)
-    ns.snapshot = results.publish(ns.organizer, ns.contest)
+    ns.snapshot = publishing.publish(ns.organizer, ns.contest)
     db.session.commit()
     return ns
 

@@ -9,13 +9,13 @@ import pytest
 
 from contest.models import ContestStatus, Honor, HonorSource
 from contest.services.core.versions import RESULTS_CONTENT
-from contest.services.skills import results
+from contest.services.skills import publishing, results
 from tests.contest.results_fixtures import ID_NUMBER, PHONE, ready_contest_fixture  # noqa: F401
 
 
 def test_publish_builds_a_verifiable_snapshot(db: Any, ready_contest: Any) -> None:
     ns = ready_contest()
-    snapshot = results.publish(ns.organizer, ns.contest)
+    snapshot = publishing.publish(ns.organizer, ns.contest)
     db.session.commit()
     assert ns.contest.status is ContestStatus.PUBLISHED
     assert snapshot.is_current and snapshot.row_count == 6
@@ -41,12 +41,12 @@ def test_publish_refused_when_the_transition_check_has_problems(
     db: Any, ready_contest: Any, monkeypatch: Any
 ) -> None:
     from contest.models import AuditEntry, ResultSnapshot
-    from contest.services.skills import contests
+    from contest.services.skills import status
 
     ns = ready_contest()
-    monkeypatch.setattr(contests, "check_transition", lambda contest, to: ["有待处理的申诉"])
-    with pytest.raises(results.ResultsError) as refused:
-        results.publish(ns.organizer, ns.contest)
+    monkeypatch.setattr(status, "check_transition", lambda contest, to: ["有待处理的申诉"])
+    with pytest.raises(publishing.ResultsError) as refused:
+        publishing.publish(ns.organizer, ns.contest)
     assert refused.value.problems == ["有待处理的申诉"]
     db.session.rollback()
     assert db.session.query(ResultSnapshot).count() == 0
@@ -58,8 +58,8 @@ def test_publish_refused_for_an_event_not_signed_off(db: Any, ready_contest: Any
     ns = ready_contest()
     ns.event.signed_off_at = None
     db.session.commit()
-    with pytest.raises(results.ResultsError):
-        results.publish(ns.organizer, ns.contest)
+    with pytest.raises(publishing.ResultsError):
+        publishing.publish(ns.organizer, ns.contest)
 
 
 def test_republication_keeps_old_snapshots_and_changes_the_digest(
@@ -68,7 +68,7 @@ def test_republication_keeps_old_snapshots_and_changes_the_digest(
     from contest.models import Mark
 
     ns = ready_contest()
-    first = results.publish(ns.organizer, ns.contest)
+    first = publishing.publish(ns.organizer, ns.contest)
     db.session.commit()
     old_numbers = {r.certificate_no for r in first.rows if r.certificate_no}
     # A correction: the second entrant's theory marks go up and overtake the first.
@@ -80,7 +80,7 @@ def test_republication_keeps_old_snapshots_and_changes_the_digest(
         if mark.sheet.entry_id == ns.entries[1].id:
             mark.value = 40
     db.session.commit()
-    second = results.publish(ns.organizer, ns.contest)
+    second = publishing.publish(ns.organizer, ns.contest)
     db.session.commit()
     db.session.expire_all()
     assert second.digest != first.digest
@@ -101,16 +101,16 @@ def test_republication_keeps_old_snapshots_and_changes_the_digest(
 
 def test_republishing_unchanged_results_is_refused(db: Any, ready_contest: Any) -> None:
     ns = ready_contest()
-    results.publish(ns.organizer, ns.contest)
+    publishing.publish(ns.organizer, ns.contest)
     db.session.commit()
-    with pytest.raises(results.ResultsError) as refused:
-        results.publish(ns.organizer, ns.contest)
+    with pytest.raises(publishing.ResultsError) as refused:
+        publishing.publish(ns.organizer, ns.contest)
     assert "无需重新公布" in refused.value.problems[0]
 
 
 def test_tampered_rows_fail_verification(db: Any, ready_contest: Any) -> None:
     ns = ready_contest()
-    snapshot = results.publish(ns.organizer, ns.contest)
+    snapshot = publishing.publish(ns.organizer, ns.contest)
     db.session.commit()
     row = snapshot.rows[3]
     row.award = "一等奖"
@@ -118,16 +118,21 @@ def test_tampered_rows_fail_verification(db: Any, ready_contest: Any) -> None:
     assert not results.verify_digest(snapshot)
 
 
-def test_publish_is_audited_and_bumps_the_results_version(db: Any, ready_contest: Any) -> None:
+def test_publish_is_one_pass_audited_with_one_version_bump(db: Any, ready_contest: Any) -> None:
     from contest.models import AuditEntry, ContentVersion
 
     ns = ready_contest()
-    snapshot = results.publish(ns.organizer, ns.contest)
+    before = db.session.get(ContentVersion, RESULTS_CONTENT)
+    start = before.version if before else 0
+    snapshot = publishing.publish(ns.organizer, ns.contest)
     db.session.commit()
     entry = db.session.query(AuditEntry).filter_by(action="results.publish").one()
     assert entry.target_id == str(ns.contest.id) and snapshot.digest in str(entry.after)
+    moves = db.session.query(AuditEntry).filter_by(action="contest.status").all()
+    assert [json.loads(m.after) for m in moves] == [{"status": "published"}]
     version = db.session.get(ContentVersion, RESULTS_CONTENT)
-    assert version is not None and version.version >= 1
+    assert version is not None and version.version == start + 1
+    assert ns.contest.published_at == snapshot.created_at
 
 
 def test_withdrawn_entries_are_listed_unranked_at_the_end(db: Any, ready_contest: Any) -> None:
@@ -136,7 +141,7 @@ def test_withdrawn_entries_are_listed_unranked_at_the_end(db: Any, ready_contest
     ns = ready_contest()
     ns.entries[0].status = EntryStatus.WITHDRAWN
     db.session.commit()
-    snapshot = results.publish(ns.organizer, ns.contest)
+    snapshot = publishing.publish(ns.organizer, ns.contest)
     rows = snapshot.rows
     assert rows[-1].entry_code == ns.entries[0].entry_code and rows[-1].rank is None
     assert rows[-1].total is None and rows[-1].certificate_no is None
@@ -145,7 +150,7 @@ def test_withdrawn_entries_are_listed_unranked_at_the_end(db: Any, ready_contest
 
 def test_contest_honors_show_on_the_wall(db: Any, ready_contest: Any, client: Any) -> None:
     ns = ready_contest()
-    snapshot = results.publish(ns.organizer, ns.contest)
+    snapshot = publishing.publish(ns.organizer, ns.contest)
     db.session.commit()
     payload = client.get("/api/v1/honors?q=江州市技术能手").get_json()
     names = {item["name"] for item in payload["items"]}

@@ -21,10 +21,11 @@ from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 from qrcode.constants import ERROR_CORRECT_M
 
+from contest.config import PROJECT_ROOT
 from contest.models import Contest
 from contest.services.skills.results import Certificate, certificates_of
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"
+FONT_DIR = PROJECT_ROOT / "static" / "fonts"
 FONT_FILE = FONT_DIR / "wqy-microhei-gb2312.ttf"
 # The full font, when the system has it (Debian: fonts-wqy-microhei), for rare characters.
 SYSTEM_FONTS = (
