@@ -250,3 +250,25 @@ def test_publish_view(db: Any, ready_contest: Any, client_for: Any) -> None:
     db.session.expire_all()
     assert results.current_snapshot(ns.contest.id) is not None
     assert client_for(None).get(f"/results/{ns.contest.id}").status_code == 200
+
+
+def test_public_header_comes_from_the_snapshot_not_the_live_contest(
+    db: Any, ready_contest: Any, client: Any
+) -> None:
+    from datetime import date
+
+    from contest.models import HonorLevel
+
+    ns = _published(db, ready_contest)
+    published_name, published_start = ns.contest.name, ns.contest.starts_on
+    ns.contest.name = "改过的大赛名称"
+    ns.contest.level = HonorLevel.ENTERPRISE
+    ns.contest.starts_on = date(2030, 1, 2)
+    db.session.commit()
+
+    header = results.public_contest(ns.contest.id)
+    assert header is not None
+    assert header.name == published_name and header.starts_on == published_start
+    assert header.level == HonorLevel.CITY.value
+    html = client.get(f"/results/{ns.contest.id}").get_data(as_text=True)
+    assert published_name in html and "改过的大赛名称" not in html and "2030" not in html

@@ -203,6 +203,8 @@ def _document(
                 "year": contest.year,
                 "host": host,
                 "conferring_body": contest.conferring_body or host,
+                "starts_on": contest.starts_on.isoformat() if contest.starts_on else None,
+                "ends_on": contest.ends_on.isoformat() if contest.ends_on else None,
             },
             "published_at": snapshot_time.isoformat(),
             "events": [

@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -24,7 +25,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from contest.extensions import db
-from contest.models import Contest, Event, ResultRow, ResultSnapshot
+from contest.models import Contest, Event, HonorLevel, ResultRow, ResultSnapshot
 
 __all__ = [
     "Certificate",
@@ -284,8 +285,18 @@ def published_contests(user: Any = None) -> list[Contest]:
     return [c for c in contests if c.is_published or (user is not None and c.can_manage(user))]
 
 
+def _frozen_date(value: Any) -> date | None:
+    """A date from the snapshot document (snapshots written before dates were frozen: None)."""
+    return date.fromisoformat(value) if isinstance(value, str) else None
+
+
 def public_contest(contest_id: int) -> PublicContest | None:
-    """The header of a published contest's current snapshot, or None (→ 404)."""
+    """The header of a published contest's current snapshot, or None (→ 404).
+
+    Every field the page shows comes from the frozen document, so an edit of the contest after
+    publication (its name, host, dates, level) changes nothing public until it is published
+    again; only ``status`` is live, because archiving is not a new publication.
+    """
     contest = db.session.get(Contest, contest_id)
     if contest is None or not contest.is_published:
         return None
@@ -313,17 +324,18 @@ def public_contest(contest_id: int) -> PublicContest | None:
         for item in meta.get("events", [])
     )
     header = meta["contest"]
+    level = HonorLevel(header["level"])
     return PublicContest(
         id=contest.id,
         name=str(header["name"]),
-        level=contest.level.value,
-        level_label=contest.level.label,
+        level=level.value,
+        level_label=level.label,
         year=int(header["year"]),
         status=contest.status.value,
         host=str(header["host"]),
         conferring_body=str(header["conferring_body"]),
-        starts_on=contest.starts_on,
-        ends_on=contest.ends_on,
+        starts_on=_frozen_date(header.get("starts_on")),
+        ends_on=_frozen_date(header.get("ends_on")),
         snapshot_id=current.id,
         digest=current.digest,
         published_at=current.created_at,
