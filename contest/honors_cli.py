@@ -61,7 +61,8 @@ def honors_group() -> None:
 def honors_import(file: Path) -> None:
     """Import a roster; all-or-nothing, with a row-by-row report when refused (exit 1)."""
     from contest.extensions import db
-    from contest.services.honors.roster import RosterRefused, import_roster
+    from contest.services.core.spreadsheets import SheetRefused
+    from contest.services.honors.roster import import_roster
 
     data = file.read_bytes()
     progress = _Progress()
@@ -69,7 +70,7 @@ def honors_import(file: Path) -> None:
         click.echo(f"读取 {file.name} … (reading)", err=True)
     try:
         result = import_roster(None, data, file.name, progress=progress)
-    except RosterRefused as refusal:
+    except SheetRefused as refusal:
         progress.close()
         db.session.rollback()
         click.echo(refusal.report(), err=True)
@@ -97,11 +98,12 @@ def honors_import(file: Path) -> None:
 def honors_export(file: Path, include_private: bool, valid_only: bool) -> None:
     """Export every honor to FILE (.xlsx or .csv, by its extension)."""
     from contest.extensions import db
-    from contest.services.honors.roster import RosterRefused, export_for, file_kind
+    from contest.services.core.spreadsheets import SheetRefused, file_kind
+    from contest.services.honors.roster import export_for
 
     try:
         kind = file_kind(file.name)
-    except RosterRefused:
+    except SheetRefused:
         raise click.ClickException(
             f"只支持 .xlsx 或 .csv 文件 (unsupported extension: {file.suffix or 'none'})"
         ) from None

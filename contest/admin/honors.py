@@ -24,14 +24,12 @@ from contest.admin.views import bp
 from contest.extensions import db
 from contest.models import Honor, HonorStatus, Role
 from contest.navigation import NavItem, register
+from contest.services.core.spreadsheets import RowError, SheetRefused, read_upload
 from contest.services.honors.records import HonorError, revoke_honor
 from contest.services.honors.roster import (
     ImportResult,
-    RosterRefused,
-    RowError,
     export_for,
     import_roster,
-    read_upload,
     template_workbook,
 )
 from contest.services.honors.wall import escape_like
@@ -135,7 +133,7 @@ def import_honors():  # type: ignore[no-untyped-def]
         try:
             data, filename = read_upload(form.file.data, ROSTER_MAX_BYTES)
             result = import_roster(current_user, data, filename)
-        except RosterRefused as refusal:
+        except SheetRefused as refusal:
             db.session.rollback()
             errors = refusal.errors
         else:

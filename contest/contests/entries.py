@@ -25,7 +25,7 @@ from contest.contests.forms import ActionForm
 from contest.contests.views import load_contest, load_event
 from contest.extensions import db
 from contest.models import Contest, Entry, EntryStatus, Event, Gender
-from contest.services.honors.roster import RosterRefused, RowError, read_upload
+from contest.services.core.spreadsheets import RowError, SheetRefused, read_upload
 from contest.services.skills import draws as draw_service
 from contest.services.skills.registration import (
     EntrantData,
@@ -187,7 +187,7 @@ def entries_import(contest_id: int):  # type: ignore[no-untyped-def]
         try:
             data, filename = read_upload(form.file.data, IMPORT_MAX_BYTES)
             result = import_entries(current_user, contest, data, filename)
-        except RosterRefused as refusal:  # the upload's or the import's refusal
+        except SheetRefused as refusal:  # the upload's or the import's refusal
             db.session.rollback()
             errors = refusal.errors
         else:

@@ -27,9 +27,10 @@ from contest.models import (
     OrgKind,
     Person,
 )
+from contest.services.core import spreadsheets
+from contest.services.core.spreadsheets import SheetRefused
 from contest.services.core.versions import HONORS_CONTENT
 from contest.services.honors import roster
-from contest.services.honors.roster import RosterRefused
 
 HEADERS = ["姓名", "性别", "单位", "荣誉称号", "级别", "年份", "身份证号", "联系电话", "事迹"]
 
@@ -62,8 +63,8 @@ def row(name: str = "王秀英", **fields: Any) -> dict[str, Any]:
     return base
 
 
-def refused(db: Any, data: bytes, filename: str = "roster.csv") -> RosterRefused:
-    with pytest.raises(RosterRefused) as info:
+def refused(db: Any, data: bytes, filename: str = "roster.csv") -> SheetRefused:
+    with pytest.raises(SheetRefused) as info:
         roster.import_roster(None, data, filename)
     db.session.rollback()
     return info.value
@@ -630,7 +631,9 @@ def test_fast_xlsx_reader_agrees_with_openpyxl(id_number: Callable[..., str]) ->
         row("李明", 年份=1988.0, 联系电话=13800138000, 身份证号=float(id_number(14))),
     ]
     data = xlsx_bytes(rows)
-    fast, slow = roster._xlsx_frame_fast(data), roster._xlsx_frame_openpyxl(data)
+    ids = (spreadsheets.ID_HEADER,)
+    fast = spreadsheets._xlsx_frame_fast(data, ids)
+    slow = spreadsheets._xlsx_frame_openpyxl(data, ids)
     assert fast.headers == slow.headers
     assert fast.row_numbers == slow.row_numbers == [2, 4]
     assert fast.frame.values.tolist() == slow.frame.values.tolist()

@@ -146,3 +146,18 @@ def _has_honors(person: Person) -> bool:
     return (
         db.session.scalar(select(Honor.id).where(Honor.person_id == person.id).limit(1)) is not None
     )
+
+
+def parse_gender(raw: str) -> Gender | None:
+    """性别 as a sheet or a form spells it (男/女, 男性/女性, M/F); None for an empty cell.
+
+    One list of accepted spellings for every import (roster, registration, people).
+    """
+    value = raw.replace(" ", "").strip()
+    if not value:
+        return None
+    if value in ("男", "男性", "M", "m"):
+        return Gender.MALE
+    if value in ("女", "女性", "F", "f"):
+        return Gender.FEMALE
+    raise ValueError(_("性别应为 男 或 女"))

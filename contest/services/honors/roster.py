@@ -12,15 +12,12 @@ an error message, and leave the system only in an export that asks for them expl
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
-from xml.etree import ElementTree
 
 import pandas as pd
 from flask_babel import gettext as _
@@ -40,6 +37,17 @@ from contest.models import (
 from contest.models.base import utcnow
 from contest.security import crypto
 from contest.services.core import audit
+from contest.services.core.people import parse_gender
+from contest.services.core.spreadsheets import (
+    ID_HEADER,
+    RowError,
+    Sheet,
+    SheetRefused,
+    read_sheet,
+    unquote,
+    write_csv,
+    write_xlsx,
+)
 from contest.services.core.versions import HONORS_CONTENT, bump_version
 from contest.services.honors.records import (
     DEEDS_SUMMARY_MAX,
@@ -52,6 +60,7 @@ from contest.services.honors.records import (
 from contest.validation import (
     birth_date_from_id,
     gender_from_id,
+    id_check_digit,
     normalise_id_number,
     normalise_phone,
 )
@@ -61,7 +70,7 @@ from contest.validation import (
 COL_NAME, COL_TITLE, COL_LEVEL, COL_YEAR = "姓名", "荣誉称号", "级别", "年份"
 COL_GENDER, COL_UNIT, COL_POST, COL_SKILL = "性别", "单位", "岗位", "技能等级"
 COL_BODY, COL_DOC, COL_DEEDS = "授予机关", "文号", "事迹"
-COL_ID, COL_PHONE = "身份证号", "联系电话"
+COL_ID, COL_PHONE = ID_HEADER, "联系电话"
 COL_STATUS, COL_REASON = "状态", "撤销原因"
 
 REQUIRED_HEADERS = (COL_NAME, COL_TITLE, COL_LEVEL, COL_YEAR)
@@ -115,9 +124,6 @@ MAX_LENGTHS = {
 }
 COLLECTIVE_NAME_MAX = 200  # a unit's or a team's name (奖状, 先锋号) may be longer
 
-SUPPORTED_EXTENSIONS = (".xlsx", ".csv")
-XLSX_SIGNATURE = b"PK\x03\x04"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _YEAR_RE = re.compile(r"^(\d{4})(\.0+)?年?$")
 _SENTENCE_ENDS = "。!?!?;;…\n"
 _UNIT_TITLE_WORDS = ("奖状", "先进集体", "先进单位")
@@ -133,53 +139,12 @@ ProgressCallback = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
-class RowError:
-    """One problem: ``row`` as Excel numbers it (header = 1, 0 = the file as a whole)."""
-
-    row: int
-    column: str
-    message: str
-
-    def describe(self) -> str:
-        if self.row == 0:
-            return str(_("文件: %(message)s", message=self.message))
-        return str(
-            _(
-                "第 %(row)d 行 [%(column)s]: %(message)s",
-                row=self.row,
-                column=self.column,
-                message=self.message,
-            )
-        )
-
-
-class RosterRefused(ValueError):
-    """The file was refused; nothing was written. ``errors`` lists every problem found."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(_("导入被拒绝:发现 %(n)d 处错误,未写入任何数据", n=len(errors)))
-        self.errors = errors
-
-    def report(self) -> str:
-        return "\n".join(error.describe() for error in self.errors)
-
-
-@dataclass(frozen=True)
 class ImportResult:
     rows: int
     people_created: int
     people_matched: int
     honors_created: int
     file_sha256: str
-
-
-@dataclass(frozen=True)
-class RosterSheet:
-    """A roster as read: every cell as text, and each row's number as Excel shows it."""
-
-    frame: pd.DataFrame
-    row_numbers: list[int]
-    headers: list[str]
 
 
 @dataclass
@@ -222,283 +187,6 @@ class _Validation:
 # ------------------------------------------------------------------ reading
 
 
-def read_upload(upload: Any, max_bytes: int) -> tuple[bytes, str]:
-    """The bytes and bare file name of an uploaded sheet (a werkzeug ``FileStorage``).
-
-    The name is checked before reading, and at most ``max_bytes`` are read, so a misnamed or
-    oversized upload is refused without holding it in memory; the content is checked by
-    :func:`read_roster` when the import reads it.  Raises :class:`RosterRefused`.
-    """
-    filename = (upload.filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    file_kind(filename)
-    data = upload.stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise RosterRefused(
-            [RowError(0, "", _("文件超过 %(mb)d MB", mb=max_bytes // (1024 * 1024)))]
-        )
-    return data, filename
-
-
-def file_kind(filename: str) -> str:
-    """ "xlsx" or "csv" from the name; anything else is refused with a clear message."""
-    lower = (filename or "").lower().strip()
-    for extension in SUPPORTED_EXTENSIONS:
-        if lower.endswith(extension):
-            return extension[1:]
-    raise RosterRefused([RowError(0, "", _("只支持 .xlsx 或 .csv 文件"))])
-
-
-def check_content(data: bytes, kind: str) -> None:
-    """Refuse content that is not what its name says (a renamed .exe, .xls or .docx …)."""
-    if not data:
-        raise RosterRefused([RowError(0, "", _("文件是空的"))])
-    if kind == "xlsx":
-        if not data.startswith(XLSX_SIGNATURE):
-            raise RosterRefused([RowError(0, "", _("文件内容不是 .xlsx 工作簿"))])
-        return
-    head = data[:65_536]
-    if data.startswith(XLSX_SIGNATURE) or b"\x00" in head:
-        raise RosterRefused([RowError(0, "", _("文件内容不是 CSV 文本"))])
-
-
-def _decode_csv(data: bytes) -> str:
-    # Excel on Chinese Windows saves CSV as GB18030/GBK; other tools write UTF-8 (with BOM).
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RosterRefused([RowError(0, "", _("无法识别 CSV 文件的编码(请另存为 UTF-8)"))])
-
-
-def _cell_text(value: Any) -> str:
-    """A cell as the text the user sees; integral numbers without a trailing ".0"."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if hasattr(value, "isoformat") and not isinstance(value, str):
-        return str(value.isoformat())[:10]
-    return str(value)
-
-
-_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-# Decompressed size allowed for one sheet: a 100,000-row roster is ~60 MB; a zip bomb is not.
-_MAX_SHEET_BYTES = 600 * 1024 * 1024
-
-
-def _column_index(reference: str) -> int:
-    index = 0
-    for char in reference:
-        if not char.isalpha():
-            break
-        index = index * 26 + (ord(char.upper()) - 64)
-    return index - 1
-
-
-def _first_sheet_path(archive: zipfile.ZipFile) -> str:
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    first = workbook.find(f"{_SHEET_NS}sheets/{_SHEET_NS}sheet")
-    if first is None:
-        raise KeyError("no sheet")
-    rel_id = first.get(f"{_REL_NS}id")
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    for rel in rels.iter(f"{_PKG_REL_NS}Relationship"):
-        if rel.get("Id") == rel_id:
-            target = rel.get("Target") or ""
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    raise KeyError(rel_id)
-
-
-def _xlsx_cells(data: bytes) -> Iterator[tuple[int, dict[int, tuple[str, str | None]]]]:
-    """(row number, {column index: (cell type, raw text)}) of the first sheet, streamed.
-
-    A plain ElementTree pass over the sheet XML, about three times faster than openpyxl's
-    read-only mode on 100,000 rows; the types are kept as written ("n" number, "s" shared
-    string, "inlineStr", "str" formula result, "b", "e", "d").
-    """
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    sheet_path = _first_sheet_path(archive)
-    if archive.getinfo(sheet_path).file_size > _MAX_SHEET_BYTES:
-        raise RosterRefused([RowError(0, "", _("工作表过大,请拆分后分批导入"))])
-    shared: list[str] = []
-    if "xl/sharedStrings.xml" in archive.namelist():
-        with archive.open("xl/sharedStrings.xml") as handle:
-            for _event, element in ElementTree.iterparse(handle):
-                if element.tag == f"{_SHEET_NS}si":
-                    shared.append("".join(t.text or "" for t in element.iter(f"{_SHEET_NS}t")))
-                    element.clear()
-    with archive.open(sheet_path) as handle:
-        next_row = 1
-        for _event, element in ElementTree.iterparse(handle):
-            if element.tag != f"{_SHEET_NS}row":
-                continue
-            number = int(element.get("r") or next_row)
-            next_row = number + 1
-            cells: dict[int, tuple[str, str | None]] = {}
-            next_column = 0
-            for cell in element.iter(f"{_SHEET_NS}c"):
-                reference = cell.get("r")
-                column = _column_index(reference) if reference else next_column
-                next_column = column + 1
-                kind = cell.get("t", "n")
-                if kind == "inlineStr":
-                    value: str | None = "".join(t.text or "" for t in cell.iter(f"{_SHEET_NS}t"))
-                else:
-                    found = cell.find(f"{_SHEET_NS}v")
-                    value = found.text if found is not None else None
-                    if kind == "s" and value is not None:
-                        value = shared[int(value)]
-                cells[column] = (kind, value)
-            element.clear()
-            yield number, cells
-
-
-def _raw_cell_text(kind: str, value: str | None, is_id: bool) -> str:
-    if value is None:
-        return ""
-    if kind == "n":
-        if is_id:  # an ID Excel kept as a number has lost digits: make it look like one
-            return repr(float(value))
-        number = float(value)
-        return str(int(number)) if number.is_integer() and abs(number) < 1e15 else value
-    if kind == "b":
-        return "TRUE" if value == "1" else "FALSE"
-    return value
-
-
-def _xlsx_frame_fast(data: bytes) -> RosterSheet:
-    rows = _xlsx_cells(data)
-    first = next(rows, None)
-    if first is None:
-        return RosterSheet(pd.DataFrame(), [], [])
-    header_cells = first[1]
-    width = max(header_cells) + 1 if header_cells else 0
-    names = [
-        _raw_cell_text(*header_cells.get(i, ("s", None)), is_id=False).strip() for i in range(width)
-    ]
-    id_column = names.index(COL_ID) if COL_ID in names else -1
-    records: list[list[str]] = []
-    row_numbers: list[int] = []
-    for number, cells in rows:
-        texts = [
-            _raw_cell_text(*cells[i], is_id=i == id_column) if i in cells else ""
-            for i in range(width)
-        ]
-        if all(not t.strip() for t in texts):
-            continue
-        records.append(texts)
-        row_numbers.append(number)
-    frame = pd.DataFrame(records, columns=_unique(names), dtype=object)
-    return RosterSheet(frame, row_numbers, names)
-
-
-def _xlsx_frame(data: bytes) -> RosterSheet:
-    """The first sheet as text: the fast XML pass, or openpyxl for a workbook it cannot read."""
-    try:
-        return _xlsx_frame_fast(data)
-    except RosterRefused:
-        raise
-    except Exception:  # an unusual but possibly valid workbook: let openpyxl decide
-        return _xlsx_frame_openpyxl(data)
-
-
-def _xlsx_frame_openpyxl(data: bytes) -> RosterSheet:
-    """The first sheet as text, read with openpyxl itself rather than ``pd.read_excel``.
-
-    pandas turns a float cell that happens to be integral into an int, so a 身份证号 Excel
-    stored as a number (15 significant digits kept, the rest lost) would arrive as an
-    innocent-looking 18-digit string. Reading the cells ourselves keeps the type: a numeric
-    ID cell becomes its float spelling and is refused as "Excel 当作数字".
-    """
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # zipfile/openpyxl raise many kinds for a damaged or foreign file
-        raise RosterRefused(
-            [RowError(0, "", _("无法读取 .xlsx 文件(文件已损坏或不是工作簿)"))]
-        ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None) or ()
-        names = [_cell_text(h).strip() for h in header]
-        id_columns = {i for i, name in enumerate(names) if name in PRIVATE_HEADERS}
-        records: list[list[str]] = []
-        row_numbers: list[int] = []
-        width = len(names)
-        for number, row in enumerate(rows, start=2):
-            cells = list(row[:width]) + [None] * (width - len(row))
-            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-                continue
-            texts = []
-            for i, value in enumerate(cells):
-                if (
-                    i in id_columns
-                    and isinstance(value, int | float)
-                    and not isinstance(value, bool)
-                ):
-                    texts.append(repr(float(value)) if names[i] == COL_ID else _cell_text(value))
-                else:
-                    texts.append(_cell_text(value))
-            records.append(texts)
-            row_numbers.append(number)
-    finally:
-        workbook.close()
-    return RosterSheet(
-        pd.DataFrame(records, columns=_unique(names), dtype=object), row_numbers, names
-    )
-
-
-def _unique(names: list[str]) -> list[str]:
-    """Column labels pandas accepts even when the sheet repeats or leaves out a header."""
-    seen: dict[str, int] = {}
-    out = []
-    for i, name in enumerate(names):
-        label = name or f"__empty_{i}"
-        if label in seen:
-            label = f"{label}__dup_{i}"
-        seen[label] = i
-        out.append(label)
-    return out
-
-
-def _csv_frame(data: bytes) -> RosterSheet:
-    """Every column as text (``dtype=str``), empty cells as "" — never NaN, never numbers."""
-    text = _decode_csv(data)
-    try:
-        raw = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            header=None,
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError):
-        raise RosterRefused([RowError(0, "", _("无法解析 CSV 文件"))]) from None
-    if raw.empty:
-        raise RosterRefused([RowError(1, "", _("文件没有表头行"))])
-    names = [str(h).strip() for h in raw.iloc[0].tolist()]
-    body = raw.iloc[1:].astype(object)
-    body.columns = _unique(names)
-    keep = [not all(not str(v).strip() for v in values) for values in body.itertuples(index=False)]
-    row_numbers = [i + 2 for i, k in enumerate(keep) if k]
-    return RosterSheet(body[keep].reset_index(drop=True), row_numbers, names)
-
-
-def read_roster(data: bytes, filename: str) -> RosterSheet:
-    """The roster's rows as text, with the row numbers Excel shows for them."""
-    kind = file_kind(filename)
-    check_content(data, kind)
-    return _xlsx_frame(data) if kind == "xlsx" else _csv_frame(data)
-
-
 def _check_headers(headers: list[str]) -> list[RowError]:
     errors = []
     present = [h for h in headers if h]
@@ -526,13 +214,6 @@ def _check_headers(headers: list[str]) -> list[RowError]:
 # ------------------------------------------------------------------ validating
 
 
-def unquote(value: str) -> str:
-    """Undo :func:`neutralise` so an exported file imports back unchanged."""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        return value[1:]
-    return value
-
-
 def split_deeds(text: str) -> tuple[str, str | None]:
     """(summary ≤ 500 characters, full text or None): cut at a sentence end where possible."""
     if len(text) <= DEEDS_SUMMARY_MAX:
@@ -550,15 +231,6 @@ def recipient_kind_for(title: str) -> RecipientKind:
     if any(word in title for word in _TEAM_TITLE_WORDS):
         return RecipientKind.TEAM
     return RecipientKind.PERSON
-
-
-def parse_gender(raw: str) -> Gender | None:
-    value = raw.replace(" ", "")
-    if value in ("男", "男性", "M", "m"):
-        return Gender.MALE
-    if value in ("女", "女性", "F", "f"):
-        return Gender.FEMALE
-    raise ValueError(_("性别应为 男 或 女"))
 
 
 def _existing_people_by_hash(digests: list[str]) -> dict[str, tuple[int, str]]:
@@ -630,7 +302,7 @@ def _organizations() -> dict[str, tuple[int, str | None] | None]:
 
 
 def _validate(
-    sheet: RosterSheet, source_ref: str, progress: ProgressCallback | None
+    sheet: Sheet, source_ref: str, progress: ProgressCallback | None
 ) -> tuple[list[_HonorPlan], list[_PersonPlan], _Validation]:
     """Check every row and plan people and honors; nothing touches the database but reads."""
     check = _Validation()
@@ -999,22 +671,22 @@ def import_roster(
     *,
     progress: ProgressCallback | None = None,
 ) -> ImportResult:
-    """Validate the whole file, then write it in bulk; raises :class:`RosterRefused`.
+    """Validate the whole file, then write it in bulk; raises :class:`SheetRefused`.
 
     Nothing is written when any row is refused. On success one audit entry describes the
     import and the wall's content version is bumped once; the caller commits.
     """
-    sheet = read_roster(data, filename)
+    sheet = read_sheet(data, filename)
     header_errors = _check_headers(sheet.headers)
     if header_errors:
-        raise RosterRefused(header_errors)
+        raise SheetRefused(header_errors)
     if sheet.frame.empty:
-        raise RosterRefused([RowError(2, COL_NAME, _("文件中没有数据行"))])
+        raise SheetRefused([RowError(2, COL_NAME, _("文件中没有数据行"))])
     sha = hashlib.sha256(data).hexdigest()
     source_ref = f"roster:{sha[:16]}"
     plans, people, check = _validate(sheet, source_ref, progress)
     if check.errors:
-        raise RosterRefused(sorted(check.errors, key=lambda e: (e.row, e.column)))
+        raise SheetRefused(sorted(check.errors, key=lambda e: (e.row, e.column)))
 
     if progress is not None:
         progress("write", 0, len(plans))
@@ -1047,13 +719,6 @@ def import_roster(
 
 
 # ------------------------------------------------------------------ exporting
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell that Excel would run as a formula (= + - @, tab, CR) gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def honors_frame(*, include_private: bool = False, valid_only: bool = False) -> pd.DataFrame:
@@ -1107,46 +772,8 @@ def honors_frame(*, include_private: bool = False, valid_only: bool = False) -> 
     return pd.DataFrame.from_records(records, columns=headers)
 
 
-def _clean_for_xlsx(value: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value
-
-
-def write_xlsx(frame: pd.DataFrame, out: IO[bytes], *, sheet_title: str = "荣誉名录") -> None:
-    """Write with openpyxl's streaming writer; text stays text (an ID is never a number)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title)
-    widths = {COL_NAME: 12, COL_UNIT: 28, COL_TITLE: 22, COL_DEEDS: 60, COL_ID: 22, COL_PHONE: 16}
-    for index, header in enumerate(frame.columns, start=1):
-        from openpyxl.utils import get_column_letter
-
-        sheet.column_dimensions[get_column_letter(index)].width = widths.get(header, 12)
-    header_cells = []
-    for header in frame.columns:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for values in frame.itertuples(index=False, name=None):
-        sheet.append([_clean_for_xlsx(v) for v in values])
-    workbook.save(out)
-
-
-def write_csv(frame: pd.DataFrame, out: IO[bytes]) -> None:
-    """UTF-8 with a BOM, so Excel on Chinese Windows opens it with the right characters."""
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(list(frame.columns))
-    for values in frame.itertuples(index=False, name=None):
-        writer.writerow([neutralise(v) for v in values])
-    out.write(text.getvalue().encode("utf-8-sig"))
+# Column widths of the roster sheet beyond the shared defaults.
+WIDTHS = {COL_TITLE: 22, COL_DEEDS: 60}
 
 
 def export_roster(
@@ -1155,7 +782,7 @@ def export_roster(
     """Write every honor (or only the valid ones) to ``out``; returns the number of rows."""
     frame = honors_frame(include_private=include_private, valid_only=valid_only)
     if kind == "xlsx":
-        write_xlsx(frame, out)
+        write_xlsx(frame, out, sheet_title="荣誉名录", widths=WIDTHS)
     elif kind == "csv":
         write_csv(frame, out)
     else:
@@ -1190,8 +817,6 @@ def export_for(
 
 def template_workbook() -> bytes:
     """An empty roster with the Chinese headers and one example row, for download."""
-    from contest.validation import id_check_digit
-
     first17 = "11010519850612002"
     example = {
         COL_NAME: "王秀英",
@@ -1210,5 +835,10 @@ def template_workbook() -> bytes:
     }
     headers = [h for h in EXPORT_HEADERS if h not in STATUS_HEADERS]
     buffer = io.BytesIO()
-    write_xlsx(pd.DataFrame([example], columns=headers), buffer, sheet_title="荣誉名录模板")
+    write_xlsx(
+        pd.DataFrame([example], columns=headers),
+        buffer,
+        sheet_title="荣誉名录模板",
+        widths=WIDTHS,
+    )
     return buffer.getvalue()

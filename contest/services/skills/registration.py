@@ -45,9 +45,14 @@ from contest.models import (
     User,
 )
 from contest.services.core import audit
-from contest.services.core.people import PersonData, PersonError, create_person, find_by_id_number
-from contest.services.honors import roster
-from contest.services.honors.roster import RosterRefused, RowError, read_roster, write_xlsx
+from contest.services.core.people import (
+    PersonData,
+    PersonError,
+    create_person,
+    find_by_id_number,
+    parse_gender,
+)
+from contest.services.core.spreadsheets import RowError, SheetRefused, read_sheet, write_xlsx
 from contest.validation import (
     birth_date_from_id,
     gender_from_id,
@@ -107,7 +112,7 @@ class RegistrationError(ValueError):
         self.problems = problems
 
 
-class EntryImportRefused(RosterRefused):
+class EntryImportRefused(SheetRefused):
     """The file was refused; nothing was written. ``errors`` lists every problem found."""
 
 
@@ -444,12 +449,6 @@ def parse_group(raw: str) -> EventGroup | None:
     raise ValueError(_("组别应为 职工组 或 学生组"))
 
 
-def parse_gender(raw: str) -> Gender | None:
-    """男 / 女 and the synonyms the roster import accepts; None for an empty cell."""
-    value = raw.strip()
-    return roster.parse_gender(value) if value else None
-
-
 def _unit_index(units: Iterable[Organization]) -> dict[str, list[Organization]]:
     """Units by full name and by short name (a name may match more than one unit)."""
     index: dict[str, list[Organization]] = {}
@@ -528,8 +527,8 @@ def import_entries(
     性别, 联系电话, 岗位 optional; unknown columns are ignored (a union's sheet often has more).
     """
     try:
-        sheet = read_roster(data, filename)
-    except RosterRefused as refusal:
+        sheet = read_sheet(data, filename)
+    except SheetRefused as refusal:
         raise EntryImportRefused(refusal.errors) from None
     headers = _canonical_headers(sheet.headers)
     frame = sheet.frame.copy()
