@@ -28,11 +28,11 @@ from contest.contests.forms import (
 from contest.contests.views import load_event, put_error
 from contest.extensions import db
 from contest.models import Aspect, AspectKind, Component, Contest, Event, RubricCriterion
-from contest.services.skills import rubric_templates, rubrics
+from contest.services.skills import rubric_io, rubric_templates, rubrics
+from contest.services.skills.rubric_io import RubricImportRefused
 from contest.services.skills.rubrics import (
     AspectData,
     RubricError,
-    RubricImportRefused,
     component_problems,
     component_total,
     join_descriptors,
@@ -384,7 +384,7 @@ def rubric_template_delete(contest_id: int, event_id: int, template_id: int) -> 
 @bp.route("/<int:contest_id>/events/<int:event_id>/rubric.xlsx")
 def rubric_export(contest_id: int, event_id: int) -> Response:
     contest, event = load_event(contest_id, event_id)
-    data = rubrics.export_xlsx(event)
+    data = rubric_io.export_xlsx(event)
     return send_file(
         io.BytesIO(data),
         mimetype=XLSX_MIME,
@@ -397,7 +397,7 @@ def rubric_export(contest_id: int, event_id: int) -> Response:
 def rubric_import_template(contest_id: int, event_id: int) -> Response:
     _contest, event = load_event(contest_id, event_id)
     return send_file(
-        io.BytesIO(rubrics.template_xlsx(event)),
+        io.BytesIO(rubric_io.template_xlsx(event)),
         mimetype=XLSX_MIME,
         as_attachment=True,
         download_name="评分细则导入模板.xlsx",
@@ -419,7 +419,7 @@ def rubric_import(contest_id: int, event_id: int) -> str | Response:
             problems = [_("文件超过 %(mb)d MB", mb=IMPORT_MAX_BYTES // (1024 * 1024))]
         else:
             try:
-                count = rubrics.import_xlsx(current_user, event, data)
+                count = rubric_io.import_xlsx(current_user, event, data)
             except RubricImportRefused as refused:
                 db.session.rollback()
                 problems = [p.describe() for p in refused.problems]

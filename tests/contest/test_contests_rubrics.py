@@ -11,12 +11,12 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from contest.models import AspectKind, AuditEntry, ContestStatus, OrgKind, RubricTemplate
-from contest.services.skills import rubric_templates, rubrics
+from contest.services.skills import rubric_io, rubric_templates, rubrics
 from contest.services.skills.contests import ComponentRow, save_components
+from contest.services.skills.rubric_io import RubricImportRefused
 from contest.services.skills.rubrics import (
     AspectData,
     RubricError,
-    RubricImportRefused,
     component_problems,
     rubric_problems,
 )
@@ -127,7 +127,7 @@ def test_rubric_locked_after_registration(
     with pytest.raises(RubricError, match="已锁定"):
         rubric_templates.apply_template(made.organizer, practical, "builtin:cn100")
     with pytest.raises(RubricError, match="已锁定"):
-        rubrics.import_xlsx(made.organizer, made.event, rubrics.export_xlsx(made.event))
+        rubric_io.import_xlsx(made.organizer, made.event, rubric_io.export_xlsx(made.event))
 
 
 @pytest.mark.parametrize("ref", ["builtin:worldskills", "builtin:cn100"])
@@ -197,10 +197,10 @@ def test_save_as_template_offered_to_lower_unions(
 def test_xlsx_round_trip(db: Any, make_contest: Any) -> None:
     made = make_contest(status=ContestStatus.DRAFT)
     before = {c.key: rubrics.component_data(c) for c in made.event.components}
-    data = rubrics.export_xlsx(made.event)
+    data = rubric_io.export_xlsx(made.event)
     sheet = load_workbook(io.BytesIO(data)).worksheets[0]
-    assert [c.value for c in sheet[1]] == list(rubrics.HEADERS)
-    assert rubrics.import_xlsx(made.organizer, made.event, data) == 4
+    assert [c.value for c in sheet[1]] == list(rubric_io.HEADERS)
+    assert rubric_io.import_xlsx(made.organizer, made.event, data) == 4
     db.session.expire_all()
     assert {c.key: rubrics.component_data(c) for c in made.event.components} == before
     assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "rubric.import"))
@@ -208,14 +208,14 @@ def test_xlsx_round_trip(db: Any, make_contest: Any) -> None:
 
 def test_template_xlsx_imports(db: Any, make_contest: Any) -> None:
     made = make_contest(status=ContestStatus.DRAFT)
-    rubrics.import_xlsx(made.organizer, made.event, rubrics.template_xlsx(made.event))
+    rubric_io.import_xlsx(made.organizer, made.event, rubric_io.template_xlsx(made.event))
     db.session.expire_all()
     practical = made.components["practical"]
     assert [cr.name for cr in practical.criteria] == ["零件加工", "安全文明生产"]
     assert practical.criteria[0].aspects[1].descriptors == ["不合格", "基本符合", "良好", "优秀"]
 
 
-def _book(rows: list[list[Any]], headers: tuple[str, ...] = rubrics.HEADERS) -> bytes:
+def _book(rows: list[list[Any]], headers: tuple[str, ...] = rubric_io.HEADERS) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.append(list(headers))
@@ -241,7 +241,7 @@ def test_xlsx_import_errors_all_or_nothing(db: Any, make_contest: Any) -> None:
         ]
     )
     with pytest.raises(RubricImportRefused) as info:
-        rubrics.import_xlsx(made.organizer, made.event, data)
+        rubric_io.import_xlsx(made.organizer, made.event, data)
     lines = [p.describe() for p in info.value.problems]
     assert "第 3 行「模块」:模块「答辩」不是本赛项的模块" in lines
     assert any(
@@ -259,13 +259,13 @@ def test_xlsx_import_errors_all_or_nothing(db: Any, make_contest: Any) -> None:
 def test_xlsx_import_bad_files(db: Any, make_contest: Any) -> None:
     made = make_contest(status=ContestStatus.DRAFT)
     with pytest.raises(RubricImportRefused) as info:
-        rubrics.import_xlsx(made.organizer, made.event, b"not a workbook")
+        rubric_io.import_xlsx(made.organizer, made.event, b"not a workbook")
     assert ".xlsx" in info.value.problems[0].message
     with pytest.raises(RubricImportRefused) as info:
-        rubrics.import_xlsx(made.organizer, made.event, _book([], headers=("模块", "评分项")))
+        rubric_io.import_xlsx(made.organizer, made.event, _book([], headers=("模块", "评分项")))
     assert "缺少列「评分要素编号」" in [p.message for p in info.value.problems]
     with pytest.raises(RubricImportRefused) as info:
-        rubrics.import_xlsx(made.organizer, made.event, _book([]))
+        rubric_io.import_xlsx(made.organizer, made.event, _book([]))
     assert "没有评分要素" in info.value.problems[0].message
 
 
