@@ -47,15 +47,17 @@ from contest.models import (
 )
 from contest.models.base import utcnow
 from contest.services.core.users import create_user
-from contest.services.skills import contests as contest_service
 from contest.services.skills import (
+    appeals,
     draws,
     judging,
     panels,
     publishing,
+    recheck,
     registration,
-    review,
+    signoff,
 )
+from contest.services.skills import contests as contest_service
 from contest.services.skills import rubric_templates as templates
 from contest.services.skills import status as status_service
 
@@ -280,12 +282,12 @@ def _published_contest(ctx: DemoContext, organizer: User, judges: list[User]) ->
     status_service.transition(organizer, contest, ContestStatus.REVIEW)
     chief = judges[0]
     for event in contest.events:
-        items = review.build_recheck(chief, event, seed=2026)
+        items = recheck.build_recheck(chief, event, seed=2026)
         for item in items:
-            review.record_check(chief, item, errors_found=0, note="复核无误")
+            recheck.record_check(chief, item, errors_found=0, note="复核无误")
         if event.code == "A":
             entry = draws.seat_list(event)[2]
-            appeal = review.record_appeal(
+            appeal = appeals.record_appeal(
                 organizer,
                 event,
                 entry_code=entry.code or "",
@@ -293,13 +295,13 @@ def _published_contest(ctx: DemoContext, organizer: User, judges: list[User]) ->
                 content="认为实操零件尺寸测量有误,申请复核。",
                 received_at=ended + timedelta(minutes=50),
             )
-            review.decide_appeal(
+            appeals.decide_appeal(
                 organizer,
                 appeal,
                 upheld=False,
                 reason="仲裁组复测零件尺寸,与原测量结果一致,维持原成绩。",
             )
-        review.sign_off(chief, event)
+        signoff.sign_off(chief, event)
     publishing.publish(organizer, contest)
     return contest
 

@@ -50,6 +50,9 @@ from contest.review.forms import (
 )
 from contest.services.core.dashboards import HOME_EXTENSIONS, HomePanel
 from contest.services.skills import access, judging, review
+from contest.services.skills import appeals as appeal_service
+from contest.services.skills import recheck as recheck_service
+from contest.services.skills import signoff as signoff_service
 from contest.services.skills.judging import MarkErrors, SheetError
 from contest.services.skills.marks import marks_frame
 from contest.services.skills.policies import max_spread
@@ -215,7 +218,7 @@ def progress(event_id: int):  # type: ignore[no-untyped-def]
         report=report.reset_index().to_dict("records"),
         chart=chart,
         limit=max_spread(event),
-        blockers=review.sign_off_blockers(event, state=state)
+        blockers=signoff_service.sign_off_blockers(event, state=state)
         if event.contest.status is ContestStatus.REVIEW
         else [],
         **_context(event),
@@ -254,7 +257,7 @@ def entry(event_id: int, entry_id: int):  # type: ignore[no-untyped-def]
     correct.next.data = _safe_next("")
     reopen = ReopenForm(formdata=None, entry_id=the_entry.id)
     reopen.judge_id.choices = _judge_choices(view, row, submitted_only=True)
-    appeals = [a for a in review.appeals_of(event) if a.entry_id == the_entry.id]
+    appeals = [a for a in appeal_service.appeals_of(event) if a.entry_id == the_entry.id]
     item = db.session.scalar(
         select(RecheckItem).where(
             RecheckItem.event_id == event.id, RecheckItem.entry_id == the_entry.id
@@ -380,7 +383,7 @@ def correct(event_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/events/<int:event_id>/recheck")
 def recheck(event_id: int):  # type: ignore[no-untyped-def]
     event = _event(event_id)
-    state = review.recheck_state(event)
+    state = recheck_service.recheck_state(event)
     return render_template(
         "review/recheck.html",
         state=state,
@@ -399,7 +402,7 @@ def recheck_build(event_id: int):  # type: ignore[no-untyped-def]
     if not ActionForm().validate():
         abort(400)
     try:
-        items = review.build_recheck(current_user, event)
+        items = recheck_service.build_recheck(current_user, event)
     except ReviewError as error:
         _fail(error)
     else:
@@ -417,7 +420,7 @@ def recheck_record(event_id: int, item_id: int):  # type: ignore[no-untyped-def]
         _form_errors(form)
         return redirect(url_for("review.recheck", event_id=event.id))
     try:
-        review.record_check(
+        recheck_service.record_check(
             current_user, item, errors_found=int(form.errors_found.data or 0), note=form.note.data
         )
     except ReviewError as error:
@@ -437,7 +440,7 @@ def remark(event_id: int):  # type: ignore[no-untyped-def]
         _form_errors(form)
         return redirect(url_for("review.recheck", event_id=event.id))
     try:
-        count = review.remark_all(current_user, event, form.reason.data or "")
+        count = recheck_service.remark_all(current_user, event, form.reason.data or "")
     except (ReviewError, SheetError) as error:
         _fail(error)
     else:
@@ -453,12 +456,12 @@ def remark(event_id: int):  # type: ignore[no-untyped-def]
 
 
 def _render_appeals(event: Event, form: AppealForm, status: int = 200) -> Any:
-    deadline = review.appeal_deadline(event)
+    deadline = appeal_service.appeal_deadline(event)
     now = datetime.now(UTC)
     return (
         render_template(
             "review/appeals.html",
-            appeals=review.appeals_of(event),
+            appeals=appeal_service.appeals_of(event),
             form=form,
             decide=DecideForm(formdata=None),
             deadline=deadline,
@@ -478,7 +481,7 @@ def appeals(event_id: int):  # type: ignore[no-untyped-def]
     if not form.validate():
         return _render_appeals(event, form, 422)
     try:
-        appeal = review.record_appeal(
+        appeal = appeal_service.record_appeal(
             current_user,
             event,
             entry_code=form.entry_code.data or "",
@@ -510,7 +513,7 @@ def decide(event_id: int, appeal_id: int):  # type: ignore[no-untyped-def]
         _form_errors(form)
         return redirect(url_for("review.appeals", event_id=event.id))
     try:
-        review.decide_appeal(
+        appeal_service.decide_appeal(
             current_user,
             appeal,
             upheld=form.decision.data == "upheld",
@@ -547,7 +550,7 @@ def sign_off(event_id: int):  # type: ignore[no-untyped-def]
         if not access.is_chief(current_user, event):
             abort(403)
         try:
-            locked = review.sign_off(current_user, event)
+            locked = signoff_service.sign_off(current_user, event)
         except ReviewError as error:
             _fail(error)
             return redirect(url_for("review.sign_off", event_id=event.id))
@@ -558,13 +561,15 @@ def sign_off(event_id: int):  # type: ignore[no-untyped-def]
         )
         return redirect(url_for("review.progress", event_id=event.id))
     state = review.progress(event)
-    recheck = review.recheck_state(event)
+    recheck = recheck_service.recheck_state(event)
     return render_template(
         "review/sign_off.html",
-        blockers=review.sign_off_blockers(event, current_user, state=state, recheck=recheck),
+        blockers=signoff_service.sign_off_blockers(
+            event, current_user, state=state, recheck=recheck
+        ),
         state=state,
         recheck=recheck,
-        appeals=review.appeals_of(event),
+        appeals=appeal_service.appeals_of(event),
         form=ActionForm(formdata=None),
         **_context(event),
     )

@@ -67,20 +67,20 @@ def test_recheck_alarm_and_appeals(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from contest.services.skills import review
+    from contest.services.skills import appeals, recheck
     from tests.contest.review_support import score_all
 
     c = make_contest(status="review", entries=14, judges=3)
     score_all(db, c)
     c.event.ended_at = datetime.now(UTC) - timedelta(minutes=40)
-    items = review.build_recheck(c.chief, c.event, seed=2026)
+    items = recheck.build_recheck(c.chief, c.event, seed=2026)
     for n, item in enumerate(items[:-2]):
-        review.record_check(
+        recheck.record_check(
             c.chief, item, errors_found=1 if n < 3 else 0, note="P1 抄错" if n < 3 else None
         )
-    review.record_check(c.chief, items[-2], errors_found=0)
-    review.record_check(c.chief, items[-1], errors_found=0)
-    review.record_appeal(
+    recheck.record_check(c.chief, items[-2], errors_found=0)
+    recheck.record_check(c.chief, items[-1], errors_found=0)
+    appeals.record_appeal(
         c.organizer,
         c.event,
         entry_code="A-03",

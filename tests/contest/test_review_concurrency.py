@@ -16,7 +16,7 @@ from contest.database import write_intent
 from contest.extensions import db as _db
 from contest.models import Appeal, AppealStatus, AuditEntry, Event, RecheckItem, User
 from contest.models.base import utcnow
-from contest.services.skills import review
+from contest.services.skills import appeals, recheck, review, signoff
 from tests.contest.review_support import score_all
 
 
@@ -56,7 +56,7 @@ def _actions(action: str) -> int:
 def test_an_appeal_is_decided_once(app: Flask, db: Any, make_contest: Any) -> None:
     c = make_contest(status="review")
     c.event.ended_at = utcnow() - timedelta(minutes=30)
-    appeal = review.record_appeal(
+    appeal = appeals.record_appeal(
         c.chief, c.event, entry_code="A001", appellant="张三", content="请复核实操分"
     )
     db.session.commit()
@@ -69,7 +69,7 @@ def test_an_appeal_is_decided_once(app: Flask, db: Any, make_contest: Any) -> No
         with lock:
             user_id, upheld = next(turn)
         actor = _db.session.get(User, user_id)
-        review.decide_appeal(
+        appeals.decide_appeal(
             actor, _db.session.get(Appeal, appeal_id), upheld=upheld, reason="经仲裁组核实"
         )
 
@@ -86,11 +86,11 @@ def test_the_recheck_list_is_drawn_once(app: Flask, db: Any, make_contest: Any) 
     db.session.remove()
 
     def build() -> None:
-        review.build_recheck(_db.session.get(User, chief_id), _db.session.get(Event, event_id))
+        recheck.build_recheck(_db.session.get(User, chief_id), _db.session.get(Event, event_id))
 
     outcomes = _race(app, build)
     assert sorted(outcomes)[0] == "ok" and "已经生成" in sorted(outcomes)[1], outcomes
-    assert _actions(review.RECHECK_BUILD) == 1
+    assert _actions(recheck.RECHECK_BUILD) == 1
     items = db.session.scalars(select(RecheckItem.entry_id)).all()
     assert len(items) == len(set(items))
 
@@ -98,14 +98,14 @@ def test_the_recheck_list_is_drawn_once(app: Flask, db: Any, make_contest: Any) 
 def test_an_event_is_signed_off_once(app: Flask, db: Any, make_contest: Any) -> None:
     c = make_contest(status="review", entries=4, judges=3)
     score_all(db, c)
-    for item in review.build_recheck(c.chief, c.event, seed=5):
-        review.record_check(c.chief, item, errors_found=0)
+    for item in recheck.build_recheck(c.chief, c.event, seed=5):
+        recheck.record_check(c.chief, item, errors_found=0)
     db.session.commit()
     chief_id, event_id = c.chief.id, c.event.id
     db.session.remove()
 
     def sign() -> None:
-        review.sign_off(_db.session.get(User, chief_id), _db.session.get(Event, event_id))
+        signoff.sign_off(_db.session.get(User, chief_id), _db.session.get(Event, event_id))
 
     outcomes = _race(app, sign)
     assert sorted(outcomes)[0] == "ok" and "已签字确认" in sorted(outcomes)[1], outcomes

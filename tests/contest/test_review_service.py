@@ -19,7 +19,7 @@ from contest.models import (
     ScoreSheet,
     SheetStatus,
 )
-from contest.services.skills import review
+from contest.services.skills import appeals, recheck, review, signoff
 from contest.services.skills.standings import ranking
 from tests.contest.review_support import put_sheet, score_all
 
@@ -109,7 +109,7 @@ def test_leniency_names_each_judge(db: Any, make_contest: Any) -> None:
 def test_recheck_list_top_n_plus_seeded_sample(db: Any, make_contest: Any) -> None:
     c = make_contest(status="review", entries=30, judges=3)
     score_all(db, c)
-    items = review.build_recheck(c.chief, c.event, seed=42)
+    items = recheck.build_recheck(c.chief, c.event, seed=42)
     db.session.commit()
     reasons = [i.reason for i in items]
     assert reasons.count("top") == 10
@@ -118,12 +118,12 @@ def test_recheck_list_top_n_plus_seeded_sample(db: Any, make_contest: Any) -> No
     assert top_ids == {e.id for e in c.entries[:10]}  # the best ten
     expected = scoring.recheck_sample(ranking(c.event).table, top=10, fraction=0.15, seed=42)
     assert [i.entry_id for i in items] == [int(e) for e in expected["entry"]]
-    state = review.recheck_state(c.event)
+    state = recheck.recheck_state(c.event)
     assert state.seed == 42 and state.built and not state.complete
     log = _actions(db, "recheck.build")
     assert len(log) == 1 and '"seed": 42' in (log[0].after or "")
     with pytest.raises(review.ReviewError, match="已经生成"):
-        review.build_recheck(c.chief, c.event, seed=1)
+        recheck.build_recheck(c.chief, c.event, seed=1)
 
 
 def test_recheck_needs_complete_judging_and_review_phase(db: Any, make_contest: Any) -> None:
@@ -131,22 +131,22 @@ def test_recheck_needs_complete_judging_and_review_phase(db: Any, make_contest: 
     put_sheet(db, c, c.judges[0], c.entries[0], {"T1": 50})
     db.session.commit()
     with pytest.raises(review.ReviewError, match="未提交"):
-        review.build_recheck(c.chief, c.event)
+        recheck.build_recheck(c.chief, c.event)
     j = make_contest(status="judging", entries=2, judges=1)
     score_all(db, j)
     with pytest.raises(review.ReviewError, match="复核与申诉"):
-        review.build_recheck(j.chief, j.event)
+        recheck.build_recheck(j.chief, j.event)
     with pytest.raises(review.NotPermitted):
-        review.build_recheck(c.judges[1], c.event)
+        recheck.build_recheck(c.judges[1], c.event)
 
 
 def _checked_event(db: Any, make_contest: Any, entries: int = 12, errors: int = 0) -> Any:
     c = make_contest(status="review", entries=entries, judges=3)
     score_all(db, c)
-    items = review.build_recheck(c.chief, c.event, seed=7)
+    items = recheck.build_recheck(c.chief, c.event, seed=7)
     for n, item in enumerate(items):
         found = 1 if n < errors else 0
-        review.record_check(
+        recheck.record_check(
             c.chief, item, errors_found=found, note="P1 录入错误已更正" if found else None
         )
     db.session.commit()
@@ -155,26 +155,26 @@ def _checked_event(db: Any, make_contest: Any, entries: int = 12, errors: int = 
 
 def test_recheck_outcome_within_limit_allows_sign_off(db: Any, make_contest: Any) -> None:
     c = _checked_event(db, make_contest, errors=1)  # 1 of 33 sheets = 3 %
-    state = review.recheck_state(c.event)
+    state = recheck.recheck_state(c.event)
     assert state.complete and state.outcome is not None
     assert (state.outcome.checked, state.outcome.errors) == (33, 1)
     assert not state.remark_all
-    assert review.sign_off_blockers(c.event, c.chief) == []
+    assert signoff.sign_off_blockers(c.event, c.chief) == []
 
 
 def test_recheck_outcome_above_limit_blocks_until_remark_all(db: Any, make_contest: Any) -> None:
     c = _checked_event(db, make_contest, errors=2)  # 2 of 33 = 6.1 % > 5 %
-    state = review.recheck_state(c.event)
+    state = recheck.recheck_state(c.event)
     assert state.remark_all
-    messages = [b.message for b in review.sign_off_blockers(c.event, c.chief)]
+    messages = [b.message for b in signoff.sign_off_blockers(c.event, c.chief)]
     assert any("全部重新评分" in m for m in messages)
     with pytest.raises(review.ReviewError, match="全部重新评分"):
-        review.sign_off(c.chief, c.event)
+        signoff.sign_off(c.chief, c.event)
     with pytest.raises(review.NotPermitted):
-        review.remark_all(c.chief, c.event, "差错率超标")  # the organizer decides
+        recheck.remark_all(c.chief, c.event, "差错率超标")  # the organizer decides
     with pytest.raises(review.ReviewError, match="原因"):
-        review.remark_all(c.organizer, c.event, " ")
-    reopened = review.remark_all(c.organizer, c.event, "复核差错率 6.1%,全部重新评分")
+        recheck.remark_all(c.organizer, c.event, " ")
+    reopened = recheck.remark_all(c.organizer, c.event, "复核差错率 6.1%,全部重新评分")
     db.session.commit()
     assert reopened == 36
     statuses = set(db.session.scalars(select(ScoreSheet.status)))
@@ -182,20 +182,20 @@ def test_recheck_outcome_above_limit_blocks_until_remark_all(db: Any, make_conte
     assert db.session.scalar(select(RecheckItem.id)) is None
     assert len(_actions(db, "sheet.reopen")) == 36
     assert len(_actions(db, "recheck.remark_all")) == 1
-    messages = [b.message for b in review.sign_off_blockers(c.event, c.chief)]
+    messages = [b.message for b in signoff.sign_off_blockers(c.event, c.chief)]
     assert any("未提交" in m for m in messages) and any("尚未生成" in m for m in messages)
 
 
 def test_record_check_validates_errors_and_note(db: Any, make_contest: Any) -> None:
     c = make_contest(status="review", entries=2, judges=2)
     score_all(db, c)
-    item = review.build_recheck(c.chief, c.event, seed=1)[0]
+    item = recheck.build_recheck(c.chief, c.event, seed=1)[0]
     with pytest.raises(review.ReviewError, match="0 到 2"):
-        review.record_check(c.chief, item, errors_found=3)
+        recheck.record_check(c.chief, item, errors_found=3)
     with pytest.raises(review.ReviewError, match="备注"):
-        review.record_check(c.chief, item, errors_found=1, note="")
+        recheck.record_check(c.chief, item, errors_found=1, note="")
     assert item.checked_at is None
-    review.record_check(c.organizer, item, errors_found=0)
+    recheck.record_check(c.organizer, item, errors_found=0)
     assert item.checked_at is not None and item.checked_by_id == c.organizer.id
     assert len(_actions(db, "recheck.record")) == 1
 
@@ -213,7 +213,7 @@ def _ended(db: Any, c: Any, hours_ago: float) -> datetime:
 def test_appeal_inside_the_window_is_recorded(db: Any, make_contest: Any) -> None:
     c = make_contest(status="review", entries=2, judges=1)
     _ended(db, c, 1)
-    appeal = review.record_appeal(
+    appeal = appeals.record_appeal(
         c.organizer, c.event, entry_code="a-02", appellant="江州汽车厂领队", content="P1 测量有误"
     )
     db.session.commit()
@@ -225,14 +225,14 @@ def test_appeal_outside_the_window_is_refused_with_deadline(db: Any, make_contes
     c = make_contest(status="review", entries=2, judges=1)
     _ended(db, c, 3)
     with pytest.raises(review.ReviewError, match="2 小时内") as caught:
-        review.record_appeal(
+        appeals.record_appeal(
             c.organizer, c.event, entry_code="A001", appellant="领队", content="有误"
         )
     assert caught.value.field == "received_at"
     assert db.session.scalar(select(Appeal.id)) is None
     # received in time (recorded late) counts by the time it was received
     received = datetime.now(UTC) - timedelta(hours=2, minutes=30)
-    review.record_appeal(
+    appeals.record_appeal(
         c.organizer,
         c.event,
         entry_code="A001",
@@ -242,14 +242,14 @@ def test_appeal_outside_the_window_is_refused_with_deadline(db: Any, make_contes
     )
     c.contest.appeal_window_hours = 4
     db.session.commit()
-    review.record_appeal(c.organizer, c.event, entry_code="A001", appellant="领队", content="又一")
+    appeals.record_appeal(c.organizer, c.event, entry_code="A001", appellant="领队", content="又一")
 
 
 def test_appeal_input_errors_name_the_field(db: Any, make_contest: Any) -> None:
     c = make_contest(status="review", entries=1, judges=1)
     args = {"entry_code": "A001", "appellant": "领队", "content": "有误"}
     with pytest.raises(review.ReviewError, match="结束时间"):
-        review.record_appeal(c.organizer, c.event, **args)
+        appeals.record_appeal(c.organizer, c.event, **args)
     _ended(db, c, 1)
     for key, value, needle in (
         ("entry_code", "Z999", "Z999"),
@@ -257,10 +257,10 @@ def test_appeal_input_errors_name_the_field(db: Any, make_contest: Any) -> None:
         ("content", "", "内容"),
     ):
         with pytest.raises(review.ReviewError, match=needle) as caught:
-            review.record_appeal(c.organizer, c.event, **{**args, key: value})
+            appeals.record_appeal(c.organizer, c.event, **{**args, key: value})
         assert caught.value.field == key
     with pytest.raises(review.NotPermitted):
-        review.record_appeal(c.judges[0] if len(c.judges) > 1 else _plain(c), c.event, **args)
+        appeals.record_appeal(c.judges[0] if len(c.judges) > 1 else _plain(c), c.event, **args)
 
 
 def _plain(c: Any) -> Any:
@@ -274,16 +274,16 @@ def _plain(c: Any) -> Any:
 def test_decide_requires_reason_and_is_final(db: Any, make_contest: Any) -> None:
     c = make_contest(status="review", entries=1, judges=1)
     _ended(db, c, 1)
-    appeal = review.record_appeal(
+    appeal = appeals.record_appeal(
         c.chief, c.event, entry_code="A001", appellant="领队", content="有误"
     )
     with pytest.raises(review.ReviewError, match="理由") as caught:
-        review.decide_appeal(c.chief, appeal, upheld=True, reason="  ")
+        appeals.decide_appeal(c.chief, appeal, upheld=True, reason="  ")
     assert caught.value.field == "reason" and appeal.status is AppealStatus.PENDING
-    review.decide_appeal(c.chief, appeal, upheld=False, reason="复测无误,维持原分")
+    appeals.decide_appeal(c.chief, appeal, upheld=False, reason="复测无误,维持原分")
     assert appeal.status is AppealStatus.DISMISSED and appeal.decision == "复测无误,维持原分"
     with pytest.raises(review.ReviewError, match="最终"):
-        review.decide_appeal(c.chief, appeal, upheld=True, reason="改判")
+        appeals.decide_appeal(c.chief, appeal, upheld=True, reason="改判")
     entry = _actions(db, "appeal.decide")[0]
     assert entry.reason == "复测无误,维持原分"
 
@@ -294,19 +294,19 @@ def test_decide_requires_reason_and_is_final(db: Any, make_contest: Any) -> None
 def test_sign_off_rules_and_locking(db: Any, make_contest: Any) -> None:
     c = _checked_event(db, make_contest, entries=4)
     _ended(db, c, 1)
-    appeal = review.record_appeal(
+    appeal = appeals.record_appeal(
         c.organizer, c.event, entry_code="A001", appellant="领队", content="有误"
     )
     db.session.commit()
     with pytest.raises(review.NotPermitted):
-        review.sign_off(c.organizer, c.event)
+        signoff.sign_off(c.organizer, c.event)
     with pytest.raises(review.NotPermitted):
-        review.sign_off(c.judges[1], c.event)
+        signoff.sign_off(c.judges[1], c.event)
     with pytest.raises(review.ReviewError, match="申诉"):
-        review.sign_off(c.chief, c.event)
-    review.decide_appeal(c.organizer, appeal, upheld=False, reason="维持")
+        signoff.sign_off(c.chief, c.event)
+    appeals.decide_appeal(c.organizer, appeal, upheld=False, reason="维持")
     assert not review.names_visible(c.event)
-    locked = review.sign_off(c.chief, c.event)
+    locked = signoff.sign_off(c.chief, c.event)
     db.session.commit()
     assert locked == 12
     assert set(db.session.scalars(select(ScoreSheet.status))) == {SheetStatus.LOCKED}
@@ -314,18 +314,18 @@ def test_sign_off_rules_and_locking(db: Any, make_contest: Any) -> None:
     assert c.event.signed_off_by_id == c.chief.id and review.names_visible(c.event)
     assert len(_actions(db, "event.sign_off")) == 1
     with pytest.raises(review.ReviewError, match="已签字"):
-        review.sign_off(c.chief, c.event)
+        signoff.sign_off(c.chief, c.event)
     with pytest.raises(review.ReviewError, match="已"):
-        review.record_appeal(c.organizer, c.event, entry_code="A001", appellant="x", content="y")
+        appeals.record_appeal(c.organizer, c.event, entry_code="A001", appellant="x", content="y")
 
 
 def test_sign_off_needs_review_phase_and_all_sheets(db: Any, make_contest: Any) -> None:
     c = make_contest(status="judging", entries=2, judges=2)
     put_sheet(db, c, c.judges[0], c.entries[0], {"T1": 50})
     db.session.commit()
-    messages = " ".join(b.message for b in review.sign_off_blockers(c.event, c.chief))
+    messages = " ".join(b.message for b in signoff.sign_off_blockers(c.event, c.chief))
     assert "复核与申诉" in messages and "3 份评分表未提交" in messages
     assert "复核名单尚未生成" in messages
     with pytest.raises(review.ReviewError):
-        review.sign_off(c.chief, c.event)
+        signoff.sign_off(c.chief, c.event)
     assert c.event.signed_off_at is None

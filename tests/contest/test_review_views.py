@@ -17,7 +17,7 @@ from contest.models import (
     ScoreSheet,
     SheetStatus,
 )
-from contest.services.skills import review
+from contest.services.skills import recheck
 from tests.contest.review_support import put_sheet, score_all
 
 GET_ROUTES = [
@@ -105,7 +105,7 @@ def test_rows_of_another_event_are_not_found(
     c = contest_in_review
     other = make_contest(status="review", entries=1, judges=1, host=c.host)
     score_all(db, other)
-    item = review.build_recheck(other.chief, other.event, seed=1)[0]
+    item = recheck.build_recheck(other.chief, other.event, seed=1)[0]
     appeal = Appeal(
         event_id=other.event.id,
         entry_id=other.entries[0].id,
@@ -159,9 +159,9 @@ def test_panel_codes_only_until_sign_off(db: Any, contest_in_review: Any, client
     assert c.entries[0].organization.name not in page
     entry_page = client.get(f"/review/events/{c.event.id}/entries/{c.entries[0].id}")
     assert name not in entry_page.get_data(as_text=True)
-    items = review.build_recheck(c.chief, c.event, seed=3)
+    items = recheck.build_recheck(c.chief, c.event, seed=3)
     for item in items:
-        review.record_check(c.chief, item, errors_found=0)
+        recheck.record_check(c.chief, item, errors_found=0)
     db.session.commit()
     response = client.post(f"/review/events/{c.event.id}/sign-off")
     assert response.status_code == 302
@@ -277,9 +277,9 @@ def test_remark_alarm_shown_and_only_organizer_may_reopen_all(
 ) -> None:
     c = make_contest(status="review", entries=2, judges=2)
     score_all(db, c)
-    items = review.build_recheck(c.chief, c.event, seed=1)
-    review.record_check(c.chief, items[0], errors_found=1, note="错")
-    review.record_check(c.chief, items[1], errors_found=0)
+    items = recheck.build_recheck(c.chief, c.event, seed=1)
+    recheck.record_check(c.chief, items[0], errors_found=1, note="错")
+    recheck.record_check(c.chief, items[1], errors_found=0)
     db.session.commit()
     chief = client_for(c.chief)
     page = chief.get(f"/review/events/{c.event.id}/recheck").get_data(as_text=True)
