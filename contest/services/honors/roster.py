@@ -8,6 +8,11 @@ bulk (a few statements per 1,000 rows, no ORM flush per row), audited once and f
 
 Privacy: 身份证号 and 联系电话 are encrypted before they reach the database, never appear in
 an error message, and leave the system only in an export that asks for them explicitly.
+
+Why one module of ~850 lines: it is one contract, the roster file, in both directions (the
+export must import back unchanged, so the headers, level names and status columns are shared),
+and most of it is the one validation pass whose plans feed the bulk writer directly. Reading
+and writing spreadsheets in general is ``core.spreadsheets``.
 """
 
 from __future__ import annotations

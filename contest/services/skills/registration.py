@@ -15,6 +15,11 @@ candidate goes through the same checks, whether typed into the form or read from
 An import is all-or-nothing: every row is checked, every problem is reported (row, column,
 message) and nothing is written unless the whole file is clean. Personal numbers never appear
 in a message or the audit trail; a report names the row, not the number.
+
+Why one module of ~700 lines: the form and the import are one subject — the import is the
+form's check and write (``_check``, ``_write``, sharing one ``_Context`` of quotas and people
+already seen) applied to every row — and splitting them would expose that plan and context as
+an interface for no second user. Reading the file itself is ``core.spreadsheets``.
 """
 
 from __future__ import annotations
