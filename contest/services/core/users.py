@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from contest.extensions import db
@@ -40,8 +41,6 @@ def create_user(
     organization: Organization | None = None,
     display_name: str | None = None,
 ) -> User:
-    from flask_babel import gettext as _
-
     username = username.strip()
     if not username or len(username) > 64:
         raise AccountError(_("用户名不能为空,且不超过 64 个字符"))
@@ -106,8 +105,6 @@ def authenticate(username: str, password: str) -> LoginResult:
 
 
 def set_password(actor: User | None, user: User, password: str) -> None:
-    from flask_babel import gettext as _
-
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(_("密码至少需要 %(n)d 个字符", n=MIN_PASSWORD_LENGTH))
     user.password_hash = hash_password(password)

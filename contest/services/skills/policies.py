@@ -17,7 +17,9 @@ from typing import Any
 from flask_babel import gettext as _
 
 import scoring
+from contest.extensions import db
 from contest.models.contest import Event
+from contest.services.core import audit
 
 DEFAULT_POLICY: dict[str, Any] = {
     "method": "mean",
@@ -281,9 +283,6 @@ def ensure_policy_editable(event: Event) -> None:
 
 def save_policy(actor: Any, event: Event, raw: dict[str, Any]) -> dict[str, Any]:
     """Validate and store an event's ranking policy (audited, before and after)."""
-    from contest.extensions import db
-    from contest.services.core import audit
-
     ensure_policy_editable(event)
     data = validate(raw, event)
     before = merged(event.policy or {})
