@@ -10,6 +10,8 @@ import re
 from datetime import date
 
 from flask_babel import gettext as _
+from stdnum.cn import uscc
+from stdnum.exceptions import InvalidChecksum, ValidationError
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -67,3 +69,19 @@ def normalise_phone(raw: object) -> str:
     if _MOBILE_RE.match(value) or _LANDLINE_RE.match(value):
         return value
     raise ValueError(_("联系电话格式不正确(手机 11 位,座机需带区号)"))
+
+
+def normalise_credit_code(raw: object) -> str:
+    """A 统一社会信用代码 (GB 32100-2015): 18 characters, upper case, its check character right.
+
+    The checksum is python-stdnum's (``stdnum.cn.uscc``), kept in step with the standard there.
+    """
+    text = str(raw or "").strip().replace(" ", "").replace("-", "").upper()
+    if len(text) != 18:
+        raise ValueError(_("统一社会信用代码应为 18 位"))
+    try:
+        return str(uscc.validate(text))
+    except InvalidChecksum:
+        raise ValueError(_("统一社会信用代码校验位不正确,请核对")) from None
+    except ValidationError:
+        raise ValueError(_("统一社会信用代码格式不正确(含有不允许的字符)")) from None

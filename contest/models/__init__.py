@@ -33,7 +33,7 @@ from contest.models.judging import (
     ScoreSheet,
     SheetStatus,
 )
-from contest.models.org import Organization, OrgKind
+from contest.models.org import Organization, OrgKind, Ownership
 from contest.models.person import Gender, Person, WorkerCategory
 from contest.models.results import ResultRow, ResultSnapshot
 from contest.models.user import ApiToken, Role, User
@@ -64,6 +64,7 @@ __all__ = [
     "Mark",
     "OrgKind",
     "Organization",
+    "Ownership",
     "PanelMember",
     "Person",
     "RecheckItem",

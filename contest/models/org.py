@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, select
+from sqlalchemy import Boolean, Date, DateTime, Enum, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.extensions import db
@@ -23,12 +24,22 @@ class OrgKind(enum.Enum):
     TOWNSHIP = "township"  # 乡镇(街道)工会
     INDUSTRY = "industry"  # 产业工会
     GRASSROOTS = "grassroots"  # 基层工会 / 企业工会
+    JOINT = "joint"  # 联合工会 (区域性、行业性 unions of small employers)
 
     @property
     def label(self) -> str:
         from contest.i18n import ORG_KIND_LABELS
 
         return str(ORG_KIND_LABELS[self])
+
+
+class Ownership(enum.Enum):
+    """所有制 of the employer a union belongs to: the 非公 share of a nomination slate counts it."""
+
+    STATE = "state"  # 国有
+    COLLECTIVE = "collective"  # 集体
+    NON_PUBLIC = "non_public"  # 非公有制
+    PUBLIC_SECTOR = "public_sector"  # 机关事业
 
 
 class Organization(TimestampMixin, db.Model):
@@ -46,6 +57,18 @@ class Organization(TimestampMixin, db.Model):
     industry: Mapped[str | None] = mapped_column(String(60))
     region: Mapped[str | None] = mapped_column(String(60))
     code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # The employer a grassroots union belongs to (results and certificates name the employer).
+    employer: Mapped[str | None] = mapped_column(String(200))
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)  # 统一社会信用代码
+    ownership: Mapped[Ownership | None] = mapped_column(
+        Enum(Ownership, native_enum=False, length=20)
+    )
+    is_key_industry: Mapped[bool] = mapped_column(Boolean, default=False)  # 重点产业
+    headcount: Mapped[int | None] = mapped_column(Integer)  # 职工人数
+    member_count: Mapped[int | None] = mapped_column(Integer)  # 会员人数
+    counted_on: Mapped[date | None] = mapped_column(Date)  # the day both figures were counted
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_reason: Mapped[str | None] = mapped_column(String(200))
 
     parent: Mapped[Organization | None] = relationship(
         remote_side="Organization.id", back_populates="children"
@@ -57,6 +80,10 @@ class Organization(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.name}>"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
     @property
     def depth(self) -> int:
