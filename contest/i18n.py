@@ -33,6 +33,7 @@ ORG_KIND_LABELS = {
     OrgKind.TOWNSHIP: _l("乡镇(街道)工会"),
     OrgKind.INDUSTRY: _l("产业工会"),
     OrgKind.GRASSROOTS: _l("基层工会"),
+    OrgKind.JOINT: _l("联合工会"),
 }
 
 HONOR_LEVEL_LABELS = {
