@@ -10,6 +10,9 @@ writes one ``demo.load`` entry that accounts for all of it.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
+
+from stdnum.cn import uscc
 
 from contest.demo.catalogue import (
     CITY_NAME,
@@ -33,7 +36,7 @@ from contest.demo.context import DemoContext, DemoLogin
 from contest.demo.names import HAN, choose_ethnicity, person_name
 from contest.demo.numbers import HOME_PROVINCE, province_for
 from contest.extensions import db
-from contest.models import Gender, Organization, OrgKind, Person, Role, WorkerCategory
+from contest.models import Gender, Organization, OrgKind, Ownership, Person, Role, WorkerCategory
 from contest.models.base import utcnow
 from contest.services.core.orgs import add_organization
 from contest.services.core.users import create_user
@@ -79,6 +82,7 @@ def _add(
     industry: str | None = None,
     region: str | None = None,
     short_name: str | None = None,
+    **profile: Any,
 ) -> Organization:
     org = add_organization(
         None,
@@ -90,6 +94,7 @@ def _add(
         region=region,
         code=code,
         audited=False,
+        **profile,
     )
     ctx.orgs[name] = org
     ctx.summary.count(_KIND_LABELS[kind], 1)
@@ -140,8 +145,51 @@ def build_union_tree(ctx: DemoContext) -> None:
             industry=unit.industry,
             region=unit.district,
             short_name=unit.short_name,
+            **unit_profile(unit, index),
         )
         ctx.grassroots.append(org)
+
+
+# The demo's 所有制: hospitals and schools are 事业单位; these named enterprises are 集体.
+_COLLECTIVE_UNITS = ("江州化肥有限公司工会", "云溪县供电服务有限公司工会")
+_STATE_INDUSTRIES = ("电力", "交通运输")
+_KEY_INDUSTRIES = ("制造业", "汽车", "电力", "化工")
+_HEADCOUNT_BASE = {"L": 1800, "M": 420, "S": 60}
+COUNTED_ON = date(2026, 6, 30)
+
+
+def demo_credit_code(index: int, *, public_sector: bool) -> str:
+    """A 统一社会信用代码 with a correct check character (GB 32100), unique per demo unit:
+    登记管理部门 9 (市场监管) or 1 (机构编制), 类别, 行政区划 360100, a made-up 组织机构代码."""
+    head = "12" if public_sector else "91"
+    body = f"{head}360100MA{index:07d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def unit_profile(unit: Unit, index: int) -> dict[str, Any]:
+    """Employer, ownership, credit code and the 2026 mid-year headcount of a demo 基层工会."""
+    public_sector = unit.industry in ("医疗卫生", "教育")
+    if public_sector:
+        ownership = Ownership.PUBLIC_SECTOR
+    elif unit.name in _COLLECTIVE_UNITS:
+        ownership = Ownership.COLLECTIVE
+    elif "集团" in unit.name or unit.industry in _STATE_INDUSTRIES:
+        ownership = Ownership.STATE
+    else:
+        ownership = Ownership.NON_PUBLIC
+    headcount = _HEADCOUNT_BASE[unit.size] + (index * 37) % 300
+    is_federation = unit.head is None  # a 行业工会联合会 has no employer of its own
+    return {
+        "employer": None if is_federation else unit.name.removesuffix("工会"),
+        "credit_code": None
+        if is_federation
+        else demo_credit_code(index, public_sector=public_sector),
+        "ownership": None if is_federation else ownership,
+        "is_key_industry": unit.industry in _KEY_INDUSTRIES,
+        "headcount": headcount,
+        "member_count": headcount - (index * 13) % max(headcount // 10, 1),
+        "counted_on": COUNTED_ON,
+    }
 
 
 def _district(name: str) -> District:

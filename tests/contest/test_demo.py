@@ -199,3 +199,22 @@ def test_steps_see_the_large_flag_and_share_one_seeded_context(
 
     assert [large for large, _ in seen] == [True, False]
     assert seen[0][1] == seen[1][1]  # same seed, same demo
+
+
+def test_demo_unions_carry_their_employer_ownership_and_headcount(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stdnum.cn import uscc
+
+    from contest.models import Organization, OrgKind, Ownership
+
+    monkeypatch.setattr(demo, "STEPS", BASE_STEPS)
+    _loaded(db)
+    units = db.session.scalars(
+        select(Organization).where(Organization.kind == OrgKind.GRASSROOTS)
+    ).all()
+    employers = [u for u in units if u.employer]
+    assert len(employers) >= len(units) - 3  # the 行业工会联合会 have no employer of their own
+    assert all(uscc.is_valid(u.credit_code) for u in employers)
+    assert {u.ownership for u in employers} == set(Ownership)
+    assert all(u.headcount and u.member_count <= u.headcount and u.counted_on for u in units)
