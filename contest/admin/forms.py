@@ -5,8 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from contest.i18n import ROLE_LABELS
-from contest.models import Organization
+from contest.models import ROLE_LABELS, Organization
 
 
 class UserForm(FlaskForm):

@@ -29,8 +29,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from contest.i18n import ASPECT_KIND_LABELS, EVENT_GROUP_LABELS, HONOR_LEVEL_LABELS
-from contest.models import Organization
+from contest.models import ASPECT_KIND_LABELS, EVENT_GROUP_LABELS, HONOR_LEVEL_LABELS, Organization
 from contest.models.contest import AspectKind, Event
 from contest.orgs.forms import choice_value
 from contest.services.skills.contests import COMPONENT_KINDS

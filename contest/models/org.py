@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import Enum, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,9 +28,18 @@ class OrgKind(enum.Enum):
 
     @property
     def label(self) -> str:
-        from contest.i18n import ORG_KIND_LABELS
-
         return str(ORG_KIND_LABELS[self])
+
+
+ORG_KIND_LABELS: dict[OrgKind, LazyString] = {
+    OrgKind.NATIONAL: _l("全国总工会"),
+    OrgKind.PROVINCIAL: _l("省总工会"),
+    OrgKind.CITY: _l("市总工会"),
+    OrgKind.DISTRICT: _l("区县总工会"),
+    OrgKind.TOWNSHIP: _l("乡镇(街道)工会"),
+    OrgKind.INDUSTRY: _l("产业工会"),
+    OrgKind.GRASSROOTS: _l("基层工会"),
+}
 
 
 class Organization(TimestampMixin, db.Model):

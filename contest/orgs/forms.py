@@ -6,8 +6,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import TextInput
 
-from contest.i18n import GENDER_LABELS, WORKER_CATEGORY_LABELS
-from contest.models import Organization
+from contest.models import GENDER_LABELS, WORKER_CATEGORY_LABELS, Organization
 
 
 def choice_value(value: object) -> str:
