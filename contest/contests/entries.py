@@ -21,7 +21,6 @@ from contest.contests.entry_forms import (
     RegisterForm,
     WithdrawForm,
 )
-from contest.contests.forms import ActionForm
 from contest.contests.views import load_contest, load_event
 from contest.extensions import db
 from contest.models import Contest, Entry, EntryStatus, Event, Gender
@@ -39,6 +38,7 @@ from contest.services.skills.registration import (
     template_workbook,
     withdraw_entry,
 )
+from contest.ui.forms import ActionForm
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 ERRORS_SHOWN = 500

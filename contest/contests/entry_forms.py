@@ -9,7 +9,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from contest.models import GENDER_LABELS, Component, Entry, Organization, PanelMember, User
-from contest.orgs.forms import WriteOnlyInput, choice_value
+from contest.ui.forms import WriteOnlyInput, choice_value
 
 
 class RegisterForm(FlaskForm):

@@ -13,11 +13,11 @@ from flask_login import current_user
 from contest.contests.blueprint import bp
 from contest.contests.entries import page_context
 from contest.contests.entry_forms import AddJudgeForm, AssignForm, ConflictForm
-from contest.contests.forms import ActionForm
 from contest.contests.views import load_event
 from contest.extensions import db
 from contest.models import Component, Conflict, Entry, Event, PanelMember, User
 from contest.services.skills import panels as panel_service
+from contest.ui.forms import ActionForm
 
 T = TypeVar("T")
 

@@ -18,7 +18,6 @@ from werkzeug.wrappers import Response
 
 from contest.contests.blueprint import bp
 from contest.contests.forms import (
-    ActionForm,
     AspectForm,
     CriterionForm,
     RubricImportForm,
@@ -38,6 +37,7 @@ from contest.services.skills.rubrics import (
     join_descriptors,
     split_descriptors,
 )
+from contest.ui.forms import ActionForm
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_MAX_BYTES = 5 * 1024 * 1024

@@ -27,7 +27,6 @@ from contest.contests.forms import (
     MAX_AWARDS,
     MAX_TIE_BREAKS,
     MAX_TITLES,
-    ActionForm,
     ComponentsForm,
     ContestForm,
     EventForm,
@@ -66,6 +65,7 @@ from contest.services.skills.contests import (
     EventData,
 )
 from contest.services.skills.rubrics import RubricError, rubric_problems
+from contest.ui.forms import ActionForm
 
 register(
     NavItem("contests.index", _l("技能大赛"), frozenset({Role.ADMIN, Role.ORGANIZER})),

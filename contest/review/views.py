@@ -40,7 +40,6 @@ from contest.navigation import NavItem, register
 from contest.review import charts
 from contest.review.blueprint import bp
 from contest.review.forms import (
-    ActionForm,
     AppealForm,
     CorrectForm,
     DecideForm,
@@ -54,6 +53,7 @@ from contest.services.skills.judging import MarkErrors, SheetError
 from contest.services.skills.marks import marks_frame
 from contest.services.skills.policies import max_spread
 from contest.services.skills.review import NotPermitted, ReviewError
+from contest.ui.forms import ActionForm
 
 register(NavItem("review.index", _l("评审复核"), frozenset({Role.ADMIN, Role.ORGANIZER})))
 
