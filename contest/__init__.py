@@ -56,17 +56,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from contest.admin.views import bp as admin_bp
-    from contest.api.views import bp as api_bp
-    from contest.auth.views import bp as auth_bp
+    from contest.admin import bp as admin_bp
+    from contest.api import bp as api_bp
+    from contest.auth import bp as auth_bp
     from contest.contests import bp as contests_bp
     from contest.judging import bp as judging_bp
-    from contest.main.views import bp as main_bp
-    from contest.orgs.views import bp as orgs_bp
+    from contest.main import bp as main_bp
+    from contest.orgs import bp as orgs_bp
     from contest.results import bp as results_bp
     from contest.review import bp as review_bp
+    from contest.wall import bp as wall_bp
     from contest.wall.nav import register_navigation as wall_navigation
-    from contest.wall.views import bp as wall_bp
 
     for bp in (
         main_bp,

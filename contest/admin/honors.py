@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from contest.admin.views import bp
+from contest.admin.blueprint import bp
 from contest.extensions import db
 from contest.models import Honor, HonorStatus, Role
 from contest.navigation import NavItem, register

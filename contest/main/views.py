@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     current_app,
     jsonify,
     redirect,
@@ -16,9 +15,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from contest.extensions import db
+from contest.main.blueprint import bp
 from contest.services.core import dashboards
-
-bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
