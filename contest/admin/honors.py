@@ -22,8 +22,7 @@ from wtforms.validators import AnyOf, DataRequired, Length
 
 from contest.admin.blueprint import bp
 from contest.extensions import db
-from contest.models import Honor, HonorStatus, Role
-from contest.navigation import NavItem, register
+from contest.models import Honor, HonorStatus
 from contest.services.honors.records import HonorError, revoke_honor
 from contest.services.honors.roster import (
     ImportResult,
@@ -42,8 +41,6 @@ ROSTER_MAX_BYTES = 30 * 1024 * 1024
 # The refusal page lists this many errors; the count says how many there were in all.
 ERRORS_SHOWN = 500
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-register(NavItem("admin.honors", _l("荣誉管理"), frozenset({Role.ADMIN})), before="admin.audit")
 
 
 class RosterUploadForm(FlaskForm):

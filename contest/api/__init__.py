@@ -2,5 +2,8 @@
 
 from contest.api import contests, honors, judging, views  # noqa: F401  (their routes register on bp)
 from contest.api.blueprint import bp
+from contest.ui.areas import Area
 
-__all__ = ["bp"]
+AREA = Area(bp)
+
+__all__ = ["AREA", "bp"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from contest.errors import render_error
+from contest.ui.errors import render_error
 
 
 def token_required():  # type: ignore[no-untyped-def]

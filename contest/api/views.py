@@ -1,5 +1,5 @@
 """The API's own endpoints: its OpenAPI document and ``/me``. Errors are JSON (see
-``contest.errors``); the data endpoints live in ``contests``, ``honors`` and ``judging``."""
+``contest.ui.errors``); the data endpoints live in ``contests``, ``honors`` and ``judging``."""
 
 from __future__ import annotations
 

@@ -1,6 +1,9 @@
 """Login, logout and the user's own password."""
 
-from contest.auth import views  # noqa: F401  (their routes register on bp)
+from contest.auth import views  # noqa: F401  (its routes register on bp)
 from contest.auth.blueprint import bp
+from contest.ui.areas import Area
 
-__all__ = ["bp"]
+AREA = Area(bp)
+
+__all__ = ["AREA", "bp"]

@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -48,13 +47,10 @@ from contest.models import (
     EntryStatus,
     Event,
     Organization,
-    Role,
     User,
 )
 from contest.models.contest import EventGroup
 from contest.models.honor import HonorLevel
-from contest.navigation import NavItem, register
-from contest.services.core.dashboards import HOME_EXTENSIONS, HomePanel
 from contest.services.skills import contests as contest_service
 from contest.services.skills import policies, rubrics
 from contest.services.skills.contests import (
@@ -67,21 +63,11 @@ from contest.services.skills.contests import (
 from contest.services.skills.rubrics import RubricError, rubric_problems
 from contest.ui.forms import ActionForm
 
-register(
-    NavItem("contests.index", _l("技能大赛"), frozenset({Role.ADMIN, Role.ORGANIZER})),
-    before="orgs.index",
-)
 
-
-def _organizer_home(user: User, panel: HomePanel) -> None:
+def home_section(user: User) -> dict[str, Any]:
     """An organizer's home lists the contests they manage, newest first, with their status."""
-    if user.role is not Role.ORGANIZER:
-        return
     rows = db.session.scalars(contest_service.managed_contests_query(user).limit(10)).all()
-    panel.sections["contests"] = {"template": "contests/_home_section.html", "contests": rows}
-
-
-HOME_EXTENSIONS.append(_organizer_home)
+    return {"contests": rows}
 
 
 bp.add_app_template_filter(rubrics.format_points, "points")

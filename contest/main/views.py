@@ -17,6 +17,7 @@ from sqlalchemy import text
 from contest.extensions import db
 from contest.main.blueprint import bp
 from contest.services.core import dashboards
+from contest.ui.areas import home_sections_for
 
 
 @bp.route("/")
@@ -28,6 +29,10 @@ def index():  # type: ignore[no-untyped-def]
 @login_required
 def home():  # type: ignore[no-untyped-def]
     panel = dashboards.home_panel(current_user)
+    for section in home_sections_for(current_user):
+        content = section.build(current_user)
+        if content is not None:
+            panel.sections[section.key] = {"template": section.template, **content}
     return render_template(f"main/home_{current_user.role.value}.html", panel=panel)
 
 

@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -36,7 +35,6 @@ from contest.models import (
     ScoreSheet,
     User,
 )
-from contest.navigation import NavItem, register
 from contest.review import charts
 from contest.review.blueprint import bp
 from contest.review.forms import (
@@ -47,15 +45,12 @@ from contest.review.forms import (
     RecheckForm,
     ReopenForm,
 )
-from contest.services.core.dashboards import HOME_EXTENSIONS, HomePanel
 from contest.services.skills import access, judging, review
 from contest.services.skills.judging import MarkErrors, SheetError
 from contest.services.skills.marks import marks_frame
 from contest.services.skills.policies import max_spread
 from contest.services.skills.review import NotPermitted, ReviewError
 from contest.ui.forms import ActionForm
-
-register(NavItem("review.index", _l("评审复核"), frozenset({Role.ADMIN, Role.ORGANIZER})))
 
 PER_PAGE = 50
 LIVE_STATUSES = (ContestStatus.JUDGING, ContestStatus.REVIEW, ContestStatus.PUBLISHED)
@@ -82,19 +77,10 @@ def _chief_events(user: User) -> list[Event]:
     )
 
 
-def _chief_home(user: User, panel: HomePanel) -> None:
+def chief_home_section(user: User) -> dict[str, Any] | None:
     """A chief judge's home gets a "裁判长" section: their events, each to review."""
-    if user.role is not Role.JUDGE:
-        return
     events = _chief_events(user)
-    if events:
-        panel.sections["review_chief"] = {
-            "template": "review/_home_chief.html",
-            "events": [(e, review.progress(e)) for e in events],
-        }
-
-
-HOME_EXTENSIONS.append(_chief_home)
+    return {"events": [(e, review.progress(e)) for e in events]} if events else None
 
 
 @bp.route("/")
