@@ -14,6 +14,7 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from contest.contests.base import XLSX_MIME, load_contest, load_event, page_context, require_button
 from contest.contests.blueprint import bp
 from contest.contests.entry_forms import (
     DrawForm,
@@ -21,7 +22,6 @@ from contest.contests.entry_forms import (
     RegisterForm,
     WithdrawForm,
 )
-from contest.contests.views import load_contest, load_event
 from contest.extensions import db
 from contest.models import Contest, Entry, EntryStatus, Event, Gender
 from contest.services.honors.roster import RosterRefused, RowError, read_upload
@@ -30,7 +30,6 @@ from contest.services.skills.registration import (
     EntrantData,
     ImportResult,
     RegistrationError,
-    entry_counts,
     host_units,
     import_entries,
     register_entry,
@@ -42,7 +41,6 @@ from contest.ui.forms import ActionForm
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 ERRORS_SHOWN = 500
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # ------------------------------------------------------------------ loading
@@ -53,16 +51,6 @@ def load_entry(event: Event, entry_id: int) -> Entry:
     if entry is None or entry.event_id != event.id:
         abort(404)
     return entry
-
-
-def page_context(contest: Contest, event: Event | None, tab: str) -> dict[str, object]:
-    """What the shared header of the registration, draw and panel pages shows."""
-    return {
-        "contest": contest,
-        "event": event,
-        "tab": tab,
-        "counts": entry_counts(contest),
-    }
 
 
 # ------------------------------------------------------------------ entries
@@ -160,8 +148,7 @@ def entry_check_in(contest_id: int, event_id: int, entry_id: int):  # type: igno
     """检录 at the desk: the entrant with this 参赛号 is here."""
     contest, event = load_event(contest_id, event_id)
     entry = load_entry(event, entry_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_button()
     try:
         draw_service.check_in(current_user, entry)
     except draw_service.DrawError as error:
