@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from contest.contests import entries, panels, rubric_views, views  # noqa: F401  (their routes register on bp)
+from contest.contests import panels, registration_views, rubric_views, views  # noqa: F401  (their routes register on bp)
 from contest.contests.blueprint import bp
 from contest.models import Role
 from contest.ui.areas import Area, HomeSection, NavItem

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from contest.contests.base import load_event, page_context, require_button
 from contest.contests.blueprint import bp
-from contest.contests.entry_forms import AddJudgeForm, AssignForm, ConflictForm
+from contest.contests.registration_forms import AddJudgeForm, AssignForm, ConflictForm
 from contest.extensions import db
 from contest.models import Component, Conflict, Entry, Event, PanelMember, User
 from contest.services.skills import panels as panel_service

@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from contest.contests.base import XLSX_MIME, load_contest, load_event, page_context, require_button
 from contest.contests.blueprint import bp
-from contest.contests.entry_forms import (
+from contest.contests.registration_forms import (
     DrawForm,
     ImportForm,
     RegisterForm,
@@ -96,7 +96,7 @@ def entries(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
             return redirect(url_for("contests.entries", contest_id=contest.id, event_id=event.id))
     rows = draw_service.entry_list(event)
     return render_template(
-        "contests/entries.html",
+        "contests/registration.html",
         form=form,
         closed=closed,
         rows=rows,
@@ -134,7 +134,7 @@ def entry_withdraw(contest_id: int, event_id: int, entry_id: int):  # type: igno
             flash(_("%(name)s 已退赛。", name=entry.person.name), "success")
             return redirect(url_for("contests.entries", contest_id=contest.id, event_id=event.id))
     return render_template(
-        "contests/entries_withdraw.html",
+        "contests/registration_withdraw.html",
         form=form,
         entry=entry,
         **page_context(contest, event, "entries"),
@@ -189,7 +189,7 @@ def entries_import(contest_id: int):  # type: ignore[no-untyped-def]
                 "success",
             )
     return render_template(
-        "contests/entries_import.html",
+        "contests/registration_import.html",
         form=form,
         errors=errors[:ERRORS_SHOWN],
         error_count=len(errors),
