@@ -46,6 +46,7 @@ from contest.review.forms import (
     ReopenForm,
 )
 from contest.services.skills import access, judging, review
+from contest.services.skills.contests import managed_contests_query
 from contest.services.skills.judging import MarkErrors, SheetError
 from contest.services.skills.marks import marks_frame
 from contest.services.skills.policies import max_spread
@@ -86,8 +87,6 @@ def chief_home_section(user: User) -> dict[str, Any] | None:
 @bp.route("/")
 def index():  # type: ignore[no-untyped-def]
     """Every event the user may review: their contests' events, or the events they chair."""
-    from contest.services.skills.contests import managed_contests_query
-
     events: list[Event] = []
     if current_user.role in (Role.ADMIN, Role.ORGANIZER):
         contests = db.session.scalars(
