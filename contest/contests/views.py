@@ -70,9 +70,6 @@ def home_section(user: User) -> dict[str, Any]:
     return {"contests": rows}
 
 
-bp.add_app_template_filter(rubrics.format_points, "points")
-
-
 # ------------------------------------------------------------------ list and create
 
 
