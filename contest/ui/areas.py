@@ -83,7 +83,7 @@ def register_area(app: Flask, area: Area) -> None:
 
 
 def _registered() -> _Registered:
-    return current_app.extensions.get(EXTENSION) or _Registered()  # type: ignore[no-any-return]
+    return current_app.extensions.get(EXTENSION) or _Registered()
 
 
 def _role(user: object) -> Role | None:
