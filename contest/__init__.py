@@ -13,7 +13,7 @@ MIGRATIONS_DIR = str(settings.PROJECT_ROOT / "contest" / "migrations")
 
 
 def create_app(config: dict[str, Any] | None = None, **overrides: Any) -> Flask:
-    """Build the application: settings, extensions, blueprints, CLI and error handlers.
+    """Build the application: settings, extensions, areas, CLI and error handlers.
 
     Nothing here touches the database schema or the network; ``contest init`` migrates.
     """
@@ -28,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None, **overrides: Any) -> Flask:
     app.config.from_mapping(overrides)
 
     register_extensions(app)
-    register_blueprints(app)
+    register_areas(app)
     register_hooks(app)
     register_cli(app)
     return app
@@ -55,39 +55,23 @@ def register_extensions(app: Flask) -> None:
     loaders.init_app(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    from contest.admin.views import bp as admin_bp
-    from contest.api.views import bp as api_bp
-    from contest.auth.views import bp as auth_bp
-    from contest.contests import bp as contests_bp
-    from contest.judging import bp as judging_bp
-    from contest.main.views import bp as main_bp
-    from contest.orgs.views import bp as orgs_bp
-    from contest.results import bp as results_bp
-    from contest.review import bp as review_bp
-    from contest.wall.nav import register_navigation as wall_navigation
-    from contest.wall.views import bp as wall_bp
+def register_areas(app: Flask) -> None:
+    """Each area's blueprint, menu entries and home sections (``contest.ui.areas``).
 
-    for bp in (
-        main_bp,
-        auth_bp,
-        admin_bp,
-        orgs_bp,
-        contests_bp,
-        judging_bp,
-        review_bp,
-        results_bp,
-        wall_bp,
-        api_bp,
-    ):
-        app.register_blueprint(bp)
-    wall_navigation()
-    csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply
+    The menu lists the areas' entries in the order of this tuple, which is also the order in
+    which home sections appear.
+    """
+    from contest import admin, api, auth, contests, judging, main, orgs, results, review, wall
+    from contest.ui.areas import register_area
+
+    for area in (judging, wall, main, contests, orgs, admin, results, review, auth, api):
+        register_area(app, area.AREA)
+    csrf.exempt(api.bp)  # bearer tokens, no cookies: CSRF does not apply
 
 
 def register_hooks(app: Flask) -> None:
-    from contest import errors, templating
     from contest.security import headers
+    from contest.ui import errors, templating
 
     errors.init_app(app)
     headers.init_app(app)

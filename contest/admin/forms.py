@@ -1,12 +1,14 @@
+"""Forms of the admin area: accounts, passwords, and 荣誉管理 (roster upload, revoke, export)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from contest.i18n import ROLE_LABELS
-from contest.models import Organization
+from contest.models import ROLE_LABELS, Organization
 
 
 class UserForm(FlaskForm):
@@ -40,3 +42,31 @@ class ResetPasswordForm(FlaskForm):
             Length(min=8, message=_l("密码至少需要 8 个字符")),
         ],
     )
+
+
+class RosterUploadForm(FlaskForm):
+    file = FileField(
+        _l("名录文件(.xlsx 或 .csv)"),
+        validators=[FileRequired(_l("请选择要导入的文件"))],
+        description=_l(
+            "表头:姓名、荣誉称号、级别、年份(必填);性别、单位、岗位、技能等级、授予机关、文号、事迹、身份证号、联系电话(选填)"
+        ),
+    )
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField(
+        _l("撤销原因"),
+        validators=[
+            DataRequired(_l("撤销荣誉必须填写原因")),
+            Length(max=1000, message=_l("撤销原因不能超过 1000 个字符")),
+        ],
+        description=_l("例如:受到刑事处罚、事迹严重失实、弄虚作假(记入审计日志)"),
+    )
+
+
+class ExportForm(FlaskForm):
+    # A plain <select> in the template: WTForms 3.3 deprecates tuple choices, 3.2 lacks the new.
+    format = StringField(_l("格式"), default="xlsx", validators=[AnyOf(["xlsx", "csv"])])
+    valid_only = BooleanField(_l("只导出有效荣誉(不含已撤销)"))
+    include_private = BooleanField(_l("包含身份证号和联系电话(仅限内部使用,将记入审计日志)"))

@@ -12,18 +12,13 @@ from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
-from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length
 
-from contest.admin.views import bp
+from contest.admin.blueprint import bp
+from contest.admin.forms import ExportForm, RevokeForm, RosterUploadForm
 from contest.extensions import db
-from contest.models import Honor, HonorStatus, Role
-from contest.navigation import NavItem, register
+from contest.models import Honor, HonorStatus
 from contest.services.core.spreadsheets import RowError, SheetRefused, read_upload
 from contest.services.honors.records import HonorError, revoke_honor
 from contest.services.honors.roster import (
@@ -40,36 +35,6 @@ ROSTER_MAX_BYTES = 30 * 1024 * 1024
 # The refusal page lists this many errors; the count says how many there were in all.
 ERRORS_SHOWN = 500
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-register(NavItem("admin.honors", _l("荣誉管理"), frozenset({Role.ADMIN})), before="admin.audit")
-
-
-class RosterUploadForm(FlaskForm):
-    file = FileField(
-        _l("名录文件(.xlsx 或 .csv)"),
-        validators=[FileRequired(_l("请选择要导入的文件"))],
-        description=_l(
-            "表头:姓名、荣誉称号、级别、年份(必填);性别、单位、岗位、技能等级、授予机关、文号、事迹、身份证号、联系电话(选填)"
-        ),
-    )
-
-
-class RevokeForm(FlaskForm):
-    reason = TextAreaField(
-        _l("撤销原因"),
-        validators=[
-            DataRequired(_l("撤销荣誉必须填写原因")),
-            Length(max=1000, message=_l("撤销原因不能超过 1000 个字符")),
-        ],
-        description=_l("例如:受到刑事处罚、事迹严重失实、弄虚作假(记入审计日志)"),
-    )
-
-
-class ExportForm(FlaskForm):
-    # A plain <select> in the template: WTForms 3.3 deprecates tuple choices, 3.2 lacks the new.
-    format = StringField(_l("格式"), default="xlsx", validators=[AnyOf(["xlsx", "csv"])])
-    valid_only = BooleanField(_l("只导出有效荣誉(不含已撤销)"))
-    include_private = BooleanField(_l("包含身份证号和联系电话(仅限内部使用,将记入审计日志)"))
 
 
 @bp.route("/honors")

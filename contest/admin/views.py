@@ -1,22 +1,19 @@
-"""The admin area: accounts, the audit trail, and the only place personal numbers are shown."""
+"""Admin pages: accounts, the audit trail, and the only place personal numbers are shown."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
+from contest.admin.blueprint import bp
 from contest.admin.forms import ResetPasswordForm, UserForm
 from contest.extensions import db
 from contest.models import AuditEntry, Organization, Person, Role, User
-from contest.security.guards import guard_blueprint
 from contest.services.core import audit as audit_service
 from contest.services.core import users as user_service
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-guard_blueprint(bp, Role.ADMIN)
 
 AUDIT_PER_PAGE = 50
 
@@ -120,6 +117,3 @@ def audit():  # type: ignore[no-untyped-def]
         per_page=AUDIT_PER_PAGE,
         report=report,
     )
-
-
-import contest.admin.honors  # noqa: E402,F401  (荣誉管理 routes on this blueprint)

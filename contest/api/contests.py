@@ -15,10 +15,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.api import openapi
-from contest.api.views import bp
+from contest.api.blueprint import bp
 from contest.caching import results_cache
-from contest.errors import render_error
 from contest.services.skills import results as results_service
+from contest.ui.errors import render_error
 
 MAX_PER_PAGE = 500
 

@@ -7,7 +7,7 @@ from urllib.parse import urljoin
 from flask import jsonify, request
 
 from contest.api import openapi
-from contest.api.views import bp
+from contest.api.blueprint import bp
 from contest.caching import honors_cache
 from contest.services.honors import wall as wall_service
 

@@ -20,7 +20,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.api import openapi
-from contest.api.views import bp, token_required
+from contest.api.base import token_required
+from contest.api.blueprint import bp
 from contest.extensions import db
 from contest.models import Aspect, AspectKind, Entry, ScoreSheet
 from contest.services.skills import judging

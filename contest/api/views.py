@@ -1,21 +1,14 @@
-"""The JSON API under ``/api/v1``. Errors are JSON (see ``contest.errors``)."""
+"""The API's own endpoints: its OpenAPI document and ``/me``. Errors are JSON (see
+``contest.ui.errors``); the data endpoints live in ``contests``, ``honors`` and ``judging``."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import jsonify
 from flask_login import current_user
 
 from contest.api import openapi
-from contest.errors import render_error
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-def token_required():  # type: ignore[no-untyped-def]
-    """Return a 401 response when the request carries no valid bearer token, else None."""
-    if not current_user.is_authenticated:
-        return render_error(401)
-    return None
+from contest.api.base import token_required
+from contest.api.blueprint import bp
 
 
 @bp.route("/openapi.json")
@@ -33,9 +26,3 @@ def me():  # type: ignore[no-untyped-def]
         role=current_user.role.value,
         organization=current_user.organization.name if current_user.organization else None,
     )
-
-
-# Endpoints defined in their own modules register on ``bp`` when imported.
-from contest.api import contests as _contests  # noqa: E402,F401
-from contest.api import honors as _honors  # noqa: E402,F401
-from contest.api import judging as _judging  # noqa: E402,F401

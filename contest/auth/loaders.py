@@ -3,11 +3,13 @@ the API (cookies are not accepted on ``/api/`` so CSRF cannot reach it)."""
 
 from __future__ import annotations
 
-from flask import Flask, Request, request
+from flask import Flask, Request, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from contest.extensions import db, login_manager
 from contest.models import User
+from contest.services.core.users import user_for_token
+from contest.ui.errors import render_error
 
 
 def init_app(app: Flask) -> None:
@@ -30,16 +32,10 @@ def init_app(app: Flask) -> None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
-        from contest.services.core.users import user_for_token
-
         return user_for_token(token.strip())
 
     @login_manager.unauthorized_handler
     def _unauthorized():  # type: ignore[no-untyped-def]
-        from flask import flash, redirect, url_for
-
-        from contest.errors import render_error
-
         if request.path.startswith("/api/"):
             return render_error(401)
         flash(str(login_manager.login_message), "warning")

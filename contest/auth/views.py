@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from contest.auth.blueprint import bp
 from contest.auth.forms import ChangePasswordForm, LoginForm
 from contest.extensions import db, limiter
 from contest.security.passwords import verify_password
 from contest.services.core import users as user_service
-
-bp = Blueprint("auth", __name__)
 
 
 def _login_limit() -> str:

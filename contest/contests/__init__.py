@@ -1,6 +1,23 @@
 """Organizers' area: contests, events, rubrics, registration, draws and judge panels."""
 
-from contest.contests import entries, panels, rubric_views, views  # noqa: F401  (routes register on import)
-from contest.contests.blueprint import bp
+from flask_babel import lazy_gettext as _l
 
-__all__ = ["bp"]
+from contest.contests import panels, registration_views, rubric_views, views  # noqa: F401  (their routes register on bp)
+from contest.contests.blueprint import bp
+from contest.models import Role
+from contest.ui.areas import Area, HomeSection, NavItem
+
+AREA = Area(
+    bp,
+    nav=(NavItem("contests.index", _l("技能大赛"), frozenset({Role.ADMIN, Role.ORGANIZER})),),
+    home_sections=(
+        HomeSection(
+            "contests",
+            "contests/_home_section.html",
+            frozenset({Role.ORGANIZER}),
+            views.home_section,
+        ),
+    ),
+)
+
+__all__ = ["AREA", "bp"]

@@ -29,23 +29,18 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from contest.i18n import ASPECT_KIND_LABELS, EVENT_GROUP_LABELS, HONOR_LEVEL_LABELS
-from contest.models import Organization
+from contest.models import ASPECT_KIND_LABELS, EVENT_GROUP_LABELS, HONOR_LEVEL_LABELS, Organization
 from contest.models.contest import AspectKind, Event
-from contest.orgs.forms import choice_value
 from contest.services.skills.contests import COMPONENT_KINDS
 from contest.services.skills.policies import DEFAULT_POLICY, merged
 from contest.services.skills.rubrics import format_points
+from contest.ui.forms import choice_value
 
 MAX_TIE_BREAKS = 4
 MAX_AWARDS = 4
 MAX_TITLES = 4
 DEFAULT_AWARD_NAMES = ("一等奖", "二等奖", "三等奖", "优秀奖")
 COMPONENT_LABELS = {"theory": _l("理论"), "practical": _l("实操"), "oral": _l("答辩")}
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""
 
 
 # ------------------------------------------------------------------ contest and event

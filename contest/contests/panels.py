@@ -10,14 +10,13 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from contest.contests.base import load_event, page_context, require_button
 from contest.contests.blueprint import bp
-from contest.contests.entries import page_context
-from contest.contests.entry_forms import AddJudgeForm, AssignForm, ConflictForm
-from contest.contests.forms import ActionForm
-from contest.contests.views import load_event
+from contest.contests.registration_forms import AddJudgeForm, AssignForm, ConflictForm
 from contest.extensions import db
 from contest.models import Component, Conflict, Entry, Event, PanelMember, User
 from contest.services.skills import panels as panel_service
+from contest.ui.forms import ActionForm
 
 T = TypeVar("T")
 
@@ -41,8 +40,7 @@ def _judge(user_id: int) -> User:
 def _button(contest_id: int, event_id: int) -> Event:
     """The event of a one-button POST (remove, make chief, withdraw a declaration)."""
     _contest, event = load_event(contest_id, event_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_button()
     return event
 
 

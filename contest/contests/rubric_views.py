@@ -16,16 +16,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from contest.contests.base import XLSX_MIME, load_event, put_error, require_button
 from contest.contests.blueprint import bp
 from contest.contests.forms import (
-    ActionForm,
     AspectForm,
     CriterionForm,
     RubricImportForm,
     SaveTemplateForm,
     TemplateApplyForm,
 )
-from contest.contests.views import load_event, put_error
 from contest.extensions import db
 from contest.models import Aspect, AspectKind, Component, Contest, Event, RubricCriterion
 from contest.services.skills import rubric_io, rubric_templates, rubrics
@@ -38,8 +37,8 @@ from contest.services.skills.rubrics import (
     join_descriptors,
     split_descriptors,
 )
+from contest.ui.forms import ActionForm
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -176,8 +175,7 @@ def rubric_criterion_update(contest_id: int, event_id: int, criterion_id: int) -
 def rubric_criterion_delete(contest_id: int, event_id: int, criterion_id: int) -> Response:
     contest, event = load_event(contest_id, event_id)
     criterion = _criterion(event, criterion_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_button()
     anchor = f"component-{criterion.component_id}"
     name = criterion.name
     try:
@@ -296,8 +294,7 @@ def rubric_aspect_edit(contest_id: int, event_id: int, aspect_id: int) -> str | 
 def rubric_aspect_delete(contest_id: int, event_id: int, aspect_id: int) -> Response:
     contest, event = load_event(contest_id, event_id)
     aspect = _aspect(event, aspect_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_button()
     anchor = f"criterion-{aspect.criterion_id}"
     key = aspect.key
     try:
@@ -369,8 +366,7 @@ def rubric_template_delete(contest_id: int, event_id: int, template_id: int) -> 
         abort(404)
     if not rubric_templates.can_delete(current_user, template):
         abort(403)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_button()
     name = template.name
     rubric_templates.delete_template(current_user, template)
     db.session.commit()

@@ -12,22 +12,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from contest.contests.base import load_contest, load_event, put_error, require_button
 from contest.contests.blueprint import bp
 from contest.contests.forms import (
     COMPONENT_LABELS,
     MAX_AWARDS,
     MAX_TIE_BREAKS,
     MAX_TITLES,
-    ActionForm,
     ComponentsForm,
     ContestForm,
     EventForm,
@@ -49,13 +47,10 @@ from contest.models import (
     EntryStatus,
     Event,
     Organization,
-    Role,
     User,
 )
 from contest.models.contest import EventGroup
 from contest.models.honor import HonorLevel
-from contest.navigation import NavItem, register
-from contest.services.core.dashboards import HOME_EXTENSIONS, HomePanel
 from contest.services.skills import contests as contest_service
 from contest.services.skills import policies, rubrics
 from contest.services.skills import status as status_service
@@ -66,57 +61,13 @@ from contest.services.skills.contests import (
     EventData,
 )
 from contest.services.skills.rubrics import RubricError, rubric_problems
-
-register(
-    NavItem("contests.index", _l("技能大赛"), frozenset({Role.ADMIN, Role.ORGANIZER})),
-    before="orgs.index",
-)
+from contest.ui.forms import ActionForm
 
 
-def _organizer_home(user: User, panel: HomePanel) -> None:
+def home_section(user: User) -> dict[str, Any]:
     """An organizer's home lists the contests they manage, newest first, with their status."""
-    if user.role is not Role.ORGANIZER:
-        return
     rows = db.session.scalars(contest_service.managed_contests_query(user).limit(10)).all()
-    panel.sections["contests"] = {"template": "contests/_home_section.html", "contests": rows}
-
-
-HOME_EXTENSIONS.append(_organizer_home)
-
-
-bp.add_app_template_filter(rubrics.format_points, "points")
-
-
-# ------------------------------------------------------------------ loading
-
-
-def load_contest(contest_id: int) -> Contest:
-    """The contest, 404 when unknown, 403 when the user does not manage it."""
-    contest = db.session.get(Contest, contest_id) or abort(404)
-    if not contest.can_manage(current_user):
-        abort(403)
-    return contest
-
-
-def load_event(contest_id: int, event_id: int) -> tuple[Contest, Event]:
-    """The contest and one of its events; 404 for an event of another contest."""
-    contest = load_contest(contest_id)
-    event = db.session.get(Event, event_id)
-    if event is None or event.contest_id != contest.id:
-        abort(404)
-    return contest, event
-
-
-def put_error(form: FlaskForm, error: ContestError | RubricError) -> None:
-    """Show a service error on the fields it names (a RubricError may name several; the
-    services' "theory-weight" is the form's ``theory_weight``), else at the top of the form."""
-    problems = error.problems if isinstance(error, RubricError) else {}
-    for name, message in (problems or {error.field or "": error.message}).items():
-        field = getattr(form, name.replace("-", "_"), None) if name else None
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message]
-        else:
-            form.form_errors.append(message)
+    return {"contests": rows}
 
 
 # ------------------------------------------------------------------ list and create
@@ -359,8 +310,7 @@ def event_edit(contest_id: int, event_id: int) -> str | Response:
 @bp.route("/<int:contest_id>/events/<int:event_id>/delete", methods=["POST"])
 def event_delete(contest_id: int, event_id: int) -> Response:
     contest, event = load_event(contest_id, event_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_button()
     code = event.code
     try:
         contest_service.delete_event(current_user, event)

@@ -11,16 +11,12 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from contest.errors import render_error
 from contest.extensions import db
 from contest.judging.blueprint import bp
 from contest.judging.forms import ConfirmLabels, SheetForm, sheet_form_class
-from contest.models import Entry, Role, ScoreSheet, SheetStatus, User
-from contest.navigation import NavItem, register
-from contest.services.core.dashboards import HOME_EXTENSIONS, HomePanel
+from contest.models import Entry, ScoreSheet, SheetStatus, User
 from contest.services.skills import judging
 from contest.services.skills.judging import (
     MarkErrors,
@@ -29,20 +25,13 @@ from contest.services.skills.judging import (
     SheetLocked,
     StaleSheet,
 )
+from contest.ui.errors import render_error
 
-register(NavItem("judging.index", _l("评分"), frozenset({Role.JUDGE})), before="main.home")
 
-
-def _judge_home(user: User, panel: HomePanel) -> None:
+def home_section(user: User) -> dict[str, Any] | None:
     """The judge's home lists their events with progress (codes only, like the task list)."""
-    if user.role is not Role.JUDGE:
-        return
     tasks = judging.tasks_by_event(judging.assignments_for(user))
-    if tasks:
-        panel.sections["judging"] = {"template": "judging/_home_section.html", "events": tasks}
-
-
-HOME_EXTENSIONS.append(_judge_home)
+    return {"events": tasks} if tasks else None
 
 
 @bp.route("/")

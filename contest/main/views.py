@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     current_app,
     jsonify,
     redirect,
@@ -16,9 +15,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from contest.extensions import db
+from contest.main.blueprint import bp
 from contest.services.core import dashboards
-
-bp = Blueprint("main", __name__)
+from contest.ui.areas import home_sections_for
 
 
 @bp.route("/")
@@ -30,6 +29,10 @@ def index():  # type: ignore[no-untyped-def]
 @login_required
 def home():  # type: ignore[no-untyped-def]
     panel = dashboards.home_panel(current_user)
+    for section in home_sections_for(current_user):
+        content = section.build(current_user)
+        if content is not None:
+            panel.sections[section.key] = {"template": section.template, **content}
     return render_template(f"main/home_{current_user.role.value}.html", panel=panel)
 
 

@@ -2,6 +2,10 @@
 
 from contest.models.audit import AuditEntry, AuditHead
 from contest.models.contest import (
+    ASPECT_KIND_LABELS,
+    CONTEST_STATUS_LABELS,
+    ENTRY_STATUS_LABELS,
+    EVENT_GROUP_LABELS,
     Aspect,
     AspectKind,
     Component,
@@ -15,6 +19,7 @@ from contest.models.contest import (
     RubricTemplate,
 )
 from contest.models.honor import (
+    HONOR_LEVEL_LABELS,
     ContentVersion,
     Honor,
     HonorLevel,
@@ -23,6 +28,8 @@ from contest.models.honor import (
     RecipientKind,
 )
 from contest.models.judging import (
+    APPEAL_STATUS_LABELS,
+    SHEET_STATUS_LABELS,
     Appeal,
     AppealStatus,
     Assignment,
@@ -33,12 +40,30 @@ from contest.models.judging import (
     ScoreSheet,
     SheetStatus,
 )
-from contest.models.org import Organization, OrgKind, Ownership
-from contest.models.person import Gender, Person, WorkerCategory
+from contest.models.org import ORG_KIND_LABELS, OWNERSHIP_LABELS, Organization, OrgKind, Ownership
+from contest.models.person import (
+    GENDER_LABELS,
+    WORKER_CATEGORY_LABELS,
+    Gender,
+    Person,
+    WorkerCategory,
+)
 from contest.models.results import ResultRow, ResultSnapshot
-from contest.models.user import ApiToken, Role, User
+from contest.models.user import ROLE_LABELS, ApiToken, Role, User
 
 __all__ = [
+    "APPEAL_STATUS_LABELS",
+    "ASPECT_KIND_LABELS",
+    "CONTEST_STATUS_LABELS",
+    "ENTRY_STATUS_LABELS",
+    "EVENT_GROUP_LABELS",
+    "GENDER_LABELS",
+    "HONOR_LEVEL_LABELS",
+    "ORG_KIND_LABELS",
+    "OWNERSHIP_LABELS",
+    "ROLE_LABELS",
+    "SHEET_STATUS_LABELS",
+    "WORKER_CATEGORY_LABELS",
     "ApiToken",
     "Appeal",
     "AppealStatus",

@@ -12,6 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import (
     JSON,
     Date,
@@ -50,9 +52,17 @@ class ContestStatus(enum.Enum):
 
     @property
     def label(self) -> str:
-        from contest.i18n import CONTEST_STATUS_LABELS
-
         return str(CONTEST_STATUS_LABELS[self])
+
+
+CONTEST_STATUS_LABELS: dict[ContestStatus, LazyString] = {
+    ContestStatus.DRAFT: _l("筹备中"),
+    ContestStatus.REGISTRATION: _l("报名中"),
+    ContestStatus.JUDGING: _l("比赛评分中"),
+    ContestStatus.REVIEW: _l("复核与申诉"),
+    ContestStatus.PUBLISHED: _l("已公布"),
+    ContestStatus.ARCHIVED: _l("已归档"),
+}
 
 
 class EventGroup(enum.Enum):
@@ -61,9 +71,13 @@ class EventGroup(enum.Enum):
 
     @property
     def label(self) -> str:
-        from contest.i18n import EVENT_GROUP_LABELS
-
         return str(EVENT_GROUP_LABELS[self])
+
+
+EVENT_GROUP_LABELS: dict[EventGroup, LazyString] = {
+    EventGroup.WORKER: _l("职工组"),
+    EventGroup.STUDENT: _l("学生组"),
+}
 
 
 class AspectKind(enum.Enum):
@@ -81,9 +95,14 @@ class AspectKind(enum.Enum):
 
     @property
     def label(self) -> str:
-        from contest.i18n import ASPECT_KIND_LABELS
-
         return str(ASPECT_KIND_LABELS[self])
+
+
+ASPECT_KIND_LABELS: dict[AspectKind, LazyString] = {
+    AspectKind.MEASUREMENT: _l("测量"),
+    AspectKind.JUDGEMENT: _l("评价"),
+    AspectKind.DEDUCTION: _l("扣分"),
+}
 
 
 class EntryStatus(enum.Enum):
@@ -93,9 +112,14 @@ class EntryStatus(enum.Enum):
 
     @property
     def label(self) -> str:
-        from contest.i18n import ENTRY_STATUS_LABELS
-
         return str(ENTRY_STATUS_LABELS[self])
+
+
+ENTRY_STATUS_LABELS: dict[EntryStatus, LazyString] = {
+    EntryStatus.REGISTERED: _l("已报名"),
+    EntryStatus.CHECKED_IN: _l("已检录"),
+    EntryStatus.WITHDRAWN: _l("已退赛"),
+}
 
 
 class Contest(TimestampMixin, db.Model):

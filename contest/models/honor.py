@@ -11,6 +11,8 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -37,9 +39,16 @@ class HonorLevel(enum.Enum):
 
     @property
     def label(self) -> str:
-        from contest.i18n import HONOR_LEVEL_LABELS
-
         return str(HONOR_LEVEL_LABELS[self])
+
+
+HONOR_LEVEL_LABELS: dict[HonorLevel, LazyString] = {
+    HonorLevel.NATIONAL: _l("全国"),
+    HonorLevel.PROVINCIAL: _l("省部级"),
+    HonorLevel.CITY: _l("地市级"),
+    HonorLevel.DISTRICT: _l("区县级"),
+    HonorLevel.ENTERPRISE: _l("企业级"),
+}
 
 
 class RecipientKind(enum.Enum):

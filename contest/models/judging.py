@@ -12,6 +12,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import (
     Boolean,
     DateTime,
@@ -43,9 +45,14 @@ class SheetStatus(enum.Enum):
 
     @property
     def label(self) -> str:
-        from contest.i18n import SHEET_STATUS_LABELS
-
         return str(SHEET_STATUS_LABELS[self])
+
+
+SHEET_STATUS_LABELS: dict[SheetStatus, LazyString] = {
+    SheetStatus.DRAFT: _l("草稿"),
+    SheetStatus.SUBMITTED: _l("已提交"),
+    SheetStatus.LOCKED: _l("已锁定"),
+}
 
 
 class AppealStatus(enum.Enum):
@@ -55,9 +62,14 @@ class AppealStatus(enum.Enum):
 
     @property
     def label(self) -> str:
-        from contest.i18n import APPEAL_STATUS_LABELS
-
         return str(APPEAL_STATUS_LABELS[self])
+
+
+APPEAL_STATUS_LABELS: dict[AppealStatus, LazyString] = {
+    AppealStatus.PENDING: _l("待裁决"),
+    AppealStatus.UPHELD: _l("申诉成立"),
+    AppealStatus.DISMISSED: _l("驳回"),
+}
 
 
 class PanelMember(db.Model):

@@ -6,6 +6,8 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import Boolean, Date, DateTime, Enum, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -28,9 +30,19 @@ class OrgKind(enum.Enum):
 
     @property
     def label(self) -> str:
-        from contest.i18n import ORG_KIND_LABELS
-
         return str(ORG_KIND_LABELS[self])
+
+
+ORG_KIND_LABELS: dict[OrgKind, LazyString] = {
+    OrgKind.NATIONAL: _l("全国总工会"),
+    OrgKind.PROVINCIAL: _l("省总工会"),
+    OrgKind.CITY: _l("市总工会"),
+    OrgKind.DISTRICT: _l("区县总工会"),
+    OrgKind.TOWNSHIP: _l("乡镇(街道)工会"),
+    OrgKind.INDUSTRY: _l("产业工会"),
+    OrgKind.GRASSROOTS: _l("基层工会"),
+    OrgKind.JOINT: _l("联合工会"),
+}
 
 
 class Ownership(enum.Enum):
@@ -40,6 +52,18 @@ class Ownership(enum.Enum):
     COLLECTIVE = "collective"  # 集体
     NON_PUBLIC = "non_public"  # 非公有制
     PUBLIC_SECTOR = "public_sector"  # 机关事业
+
+    @property
+    def label(self) -> str:
+        return str(OWNERSHIP_LABELS[self])
+
+
+OWNERSHIP_LABELS: dict[Ownership, LazyString] = {
+    Ownership.STATE: _l("国有"),
+    Ownership.COLLECTIVE: _l("集体"),
+    Ownership.NON_PUBLIC: _l("非公有制"),
+    Ownership.PUBLIC_SECTOR: _l("机关事业"),
+}
 
 
 class Organization(TimestampMixin, db.Model):

@@ -11,6 +11,8 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import Boolean, Date, DateTime, Enum, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,6 +29,9 @@ class Gender(enum.Enum):
     FEMALE = "female"
 
 
+GENDER_LABELS: dict[Gender, LazyString] = {Gender.MALE: _l("男"), Gender.FEMALE: _l("女")}
+
+
 class WorkerCategory(enum.Enum):
     """Categories the slate composition rules count (DOMAIN.md §19)."""
 
@@ -40,9 +45,18 @@ class WorkerCategory(enum.Enum):
 
     @property
     def label(self) -> str:
-        from contest.i18n import WORKER_CATEGORY_LABELS
-
         return str(WORKER_CATEGORY_LABELS[self])
+
+
+WORKER_CATEGORY_LABELS: dict[WorkerCategory, LazyString] = {
+    WorkerCategory.INDUSTRIAL: _l("产业工人"),
+    WorkerCategory.FRONTLINE: _l("一线职工"),
+    WorkerCategory.TECHNICAL: _l("专业技术人员"),
+    WorkerCategory.SCIENCE_EDUCATION: _l("科教人员"),
+    WorkerCategory.MIGRANT: _l("农民工"),
+    WorkerCategory.ENTERPRISE_HEAD: _l("企业负责人"),
+    WorkerCategory.OFFICIAL: _l("机关干部"),
+}
 
 
 class Person(TimestampMixin, db.Model):

@@ -6,6 +6,8 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -26,9 +28,16 @@ class Role(enum.Enum):
 
     @property
     def label(self) -> str:
-        from contest.i18n import ROLE_LABELS
-
         return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS: dict[Role, LazyString] = {
+    Role.ADMIN: _l("系统管理员"),
+    Role.ORGANIZER: _l("组织者"),
+    Role.JUDGE: _l("评委"),
+    Role.RECOMMENDER: _l("推荐单位"),
+    Role.REVIEWER: _l("评审专家"),
+}
 
 
 class User(UserMixin, TimestampMixin, db.Model):

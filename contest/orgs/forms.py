@@ -1,29 +1,14 @@
+"""The person form of the orgs area (personal numbers are write-only)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import TextInput
 
-from contest.i18n import GENDER_LABELS, WORKER_CATEGORY_LABELS
-from contest.models import Organization
-
-
-def choice_value(value: object) -> str:
-    """A select's value: an enum's value when the form is filled from a model, "" for None."""
-    if value is None:
-        return ""
-    return str(getattr(value, "value", value))
-
-
-class WriteOnlyInput(TextInput):
-    """A text input that never renders a value: after a failed save the page must not echo
-    a personal number back (it could be another person's, e.g. a duplicate 身份证号)."""
-
-    def __call__(self, field: object, **kwargs: object) -> object:
-        kwargs["value"] = ""
-        return super().__call__(field, **kwargs)
+from contest.models import GENDER_LABELS, WORKER_CATEGORY_LABELS, Organization
+from contest.ui.forms import WriteOnlyInput, choice_value
 
 
 class PersonForm(FlaskForm):

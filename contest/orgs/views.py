@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from contest.extensions import db
 from contest.models import Gender, Organization, Person, Role, WorkerCategory
+from contest.orgs.blueprint import bp
 from contest.orgs.forms import PersonForm
-from contest.security.guards import guard_blueprint
 from contest.services.core.people import PersonData, PersonError, create_person, update_person
-
-bp = Blueprint("orgs", __name__, url_prefix="/orgs")
-guard_blueprint(bp, Role.ADMIN, Role.ORGANIZER)
 
 PER_PAGE = 50
 

@@ -1,6 +1,14 @@
 """Public results pages and certificate verification (no login)."""
 
-from contest.results import views  # noqa: F401  (routes register on import)
-from contest.results.blueprint import bp
+from flask_babel import lazy_gettext as _l
 
-__all__ = ["bp"]
+from contest.results import views  # noqa: F401  (its routes register on bp)
+from contest.results.blueprint import bp
+from contest.ui.areas import Area, NavItem
+
+AREA = Area(
+    bp,
+    nav=(NavItem("results.index", _l("成绩公布"), frozenset(), public=True),),
+)
+
+__all__ = ["AREA", "bp"]

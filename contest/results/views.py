@@ -21,20 +21,16 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from contest.caching import results_cache
 from contest.extensions import db, limiter
 from contest.models import Contest, ContestStatus
-from contest.navigation import NavItem, register
 from contest.results.blueprint import bp
 from contest.services.skills import publishing
 from contest.services.skills import results as results_service
 
 PER_PAGE = 50
-
-register(NavItem("results.index", _l("成绩公布"), frozenset(), public=True))
 
 
 def _verify_limit() -> str:

@@ -1,9 +1,9 @@
 """The review dashboard's chart: judge leniency as a plotly bar chart (pure, no Flask, no DB).
 
 The caller passes ``contest.services.skills.review.leniency``'s frame (``name`` and ``leniency_pct``
-per judge) and the translated labels; the figure reuses the wall's lean layout conventions
-(no template, no modebar) and is embedded with ``contest.wall.charts.figure_payload`` so the
-strict CSP holds (data in a JSON block, drawn by static/js/charts.js).
+per judge) and the translated labels; the figure has the site's chart look
+(:mod:`contest.ui.chart_style`: no template, no modebar, our palette) and is embedded with its
+``figure_payload`` so the strict CSP holds (data in a JSON block, drawn by static/js/charts.js).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from contest.wall.charts import FONT, GRID, INK, RED, figure_payload
+from contest.ui.chart_style import FONT, GRID, INK, RED, figure_payload
 
 __all__ = ["SEVERE", "figure_payload", "leniency_figure"]
 

@@ -21,10 +21,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
-class ActionForm(FlaskForm):
-    """A button that only needs the CSRF token (draw the re-check list)."""
-
-
 class ReasonForm(FlaskForm):
     reason = TextAreaField(
         _l("原因"), validators=[DataRequired(_l("请填写原因")), Length(max=2000)]

@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -36,11 +35,9 @@ from contest.models import (
     ScoreSheet,
     User,
 )
-from contest.navigation import NavItem, register
 from contest.review import charts
 from contest.review.blueprint import bp
 from contest.review.forms import (
-    ActionForm,
     AppealForm,
     CorrectForm,
     DecideForm,
@@ -48,17 +45,16 @@ from contest.review.forms import (
     RecheckForm,
     ReopenForm,
 )
-from contest.services.core.dashboards import HOME_EXTENSIONS, HomePanel
 from contest.services.skills import access, judging, review
 from contest.services.skills import appeals as appeal_service
 from contest.services.skills import recheck as recheck_service
 from contest.services.skills import signoff as signoff_service
+from contest.services.skills.contests import managed_contests_query
 from contest.services.skills.judging import MarkErrors, SheetError
 from contest.services.skills.marks import marks_frame
 from contest.services.skills.policies import max_spread
 from contest.services.skills.review import NotPermitted, ReviewError
-
-register(NavItem("review.index", _l("评审复核"), frozenset({Role.ADMIN, Role.ORGANIZER})))
+from contest.ui.forms import ActionForm
 
 PER_PAGE = 50
 LIVE_STATUSES = (ContestStatus.JUDGING, ContestStatus.REVIEW, ContestStatus.PUBLISHED)
@@ -85,26 +81,15 @@ def _chief_events(user: User) -> list[Event]:
     )
 
 
-def _chief_home(user: User, panel: HomePanel) -> None:
+def chief_home_section(user: User) -> dict[str, Any] | None:
     """A chief judge's home gets a "裁判长" section: their events, each to review."""
-    if user.role is not Role.JUDGE:
-        return
     events = _chief_events(user)
-    if events:
-        panel.sections["review_chief"] = {
-            "template": "review/_home_chief.html",
-            "events": [(e, review.progress(e)) for e in events],
-        }
-
-
-HOME_EXTENSIONS.append(_chief_home)
+    return {"events": [(e, review.progress(e)) for e in events]} if events else None
 
 
 @bp.route("/")
 def index():  # type: ignore[no-untyped-def]
     """Every event the user may review: their contests' events, or the events they chair."""
-    from contest.services.skills.contests import managed_contests_query
-
     events: list[Event] = []
     if current_user.role in (Role.ADMIN, Role.ORGANIZER):
         contests = db.session.scalars(

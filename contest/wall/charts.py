@@ -1,23 +1,34 @@
 """Chart builders for the wall's statistics page: pure functions, DataFrame in, Figure out.
 
-No Flask, no database, no translation catalogue here: the caller hands in aggregated frames
-(see ``contest.services.honors.wall_stats``) and the already translated labels, so these functions
-can be tested without an app and reused by any page. Figures are deliberately lean — no template
-(``template="none"``), no modebar, our palette — so the JSON embedded in a page stays small.
+No Flask, no database query, no translation catalogue here: the caller hands in the aggregated
+frames of ``contest.services.honors.wall_stats`` (whose column names the frames carry, imported
+from there) and the already translated labels, so these functions can be tested without an app.
+The look — palette, lean layout, the embedded payload — is :mod:`contest.ui.chart_style`'s,
+shared with every other chart of the site.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from contest.services.honors.wall_stats import (
+    CATEGORY,
+    COUNT,
+    DECADE,
+    INDUSTRY,
+    KNOWN,
+    LEVEL,
+    TITLE,
+    WOMEN,
+    YEAR,
+)
+from contest.ui.chart_style import GOLD, GREYS, RED, RED_DARK, figure_payload, lean_layout
+
 __all__ = [
     "CATEGORY",
-    "CONFIG",
     "COUNT",
     "DECADE",
     "INDUSTRY",
@@ -35,55 +46,8 @@ __all__ = [
     "worker_categories",
 ]
 
-# Column names shared with the aggregate queries (contest.services.honors.wall_stats).
-YEAR = "year"
-LEVEL = "level"  # HonorLevel value, highest first when sorted by rank
-TITLE = "title"
-INDUSTRY = "industry"
-DECADE = "decade"  # first year of the decade: 1950, 1960, ...
-CATEGORY = "category"  # WorkerCategory value, or None when not recorded
-COUNT = "count"
-WOMEN = "women"
-KNOWN = "known"  # person honors whose recipient's gender is recorded
-
-RED = "#b71c1c"
-RED_DARK = "#8e1414"
-GOLD = "#c9a227"
-INK = "#1f2328"
-MUTED = "#5f6670"
-GRID = "#e3e5e8"
 # From the highest level down: the national ones stand out, local ones recede.
 LEVEL_COLOURS = [RED_DARK, RED, GOLD, "#8a8f98", "#c4c8ce"]
-GREYS = ["#8a8f98", "#a7acb3", "#c4c8ce", "#dcdfe3", "#6b7079"]
-FONT = (
-    '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", '
-    '"Source Han Sans SC", "WenQuanYi Micro Hei", system-ui, sans-serif'
-)
-
-# Passed to Plotly.newPlot by static/js/charts.js: no toolbar, follow the card's width.
-CONFIG: dict[str, Any] = {"displayModeBar": False, "responsive": True}
-
-
-def _layout(**extra: Any) -> dict[str, Any]:
-    """The shared lean layout; margins are small because the cards carry the titles."""
-    axis = {"gridcolor": GRID, "zeroline": False, "linecolor": GRID, "automargin": True}
-    layout: dict[str, Any] = {
-        "template": "none",
-        "font": {"family": FONT, "size": 13, "color": INK},
-        "margin": {"l": 8, "r": 16, "t": 12, "b": 8},
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "xaxis": dict(axis),
-        "yaxis": dict(axis),
-        "showlegend": False,
-        "dragmode": False,
-    }
-    for key, value in extra.items():
-        if key in ("xaxis", "yaxis") and isinstance(value, dict):
-            layout[key] = {**layout[key], **value}
-        else:
-            layout[key] = value
-    return layout
 
 
 def honors_by_year(
@@ -113,7 +77,7 @@ def honors_by_year(
             )
         )
     fig.update_layout(
-        _layout(
+        lean_layout(
             barmode="stack",
             bargap=0.15,
             showlegend=True,
@@ -150,7 +114,7 @@ def _horizontal_bars(
         )
     )
     fig.update_layout(
-        _layout(
+        lean_layout(
             bargap=0.25,
             xaxis={"title": {"text": x_title}, "rangemode": "tozero", "showgrid": True},
             yaxis={"autorange": "reversed", "showgrid": False, "ticksuffix": " "},
@@ -224,7 +188,7 @@ def women_by_decade(
         )
     top = max([*shares, overall or 0.0, 0.1])
     fig.update_layout(
-        _layout(
+        lean_layout(
             bargap=0.3,
             showlegend=True,
             legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
@@ -273,23 +237,10 @@ def worker_categories(
         )
     )
     fig.update_layout(
-        _layout(
+        lean_layout(
             showlegend=True,
             legend={"orientation": "v", "x": 1.0, "y": 0.5, "yanchor": "middle"},
             margin={"l": 8, "r": 8, "t": 8, "b": 8},
         )
     )
     return fig
-
-
-def figure_payload(fig: go.Figure) -> str:
-    """The JSON a page embeds for static/js/charts.js: data, layout and :data:`CONFIG`.
-
-    ``<``, ``>`` and ``&`` are escaped so a label can never close the ``<script>`` block
-    that carries the JSON (they only ever occur inside JSON strings, where ``\\u003c`` is
-    the same character).
-    """
-    payload = json.loads(fig.to_json())
-    payload["config"] = CONFIG
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

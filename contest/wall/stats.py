@@ -1,6 +1,6 @@
 """The wall's statistics page (``/wall/stats``): aggregates from the server, charts in plotly.
 
-Lives beside ``views.py`` (it registers on the same blueprint) so the page can grow without
+Lives beside ``views.py`` (both register on the wall's blueprint) so the page can grow without
 touching the wall's other views. Aggregates are computed in SQL once per content version
 (``honors_cache.data``), the figures are built by the pure builders of :mod:`contest.wall.charts`
 with translated labels, and the page embeds them as JSON blocks that ``static/js/charts.js``
@@ -22,7 +22,7 @@ from contest.models import HonorLevel
 from contest.models.person import WorkerCategory
 from contest.services.honors import wall_stats
 from contest.wall import charts
-from contest.wall.views import bp
+from contest.wall.blueprint import bp
 
 
 @dataclass(frozen=True)

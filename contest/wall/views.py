@@ -8,7 +8,6 @@ from pathlib import Path
 import qrcode
 import qrcode.image.svg
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -21,8 +20,7 @@ from flask import (
 from contest.caching import honors_cache
 from contest.models import HonorLevel
 from contest.services.honors import wall as wall_service
-
-bp = Blueprint("wall", __name__, url_prefix="/wall")
+from contest.wall.blueprint import bp
 
 
 @bp.route("/")
@@ -94,6 +92,3 @@ def kiosk():  # type: ignore[no-untyped-def]
         refresh_seconds=int(current_app.config.get("KIOSK_REFRESH_SECONDS", 300)),
         level_labels=dict(level_choices()),
     )
-
-
-from contest.wall import stats as _stats  # noqa: E402,F401

@@ -1,4 +1,4 @@
-// Registration area (contests/entries, draws, panels): the print button of the printable lists.
+// Registration area (contests/registration*, draws, panels): the print button of the printable lists.
 (function () {
   "use strict";
   document.querySelectorAll("[data-print]").forEach(function (button) {

@@ -25,7 +25,7 @@ def app(make_app: Callable[..., Flask]) -> Flask:
     It also has a write endpoint in the API area (the area's real write endpoints come with
     later features), registered under the ``api`` blueprint's name.
     """
-    from contest.api.views import token_required
+    from contest.api.base import token_required
 
     application = make_app(WTF_CSRF_ENABLED=True)
 

@@ -20,7 +20,9 @@ def public_stats() -> dict[str, int]:
 
 @dataclass
 class HomePanel:
-    """What a role's home shows; areas added later put their own lists in ``sections``."""
+    """The figures of a role's home; ``sections`` holds named lists (users by role). The home
+    page adds the lists the areas declare: this service computes figures and calls nothing
+    above it."""
 
     organization: Organization | None
     figures: dict[str, Any] = field(default_factory=dict)
@@ -69,10 +71,4 @@ def home_panel(user: User) -> HomePanel:
     elif org is not None:
         panel.figures = _subtree_counts(org)
         panel.children = list(org.children)
-    for extend in HOME_EXTENSIONS:
-        extend(user, panel)
     return panel
-
-
-# Areas built later (contests, judging, nominations) append functions (user, panel) -> None.
-HOME_EXTENSIONS: list[Any] = []

@@ -3,7 +3,7 @@
 Every query counts **valid** honors only (revoked ones have left the wall) and groups in the
 database, so the page costs the same few queries at 300 honors or 100,000 and never loads
 honor rows into Python. Each function is the one adapter from its query to a DataFrame whose
-columns are the constants of :mod:`contest.wall.charts`.
+columns are the constants below (the wall's chart builders import them from here).
 
 Counting unit: an *honor* (one conferral). A person honored three times counts three times in
 every chart and share, which is how union yearbooks tally their 表彰 statistics; only the
@@ -34,17 +34,17 @@ from sqlalchemy import ColumnElement, distinct, func, select
 from contest.extensions import db
 from contest.models import Gender, Honor, HonorStatus, Person, RecipientKind
 from contest.models.person import WorkerCategory
-from contest.wall.charts import (
-    CATEGORY,
-    COUNT,
-    DECADE,
-    INDUSTRY,
-    KNOWN,
-    LEVEL,
-    TITLE,
-    WOMEN,
-    YEAR,
-)
+
+# The columns of the frames below; the wall's chart builders read these names.
+YEAR = "year"
+LEVEL = "level"  # HonorLevel value, highest first when sorted by rank
+TITLE = "title"
+INDUSTRY = "industry"
+DECADE = "decade"  # first year of the decade: 1950, 1960, ...
+CATEGORY = "category"  # WorkerCategory value, or None when not recorded
+COUNT = "count"
+WOMEN = "women"
+KNOWN = "known"  # person honors whose recipient's gender is recorded
 
 TOP_TITLES = 15
 TOP_INDUSTRIES = 15

@@ -14,8 +14,6 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
-from contest.cli import EXTRA_COMMANDS
-
 # Below this many rows a progress bar is noise.
 PROGRESS_MIN_ROWS = 2_000
 
@@ -113,6 +111,3 @@ def honors_export(file: Path, include_private: bool, valid_only: bool) -> None:
     partial.replace(file)
     db.session.commit()
     click.echo(f"已导出 (exported) {count} 行 rows → {file}")
-
-
-EXTRA_COMMANDS.append(honors_group)

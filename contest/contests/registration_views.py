@@ -14,15 +14,14 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from contest.contests.base import XLSX_MIME, load_contest, load_event, page_context, require_button
 from contest.contests.blueprint import bp
-from contest.contests.entry_forms import (
+from contest.contests.registration_forms import (
     DrawForm,
     ImportForm,
     RegisterForm,
     WithdrawForm,
 )
-from contest.contests.forms import ActionForm
-from contest.contests.views import load_contest, load_event
 from contest.extensions import db
 from contest.models import Contest, Entry, EntryStatus, Event, Gender
 from contest.services.core.spreadsheets import RowError, SheetRefused, read_upload
@@ -31,7 +30,6 @@ from contest.services.skills.registration import (
     EntrantData,
     ImportResult,
     RegistrationError,
-    entry_counts,
     host_units,
     import_entries,
     register_entry,
@@ -39,10 +37,10 @@ from contest.services.skills.registration import (
     template_workbook,
     withdraw_entry,
 )
+from contest.ui.forms import ActionForm
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 ERRORS_SHOWN = 500
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # ------------------------------------------------------------------ loading
@@ -53,16 +51,6 @@ def load_entry(event: Event, entry_id: int) -> Entry:
     if entry is None or entry.event_id != event.id:
         abort(404)
     return entry
-
-
-def page_context(contest: Contest, event: Event | None, tab: str) -> dict[str, object]:
-    """What the shared header of the registration, draw and panel pages shows."""
-    return {
-        "contest": contest,
-        "event": event,
-        "tab": tab,
-        "counts": entry_counts(contest),
-    }
 
 
 # ------------------------------------------------------------------ entries
@@ -108,7 +96,7 @@ def entries(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
             return redirect(url_for("contests.entries", contest_id=contest.id, event_id=event.id))
     rows = draw_service.entry_list(event)
     return render_template(
-        "contests/entries.html",
+        "contests/registration.html",
         form=form,
         closed=closed,
         rows=rows,
@@ -146,7 +134,7 @@ def entry_withdraw(contest_id: int, event_id: int, entry_id: int):  # type: igno
             flash(_("%(name)s 已退赛。", name=entry.person.name), "success")
             return redirect(url_for("contests.entries", contest_id=contest.id, event_id=event.id))
     return render_template(
-        "contests/entries_withdraw.html",
+        "contests/registration_withdraw.html",
         form=form,
         entry=entry,
         **page_context(contest, event, "entries"),
@@ -160,8 +148,7 @@ def entry_check_in(contest_id: int, event_id: int, entry_id: int):  # type: igno
     """检录 at the desk: the entrant with this 参赛号 is here."""
     contest, event = load_event(contest_id, event_id)
     entry = load_entry(event, entry_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_button()
     try:
         draw_service.check_in(current_user, entry)
     except draw_service.DrawError as error:
@@ -202,7 +189,7 @@ def entries_import(contest_id: int):  # type: ignore[no-untyped-def]
                 "success",
             )
     return render_template(
-        "contests/entries_import.html",
+        "contests/registration_import.html",
         form=form,
         errors=errors[:ERRORS_SHOWN],
         error_count=len(errors),

@@ -8,9 +8,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from contest.i18n import GENDER_LABELS
-from contest.models import Component, Entry, Organization, PanelMember, User
-from contest.orgs.forms import WriteOnlyInput, choice_value
+from contest.models import GENDER_LABELS, Component, Entry, Organization, PanelMember, User
+from contest.ui.forms import WriteOnlyInput, choice_value
 
 
 class RegisterForm(FlaskForm):

@@ -1,15 +1,15 @@
-"""Template globals and filters."""
+"""Template globals and filters, and the context every page gets (the menu, the languages)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
-from contest.navigation import items_for
+from contest.ui.areas import nav_items_for
 
 
 def _local_datetime(value: datetime | None) -> str:
@@ -26,8 +26,6 @@ def _local_date(value: date | None) -> str:
 
 def url_with(**changes: Any) -> str:
     """This page's URL with some query arguments changed (pagination keeps the filters)."""
-    from flask import url_for
-
     args = {**request.args.to_dict(), **(request.view_args or {}), **changes}
     return url_for(
         request.endpoint or "main.index", **{k: v for k, v in args.items() if v not in (None, "")}
@@ -45,7 +43,7 @@ def init_app(app: Flask) -> None:
     def _globals() -> dict[str, Any]:
         locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
         return {
-            "nav_items": items_for(current_user),
+            "nav_items": nav_items_for(current_user),
             "languages": current_app.config["LANGUAGES"],
             "current_locale": locale,
             "html_lang": "zh-CN" if locale.startswith("zh") else locale,

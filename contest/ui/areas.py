@@ -1,0 +1,106 @@
+"""What an area declares — its blueprint, menu entries and home-page sections — and how
+``create_app`` registers it.
+
+Each area package exposes ``AREA = Area(bp, nav=(...), home_sections=(...))``; ``create_app``
+passes them to :func:`register_area` in menu order. The registrations are kept on the app
+(``app.extensions["contest.areas"]``), never in module state: importing an area changes
+nothing, and two apps built in one process (the tests build many) each have their own menu.
+
+A menu entry is shown when the user has one of its roles, or to everyone (the public
+included) when it is ``public``; the view's own guard is what actually enforces access. A home
+section is built, for users of its roles, by the ``main`` area's home view, which reads the
+registered sections from the app: ``main`` never imports another area, and the dashboards
+service only computes figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Flask, current_app
+
+from contest.models import Role, User
+
+__all__ = [
+    "Area",
+    "HomeSection",
+    "NavItem",
+    "home_sections_for",
+    "nav_items_for",
+    "register_area",
+]
+
+EXTENSION = "contest.areas"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object  # a lazy string
+    roles: frozenset[Role]
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    """A list an area adds to its users' home page.
+
+    ``build(user)`` returns what ``template`` shows (as ``section``), or None to show nothing;
+    it is called only for users whose role is in ``roles``. ``key`` names the section in
+    ``HomePanel.sections``.
+    """
+
+    key: str
+    template: str
+    roles: frozenset[Role]
+    build: Callable[[User], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Area:
+    """An area package's declaration: its blueprint, menu entries and home sections."""
+
+    blueprint: Blueprint
+    nav: tuple[NavItem, ...] = ()
+    home_sections: tuple[HomeSection, ...] = ()
+
+
+@dataclass
+class _Registered:
+    nav: list[NavItem] = field(default_factory=list)
+    home_sections: list[HomeSection] = field(default_factory=list)
+
+
+def register_area(app: Flask, area: Area) -> None:
+    """Register the area's blueprint, and append its menu entries and home sections to the
+    app's (the order of the calls is the order of the menu)."""
+    app.register_blueprint(area.blueprint)
+    registered = app.extensions.setdefault(EXTENSION, _Registered())
+    registered.nav.extend(area.nav)
+    registered.home_sections.extend(area.home_sections)
+
+
+def _registered() -> _Registered:
+    return current_app.extensions.get(EXTENSION) or _Registered()
+
+
+def _role(user: object) -> Role | None:
+    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+
+
+def nav_items_for(user: object) -> list[NavItem]:
+    """The current app's menu entries this user sees, in menu order."""
+    role = _role(user)
+    return [
+        item
+        for item in _registered().nav
+        if item.public or (role is not None and role in item.roles)
+    ]
+
+
+def home_sections_for(user: object) -> list[HomeSection]:
+    """The current app's home sections for this user's role, in registration order."""
+    role = _role(user)
+    return [s for s in _registered().home_sections if role is not None and role in s.roles]
