@@ -12,7 +12,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from contest.commands import audit, honors, rank, setup, token, user
+from contest.commands import audit, backup, honors, orgs, rank, setup, token, user
 from contest.database import set_write_intent
 
 APP_COMMANDS: tuple[click.Command, ...] = (
@@ -23,6 +23,9 @@ APP_COMMANDS: tuple[click.Command, ...] = (
     token.token_group,
     audit.audit_group,
     honors.honors_group,
+    orgs.orgs_group,
+    backup.backup_command,
+    backup.restore_command,
 )
 
 

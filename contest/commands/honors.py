@@ -9,43 +9,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 from flask.cli import with_appcontext
 
-# Below this many rows a progress bar is noise.
-PROGRESS_MIN_ROWS = 2_000
-
-_STAGE_LABELS = {"validate": "校验 (validating)", "write": "写入 (writing) "}
-
-
-class _Progress:
-    """One click progress bar per stage, drawn on stderr for large files only."""
-
-    def __init__(self) -> None:
-        self.stage: str | None = None
-        self.bar: Any = None
-        self.done = 0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if total < PROGRESS_MIN_ROWS:
-            return
-        if stage != self.stage:
-            self.close()
-            self.stage, self.done = stage, 0
-            self.bar = click.progressbar(
-                length=total, label=_STAGE_LABELS.get(stage, stage), file=sys.stderr
-            )
-            self.bar.__enter__()
-        if done > self.done:
-            self.bar.update(done - self.done)
-            self.done = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
+from contest.commands.progress import Progress
 
 
 @click.group("honors")
@@ -63,7 +31,7 @@ def honors_import(file: Path) -> None:
     from contest.services.honors.roster import import_roster
 
     data = file.read_bytes()
-    progress = _Progress()
+    progress = Progress()
     if len(data) > 1_000_000:
         click.echo(f"读取 {file.name} … (reading)", err=True)
     try:

@@ -1,65 +1,26 @@
-"""The union tree and its people, for admins and organizers (scoped to their subtree)."""
+"""An organisation's page with its people, and the person form (scoped to the user's subtree)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from contest.extensions import db
-from contest.models import Gender, Organization, Person, Role, WorkerCategory
+from contest.models import Gender, Organization, Person, WorkerCategory
+from contest.orgs.base import load_org, load_person, orgs_in_scope
 from contest.orgs.blueprint import bp
 from contest.orgs.forms import PersonForm
+from contest.services.core.orgs import can_restructure
 from contest.services.core.people import PersonData, PersonError, create_person, update_person
 
 PER_PAGE = 50
 
 
-def _scope_root() -> Organization | None:
-    """None for admins (everything), else the user's own organisation."""
-    return None if current_user.role is Role.ADMIN else current_user.organization
-
-
-def _orgs_in_scope() -> list[Organization]:
-    query = select(Organization).order_by(Organization.path)
-    root = _scope_root()
-    if root is not None:
-        query = query.where(Organization.path.startswith(root.path))
-    return list(db.session.scalars(query))
-
-
-def _load_org(org_id: int) -> Organization:
-    org = db.session.get(Organization, org_id) or abort(404)
-    if not current_user.can_manage_org(org):
-        abort(403)
-    return org
-
-
-def _load_person(person_id: int) -> Person:
-    person = db.session.get(Person, person_id) or abort(404)
-    if not current_user.can_manage_org(person.organization):
-        abort(403)
-    return person
-
-
-@bp.route("/")
-def index():  # type: ignore[no-untyped-def]
-    orgs = _orgs_in_scope()
-    ids = [o.id for o in orgs]
-    counts = dict(
-        db.session.execute(
-            select(Person.organization_id, func.count(Person.id))
-            .where(Person.organization_id.in_(ids))
-            .group_by(Person.organization_id)
-        ).all()
-    )
-    return render_template("orgs/index.html", orgs=orgs, counts=counts, root=_scope_root())
-
-
 @bp.route("/<int:org_id>")
 def show(org_id: int):  # type: ignore[no-untyped-def]
-    org = _load_org(org_id)
+    org = load_org(org_id)
     q = (request.args.get("q") or "").strip()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     query = select(Person).where(Person.organization_id.in_(org.subtree_ids_query()))
@@ -73,7 +34,14 @@ def show(org_id: int):  # type: ignore[no-untyped-def]
         query.order_by(Person.name, Person.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     ).all()
     return render_template(
-        "orgs/show.html", org=org, people=people, total=total, page=page, per_page=PER_PAGE, q=q
+        "orgs/show.html",
+        org=org,
+        people=people,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        q=q,
+        can_restructure=can_restructure(current_user, org),
     )
 
 
@@ -96,7 +64,7 @@ def _data_from(form: PersonForm, org: Organization) -> PersonData:
 
 
 def _save_person(form: PersonForm, person: Person | None):  # type: ignore[no-untyped-def]
-    org = _load_org(form.organization_id.data)
+    org = load_org(form.organization_id.data)
     try:
         data = _data_from(form, org)
         if person is None:
@@ -114,7 +82,7 @@ def _save_person(form: PersonForm, person: Person | None):  # type: ignore[no-un
 
 @bp.route("/people/new", methods=["GET", "POST"])
 def new_person():  # type: ignore[no-untyped-def]
-    form = PersonForm(_orgs_in_scope())
+    form = PersonForm(orgs_in_scope(open_only=True))
     if request.method == "GET" and request.args.get("org", type=int):
         form.organization_id.data = request.args.get("org", type=int)
     if form.validate_on_submit():
@@ -126,8 +94,8 @@ def new_person():  # type: ignore[no-untyped-def]
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
 def edit_person(person_id: int):  # type: ignore[no-untyped-def]
-    person = _load_person(person_id)
-    form = PersonForm(_orgs_in_scope(), obj=person)
+    person = load_person(person_id)
+    form = PersonForm(orgs_in_scope(open_only=True), obj=person)
     if request.method == "GET":
         form.gender.data = person.gender.value if person.gender else ""
         form.category.data = person.category.value if person.category else ""

@@ -241,3 +241,74 @@ def test_init_then_user_create_works_end_to_end(fresh_env: dict[str, Any]) -> No
     assert json.loads(listed.output) == [
         {"username": "root", "role": "admin", "organization": None}
     ]
+
+
+# ---------------------------------------------------------------- orgs, backup, restore
+
+
+def _tree_file(path: Path, rows: list[list[str]]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["组织名称", "类型", "上级工会", "组织代码"])
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_orgs_import_and_export_on_a_fresh_install(
+    fresh_env: dict[str, Any], tmp_path: Path
+) -> None:
+    assert _contest(["init"], fresh_env).exit_code == 0
+    tree = _tree_file(
+        tmp_path / "tree.xlsx",
+        [["江州市总工会", "市总工会", "", "JZ"], ["东湖区总工会", "区县总工会", "JZ", "JZ-01"]],
+    )
+    imported = _contest(["orgs", "import", str(tree)], fresh_env)
+    assert imported.exit_code == 0, imported.output
+    assert "2 个组织" in imported.output
+    assert _schema(fresh_env["CONTEST_DATABASE_URL"])[2] == 2
+    out = tmp_path / "out.csv"
+    exported = _contest(["orgs", "export", str(out)], fresh_env)
+    assert exported.exit_code == 0, exported.output
+    assert "东湖区总工会" in out.read_text(encoding="utf-8-sig")
+
+
+def test_orgs_import_refusal_prints_the_rows_and_exits_1(
+    fresh_env: dict[str, Any], tmp_path: Path
+) -> None:
+    _contest(["init"], fresh_env)
+    bad = _tree_file(
+        tmp_path / "bad.xlsx", [["甲", "不知道", "", ""], ["乙", "基层工会", "无", ""]]
+    )
+    refused = _contest(["orgs", "import", str(bad)], fresh_env)
+    assert refused.exit_code == 1
+    assert "第 2 行 [类型]" in refused.output and "第 3 行 [上级工会]" in refused.output
+    assert _schema(fresh_env["CONTEST_DATABASE_URL"])[2] == 0
+
+
+def test_backup_then_restore_round_trips_and_refuses_overwrite_without_force(
+    fresh_env: dict[str, Any], tmp_path: Path
+) -> None:
+    _contest(["init"], fresh_env)
+    _contest(
+        [
+            "orgs",
+            "import",
+            str(_tree_file(tmp_path / "t.xlsx", [["江州市总工会", "市总工会", "", "JZ"]])),
+        ],
+        fresh_env,
+    )
+    backup = tmp_path / "backup.zip"
+    made = _contest(["backup", str(backup)], fresh_env)
+    assert made.exit_code == 0, made.output
+    assert "CONTEST_DATA_KEY" in made.output
+    refused = _contest(["restore", str(backup)], fresh_env)
+    assert refused.exit_code != 0 and "--force" in refused.output
+    other = dict(fresh_env, CONTEST_DATABASE_URL=f"sqlite:///{tmp_path / 'other.db'}")
+    restored = _contest(["restore", str(backup)], other)
+    assert restored.exit_code == 0, restored.output
+    assert _schema(other["CONTEST_DATABASE_URL"])[2] == 1
+    verified = _contest(["audit", "verify"], other)
+    assert verified.exit_code == 0 and "chain intact" in verified.output

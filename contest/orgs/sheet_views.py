@@ -1,0 +1,123 @@
+"""Excel in and out for the orgs area: the union tree and its people.
+
+Both imports are all-or-nothing (``services.core.org_sheet`` / ``people_sheet``): a refused file
+shows every row's problems and writes nothing. Exports are POSTs because they are audited, and
+personal numbers leave only when an admin ticks the box for them.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from flask import abort, flash, render_template, send_file
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from contest.extensions import db
+from contest.models import Role
+from contest.orgs.base import ERRORS_SHOWN, IMPORT_MAX_BYTES, XLSX_MIME
+from contest.orgs.blueprint import bp
+from contest.orgs.forms import PeopleExportForm, SheetUploadForm, TreeExportForm
+from contest.services.core import org_sheet, people_sheet
+from contest.services.core.spreadsheets import RowError, SheetRefused, read_upload
+
+
+def _import_page(
+    template: str, run: Callable[[bytes, str], Any], done: Callable[[Any], str]
+) -> str:
+    form = SheetUploadForm()
+    errors: list[RowError] = []
+    result = None
+    if form.validate_on_submit():
+        try:
+            data, filename = read_upload(form.file.data, IMPORT_MAX_BYTES)
+            result = run(data, filename)
+        except SheetRefused as refusal:
+            db.session.rollback()
+            errors = refusal.errors
+        else:
+            db.session.commit()
+            flash(done(result), "success")
+    return render_template(
+        template,
+        form=form,
+        errors=errors[:ERRORS_SHOWN],
+        error_count=len(errors),
+        result=result,
+    )
+
+
+def _download(data: bytes | io.BytesIO, name: str, kind: str = "xlsx") -> Any:
+    buffer = data if isinstance(data, io.BytesIO) else io.BytesIO(data)
+    buffer.seek(0)
+    response = send_file(
+        buffer,
+        mimetype=XLSX_MIME if kind == "xlsx" else "text/csv; charset=utf-8",
+        as_attachment=True,
+        download_name=name,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M")
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_tree():  # type: ignore[no-untyped-def]
+    """Load a union tree from a sheet (a federation's 3,000 基层工会 in one file)."""
+    return _import_page(
+        "orgs/import_tree.html",
+        lambda data, name: org_sheet.import_tree(current_user, data, name),
+        lambda result: _("导入完成:新增组织 %(n)d 个。", n=result.created),
+    )
+
+
+@bp.route("/template.xlsx")
+def tree_template():  # type: ignore[no-untyped-def]
+    return _download(org_sheet.template_workbook(), "组织导入模板.xlsx")
+
+
+@bp.route("/export", methods=["POST"])
+def export_tree():  # type: ignore[no-untyped-def]
+    form = TreeExportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    kind = form.format.data or "xlsx"
+    buffer = io.BytesIO()
+    org_sheet.export_tree(current_user, buffer, kind)
+    db.session.commit()
+    return _download(buffer, f"组织-{_stamp()}.{kind}", kind)
+
+
+@bp.route("/people/import", methods=["GET", "POST"])
+def import_people():  # type: ignore[no-untyped-def]
+    return _import_page(
+        "orgs/import_people.html",
+        lambda data, name: people_sheet.import_people(current_user, data, name),
+        lambda result: _("导入完成:新增职工 %(n)d 位。", n=result.created),
+    )
+
+
+@bp.route("/people/template.xlsx")
+def people_template():  # type: ignore[no-untyped-def]
+    return _download(people_sheet.template_workbook(), "职工导入模板.xlsx")
+
+
+@bp.route("/people/export", methods=["POST"])
+def export_people():  # type: ignore[no-untyped-def]
+    form = PeopleExportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    include_private = bool(form.include_private.data)
+    if include_private and current_user.role is not Role.ADMIN:
+        abort(403)
+    kind = form.format.data or "xlsx"
+    buffer = io.BytesIO()
+    people_sheet.export_people(current_user, buffer, kind, include_private=include_private)
+    db.session.commit()
+    return _download(buffer, f"职工名册-{_stamp()}.{kind}", kind)
