@@ -8,7 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from contest.models import ROLE_LABELS, Organization
+from contest.models import ROLE_LABELS, Organization, Role
 
 
 class UserForm(FlaskForm):
@@ -16,7 +16,9 @@ class UserForm(FlaskForm):
         _l("用户名"), validators=[DataRequired(_l("请填写用户名")), Length(max=64)]
     )
     display_name = StringField(_l("显示名称"), validators=[Optional(), Length(max=60)])
-    role = SelectField(_l("角色"))
+    # A new account starts as the least privileged role: a slip of the hand must not make an
+    # administrator (the admin picks 系统管理员 on purpose).
+    role = SelectField(_l("角色"), default=Role.JUDGE.value)
     organization_id = SelectField(_l("所属组织"), coerce=int)
     password = PasswordField(
         _l("初始密码"),

@@ -192,3 +192,11 @@ def test_people_import_and_export_pages_keep_numbers_to_the_admin(
     export = client.post("/orgs/people/export", data={"format": "csv"})
     assert export.status_code == 200 and "王芳" in export.data.decode("utf-8-sig")
     assert db.session.query(AuditEntry).filter_by(action="person.export").count() == 1
+
+
+def test_the_new_account_form_starts_at_the_least_privileged_role(
+    db: Any, client: Any, login_as: Any
+) -> None:
+    login_as("admin")
+    html = client.get("/admin/users").get_data(as_text=True)
+    assert '<option selected value="judge">' in html or '<option value="judge" selected' in html

@@ -305,6 +305,7 @@ class _Directory:
 def _validate(actor: User | None, sheet: Any, check: _Check) -> list[_Row]:
     directory = _Directory()
     rows: list[_Row] = []
+    refused: list[tuple[int, str]] = []  # (row, 上级工会) of rows refused for other reasons
     for number, values in zip(sheet.row_numbers, sheet.frame.itertuples(index=False), strict=True):
         cells = {
             header: unquote(str(value)).strip()
@@ -320,10 +321,23 @@ def _validate(actor: User | None, sheet: Any, check: _Check) -> list[_Row]:
                 data = None
         if data is None:
             check.refused_refs.update(v for v in (cells.get(COL_NAME), cells.get(COL_CODE)) if v)
+            refused.append((number, cells.get(COL_PARENT, "")))
             continue
         rows.append(_Row(number, data, cells.get(COL_PARENT, "")))
     _check_file_duplicates(rows, directory, check)
     _resolve_parents(actor, rows, directory, check)
+    # A row refused for its own cells still gets its 上级工会 checked, so one round of fixes
+    # is enough: every problem of every row is in the report.
+    known = (
+        set(directory.by_code)
+        | set(directory.by_name)
+        | {r.data.name for r in rows}
+        | {r.data.code for r in rows if r.data.code}
+        | check.refused_refs
+    )
+    for number, ref in refused:
+        if ref and ref not in known:
+            check.add(number, COL_PARENT, _("找不到上级工会“%(name)s”", name=ref))
     return rows
 
 
