@@ -51,7 +51,7 @@ def verify_url(base_url: str, number: str) -> str:
 
 @lru_cache(maxsize=1)
 def _subset_characters() -> frozenset[str]:
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont  # heavy, and only a certificate needs it: not at start-up
 
     with TTFont(str(FONT_FILE), lazy=True) as font:
         return frozenset(chr(code) for code in font.getBestCmap())
