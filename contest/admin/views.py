@@ -14,6 +14,7 @@ from contest.extensions import db
 from contest.models import AuditEntry, Organization, Person, Role, User
 from contest.services.core import audit as audit_service
 from contest.services.core import users as user_service
+from contest.services.core.people import record_of
 
 AUDIT_PER_PAGE = 50
 
@@ -95,7 +96,15 @@ def person(person_id: int):  # type: ignore[no-untyped-def]
     if reveal:
         audit_service.record(current_user, "person.reveal", "person", record.id)
         db.session.commit()
-    return render_template("admin/person.html", person=record, reveal=reveal, form=form)
+    honors, entries = record_of(record)
+    return render_template(
+        "admin/person.html",
+        person=record,
+        reveal=reveal,
+        form=form,
+        honors=honors,
+        entries=entries,
+    )
 
 
 @bp.route("/audit")

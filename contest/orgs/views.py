@@ -13,7 +13,13 @@ from contest.orgs.base import load_org, load_person, orgs_in_scope
 from contest.orgs.blueprint import bp
 from contest.orgs.forms import PersonForm
 from contest.services.core.orgs import can_restructure
-from contest.services.core.people import PersonData, PersonError, create_person, update_person
+from contest.services.core.people import (
+    PersonData,
+    PersonError,
+    create_person,
+    record_of,
+    update_person,
+)
 
 PER_PAGE = 50
 
@@ -105,4 +111,7 @@ def edit_person(person_id: int):  # type: ignore[no-untyped-def]
         response = _save_person(form, person)
         if response is not None:
             return response
-    return render_template("orgs/person_form.html", form=form, person=person)
+    honors, entries = record_of(person)
+    return render_template(
+        "orgs/person_form.html", form=form, person=person, honors=honors, entries=entries
+    )

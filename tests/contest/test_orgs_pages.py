@@ -200,3 +200,20 @@ def test_the_new_account_form_starts_at_the_least_privileged_role(
     login_as("admin")
     html = client.get("/admin/users").get_data(as_text=True)
     assert '<option selected value="judge">' in html or '<option value="judge" selected' in html
+
+
+def test_a_persons_page_lists_their_honors_and_contest_entries(
+    db: Any, client: Any, login_as: Any, make_contest: Any, make_user: Any, client_for: Any
+) -> None:
+    from contest.models import HonorLevel
+    from contest.services.honors.records import HonorData, add_honor
+
+    made = make_contest(entries=1, judges=1)
+    person = made.entries[0].person
+    add_honor(None, HonorData(person.name, "技术能手", HonorLevel.CITY, 2024, person=person))
+    db.session.commit()
+    login_as("organizer", organization=made.host)
+    html = client.get(f"/orgs/people/{person.id}/edit").get_data(as_text=True)
+    assert "2024 · 技术能手" in html and "江州市数控技能大赛" in html
+    admin = client_for(make_user("admin"))
+    assert "技术能手" in admin.get(f"/admin/people/{person.id}").get_data(as_text=True)

@@ -7,9 +7,10 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from contest.extensions import db
-from contest.models import Gender, Honor, Organization, Person, User, WorkerCategory
+from contest.models import Entry, Gender, Honor, Organization, Person, User, WorkerCategory
 from contest.models.base import utcnow
 from contest.security import crypto
 from contest.services.core import audit
@@ -161,3 +162,24 @@ def parse_gender(raw: str) -> Gender | None:
     if value in ("女", "女性", "F", "f"):
         return Gender.FEMALE
     raise ValueError(_("性别应为 男 或 女"))
+
+
+def record_of(person: Person) -> tuple[list[Honor], list[Entry]]:
+    """A person's honors (newest first, revoked ones included and marked) and contest entries
+    (newest contest first), for the person's page in the admin and orgs areas."""
+    honors = list(
+        db.session.scalars(
+            select(Honor)
+            .where(Honor.person_id == person.id)
+            .order_by(Honor.year.desc(), Honor.level_rank, Honor.id)
+        )
+    )
+    entries = list(
+        db.session.scalars(
+            select(Entry)
+            .where(Entry.person_id == person.id)
+            .options(selectinload(Entry.contest), selectinload(Entry.event))
+            .order_by(Entry.id.desc())
+        )
+    )
+    return honors, entries
