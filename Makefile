@@ -11,6 +11,9 @@ PORT ?= 5000
 WORKERS ?= auto
 PYTEST_ARGS ?=
 PYTEST := $(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
+# What the browser tests need from Debian (tests/browser/conftest.py looks for `chromium`).
+CHROMIUM ?= chromium
+BROWSER_PACKAGES ?= chromium fonts-wqy-microhei
 
 .PHONY: install run test check static import-contracts lint bench clean browser-deps translations
 
@@ -37,22 +40,25 @@ translations: $(STAMP)
 ## When they cannot be installed the browser tests are skipped, unless CONTEST_REQUIRE_BROWSER
 ## is set (CI sets it): then this fails.
 browser-deps:
-	@if command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	@log=$$(mktemp); \
+	if command -v $(CHROMIUM) >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; then \
 	  echo "browser-deps: chromium and a CJK font are present"; \
 	elif [ "$$(id -u)" = 0 ] \
-	  && apt-get update -qq -o Acquire::http::Timeout=20 -o DPkg::Lock::Timeout=120 \
+	  && apt-get update -qq -o Acquire::http::Timeout=20 -o DPkg::Lock::Timeout=120 >"$$log" 2>&1 \
 	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	     -o Acquire::http::Timeout=20 -o DPkg::Lock::Timeout=120 \
-	     chromium fonts-wqy-microhei >/dev/null; then \
-	  echo "browser-deps: installed chromium and fonts-wqy-microhei"; \
-	elif command -v chromium >/dev/null 2>&1; then \
-	  echo "browser-deps: could not install fonts-wqy-microhei; the browser tests run, Chinese may show as boxes in their screenshots"; \
+	     $(BROWSER_PACKAGES) >>"$$log" 2>&1; then \
+	  echo "browser-deps: installed $(BROWSER_PACKAGES)"; \
+	elif command -v $(CHROMIUM) >/dev/null 2>&1; then \
+	  echo "browser-deps: could not install a CJK font; the browser tests run, Chinese may show as boxes in their screenshots"; \
 	elif [ -n "$$CONTEST_REQUIRE_BROWSER" ]; then \
-	  echo "browser-deps: could not install chromium and fonts-wqy-microhei (root and the Debian mirror are needed), and CONTEST_REQUIRE_BROWSER is set"; \
+	  cat "$$log"; rm -f "$$log"; \
+	  echo "browser-deps: could not install $(BROWSER_PACKAGES) (root and the Debian mirror are needed), and CONTEST_REQUIRE_BROWSER is set: failing"; \
 	  exit 1; \
 	else \
-	  echo "browser-deps: could not install chromium and fonts-wqy-microhei (root and the Debian mirror are needed); the browser tests will be skipped"; \
-	fi
+	  echo "browser-deps: could not install $(BROWSER_PACKAGES) (root and the Debian mirror are needed); the browser tests will be skipped"; \
+	fi; \
+	rm -f "$$log"
 
 ## Set up the environment, create or upgrade the schema, load the demo once, serve it.
 run: install

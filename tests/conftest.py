@@ -48,6 +48,13 @@ def _worker_id() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    from tests.browser.conftest import browser_status
+
+    engines = " and ".join(ENGINES)
+    return [f"database engines: {engines}", browser_status()]
+
+
 @pytest.fixture(scope="session")
 def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
     """One database per engine for this test process, its schema created on first use.
