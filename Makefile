@@ -1,12 +1,21 @@
-# Two commands on a fresh machine: `make run` (set up and serve the demo) and `make test`.
+# Two commands on a fresh machine: `make run` (set up and serve the demo) and `make test`;
+# `make check` is the quick loop while editing (no browser tests).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# pytest-xdist workers; `auto` is one per core (2 on the project's machines). WORKERS=0 runs
+# in one process, e.g. to debug a single test with `make check WORKERS=0 PYTEST_ARGS=-x`.
+WORKERS ?= auto
+PYTEST_ARGS ?=
+PYTEST := $(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
+# What the browser tests need from Debian (tests/browser/conftest.py looks for `chromium`).
+CHROMIUM ?= chromium
+BROWSER_PACKAGES ?= chromium fonts-wqy-microhei
 
-.PHONY: install run test lint bench clean browser-deps translations
+.PHONY: install run test check static import-contracts lint bench clean browser-deps translations
 
 PO := $(wildcard contest/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
@@ -27,15 +36,29 @@ translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o contest/translations/messages.pot .
 	$(BIN)/pybabel update -i contest/translations/messages.pot -d contest/translations --no-fuzzy-matching
 
-## Debian's Chromium and a CJK font for the browser tests (needs root; skipped otherwise).
+## Debian's Chromium and a CJK font for the browser tests (needs root and the package mirror).
+## When they cannot be installed the browser tests are skipped, unless CONTEST_REQUIRE_BROWSER
+## is set (CI sets it): then this fails.
 browser-deps:
-	@if command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; then \
-	  echo "chromium and a CJK font are present"; \
-	elif [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	@log=$$(mktemp); \
+	if command -v $(CHROMIUM) >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  echo "browser-deps: chromium and a CJK font are present"; \
+	elif [ "$$(id -u)" = 0 ] \
+	  && apt-get update -qq -o Acquire::http::Timeout=20 -o DPkg::Lock::Timeout=120 >"$$log" 2>&1 \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	     -o Acquire::http::Timeout=20 -o DPkg::Lock::Timeout=120 \
+	     $(BROWSER_PACKAGES) >>"$$log" 2>&1; then \
+	  echo "browser-deps: installed $(BROWSER_PACKAGES)"; \
+	elif command -v $(CHROMIUM) >/dev/null 2>&1; then \
+	  echo "browser-deps: could not install a CJK font; the browser tests run, Chinese may show as boxes in their screenshots"; \
+	elif [ -n "$$CONTEST_REQUIRE_BROWSER" ]; then \
+	  cat "$$log"; rm -f "$$log"; \
+	  echo "browser-deps: could not install $(BROWSER_PACKAGES) (root and the Debian mirror are needed), and CONTEST_REQUIRE_BROWSER is set: failing"; \
+	  exit 1; \
 	else \
-	  echo "browser tests need: apt-get install chromium fonts-wqy-microhei (run as root)"; \
-	fi
+	  echo "browser-deps: could not install $(BROWSER_PACKAGES) (root and the Debian mirror are needed); the browser tests will be skipped"; \
+	fi; \
+	rm -f "$$log"
 
 ## Set up the environment, create or upgrade the schema, load the demo once, serve it.
 run: install
@@ -43,12 +66,28 @@ run: install
 	$(BIN)/contest demo --if-empty
 	$(BIN)/contest serve --host $(HOST) --port $(PORT)
 
-## Lint, type-check the scoring library, run every test (SQLite, plus PostgreSQL when
-## CONTEST_TEST_POSTGRES_URL is set).
-test: install browser-deps
+## Static checks: ruff, the import contracts, mypy --strict on the scoring library.
+static: install
 	$(BIN)/ruff check .
+	@$(MAKE) --no-print-directory import-contracts
 	$(BIN)/mypy scoring
-	$(BIN)/python -m pytest
+
+## The layering rules of pyproject.toml's [tool.importlinter] (fails on a broken contract).
+import-contracts: install
+	@if grep -q '^\[tool\.importlinter\]' pyproject.toml; then \
+	  $(BIN)/lint-imports; \
+	else \
+	  echo "import-contracts: pyproject.toml has no [tool.importlinter] contracts yet; lint-imports not run"; \
+	fi
+
+## The quick loop: static checks and every test but the browser ones, in parallel
+## (SQLite, plus PostgreSQL when CONTEST_TEST_POSTGRES_URL is set).
+check: static
+	$(PYTEST) -m "not browser"
+
+## The static checks and every test, browser ones included (CI: .ci/run).
+test: static browser-deps
+	$(PYTEST)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,8 +1,16 @@
 """Fixtures shared by every test (STYLE.md): app, client, runner, db, login_as, factories.
 
 Database tests run once per engine: SQLite always, PostgreSQL when CONTEST_TEST_POSTGRES_URL
-is set (``.ci/run`` sets it). Each test session gets its own SQLite file and its own
-PostgreSQL schema, created from the models once; rows are removed after every test.
+is set (``.ci/run`` sets it). Each test process (each pytest-xdist worker) gets its own SQLite
+file and its own PostgreSQL schema, created from the models once.
+
+Building the app costs more than most tests (blueprints, Babel, and above all every template
+compiled again), so ``app`` is one application per engine per process, shared by every test
+that needs no settings of its own; ``make_app(**overrides)`` still builds a fresh one for tests
+that change settings or add routes. Before each test the rows are removed (only from tables that
+have any) and what the shared app keeps between requests is put back as it was: its settings,
+the content-version memos and cache of ``contest.caching``, and the rate limiter's switch, which
+the module-level ``Limiter`` takes from the last app built.
 """
 
 from __future__ import annotations
@@ -15,14 +23,17 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 
 from contest import create_app
+from contest.extensions import cache, limiter
 from contest.extensions import db as _db
 
 POSTGRES_URL = os.environ.get("CONTEST_TEST_POSTGRES_URL")
 ENGINES = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 PASSWORD = "correct-horse-9"
+# Keys ``contest.caching`` keeps in ``app.extensions`` (per-process memos of the database).
+APP_MEMO_PREFIXES = ("contest_version:", "contest_cache_flights")
 
 
 def _pg_url(url: str) -> str:
@@ -32,22 +43,42 @@ def _pg_url(url: str) -> str:
     return url
 
 
+def _worker_id() -> str:
+    """``gw0``, ``gw1``… under pytest-xdist, ``main`` otherwise."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    from tests.browser.conftest import browser_status
+
+    engines = " and ".join(ENGINES)
+    return [f"database engines: {engines}", browser_status()]
+
+
 @pytest.fixture(scope="session")
 def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
-    """One database per engine for the whole session, schema created from the models."""
+    """One database per engine for this test process, its schema created on first use.
+
+    The SQLite file lives in the process's own temporary directory (xdist gives each worker
+    one); the PostgreSQL schema is named after the worker and a random suffix, so parallel
+    workers and parallel checkouts sharing the server never meet.
+    """
     urls: dict[str, dict[str, Any]] = {
         "sqlite": {"url": f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}", "options": {}}
     }
     schema = None
     if POSTGRES_URL:
-        schema = f"t_{uuid.uuid4().hex[:12]}"
+        schema = f"t_{_worker_id()}_{uuid.uuid4().hex[:10]}"
         admin_engine = create_engine(_pg_url(POSTGRES_URL))
         with admin_engine.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         admin_engine.dispose()
         urls["postgres"] = {
             "url": _pg_url(POSTGRES_URL),
-            "options": {"connect_args": {"options": f"-csearch_path={schema}"}},
+            # A throw-away database needs no durability: commits do not wait for the disk.
+            "options": {
+                "connect_args": {"options": f"-csearch_path={schema} -csynchronous_commit=off"}
+            },
             "schema": schema,
         }
     yield urls
@@ -79,21 +110,52 @@ def base_config(target: dict[str, Any], tmp_path: Any) -> dict[str, Any]:
     }
 
 
+def _tables_with_rows(conn: Connection) -> set[str]:
+    """Names of the tables that hold at least one row, in one round trip."""
+    probes = " UNION ALL ".join(
+        f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")"
+        for t in _db.metadata.sorted_tables
+    )
+    return {row[0] for row in conn.execute(text(probes))}
+
+
+def _empty_tables(conn: Connection) -> None:
+    """Remove every row; identities start again at 1, as on a new database.
+
+    Only tables that hold rows are touched (most tests write to a few). SQLite deletes them,
+    children first so foreign keys hold; a table scan there follows the rowid, so rows still
+    come back in insertion order. PostgreSQL truncates them: a DELETE would be cheaper, but
+    new rows would then fill the freed space of the heap, and a query without ORDER BY (tests
+    have them) would return rows out of insertion order. Sequences a test used on a table it
+    left empty are set back too.
+    """
+    holding = _tables_with_rows(conn)
+    full = [t for t in reversed(_db.metadata.sorted_tables) if t.name in holding]
+    if conn.dialect.name == "postgresql":
+        if full:
+            names = ", ".join(f'"{t.name}"' for t in full)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        conn.execute(
+            text(
+                "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) "
+                "FROM pg_sequences WHERE schemaname = current_schema() "
+                "AND last_value IS NOT NULL"
+            )
+        )
+    else:
+        for table in full:
+            conn.execute(table.delete())
+
+
 def _reset(app: Flask, engine_name: str) -> None:
+    """The schema on first use in this process, then no rows in any table."""
     with app.app_context():
         if engine_name not in _created:
             _db.create_all()
             _created.add(engine_name)
         _db.session.remove()
-        tables = list(reversed(_db.metadata.sorted_tables))
         with _db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(table.delete())
-        _db.engine.dispose()
+            _empty_tables(conn)
 
 
 @pytest.fixture(params=ENGINES)
@@ -105,7 +167,10 @@ def engine_name(request: pytest.FixtureRequest) -> str:
 def make_app(
     database_urls: dict[str, dict[str, Any]], engine_name: str, tmp_path: Any
 ) -> Iterator[Callable[..., Flask]]:
-    """Build an app on a clean database of the test's engine, with config overrides."""
+    """Build a fresh app on a clean database of the test's engine, with config overrides.
+
+    For tests that need settings of their own or change the app (routes); others use ``app``.
+    """
     built: list[Flask] = []
 
     def _make(**overrides: Any) -> Flask:
@@ -121,9 +186,60 @@ def make_app(
             _db.engine.dispose()
 
 
+class SharedApps:
+    """One app per engine for this test process, built on first use (see the module docstring)."""
+
+    def __init__(self, urls: dict[str, dict[str, Any]], tmp: Any) -> None:
+        self._urls = urls
+        self._tmp = tmp
+        self._apps: dict[str, tuple[Flask, dict[str, Any], int]] = {}
+
+    def get(self, engine_name: str) -> tuple[Flask, dict[str, Any], int]:
+        if engine_name not in self._apps:
+            application = create_app(base_config(self._urls[engine_name], self._tmp))
+            self._apps[engine_name] = (
+                application,
+                dict(application.config),
+                len(list(application.url_map.iter_rules())),
+            )
+        return self._apps[engine_name]
+
+    def close(self) -> None:
+        for application, _, _ in self._apps.values():
+            with application.app_context():
+                _db.session.remove()
+                _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def shared_apps(
+    database_urls: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SharedApps]:
+    apps = SharedApps(database_urls, tmp_path_factory.mktemp("app"))
+    yield apps
+    apps.close()
+
+
 @pytest.fixture
-def app(make_app: Callable[..., Flask]) -> Flask:
-    return make_app()
+def app(shared_apps: SharedApps, engine_name: str, tmp_path: Any) -> Iterator[Flask]:
+    """The shared app of the test's engine on a clean database, as if it were new."""
+    application, settings, rules = shared_apps.get(engine_name)
+    application.config.clear()
+    application.config.update(settings)
+    # Each test keeps its own uploads, as with an app of its own.
+    application.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    application.config["INSTANCE_PATH"] = str(tmp_path)
+    for key in [k for k in application.extensions if k.startswith(APP_MEMO_PREFIXES)]:
+        del application.extensions[key]
+    # The Limiter is one object for every app: an app built with limits on (make_app, or an
+    # app from the environment) leaves it switched on until this app's settings are read again.
+    limiter.init_app(application)
+    _reset(application, engine_name)
+    with application.app_context():
+        cache.clear()
+    yield application
+    if len(list(application.url_map.iter_rules())) != rules:
+        pytest.fail("a test added routes to the shared app: build its own with make_app()")
 
 
 @pytest.fixture

@@ -41,6 +41,16 @@ def _chromium_available() -> bool:
     return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
 
 
+def browser_status() -> str:
+    """One line for the report header: whether the browser tests run, skip or must run."""
+    if _chromium_available():
+        found = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+        return f"browser tests: Chromium at {found}"
+    if os.environ.get("CONTEST_REQUIRE_BROWSER"):
+        return f"browser tests: required (CONTEST_REQUIRE_BROWSER) but no Chromium at {CHROMIUM}"
+    return f"browser tests: SKIPPED, no Chromium at {CHROMIUM} (make browser-deps, as root)"
+
+
 @pytest.fixture(scope="session")
 def playwright_browser() -> Iterator[Any]:
     if not _chromium_available():

@@ -69,9 +69,13 @@ def wall_data(app: Any, db: Any, make_org: Any, make_person: Any) -> dict[str, A
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_wall_search_and_profile(
+def test_wall_search_profile_and_kiosk(
     size: str, wall_data: dict[str, Any], live_server: Any, new_page: Any, screenshot: Any
 ) -> None:
+    """A visitor searches the wall and opens a profile; the kiosk advances through honors.
+
+    One test per size so the honors and portraits are made once for both pages.
+    """
     page = new_page(size)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -90,20 +94,15 @@ def test_wall_search_and_profile(
     screenshot(page, f"wall-profile-{size}")
     assert errors == []
 
-
-@pytest.mark.parametrize("size", SIZES)
-def test_kiosk_advances_through_honors(
-    size: str, wall_data: dict[str, Any], live_server: Any, new_page: Any, screenshot: Any
-) -> None:
-    page = new_page(size)
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(live_server.url + "/wall/kiosk?interval=3")
-    name = page.locator("[data-name]")
+    kiosk = new_page(size)
+    kiosk_errors: list[str] = []
+    kiosk.on("console", lambda m: kiosk_errors.append(m.text) if m.type == "error" else None)
+    kiosk.goto(live_server.url + "/wall/kiosk?interval=3")
+    name = kiosk.locator("[data-name]")
     first = name.text_content()
     assert first
-    page.wait_for_timeout(800)
-    screenshot(page, f"kiosk-{size}")
-    page.keyboard.press("ArrowRight")
+    kiosk.wait_for_timeout(800)
+    screenshot(kiosk, f"kiosk-{size}")
+    kiosk.keyboard.press("ArrowRight")
     assert name.text_content() != first
-    assert errors == []
+    assert kiosk_errors == []
