@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -45,7 +46,10 @@ def register_extensions(app: Flask) -> None:
         app,
         locale_selector=i18n.select_locale,
         default_domain="messages",
-        default_translation_directories=str(settings.PROJECT_ROOT / "contest" / "translations"),
+        default_translation_directories=i18n.catalogue_directories(
+            settings.PROJECT_ROOT / "contest" / "translations",
+            Path(app.instance_path) / "translations",
+        ),
     )
     cache.init_app(app)
     limiter.init_app(app)

@@ -9,6 +9,10 @@ above them.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import current_app, has_request_context, request, session
 
 
@@ -25,3 +29,33 @@ def select_locale() -> str:
         if chosen in languages:
             return str(chosen)
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def catalogue_directories(source: Path, cache: Path) -> str:
+    """Where Flask-Babel should read compiled catalogues from (``dir1;dir2``).
+
+    ``make install`` compiles each ``messages.po`` into the ``messages.mo`` beside it. An
+    install that skipped that step (a plain ``pip install``, a copied tree) would silently
+    serve Chinese to English users, so a missing or stale ``.mo`` is compiled here, once, into
+    ``cache`` (under the instance folder: the package itself may be read-only), which is then
+    read first.
+    """
+    stale = []
+    for po in sorted(source.glob("*/LC_MESSAGES/messages.po")):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            stale.append(po)
+    if not stale:
+        return str(source)
+    for po in stale:
+        target = cache / po.relative_to(source).with_suffix(".mo")
+        if target.exists() and target.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with po.open("rb") as handle:
+            catalogue = read_po(handle)
+        partial = target.with_suffix(".mo.part")
+        with partial.open("wb") as handle:
+            write_mo(handle, catalogue)
+        partial.replace(target)
+    return f"{cache};{source}"

@@ -58,3 +58,28 @@ def test_language_link_switches_the_session_to_english(client: Any) -> None:
 def test_public_wall_renders_in_english(client: Any) -> None:
     html = client.get("/wall/?lang=en").get_data(as_text=True)
     assert "<h1>Honor Wall</h1>" in html
+
+
+def test_a_missing_compiled_catalogue_is_compiled_into_the_instance(tmp_path: Any) -> None:
+    """An install without `make install`'s compile step still answers in English."""
+    import shutil
+    from pathlib import Path
+
+    from babel.support import Translations
+
+    from contest.i18n import catalogue_directories
+
+    repo = Path(__file__).resolve().parents[2] / "contest" / "translations"
+    source = tmp_path / "translations"
+    (source / "en" / "LC_MESSAGES").mkdir(parents=True)
+    shutil.copy(repo / "en" / "LC_MESSAGES" / "messages.po", source / "en" / "LC_MESSAGES")
+    cache = tmp_path / "instance" / "translations"
+
+    directories = catalogue_directories(source, cache)
+
+    assert directories == f"{cache};{source}"
+    compiled = Translations.load(str(cache), ["en"])
+    assert compiled.gettext("组织名称") == "Name"
+    assert catalogue_directories(source, cache) == directories  # compiled once, then reused
+    shutil.copy(cache / "en" / "LC_MESSAGES" / "messages.mo", source / "en" / "LC_MESSAGES")
+    assert catalogue_directories(source, cache) == str(source)
