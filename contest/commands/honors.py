@@ -7,13 +7,12 @@ into the row-by-row report and exit status 1.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
-from contest.commands.progress import Progress
+from contest.commands.sheets import run_import, write_export
 
 
 @click.group("honors")
@@ -26,24 +25,11 @@ def honors_group() -> None:
 @with_appcontext
 def honors_import(file: Path) -> None:
     """Import a roster; all-or-nothing, with a row-by-row report when refused (exit 1)."""
-    from contest.extensions import db
-    from contest.services.core.spreadsheets import SheetRefused
     from contest.services.honors.roster import import_roster
 
-    data = file.read_bytes()
-    progress = Progress()
-    if len(data) > 1_000_000:
-        click.echo(f"读取 {file.name} … (reading)", err=True)
-    try:
-        result = import_roster(None, data, file.name, progress=progress)
-    except SheetRefused as refusal:
-        progress.close()
-        db.session.rollback()
-        click.echo(refusal.report(), err=True)
-        click.echo(f"{refusal} (import refused, nothing written)", err=True)
-        sys.exit(1)
-    progress.close()
-    db.session.commit()
+    result = run_import(
+        file, lambda data, name, progress: import_roster(None, data, name, progress=progress)
+    )
     click.echo(
         f"导入完成 (imported): {result.rows} 行 rows, "
         f"{result.honors_created} 条荣誉 honors, "
@@ -63,19 +49,12 @@ def honors_import(file: Path) -> None:
 @with_appcontext
 def honors_export(file: Path, include_private: bool, valid_only: bool) -> None:
     """Export every honor to FILE (.xlsx or .csv, by its extension)."""
-    from contest.extensions import db
-    from contest.services.core.spreadsheets import SheetRefused, file_kind
     from contest.services.honors.roster import export_for
 
-    try:
-        kind = file_kind(file.name)
-    except SheetRefused:
-        raise click.ClickException(
-            f"只支持 .xlsx 或 .csv 文件 (unsupported extension: {file.suffix or 'none'})"
-        ) from None
-    partial = file.with_name(file.name + ".part")
-    with partial.open("wb") as out:
-        count = export_for(None, out, kind, include_private=include_private, valid_only=valid_only)
-    partial.replace(file)
-    db.session.commit()
+    count = write_export(
+        file,
+        lambda out, kind: export_for(
+            None, out, kind, include_private=include_private, valid_only=valid_only
+        ),
+    )
     click.echo(f"已导出 (exported) {count} 行 rows → {file}")

@@ -6,13 +6,12 @@ blank 上级工会 makes a top-level union); a refusal prints the row-by-row rep
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
-from contest.commands.progress import Progress
+from contest.commands.sheets import run_import, write_export
 
 
 @click.group("orgs")
@@ -25,21 +24,11 @@ def orgs_group() -> None:
 @with_appcontext
 def orgs_import(file: Path) -> None:
     """Import organisations; all-or-nothing, with a row-by-row report when refused (exit 1)."""
-    from contest.extensions import db
     from contest.services.core.org_sheet import import_tree
-    from contest.services.core.spreadsheets import SheetRefused
 
-    progress = Progress()
-    try:
-        result = import_tree(None, file.read_bytes(), file.name, progress=progress)
-    except SheetRefused as refusal:
-        progress.close()
-        db.session.rollback()
-        click.echo(refusal.report(), err=True)
-        click.echo(f"{refusal} (import refused, nothing written)", err=True)
-        sys.exit(1)
-    progress.close()
-    db.session.commit()
+    result = run_import(
+        file, lambda data, name, progress: import_tree(None, data, name, progress=progress)
+    )
     click.echo(f"导入完成 (imported): {result.created} 个组织 organisations")
 
 
@@ -48,19 +37,7 @@ def orgs_import(file: Path) -> None:
 @with_appcontext
 def orgs_export(file: Path) -> None:
     """Export every open organisation to FILE (.xlsx or .csv, by its extension)."""
-    from contest.extensions import db
     from contest.services.core.org_sheet import export_tree
-    from contest.services.core.spreadsheets import SheetRefused, file_kind
 
-    try:
-        kind = file_kind(file.name)
-    except SheetRefused:
-        raise click.ClickException(
-            f"只支持 .xlsx 或 .csv 文件 (unsupported extension: {file.suffix or 'none'})"
-        ) from None
-    partial = file.with_name(file.name + ".part")
-    with partial.open("wb") as out:
-        count = export_tree(None, out, kind)
-    partial.replace(file)
-    db.session.commit()
+    count = write_export(file, lambda out, kind: export_tree(None, out, kind))
     click.echo(f"已导出 (exported) {count} 个组织 organisations → {file}")

@@ -63,8 +63,14 @@ def _download(data: bytes | io.BytesIO, name: str, kind: str = "xlsx") -> Any:
     return response
 
 
-def _stamp() -> str:
-    return datetime.now().strftime("%Y%m%d-%H%M")
+def _export(form: TreeExportForm, title: str, write: Callable[[io.BytesIO, str], int]) -> Any:
+    """Run an (audited) export into memory, commit its audit entry, send it as a download."""
+    kind = form.format.data or "xlsx"
+    buffer = io.BytesIO()
+    write(buffer, kind)
+    db.session.commit()
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    return _download(buffer, f"{title}-{stamp}.{kind}", kind)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -87,11 +93,7 @@ def export_tree():  # type: ignore[no-untyped-def]
     form = TreeExportForm()
     if not form.validate_on_submit():
         abort(400)
-    kind = form.format.data or "xlsx"
-    buffer = io.BytesIO()
-    org_sheet.export_tree(current_user, buffer, kind)
-    db.session.commit()
-    return _download(buffer, f"组织-{_stamp()}.{kind}", kind)
+    return _export(form, "组织", lambda out, kind: org_sheet.export_tree(current_user, out, kind))
 
 
 @bp.route("/people/import", methods=["GET", "POST"])
@@ -113,11 +115,13 @@ def export_people():  # type: ignore[no-untyped-def]
     form = PeopleExportForm()
     if not form.validate_on_submit():
         abort(400)
-    include_private = bool(form.include_private.data)
-    if include_private and current_user.role is not Role.ADMIN:
+    private = bool(form.include_private.data)
+    if private and current_user.role is not Role.ADMIN:
         abort(403)
-    kind = form.format.data or "xlsx"
-    buffer = io.BytesIO()
-    people_sheet.export_people(current_user, buffer, kind, include_private=include_private)
-    db.session.commit()
-    return _download(buffer, f"职工名册-{_stamp()}.{kind}", kind)
+    return _export(
+        form,
+        "职工名册",
+        lambda out, kind: people_sheet.export_people(
+            current_user, out, kind, include_private=private
+        ),
+    )
