@@ -99,10 +99,7 @@ def snapshot(org: Organization) -> dict[str, Any]:
 
 def can_manage(user: User, org: Organization) -> bool:
     """Edit ``org``'s profile: an admin, or an organizer of ``org`` or a union above it."""
-    if user.role is Role.ADMIN:
-        return True
-    own = user.organization
-    return user.role is Role.ORGANIZER and own is not None and own.contains(org)
+    return user.role in (Role.ADMIN, Role.ORGANIZER) and user.can_manage_org(org)
 
 
 def can_restructure(user: User, org: Organization) -> bool:
