@@ -121,8 +121,14 @@ class Organization(TimestampMixin, db.Model):
         """A SELECT of the ids of this organisation and all below it (for IN clauses)."""
         return select(Organization.id).where(Organization.path.startswith(self.path))
 
+    @property
+    def path_ids(self) -> list[int]:
+        """The ids from the top of the tree down to this organisation: sorting by it lists
+        parents before children (a string sort of ``path`` would put /1/10/ before /1/2/)."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
     def ancestors(self) -> list[Organization]:
-        ids = [int(part) for part in self.path.strip("/").split("/") if part]
+        ids = self.path_ids
         if not ids:
             return []
         rows = db.session.scalars(select(Organization).where(Organization.id.in_(ids))).all()

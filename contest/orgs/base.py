@@ -25,14 +25,14 @@ def scope_root() -> Organization | None:
 
 def orgs_in_scope(*, open_only: bool = False) -> list[Organization]:
     """The organisations the user manages, parents before children."""
-    query = select(Organization).order_by(Organization.path)
+    query = select(Organization)
     root = scope_root()
     if root is not None:
         query = query.where(Organization.path.startswith(root.path))
     if open_only:
         query = query.where(Organization.closed_at.is_(None))
     found = list(db.session.scalars(query))
-    return sorted(found, key=lambda o: [int(part) for part in o.path.strip("/").split("/")])
+    return sorted(found, key=lambda o: o.path_ids)
 
 
 def load_org(org_id: int) -> Organization:

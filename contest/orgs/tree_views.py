@@ -39,8 +39,8 @@ def _people_counts(tree: list[Organization]) -> tuple[dict[int, int], dict[int, 
     for org in tree:
         count = direct.get(org.id, 0)
         if count:
-            for part in org.path.strip("/").split("/"):
-                total[int(part)] += count
+            for ancestor_id in org.path_ids:
+                total[ancestor_id] += count
     return direct, dict(total)
 
 

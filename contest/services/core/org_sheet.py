@@ -32,8 +32,9 @@ from contest.services.core.orgs import OrganizationError, OrgData
 from contest.services.core.spreadsheets import (
     RowError,
     SheetRefused,
+    header_problems,
     read_sheet,
-    unquote,
+    row_cells,
     write_csv,
     write_xlsx,
 )
@@ -229,26 +230,6 @@ def _parse_date(raw: str) -> date | None:
 # ------------------------------------------------------------------ import
 
 
-def _headers_problems(headers: list[str]) -> list[RowError]:
-    errors = []
-    present = [h for h in headers if h]
-    for name in REQUIRED:
-        if name not in present:
-            errors.append(RowError(1, name, _("缺少必填列")))
-    unknown = [h for h in present if h not in HEADERS]
-    if unknown:
-        errors.append(
-            RowError(
-                1,
-                "、".join(unknown),
-                _("无法识别的列;可用的列为:%(names)s", names="、".join(HEADERS)),
-            )
-        )
-    for name in sorted({h for h in present if present.count(h) > 1}):
-        errors.append(RowError(1, name, _("列名重复")))
-    return errors
-
-
 def _row_data(number: int, cells: dict[str, str], check: _Check) -> OrgData | None:
     ok = True
     values: dict[str, Any] = {}
@@ -306,12 +287,7 @@ def _validate(actor: User | None, sheet: Any, check: _Check) -> list[_Row]:
     directory = _Directory()
     rows: list[_Row] = []
     refused: list[tuple[int, str]] = []  # (row, 上级工会) of rows refused for other reasons
-    for number, values in zip(sheet.row_numbers, sheet.frame.itertuples(index=False), strict=True):
-        cells = {
-            header: unquote(str(value)).strip()
-            for header, value in zip(sheet.headers, values, strict=False)
-            if header
-        }
+    for number, cells in row_cells(sheet):
         data = _row_data(number, cells, check)
         if data is not None:
             try:
@@ -467,7 +443,7 @@ def import_tree(
     """
     sheet = read_sheet(data, filename, id_columns=())
     check = _Check()
-    check.errors.extend(_headers_problems(sheet.headers))
+    check.errors.extend(header_problems(sheet.headers, REQUIRED, HEADERS))
     if check.errors:
         raise SheetRefused(check.errors)
     if sheet.frame.empty:
@@ -504,7 +480,7 @@ def import_tree(
 
 def tree_frame(actor: User | None) -> pd.DataFrame:
     """The open organisations ``actor`` manages (all for None or an admin), parents first."""
-    query = select(Organization).where(Organization.closed_at.is_(None)).order_by(Organization.path)
+    query = select(Organization).where(Organization.closed_at.is_(None))
     if actor is not None and actor.role is not Role.ADMIN:
         root = actor.organization
         if root is None:
@@ -513,7 +489,7 @@ def tree_frame(actor: User | None) -> pd.DataFrame:
     found = list(db.session.scalars(query))
     by_id = {org.id: org for org in found}
     records = []
-    for org in sorted(found, key=lambda o: [int(p) for p in o.path.strip("/").split("/")]):
+    for org in sorted(found, key=lambda o: o.path_ids):
         parent = by_id.get(org.parent_id or 0) or (org.parent if org.parent_id else None)
         records.append(
             {

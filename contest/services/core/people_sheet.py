@@ -32,8 +32,9 @@ from contest.services.core.spreadsheets import (
     ID_HEADER,
     RowError,
     SheetRefused,
+    header_problems,
     read_sheet,
-    unquote,
+    row_cells,
     write_csv,
     write_xlsx,
 )
@@ -111,25 +112,6 @@ class _Units:
         if not found:
             raise ValueError(_("找不到单位“%(name)s”(或不在您管理的范围内)", name=ref))
         return found[0]
-
-
-def _headers_problems(headers: list[str]) -> list[RowError]:
-    errors = [RowError(1, name, _("缺少必填列")) for name in REQUIRED if name not in headers]
-    unknown = [h for h in headers if h and h not in HEADERS]
-    if unknown:
-        errors.append(
-            RowError(
-                1,
-                "、".join(unknown),
-                _("无法识别的列;可用的列为:%(names)s", names="、".join(HEADERS)),
-            )
-        )
-    present = [h for h in headers if h]
-    errors.extend(
-        RowError(1, name, _("列名重复"))
-        for name in sorted({h for h in present if present.count(h) > 1})
-    )
-    return errors
 
 
 def _check_row(
@@ -230,7 +212,7 @@ def import_people(
     commits.
     """
     sheet = read_sheet(data, filename)
-    header_errors = _headers_problems(sheet.headers)
+    header_errors = header_problems(sheet.headers, REQUIRED, HEADERS)
     if header_errors:
         raise SheetRefused(header_errors)
     if sheet.frame.empty:
@@ -239,12 +221,7 @@ def import_people(
     errors: list[RowError] = []
     seen_ids: dict[str, int] = {}
     planned: list[tuple[int, PersonData]] = []
-    for number, values in zip(sheet.row_numbers, sheet.frame.itertuples(index=False), strict=True):
-        cells = {
-            header: unquote(str(value)).strip()
-            for header, value in zip(sheet.headers, values, strict=False)
-            if header
-        }
+    for number, cells in row_cells(sheet):
         person = _check_row(number, cells, units, seen_ids, errors)
         if person is not None:
             planned.append((number, person))

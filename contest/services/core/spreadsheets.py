@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 from xml.etree import ElementTree
@@ -418,3 +418,44 @@ def write_csv(frame: pd.DataFrame, out: IO[bytes]) -> None:
     for values in frame.itertuples(index=False, name=None):
         writer.writerow([neutralise(v) for v in values])
     out.write(text.getvalue().encode("utf-8-sig"))
+
+
+def header_problems(
+    headers: Sequence[str],
+    required: Sequence[str],
+    listed: Sequence[str],
+    accepted: Collection[str] = (),
+) -> list[RowError]:
+    """The header row's problems (row 1): a required column missing, a column no one knows
+    (the message lists ``listed``; ``accepted`` may allow a few more), a column twice."""
+    present = [h for h in headers if h]
+    known = set(listed) | set(accepted)
+    errors = [RowError(1, name, _("缺少必填列")) for name in required if name not in present]
+    unknown = [h for h in present if h not in known]
+    if unknown:
+        errors.append(
+            RowError(
+                1,
+                "、".join(unknown),
+                _("无法识别的列;可用的列为:%(names)s", names="、".join(listed)),
+            )
+        )
+    errors.extend(
+        RowError(1, name, _("列名重复"))
+        for name in sorted({h for h in present if present.count(h) > 1})
+    )
+    return errors
+
+
+def row_cells(sheet: Sheet) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each data row as (row number as Excel shows it, {header: stripped text}), with the
+    quote an export put before formula-like text taken off again."""
+    for number, values in zip(sheet.row_numbers, sheet.frame.itertuples(index=False), strict=True):
+        yield (
+            number,
+            {
+                header: unquote(str(value)).strip()
+                for header, value in zip(sheet.headers, values, strict=False)
+                if header
+            },
+        )

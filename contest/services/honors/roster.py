@@ -48,6 +48,7 @@ from contest.services.core.spreadsheets import (
     RowError,
     Sheet,
     SheetRefused,
+    header_problems,
     read_sheet,
     unquote,
     write_csv,
@@ -190,30 +191,6 @@ class _Validation:
 
 
 # ------------------------------------------------------------------ reading
-
-
-def _check_headers(headers: list[str]) -> list[RowError]:
-    errors = []
-    present = [h for h in headers if h]
-    for name in REQUIRED_HEADERS:
-        if name not in present:
-            errors.append(RowError(1, name, _("缺少必填列")))
-    unknown = [h for h in present if h not in ACCEPTED_HEADERS]
-    if unknown:
-        errors.append(
-            RowError(
-                1,
-                "、".join(unknown),
-                _(
-                    "无法识别的列;可用的列为:%(names)s",
-                    names="、".join(REQUIRED_HEADERS + OPTIONAL_HEADERS),
-                ),
-            )
-        )
-    duplicates = sorted({h for h in present if present.count(h) > 1})
-    for name in duplicates:
-        errors.append(RowError(1, name, _("列名重复")))
-    return errors
 
 
 # ------------------------------------------------------------------ validating
@@ -682,7 +659,9 @@ def import_roster(
     import and the wall's content version is bumped once; the caller commits.
     """
     sheet = read_sheet(data, filename)
-    header_errors = _check_headers(sheet.headers)
+    header_errors = header_problems(
+        sheet.headers, REQUIRED_HEADERS, REQUIRED_HEADERS + OPTIONAL_HEADERS, ACCEPTED_HEADERS
+    )
     if header_errors:
         raise SheetRefused(header_errors)
     if sheet.frame.empty:
