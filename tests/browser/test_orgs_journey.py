@@ -175,6 +175,18 @@ def test_a_federation_builds_its_tree_from_an_empty_database(
     _login(phone, base, "donghu")
     phone.goto(base + "/orgs/")
     screenshot(phone, "orgs-tree-phone")
+    phone.get_by_role("button", name="全部展开").click()
+    phone.get_by_role("link", name="一车间分工会").click()
+    assert phone.get_by_role("heading", name="一车间分工会").is_visible()
+    screenshot(phone, "orgs-show-phone")
+    phone.get_by_role("link", name="撤销").click()
+    screenshot(phone, "orgs-close-phone")
+    for path, name in (
+        ("/orgs/new", "orgs-new-phone"),
+        ("/orgs/people/import", "people-import-phone"),
+    ):
+        phone.goto(base + path)
+        screenshot(phone, name)
     db.session.rollback()  # end the test's read transaction: see what the server wrote
     assert db.session.query(Organization).count() == 6
     assert db.session.query(Person).count() == 2
