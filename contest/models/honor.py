@@ -87,6 +87,7 @@ class Honor(TimestampMixin, db.Model):
     unit_name: Mapped[str | None] = mapped_column(String(200))
     post: Mapped[str | None] = mapped_column(String(100))
     skill_level: Mapped[str | None] = mapped_column(String(60))
+    trade: Mapped[str | None] = mapped_column(String(60))  # 工种 of a contest title
     industry: Mapped[str | None] = mapped_column(String(60), index=True)
     title: Mapped[str] = mapped_column(String(100), index=True)
     level: Mapped[HonorLevel] = mapped_column(Enum(HonorLevel, native_enum=False, length=12))

@@ -53,6 +53,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when the password was handed over by someone else (a printed one-time slip, an admin
+    # reset): the account must choose its own before it can do anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
     organization: Mapped[Organization | None] = relationship()
     tokens: Mapped[list[ApiToken]] = relationship(
