@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from contest import config as settings
-from contest.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+from contest.extensions import babel, cache, csrf, db, limiter, login_manager
 
 MIGRATIONS_DIR = str(settings.PROJECT_ROOT / "contest" / "migrations")
 
@@ -36,11 +36,13 @@ def create_app(config: dict[str, Any] | None = None, **overrides: Any) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from flask_migrate import Migrate  # imports Alembic: kept out of `import contest`
+
     from contest import database, i18n
 
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    Migrate(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(
         app,

@@ -1,4 +1,9 @@
-"""Extensions, created unbound; ``create_app`` binds them to an application."""
+"""Extensions, created unbound; ``create_app`` binds them to an application.
+
+Flask-Migrate is the exception: importing it imports Alembic (a fifth of a second), so
+``create_app`` imports and binds it there and ``import contest`` (every ``contest`` command,
+``--help`` included) goes without.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,6 @@ from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -28,7 +32,6 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
