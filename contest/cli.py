@@ -1,9 +1,11 @@
 """The ``contest`` command (DESIGN.md "Command line"); names and output shapes are a contract.
 
 This module only wires the command: the subcommands live in :mod:`contest.commands`, one
-module per command group. Commands that need the application (and its database) hang off
-``app.cli`` (``create_app`` calls :func:`register_app_commands`); ``contest rank`` needs
-neither and hangs off :func:`main` directly.
+module per command group. Every subcommand hangs off :func:`main`, so ``contest --help`` and
+``contest <group> --help`` answer without building the application (which imports every area
+and service); the commands that need the application push its context themselves
+(``with_appcontext``). ``create_app`` also adds them to ``app.cli`` (:func:`register_app_commands`)
+for ``flask --app contest`` and the test runner.
 """
 
 from __future__ import annotations
@@ -35,8 +37,21 @@ def _create_app() -> Flask:
     return create_app()
 
 
+class ContestGroup(FlaskGroup):
+    """A FlaskGroup that lists its own commands without building the application.
+
+    FlaskGroup builds the app to list ``app.cli``'s commands too. Commands that only the app or
+    a plugin adds (Flask-Migrate's ``db``, Flask-Limiter's ``limiter``) are still found by name
+    (``contest db --help``) but not listed.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.commands)
+
+
 @click.group(
-    cls=FlaskGroup,
+    cls=ContestGroup,
+    commands=(*APP_COMMANDS, rank.rank_command),
     create_app=_create_app,
     add_default_commands=False,
     add_version_option=False,
@@ -48,10 +63,7 @@ def main() -> None:
     set_write_intent(True)
 
 
-main.add_command(rank.rank_command)
-
-
 def register_app_commands(app: Flask) -> None:
-    """Commands that need the application (and its database) hang off ``app.cli``."""
+    """Add the commands that need the application to ``app.cli`` (``flask --app contest``)."""
     for command in APP_COMMANDS:
         app.cli.add_command(command)

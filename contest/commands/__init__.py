@@ -1,5 +1,6 @@
 """The ``contest`` command's subcommands, one module per command group.
 
-``contest.cli`` wires them (``contest.cli:main`` is the installed entry point). The app commands
-import the services they call inside their functions, so ``contest --help`` stays fast.
+``contest.cli`` wires them (``contest.cli:main`` is the installed entry point). The commands
+import the services and the heavy libraries (pandas, ``scoring``) they call inside their
+functions, so ``contest --help`` stays fast (``tests/contest/test_startup.py``).
 """

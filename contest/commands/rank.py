@@ -1,21 +1,29 @@
-"""``contest rank``: rank an offline score sheet (.csv/.xlsx) with :func:`scoring.rank`."""
+"""``contest rank``: rank an offline score sheet (.csv/.xlsx) with :func:`scoring.rank`.
+
+pandas and :mod:`scoring` (which loads SciPy) are imported when the command runs: the module is
+imported by every ``contest`` invocation, ``--help`` included.
+"""
 
 from __future__ import annotations
 
 import json
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
-from scoring import PolicyError, ScoringInputError, parse_awards, rank
-from scoring.columns import OPTIONAL, REQUIRED
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
 
 def _read(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
+    from scoring.columns import OPTIONAL, REQUIRED
+
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
@@ -109,6 +117,8 @@ def rank_command(
     SCORES 为 .csv 或 .xlsx, 列: entry, judge, criterion, score (可选 component, time)。
     名次为竞赛排名 (1, 2, 2, 4); 并列者按参赛号排列。
     """
+    from scoring import PolicyError, ScoringInputError, parse_awards, rank
+
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx 需要 --output FILE")
     if trim is None:
