@@ -50,6 +50,11 @@ _HONOR_SCHEMA = {
         "photo_url": {"type": "string", "nullable": True},
         "deeds_summary": {"type": "string", "nullable": True},
         "url": {"type": "string", "description": "The honoree's public profile page"},
+        "trade": {
+            "type": "string",
+            "nullable": True,
+            "description": "工种 a contest title was won in; shown as title(工种)",
+        },
     },
 }
 openapi.SCHEMAS["Honor"] = _HONOR_SCHEMA

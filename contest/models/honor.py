@@ -122,6 +122,15 @@ class Honor(TimestampMixin, db.Model):
     def is_revoked(self) -> bool:
         return self.status is HonorStatus.REVOKED
 
+    @property
+    def display_title(self) -> str:
+        return title_with_trade(self.title, self.trade)
+
+
+def title_with_trade(title: str, trade: str | None) -> str:
+    """ "江州市技术能手(数控车工)": a contest title names the 工种 it was won in."""
+    return f"{title}({trade})" if trade else title
+
 
 class ContentVersion(db.Model):
     """A counter per kind of public content, bumped in the same transaction as every change.

@@ -31,7 +31,7 @@
     slide.classList.add("enter");
     text(el("level"), strings.levels[item.level] || "");
     text(el("name"), item.name + (item.is_female ? strings.female : ""));
-    text(el("title"), item.year + " · " + item.title);
+    text(el("title"), item.year + " · " + item.title + (item.trade ? "(" + item.trade + ")" : ""));
     text(el("unit"), [item.organization, item.post].filter(Boolean).join(" · "));
     text(el("deeds"), item.deeds_summary || "");
     var photo = el("photo");

@@ -47,6 +47,8 @@ def history(db: Any, make_org: Any) -> None:
                     year=year,
                     recipient_kind=RecipientKind.TEAM,
                     industry=rng.choice(INDUSTRIES),
+                    conferring_body="江州市总工会",
+                    document_number=f"江总发〔{year}〕3号",
                 ),
             )
             continue
@@ -69,6 +71,8 @@ def history(db: Any, make_org: Any) -> None:
                 level=level,
                 year=year,
                 industry=rng.choice(INDUSTRIES),
+                conferring_body="江州市人民政府",
+                document_number=f"江政发〔{year}〕8号",
             ),
         )
     db.session.commit()

@@ -95,7 +95,18 @@ def _fill(app: Flask) -> None:
                 phone="13800138000",
             ),
         )
-        add_honor(None, HonorData("王秀英", "劳动模范", HonorLevel.CITY, 2015, person=person))
+        add_honor(
+            None,
+            HonorData(
+                "王秀英",
+                "劳动模范",
+                HonorLevel.CITY,
+                2015,
+                person=person,
+                conferring_body="江州市人民政府",
+                document_number="江政发〔2015〕8号",
+            ),
+        )
         contest = Contest(
             name="江州市数控技能大赛",
             level=HonorLevel.CITY,

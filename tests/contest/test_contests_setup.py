@@ -71,7 +71,8 @@ def test_organizer_hosts_only_below_own_union(db: Any, make_org: Any, make_user:
     organizer = make_user("organizer", organization=host)
     with pytest.raises(ContestError, match="本单位或下级"):
         contests.create_contest(organizer, _data(other))
-    assert contests.create_contest(organizer, _data(below)).organization is below
+    in_plant = _data(below, level=HonorLevel.ENTERPRISE)
+    assert contests.create_contest(organizer, in_plant).organization is below
     assert {o.id for o in contests.host_choices(organizer)} == {host.id, below.id}
     mine = contests.create_contest(organizer, _data(host))
     theirs = contests.create_contest(make_user("organizer", organization=other), _data(other))

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from contest.models import AuditEntry, Organization, OrgKind, Person
+from contest.models import AuditEntry, HonorSource, Organization, OrgKind, Person
 
 
 @pytest.fixture
@@ -210,7 +210,18 @@ def test_a_persons_page_lists_their_honors_and_contest_entries(
 
     made = make_contest(entries=1, judges=1)
     person = made.entries[0].person
-    add_honor(None, HonorData(person.name, "技术能手", HonorLevel.CITY, 2024, person=person))
+    add_honor(
+        None,
+        HonorData(
+            person.name,
+            "技术能手",
+            HonorLevel.CITY,
+            2024,
+            person=person,
+            conferring_body="江州市总工会",
+            source=HonorSource.CONTEST,
+        ),
+    )
     db.session.commit()
     login_as("organizer", organization=made.host)
     html = client.get(f"/orgs/people/{person.id}/edit").get_data(as_text=True)

@@ -261,6 +261,8 @@ def test_withdrawing_photo_consent_invalidates_the_wall_caches(db: Any, make_per
             level=HonorLevel.CITY,
             year=2020,
             person=person,
+            conferring_body="江州市人民政府",
+            document_number="江政发〔2020〕8号",
         ),
     )
     db.session.commit()

@@ -32,7 +32,19 @@ from contest.services.core.spreadsheets import SheetRefused
 from contest.services.core.versions import HONORS_CONTENT
 from contest.services.honors import roster
 
-HEADERS = ["姓名", "性别", "单位", "荣誉称号", "级别", "年份", "身份证号", "联系电话", "事迹"]
+HEADERS = [
+    "姓名",
+    "性别",
+    "单位",
+    "荣誉称号",
+    "级别",
+    "年份",
+    "授予机关",
+    "文号",
+    "身份证号",
+    "联系电话",
+    "事迹",
+]
 
 
 def csv_bytes(rows: list[dict[str, Any]], headers: list[str] | None = None) -> bytes:
@@ -58,7 +70,14 @@ def xlsx_bytes(rows: list[dict[str, Any]], headers: list[str] | None = None) -> 
 
 
 def row(name: str = "王秀英", **fields: Any) -> dict[str, Any]:
-    base = {"姓名": name, "荣誉称号": "劳动模范", "级别": "地市级", "年份": "2015"}
+    base = {
+        "姓名": name,
+        "荣誉称号": "劳动模范",
+        "级别": "地市级",
+        "年份": "2015",
+        "授予机关": "江州市人民政府",
+        "文号": "江政发〔2015〕8号",
+    }
     base.update(fields)
     return base
 
@@ -94,21 +113,25 @@ def id_number(make_id_number: Callable[..., str]) -> Callable[[int], str]:
 
 
 def test_missing_required_header_is_reported_on_row_1(db: Any) -> None:
-    data = csv_bytes([row()], headers=["姓名", "荣誉称号", "级别"])
+    data = csv_bytes([row()], headers=["姓名", "荣誉称号", "级别", "授予机关"])
     error = refused(db, data)
-    assert [(e.row, e.column) for e in error.errors] == [(1, "年份")]
+    assert [(e.row, e.column) for e in error.errors] == [(1, "年份"), (1, "文号")]
     assert "缺少必填列" in error.report()
 
 
 def test_unknown_header_is_listed(db: Any) -> None:
-    data = csv_bytes([row()], headers=["姓名", "荣誉称号", "级别", "年份", "籍贯"])
+    headers = ["姓名", "荣誉称号", "级别", "年份", "授予机关", "文号", "籍贯"]
+    data = csv_bytes([row()], headers=headers)
     error = refused(db, data)
     assert error.errors[0].row == 1
     assert "籍贯" in error.errors[0].column
 
 
 def test_header_whitespace_is_trimmed(db: Any) -> None:
-    data = " 姓名 ,荣誉称号, 级别,年份\t\n王秀英,劳动模范,市级,2015\n".encode()
+    data = (
+        " 姓名 ,荣誉称号, 级别,年份\t, 授予机关,文号 \n"
+        "王秀英,劳动模范,市级,2015,江州市人民政府,江政发〔2015〕8号\n"
+    ).encode()
     result = roster.import_roster(None, data, "r.csv")
     assert result.honors_created == 1
 
@@ -394,7 +417,7 @@ def _seed(db: Any, id_number: Callable[..., str], make_org: Callable[..., Any]) 
         row("欧阳建国", 单位="第一机械厂", 级别="区县级", 年份="1956"),
         row("江州炼钢厂", 荣誉称号="五一劳动奖状", 级别="省部级"),
     ]
-    headers = [*HEADERS, "岗位", "技能等级", "授予机关", "文号"]
+    headers = [*HEADERS, "岗位", "技能等级"]
     for r in rows:
         r.update(
             {

@@ -24,6 +24,8 @@ def honor(db: Any) -> Any:
         level: HonorLevel = HonorLevel.CITY,
         **fields: Any,
     ) -> Any:
+        fields.setdefault("conferring_body", "江州市人民政府")
+        fields.setdefault("document_number", "江政发〔2010〕8号")
         created = add_honor(
             None, HonorData(recipient_name=name, title=title, level=level, year=year, **fields)
         )
@@ -49,7 +51,7 @@ def test_search_finds_one_character_substrings_of_names(client: Any, honor: Any)
 
 
 def test_search_finds_two_character_substrings_of_units_and_titles(client: Any, honor: Any) -> None:
-    honor("王秀英", unit_name="江州纺织厂", title="全国劳动模范")
+    honor("王秀英", unit_name="江州纺织厂", title="全国劳动模范", level=HonorLevel.NATIONAL)
     honor("李建国", unit_name="江州钢铁集团", title="五一劳动奖章")
     assert names(client, "?q=纺织") == ["王秀英"]
     assert names(client, "?q=奖章") == ["李建国"]
@@ -271,7 +273,14 @@ def test_a_crowd_on_a_cold_wall_renders_it_once(make_app: Any, monkeypatch: Any)
     with app.app_context():
         add_honor(
             None,
-            HonorData(recipient_name="王秀英", title="劳动模范", level=HonorLevel.CITY, year=2010),
+            HonorData(
+                recipient_name="王秀英",
+                title="劳动模范",
+                level=HonorLevel.CITY,
+                year=2010,
+                conferring_body="江州市人民政府",
+                document_number="江政发〔2010〕8号",
+            ),
         )
         db.session.commit()
     renders: list[int] = []

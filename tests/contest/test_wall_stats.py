@@ -73,6 +73,8 @@ def roster(db: Any, make_org: Any, make_person: Any, make_id_number: Any) -> dic
                 person=person,
                 industry=industry,
                 unit_name=org.name,
+                conferring_body=extra.pop("conferring_body", "江州市人民政府"),
+                document_number=extra.pop("document_number", f"江政发〔{year}〕8号"),
                 **extra,
             ),
         )

@@ -27,7 +27,7 @@ from contest.models import (
     User,
 )
 from contest.models.base import utcnow
-from contest.services.core import audit
+from contest.services.core import audit, authority
 from contest.services.core.versions import HONORS_CONTENT, bump_version
 
 # The 级别 column of a union roster, with the usual synonyms (DESIGN.md, `contest honors`).
@@ -140,6 +140,7 @@ class HonorData:
     unit_name: str | None = None
     post: str | None = None
     skill_level: str | None = None
+    trade: str | None = None  # 工种 of a contest title
     industry: str | None = None
     conferring_body: str | None = None
     document_number: str | None = None
@@ -151,12 +152,24 @@ class HonorData:
 
 
 def validate(data: HonorData) -> None:
+    """The rules every honor keeps, however it is created (DOMAIN.md rule 29 among them):
+    an authorised 授予机关 always; the 文号 of the conferring document for every honor not
+    earned by placing in one of our contests (whose published results are the document)."""
     if not data.recipient_name.strip():
         raise HonorError("recipient_name", _("请填写获得者姓名或名称"))
     if not data.title.strip():
         raise HonorError("title", _("请填写荣誉称号"))
     if not 1949 <= data.year <= utcnow().year + 1:
         raise HonorError("year", _("年份应在 1949 年到明年之间"))
+    if not (data.conferring_body or "").strip():
+        raise HonorError("conferring_body", _("请填写授予机关"))
+    if data.source is not HonorSource.CONTEST and not (data.document_number or "").strip():
+        raise HonorError("document_number", _("请填写表彰文件的文号"))
+    problem = authority.title_level_problem(
+        data.title, data.level, (data.unit_name, data.conferring_body)
+    )
+    if problem:
+        raise HonorError("level", problem)
     if data.deeds_summary and len(data.deeds_summary) > DEEDS_SUMMARY_MAX:
         raise HonorError("deeds_summary", _("事迹摘要不能超过 500 字"))
 
@@ -172,6 +185,7 @@ def row_values(data: HonorData) -> dict[str, Any]:
         "unit_name": (data.unit_name or "").strip() or None,
         "post": (data.post or "").strip() or None,
         "skill_level": (data.skill_level or "").strip() or None,
+        "trade": (data.trade or "").strip() or None,
         "industry": (data.industry or "").strip() or None,
         "title": data.title.strip(),
         "level": data.level,
@@ -186,7 +200,9 @@ def row_values(data: HonorData) -> dict[str, Any]:
         "deeds_summary": (data.deeds_summary or "").strip() or None,
         "deeds_full": (data.deeds_full or "").strip() or None,
         "sort_key": sort_key(data.recipient_name.strip()),
-        "search_text": search_text(data.recipient_name.strip(), data.unit_name, data.title),
+        "search_text": search_text(
+            data.recipient_name.strip(), data.unit_name, data.title, data.trade
+        ),
     }
 
 
@@ -199,6 +215,11 @@ def snapshot(honor: Honor) -> dict[str, Any]:
         "unit_name": honor.unit_name,
         "conferring_body": honor.conferring_body,
         "document_number": honor.document_number,
+        "trade": honor.trade,
+        "post": honor.post,
+        "skill_level": honor.skill_level,
+        "deeds_summary": honor.deeds_summary,
+        "deeds_full_chars": len(honor.deeds_full or ""),
         "source": honor.source.value,
         "status": honor.status.value,
         "person_id": honor.person_id,
@@ -210,6 +231,80 @@ def add_honor(actor: User | None, data: HonorData) -> Honor:
     db.session.add(honor)
     db.session.flush()
     audit.record(actor, "honor.create", "honor", honor.id, after=snapshot(honor))
+    bump_version(HONORS_CONTENT)
+    return honor
+
+
+# What a contest's published results decide: an honor earned by placing keeps these as
+# published (a correction is a re-publication, which revokes and re-creates).
+CONTEST_FIXED_FIELDS = ("recipient_name", "title", "level", "year", "trade", "conferring_body")
+# The columns an edit may change (who it belongs to, where it came from and its status stay).
+EDITABLE_COLUMNS = (
+    "recipient_kind",
+    "recipient_name",
+    "unit_name",
+    "post",
+    "skill_level",
+    "trade",
+    "industry",
+    "title",
+    "level",
+    "level_rank",
+    "year",
+    "conferring_body",
+    "document_number",
+    "conferred_on",
+    "deeds_summary",
+    "deeds_full",
+    "sort_key",
+    "search_text",
+)
+
+
+def data_of(honor: Honor) -> HonorData:
+    """An honor's current values, to pre-fill a form or to compare an edit with."""
+    return HonorData(
+        recipient_name=honor.recipient_name,
+        title=honor.title,
+        level=honor.level,
+        year=honor.year,
+        person=honor.person,
+        organization=honor.organization,
+        recipient_kind=honor.recipient_kind,
+        unit_name=honor.unit_name,
+        post=honor.post,
+        skill_level=honor.skill_level,
+        trade=honor.trade,
+        industry=honor.industry,
+        conferring_body=honor.conferring_body,
+        document_number=honor.document_number,
+        conferred_on=honor.conferred_on,
+        source=honor.source,
+        source_ref=honor.source_ref,
+        deeds_summary=honor.deeds_summary,
+        deeds_full=honor.deeds_full,
+    )
+
+
+def update_honor(actor: User | None, honor: Honor, data: HonorData) -> Honor:
+    """Correct an honor's particulars or its 事迹 (audited, before and after).
+
+    The same rules as a new honor apply; a revoked honor is not edited (it is history), and
+    an honor earned in a contest keeps what the published results decided."""
+    if honor.is_revoked:
+        raise HonorError("title", _("已撤销的荣誉不能修改"))
+    data.source, data.source_ref = honor.source, honor.source_ref
+    if honor.source is HonorSource.CONTEST:
+        current = data_of(honor)
+        for name in CONTEST_FIXED_FIELDS:
+            if getattr(data, name) != getattr(current, name):
+                raise HonorError(name, _("比赛产生的荣誉以公布的成绩为准,此项不能修改"))
+    values = row_values(data)
+    before = snapshot(honor)
+    for column in EDITABLE_COLUMNS:
+        setattr(honor, column, values[column])
+    db.session.flush()
+    audit.record(actor, "honor.update", "honor", honor.id, before=before, after=snapshot(honor))
     bump_version(HONORS_CONTENT)
     return honor
 

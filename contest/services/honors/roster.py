@@ -79,14 +79,14 @@ COL_BODY, COL_DOC, COL_DEEDS = "授予机关", "文号", "事迹"
 COL_ID, COL_PHONE = ID_HEADER, "联系电话"
 COL_STATUS, COL_REASON = "状态", "撤销原因"
 
-REQUIRED_HEADERS = (COL_NAME, COL_TITLE, COL_LEVEL, COL_YEAR)
+# 授予机关 and 文号 are required (DOMAIN.md rule 29): a roster lists honors conferred by a
+# document of an authorised body, and the wall shows only those.
+REQUIRED_HEADERS = (COL_NAME, COL_TITLE, COL_LEVEL, COL_YEAR, COL_BODY, COL_DOC)
 OPTIONAL_HEADERS = (
     COL_GENDER,
     COL_UNIT,
     COL_POST,
     COL_SKILL,
-    COL_BODY,
-    COL_DOC,
     COL_DEEDS,
     COL_ID,
     COL_PHONE,
@@ -113,6 +113,17 @@ EXPORT_HEADERS = (
     COL_STATUS,
     COL_REASON,
 )
+
+# Where ``records.validate``'s complaints about a field land in the report.
+FIELD_COLUMNS = {
+    "recipient_name": COL_NAME,
+    "title": COL_TITLE,
+    "level": COL_LEVEL,
+    "year": COL_YEAR,
+    "conferring_body": COL_BODY,
+    "document_number": COL_DOC,
+    "deeds_summary": COL_DEEDS,
+}
 
 STATUS_VALID_LABEL, STATUS_REVOKED_LABEL = "有效", "已撤销"
 
@@ -397,8 +408,8 @@ def _validate(
         )
         try:
             values = row_values(data)
-        except HonorError as error:  # the checks above should have caught it; be safe
-            check.add(row, COL_NAME, str(error))
+        except HonorError as error:  # e.g. a "全国…" title at 区县级
+            check.add(row, FIELD_COLUMNS.get(error.field, COL_NAME), str(error))
             continue
         values["organization_id"] = org[0] if org else None
         plan = _HonorPlan(row, values, None, revoked_reason)
@@ -736,7 +747,7 @@ def honors_frame(*, include_private: bool = False, valid_only: bool = False) -> 
             COL_UNIT: honor.unit_name or "",
             COL_POST: honor.post or "",
             COL_SKILL: honor.skill_level or "",
-            COL_TITLE: honor.title,
+            COL_TITLE: honor.display_title,
             COL_LEVEL: LEVEL_CANONICAL[honor.level],
             COL_YEAR: honor.year,
             COL_BODY: honor.conferring_body or "",

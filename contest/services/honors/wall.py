@@ -24,6 +24,7 @@ from contest.models import (
     Person,
     RecipientKind,
 )
+from contest.models.honor import title_with_trade
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 24
@@ -50,6 +51,11 @@ class PublicHonor:
     photo_url: str | None
     deeds_summary: str | None
     url: str
+    trade: str | None = None  # 工种 of a contest title
+
+    @property
+    def display_title(self) -> str:
+        return title_with_trade(self.title, self.trade)
 
     def to_api(self) -> dict[str, Any]:
         data = asdict(self)
@@ -132,6 +138,7 @@ _COLUMNS = (
     Honor.unit_name,
     Honor.post,
     Honor.skill_level,
+    Honor.trade,
     Honor.industry,
     Honor.conferring_body,
     Honor.document_number,
@@ -215,6 +222,7 @@ def _to_public(row: Any) -> PublicHonor:
         photo_url=url_for("wall.photo", person_id=row.person_id) if photo_ok else None,
         deeds_summary=row.deeds_summary if deeds_ok else None,
         url=url_for("wall.profile", honor_id=row.id),
+        trade=row.trade,
     )
 
 

@@ -27,7 +27,7 @@ from contest.models.contest import (
     EventGroup,
 )
 from contest.models.honor import HonorLevel
-from contest.services.core import audit
+from contest.services.core import audit, authority
 from contest.services.skills import rubrics
 
 S = ContestStatus
@@ -103,6 +103,13 @@ def _check_contest(actor: User, data: ContestData) -> None:
         raise ContestError(_("请选择主办工会"), "organization")
     if not actor.can_manage_org(data.organization):
         raise ContestError(_("只能以本单位或下级工会的名义主办大赛"), "organization")
+    # DOMAIN.md rule 29: no selection above the host's tier, no 全国/中国/中华 below the top.
+    problem = authority.level_problem(data.organization, data.level)
+    if problem:
+        raise ContestError(problem, "level")
+    problem = authority.reserved_word_problem(data.name, data.organization)
+    if problem:
+        raise ContestError(problem, "name")
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
         raise ContestError(_("结束日期不能早于开始日期"), "ends_on")
     if not 0 <= data.appeal_window_hours <= 720:

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 import scoring
 from contest.extensions import db
 from contest.models.contest import Event
-from contest.services.core import audit
+from contest.services.core import audit, authority
 
 DEFAULT_POLICY: dict[str, Any] = {
     "method": "mean",
@@ -240,6 +240,12 @@ def validate(raw: dict[str, Any], event: Event | None = None) -> dict[str, Any]:
                 raise PolicyInvalid(
                     _("并列规则引用了不存在的评分要素:%(key)s", key=link.key), "tie_breaks"
                 )
+        # Titles become honors conferred by the host union (DOMAIN.md rule 29).
+        host = event.contest.organization
+        for title in policy.titles:
+            problem = authority.reserved_word_problem(title.name, host)
+            if problem:
+                raise PolicyInvalid(problem, "titles")
     recheck_settings_of(data)
     return data
 

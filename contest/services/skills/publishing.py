@@ -234,8 +234,10 @@ def _sync_honors(actor: User | None, contest: Contest, rows: list[ResultRow]) ->
             )
         )
     )
-    held = {(h.person_id, h.title): h for h in existing}
-    wanted: set[tuple[int | None, str]] = set()
+    # One honor per person, title and 工种: the same title won in two events is two honors.
+    held = {(h.person_id, h.title, h.trade): h for h in existing}
+    wanted: set[tuple[int | None, str, str | None]] = set()
+    trades = {event.id: event.occupation for event in contest.events}
     body = contest.conferring_body or contest.organization.name
     people_units = {
         entry.id: entry
@@ -248,7 +250,7 @@ def _sync_honors(actor: User | None, contest: Contest, rows: list[ResultRow]) ->
     created = 0
     for row in rows:
         for title in row.titles or []:
-            key = (row.person_id, title)
+            key = (row.person_id, title, trades.get(row.event_id))
             wanted.add(key)
             if key in held:
                 continue
@@ -265,6 +267,7 @@ def _sync_honors(actor: User | None, contest: Contest, rows: list[ResultRow]) ->
                     unit_name=row.organization,
                     industry=None,
                     skill_level=None,
+                    trade=trades.get(row.event_id),
                     conferring_body=body,
                     conferred_on=utcnow().date(),
                     source=HonorSource.CONTEST,
