@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from contest.models import Role
-from contest.orgs import sheet_views, tree_views, views  # noqa: F401  (routes register on bp)
+from contest.orgs import photo_views, sheet_views, tree_views, views  # noqa: F401  (routes)
 from contest.orgs.blueprint import bp
 from contest.ui.areas import Area, NavItem
 

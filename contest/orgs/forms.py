@@ -146,3 +146,12 @@ class TreeExportForm(FlaskForm):
 
 class PeopleExportForm(TreeExportForm):
     include_private = BooleanField(_l("包含身份证号和联系电话(仅限系统管理员,将记入审计日志)"))
+
+
+class PhotoForm(FlaskForm):
+    # No extension filter: the service checks what the bytes are, whatever the file is called.
+    photo = FileField(
+        _l("照片(JPEG 或 PNG,不超过 10 MB)"),
+        validators=[FileRequired(_l("请选择照片文件"))],
+        description=_l("上传后自动转正、缩小并去除拍摄地点等隐藏信息;本人同意后才在劳模墙展示"),
+    )

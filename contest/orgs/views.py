@@ -11,7 +11,7 @@ from contest.extensions import db
 from contest.models import Gender, Organization, Person, WorkerCategory
 from contest.orgs.base import load_org, load_person, orgs_in_scope
 from contest.orgs.blueprint import bp
-from contest.orgs.forms import PersonForm
+from contest.orgs.forms import PersonForm, PhotoForm
 from contest.services.core.orgs import can_restructure
 from contest.services.core.people import (
     PersonData,
@@ -113,5 +113,10 @@ def edit_person(person_id: int):  # type: ignore[no-untyped-def]
             return response
     honors, entries = record_of(person)
     return render_template(
-        "orgs/person_form.html", form=form, person=person, honors=honors, entries=entries
+        "orgs/person_form.html",
+        form=form,
+        person=person,
+        honors=honors,
+        entries=entries,
+        photo_form=PhotoForm(),
     )
