@@ -556,3 +556,31 @@ def test_saved_template_deleted_only_by_its_union(
     assert "已删除模板“数控车工实操细则”" in _text(client.get(rubric_page))
     db.session.expire_all()
     assert db.session.get(RubricTemplate, template.id) is None
+
+
+def test_the_contest_form_refuses_a_level_above_the_host_and_shows_the_hosts_path(
+    db: Any, make_org: Any, make_user: Any, client_for: Any
+) -> None:
+    city = make_org(name="江州市总工会", kind=OrgKind.CITY)
+    district = make_org(name="东湖区总工会", kind=OrgKind.DISTRICT, parent=city)
+    client = client_for(make_user("organizer", organization=city))
+    form = {
+        "name": "东湖区焊工技能大赛",
+        "level": "city",
+        "year": "2026",
+        "organization_id": str(district.id),
+        "appeal_window_hours": "2",
+    }
+    refused = client.post("/contests/new", data=form)
+    assert refused.status_code == 200
+    assert "东湖区总工会 只能主办或授予区县级及以下的评选" in _text(refused)
+    assert db.session.scalar(select(Contest)) is None
+    named = client.post("/contests/new", data={**form, "level": "district", "name": "全国焊工大赛"})
+    assert "“全国”字样只能由全国总工会或全国产业工会主办的评选使用" in _text(named)
+    created = client.post("/contests/new", data={**form, "level": "district"})
+    assert created.status_code == 302
+    page = client.get(created.headers["Location"]).get_data(as_text=True)
+    assert (
+        f'href="/orgs/{city.id}">江州市总工会</a> › <a href="/orgs/{district.id}">东湖区总工会'
+        in page
+    )
