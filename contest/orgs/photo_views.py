@@ -20,7 +20,7 @@ from contest.ui.forms import ActionForm
 
 
 def _back(person_id: int):  # type: ignore[no-untyped-def]
-    return redirect(url_for("orgs.edit_person", person_id=person_id) + "#photo")
+    return redirect(url_for("orgs.edit_person", person_id=person_id) + "#photo-card")
 
 
 @bp.route("/people/<int:person_id>/photo", methods=["POST"])
