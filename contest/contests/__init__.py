@@ -5,11 +5,18 @@ from flask_babel import lazy_gettext as _l
 from contest.contests import panels, registration_views, rubric_views, views  # noqa: F401  (their routes register on bp)
 from contest.contests.blueprint import bp
 from contest.models import Role
-from contest.ui.areas import Area, HomeSection, NavItem
+from contest.ui.areas import CONTESTS_MENU, Area, HomeSection, NavItem
 
 AREA = Area(
     bp,
-    nav=(NavItem("contests.index", _l("技能大赛"), frozenset({Role.ADMIN, Role.ORGANIZER})),),
+    nav=(
+        NavItem(
+            "contests.index",
+            _l("大赛管理"),
+            frozenset({Role.ADMIN, Role.ORGANIZER}),
+            group=CONTESTS_MENU,
+        ),
+    ),
     home_sections=(
         HomeSection(
             "contests",

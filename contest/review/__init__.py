@@ -5,11 +5,18 @@ from flask_babel import lazy_gettext as _l
 from contest.models import Role
 from contest.review import views
 from contest.review.blueprint import bp
-from contest.ui.areas import Area, HomeSection, NavItem
+from contest.ui.areas import CONTESTS_MENU, Area, HomeSection, NavItem
 
 AREA = Area(
     bp,
-    nav=(NavItem("review.index", _l("评审复核"), frozenset({Role.ADMIN, Role.ORGANIZER})),),
+    nav=(
+        NavItem(
+            "review.index",
+            _l("评审复核"),
+            frozenset({Role.ADMIN, Role.ORGANIZER}),
+            group=CONTESTS_MENU,
+        ),
+    ),
     home_sections=(
         HomeSection(
             "review_chief",

@@ -20,14 +20,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, Flask, current_app
+from flask_babel import lazy_gettext as _l
 
 from contest.models import Role, User
 
 __all__ = [
+    "CONTESTS_MENU",
+    "HONORS_MENU",
+    "SYSTEM_MENU",
     "Area",
     "HomeSection",
+    "NavGroup",
     "NavItem",
     "home_sections_for",
+    "nav_entries_for",
     "nav_items_for",
     "register_area",
 ]
@@ -37,10 +43,32 @@ EXTENSION = "contest.areas"
 
 @dataclass(frozen=True)
 class NavItem:
+    """A menu entry. Entries with the same ``group`` (a lazy label) share one drop-down in a
+    signed-in user's menu — an admin sees every area, and ten entries do not fit a tablet."""
+
     endpoint: str
     label: object  # a lazy string
     roles: frozenset[Role]
     public: bool = False
+    group: object | None = None  # a lazy string, e.g. HONORS_MENU
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A drop-down of the menu: its label and the entries in it, in menu order."""
+
+    label: object
+    items: tuple[NavItem, ...]
+
+    @property
+    def endpoints(self) -> frozenset[str]:
+        return frozenset(item.endpoint for item in self.items)
+
+
+# The drop-downs areas put their entries in.
+HONORS_MENU = _l("荣誉")
+CONTESTS_MENU = _l("技能大赛")
+SYSTEM_MENU = _l("系统管理")
 
 
 @dataclass(frozen=True)
@@ -98,6 +126,30 @@ def nav_items_for(user: object) -> list[NavItem]:
         for item in _registered().nav
         if item.public or (role is not None and role in item.roles)
     ]
+
+
+def nav_entries_for(user: object) -> list[NavItem | NavGroup]:
+    """The menu as shown: a signed-in user's grouped entries become one drop-down per group,
+    placed where the group's first entry is; a group with a single entry for this user stays
+    a plain link, and the public (a handful of entries, often on a big screen) gets no
+    drop-downs at all."""
+    items = nav_items_for(user)
+    if _role(user) is None:
+        return list(items)
+    members: dict[str, list[NavItem]] = {}
+    for item in items:
+        if item.group is not None:
+            members.setdefault(str(item.group), []).append(item)
+    entries: list[NavItem | NavGroup] = []
+    placed: set[str] = set()
+    for item in items:
+        key = None if item.group is None else str(item.group)
+        if key is None or len(members[key]) == 1:
+            entries.append(item)
+        elif key not in placed:
+            placed.add(key)
+            entries.append(NavGroup(item.group, tuple(members[key])))
+    return entries
 
 
 def home_sections_for(user: object) -> list[HomeSection]:

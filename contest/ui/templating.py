@@ -9,7 +9,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
-from contest.ui.areas import nav_items_for
+from contest.ui.areas import nav_entries_for
 
 
 def _local_datetime(value: datetime | None) -> str:
@@ -43,7 +43,7 @@ def init_app(app: Flask) -> None:
     def _globals() -> dict[str, Any]:
         locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
         return {
-            "nav_items": nav_items_for(current_user),
+            "nav_entries": nav_entries_for(current_user),
             "languages": current_app.config["LANGUAGES"],
             "current_locale": locale,
             "html_lang": "zh-CN" if locale.startswith("zh") else locale,

@@ -2,15 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 
-from contest.ui.areas import Area, NavItem
+from contest.ui.areas import HONORS_MENU, Area, NavItem
 from contest.wall import stats, views  # noqa: F401  (their routes register on bp)
 from contest.wall.blueprint import bp
 
 AREA = Area(
     bp,
     nav=(
-        NavItem("wall.index", _l("劳模墙"), frozenset(), public=True),
-        NavItem("wall.stats", _l("荣誉统计"), frozenset(), public=True),
+        NavItem("wall.index", _l("劳模墙"), frozenset(), public=True, group=HONORS_MENU),
+        NavItem("wall.stats", _l("荣誉统计"), frozenset(), public=True, group=HONORS_MENU),
     ),
 )
 

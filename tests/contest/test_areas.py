@@ -17,8 +17,14 @@ PUBLIC = ["/wall/", "/wall/stats", "/results/"]
 
 
 def _menu(html: str) -> list[str]:
-    nav = html.split('id="site-nav"', 1)[1].split("</ul>", 1)[0]
+    """The menu's links in order, drop-downs included (the account menu is not the menu)."""
+    nav = html.split('id="site-nav"', 1)[1].split('class="nav-end"', 1)[0]
     return re.findall(r'<li><a href="([^"]+)"', nav)
+
+
+def _groups(html: str) -> list[str]:
+    nav = html.split('id="site-nav"', 1)[1].split('class="nav-end"', 1)[0]
+    return [label.strip() for label in re.findall(r"<summary[^>]*>([^<]+)</summary>", nav)]
 
 
 @pytest.mark.parametrize(
@@ -29,19 +35,19 @@ def _menu(html: str) -> list[str]:
             [
                 "/wall/",
                 "/wall/stats",
+                "/admin/honors",
                 "/home",
                 "/contests/",
-                "/orgs/",
-                "/admin/users",
-                "/admin/honors",
-                "/admin/audit",
                 "/results/",
                 "/review/",
+                "/orgs/",
+                "/admin/users",
+                "/admin/audit",
             ],
         ),
         (
             "organizer",
-            ["/wall/", "/wall/stats", "/home", "/contests/", "/orgs/", "/results/", "/review/"],
+            ["/wall/", "/wall/stats", "/home", "/contests/", "/results/", "/review/", "/orgs/"],
         ),
         ("judge", ["/judging/", "/wall/", "/wall/stats", "/home", "/results/"]),
         ("reviewer", ["/wall/", "/wall/stats", "/home", "/results/"]),
@@ -55,7 +61,27 @@ def test_the_menu_lists_a_roles_entries_in_area_order(
 
 
 def test_the_public_menu_has_the_public_entries_only(client: FlaskClient) -> None:
-    assert _menu(client.get("/").get_data(as_text=True)) == PUBLIC
+    html = client.get("/").get_data(as_text=True)
+    assert _menu(html) == PUBLIC
+    assert _groups(html) == []  # a handful of links, no drop-downs
+
+
+@pytest.mark.parametrize(
+    ("role", "groups"),
+    [
+        ("admin", ["荣誉", "技能大赛", "系统管理"]),
+        ("organizer", ["荣誉", "技能大赛"]),
+        ("judge", ["荣誉"]),  # 成绩公布 alone in its group stays a plain link
+    ],
+)
+def test_a_signed_in_menu_groups_entries_and_names_the_user(
+    client: FlaskClient, login_as: Callable[..., Any], role: str, groups: list[str]
+) -> None:
+    user = login_as(role)
+    html = client.get("/home").get_data(as_text=True)
+    assert _groups(html) == groups
+    account = html.split('class="nav-end"', 1)[1]
+    assert f">{user.name}</summary>" in account and "修改密码" in account
 
 
 def test_each_app_keeps_its_own_registrations(app: Flask, make_app: Callable[..., Flask]) -> None:
