@@ -17,6 +17,7 @@ from contest.models.base import TimestampMixin, utcnow
 
 if TYPE_CHECKING:
     from contest.models.org import Organization
+    from contest.models.person import Person
 
 
 class Role(enum.Enum):
@@ -49,6 +50,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20), index=True)
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    # The worker behind the account, when known (judges created from a sheet): their phone and
+    # other personal data live, encrypted, on the person, never on the account.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -58,6 +62,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
     organization: Mapped[Organization | None] = relationship()
+    person: Mapped[Person | None] = relationship()
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )

@@ -1,4 +1,12 @@
-"""Accounts: creation, authentication with lockout, API tokens."""
+"""Accounts: creation, authentication with lockout, passwords (one-time ones included), API
+tokens.
+
+A one-time password is one an account did not choose: it was printed on a slip for a new judge
+or issued by an admin's reset. Whoever handled the slip knows it, so the account is marked
+``must_change_password`` and can do nothing else until its owner has chosen a password (the
+auth area enforces that). The plain one-time password is returned to the caller once and never
+stored, logged or audited.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +20,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from contest.extensions import db
-from contest.models import ApiToken, Organization, Role, User
+from contest.models import ApiToken, Organization, Person, Role, User
 from contest.models.base import utcnow
 from contest.security.passwords import dummy_verify, hash_password, verify_password
 from contest.services.core import audit
 
 MIN_PASSWORD_LENGTH = 8
+USERNAME_MAX = 64
+# Read off paper and typed on a phone: lower case only, and none of 0/O/o, 1/l/I/i.
+ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+ONE_TIME_GROUPS, ONE_TIME_GROUP_SIZE = 3, 4  # "k7mx-49pq-tah3": 12 symbols, about 59 bits
 
 
 class AccountError(ValueError):
@@ -30,7 +42,31 @@ def _snapshot(user: User) -> dict[str, object]:
         "role": user.role.value,
         "organization_id": user.organization_id,
         "is_enabled": user.is_enabled,
+        "person_id": user.person_id,
+        "must_change_password": user.must_change_password,
     }
+
+
+def clean_username(username: str) -> str:
+    """The username as stored (stripped); refused when empty or too long."""
+    username = username.strip()
+    if not username or len(username) > USERNAME_MAX:
+        raise AccountError(_("用户名不能为空,且不超过 64 个字符"))
+    return username
+
+
+def check_password(password: str) -> None:
+    """The rules every password must pass, chosen or issued."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(_("密码至少需要 %(n)d 个字符", n=MIN_PASSWORD_LENGTH))
+
+
+def one_time_password() -> str:
+    """A random password meant to be printed, read and typed once."""
+    return "-".join(
+        "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(ONE_TIME_GROUP_SIZE))
+        for _ in range(ONE_TIME_GROUPS)
+    )
 
 
 def create_user(
@@ -40,12 +76,12 @@ def create_user(
     role: Role,
     organization: Organization | None = None,
     display_name: str | None = None,
+    *,
+    person: Person | None = None,
+    must_change_password: bool = False,
 ) -> User:
-    username = username.strip()
-    if not username or len(username) > 64:
-        raise AccountError(_("用户名不能为空,且不超过 64 个字符"))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(_("密码至少需要 %(n)d 个字符", n=MIN_PASSWORD_LENGTH))
+    username = clean_username(username)
+    check_password(password)
     if role is not Role.ADMIN and organization is None:
         raise AccountError(_("除系统管理员外,每个账号都必须属于一个组织"))
     exists = db.session.scalar(
@@ -61,6 +97,8 @@ def create_user(
         display_name=display_name,
         is_enabled=True,
         failed_logins=0,
+        person=person,
+        must_change_password=must_change_password,
     )
     db.session.add(user)
     db.session.flush()
@@ -104,14 +142,27 @@ def authenticate(username: str, password: str) -> LoginResult:
     return LoginResult(user)
 
 
-def set_password(actor: User | None, user: User, password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(_("密码至少需要 %(n)d 个字符", n=MIN_PASSWORD_LENGTH))
+def set_password(
+    actor: User | None, user: User, password: str, *, must_change: bool = False
+) -> None:
+    """Replace the password and lift a lockout. ``must_change`` when someone other than the
+    owner chose it (an admin's reset); an owner choosing their own clears the mark."""
+    check_password(password)
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
-    audit.record(actor, "user.password", "user", user.id)
+    user.must_change_password = must_change
+    audit.record(
+        actor, "user.password", "user", user.id, after={"must_change_password": must_change}
+    )
     db.session.flush()
+
+
+def issue_one_time_password(actor: User | None, user: User) -> str:
+    """Give ``user`` a new random password to hand over on a slip; returned once, never kept."""
+    password = one_time_password()
+    set_password(actor, user, password, must_change=True)
+    return password
 
 
 def set_enabled(actor: User | None, user: User, enabled: bool) -> None:
