@@ -122,6 +122,35 @@ def managed_roots(user: User) -> list[Organization]:
     return [user.organization] if user.organization is not None else []
 
 
+class UnitFinder:
+    """The open organisations ``actor`` may put people or accounts in, found by a sheet's 单位
+    cell: its 组织代码 or its exact name (an ambiguous name asks for the code). ``actor`` None
+    is the command line, which sees the whole tree."""
+
+    def __init__(self, actor: User | None) -> None:
+        query = select(Organization).where(Organization.closed_at.is_(None))
+        if actor is not None and actor.role is not Role.ADMIN:
+            root = actor.organization
+            query = query.where(Organization.path.startswith(root.path if root else "-"))
+        self.by_code: dict[str, Organization] = {}
+        self.by_name: dict[str, list[Organization]] = {}
+        for org in db.session.scalars(query):
+            if org.code:
+                self.by_code[org.code] = org
+            self.by_name.setdefault(org.name, []).append(org)
+
+    def find(self, ref: str) -> Organization:
+        """Raises ValueError with a message fit for an import report."""
+        if ref in self.by_code:
+            return self.by_code[ref]
+        found = self.by_name.get(ref, [])
+        if len(found) > 1:
+            raise ValueError(_("有多个名为“%(name)s”的单位,请改填组织代码", name=ref))
+        if not found:
+            raise ValueError(_("找不到单位“%(name)s”(或不在您管理的范围内)", name=ref))
+        return found[0]
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise OrganizationError(_("您无权管理该组织"))

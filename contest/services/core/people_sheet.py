@@ -27,9 +27,11 @@ from contest.extensions import db
 from contest.models import Gender, Organization, Person, Role, User, WorkerCategory
 from contest.security import crypto
 from contest.services.core import audit
+from contest.services.core.orgs import UnitFinder
 from contest.services.core.people import PersonData, create_person, parse_gender
 from contest.services.core.spreadsheets import (
     ID_HEADER,
+    RowCheck,
     RowError,
     SheetRefused,
     header_problems,
@@ -88,88 +90,33 @@ def _parse_category(raw: str) -> WorkerCategory | None:
     raise ValueError(_("人员类别应为:%(names)s", names="、".join(names)))
 
 
-class _Units:
-    """Organisations the importer may put people in, by code and by name."""
-
-    def __init__(self, actor: User | None) -> None:
-        query = select(Organization).where(Organization.closed_at.is_(None))
-        if actor is not None and actor.role is not Role.ADMIN:
-            root = actor.organization
-            query = query.where(Organization.path.startswith(root.path if root else "-"))
-        self.by_code: dict[str, Organization] = {}
-        self.by_name: dict[str, list[Organization]] = {}
-        for org in db.session.scalars(query):
-            if org.code:
-                self.by_code[org.code] = org
-            self.by_name.setdefault(org.name, []).append(org)
-
-    def find(self, ref: str) -> Organization:
-        if ref in self.by_code:
-            return self.by_code[ref]
-        found = self.by_name.get(ref, [])
-        if len(found) > 1:
-            raise ValueError(_("有多个名为“%(name)s”的单位,请改填组织代码", name=ref))
-        if not found:
-            raise ValueError(_("找不到单位“%(name)s”(或不在您管理的范围内)", name=ref))
-        return found[0]
-
-
 def _check_row(
     number: int,
     cells: dict[str, str],
-    units: _Units,
+    units: UnitFinder,
     seen_ids: dict[str, int],
     errors: list[RowError],
 ) -> PersonData | None:
-    start = len(errors)
-
-    def problem(column: str, message: str) -> None:
-        errors.append(RowError(number, column, str(message)))
-
+    check = RowCheck(number, cells, errors)
     name = cells.get(COL_NAME, "")
     if not name:
-        problem(COL_NAME, _("必填"))
+        check.problem(COL_NAME, _("必填"))
     for column, limit in MAX_LENGTHS.items():
         if len(cells.get(column, "")) > limit:
-            problem(column, _("不能超过 %(n)s 个字", n=limit))
-    unit = None
-    if not cells.get(COL_UNIT):
-        problem(COL_UNIT, _("必填"))
-    else:
-        try:
-            unit = units.find(cells[COL_UNIT])
-        except ValueError as error:
-            problem(COL_UNIT, str(error))
-    id_number = None
-    if cells.get(COL_ID):
-        try:
-            id_number = normalise_id_number(cells[COL_ID])
-        except ValueError as error:
-            problem(COL_ID, str(error))
-    gender = None
-    try:
-        gender = parse_gender(cells.get(COL_GENDER, ""))
-    except ValueError as error:
-        problem(COL_GENDER, str(error))
+            check.problem(column, _("不能超过 %(n)s 个字", n=limit))
+    unit = check.parsed(COL_UNIT, units.find, required=True)
+    id_number = check.parsed(COL_ID, normalise_id_number)
+    gender = check.parsed(COL_GENDER, parse_gender)
     if id_number:
         if gender is not None and gender is not Gender(gender_from_id(id_number)):
-            problem(COL_GENDER, _("与身份证号所示性别不一致"))
+            check.problem(COL_GENDER, _("与身份证号所示性别不一致"))
         if id_number in seen_ids:
-            problem(COL_ID, _("与第 %(n)s 行的身份证号重复", n=seen_ids[id_number]))
+            check.problem(COL_ID, _("与第 %(n)s 行的身份证号重复", n=seen_ids[id_number]))
         else:
             seen_ids[id_number] = number
-    phone = None
-    if cells.get(COL_PHONE):
-        try:
-            phone = normalise_phone(cells[COL_PHONE])
-        except ValueError as error:
-            problem(COL_PHONE, str(error))
-    category = None
-    try:
-        category = _parse_category(cells.get(COL_CATEGORY, ""))
-    except ValueError as error:
-        problem(COL_CATEGORY, str(error))
-    if len(errors) > start:
+    phone = check.parsed(COL_PHONE, normalise_phone)
+    category = check.parsed(COL_CATEGORY, _parse_category)
+    if not check.ok:
         return None
     return PersonData(
         name=name,
@@ -217,7 +164,7 @@ def import_people(
         raise SheetRefused(header_errors)
     if sheet.frame.empty:
         raise SheetRefused([RowError(0, "", _("文件中没有职工"))])
-    units = _Units(actor)
+    units = UnitFinder(actor)
     errors: list[RowError] = []
     seen_ids: dict[str, int] = {}
     planned: list[tuple[int, PersonData]] = []

@@ -14,9 +14,9 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 from xml.etree import ElementTree
 
 import pandas as pd
@@ -42,6 +42,9 @@ XLSX_SIGNATURE = b"PK\x03\x04"
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -459,3 +462,37 @@ def row_cells(sheet: Sheet) -> Iterator[tuple[int, dict[str, str]]]:
                 if header
             },
         )
+
+
+class RowCheck:
+    """One data row being checked: its problems go to the import's shared list as they are
+    found, and each cell is read the way every import reads one (empty, required, or parsed by
+    a function whose ValueError message is the problem)."""
+
+    def __init__(self, number: int, cells: Mapping[str, str], errors: list[RowError]) -> None:
+        self.number = number
+        self.cells = cells
+        self.errors = errors
+        self._start = len(errors)
+
+    def problem(self, column: str, message: str) -> None:
+        self.errors.append(RowError(self.number, column, str(message)))
+
+    def parsed(self, column: str, parse: Callable[[str], T], *, required: bool = False) -> T | None:
+        """``parse`` of the cell; None for an empty cell (a problem if ``required``) or for one
+        ``parse`` refused with a ValueError, whose message becomes the problem."""
+        raw = self.cells.get(column, "")
+        if not raw:
+            if required:
+                self.problem(column, _("必填"))
+            return None
+        try:
+            return parse(raw)
+        except ValueError as error:
+            self.problem(column, str(error))
+            return None
+
+    @property
+    def ok(self) -> bool:
+        """No problem found in this row so far."""
+        return len(self.errors) == self._start
