@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import BooleanField, Field, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from contest.models import User
+from contest.security.passwords import verify_password
 
 
 class LoginForm(FlaskForm):
@@ -26,3 +29,16 @@ class ChangePasswordForm(FlaskForm):
     confirm = PasswordField(
         _l("确认新密码"), validators=[EqualTo("new", message=_l("两次输入的新密码不一致"))]
     )
+
+    def __init__(self, user: User, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_current(self, field: Field) -> None:
+        if not verify_password(self.user.password_hash, field.data or ""):
+            raise ValidationError(_l("当前密码不正确"))
+
+    def validate_new(self, field: Field) -> None:
+        # A one-time password was on paper: keeping it would keep it known to others.
+        if field.data and verify_password(self.user.password_hash, field.data):
+            raise ValidationError(_l("新密码不能与当前密码相同"))

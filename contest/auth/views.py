@@ -11,8 +11,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from contest.auth.blueprint import bp
 from contest.auth.forms import ChangePasswordForm, LoginForm
 from contest.extensions import db, limiter
-from contest.security.passwords import verify_password
 from contest.services.core import users as user_service
+
+# What an account that must change its password may still reach (the API is apart: below).
+OPEN_WHILE_CHANGE_DUE = frozenset(
+    {"auth.change_password", "auth.logout", "main.set_language", "static"}
+)
 
 
 def _login_limit() -> str:
@@ -41,7 +45,10 @@ def login():  # type: ignore[no-untyped-def]
         if result.user is not None:
             login_user(result.user, remember=bool(form.remember.data))
             flash(_("欢迎,%(name)s", name=result.user.name), "success")
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+            target = _safe_next(request.args.get("next"))
+            if result.user.must_change_password:
+                return redirect(url_for("auth.change_password", next=target))
+            return redirect(target or url_for("main.home"))
         if result.locked:
             form.form_errors.append(
                 _(
@@ -61,16 +68,30 @@ def logout():  # type: ignore[no-untyped-def]
     return redirect(url_for("main.index"))
 
 
+@bp.before_app_request
+def _require_own_password():  # type: ignore[no-untyped-def]
+    """An account holding a password someone else handed over (a printed slip, an admin's
+    reset) is sent to choose its own before anything else, from every page and form.
+
+    The API is left alone: it accepts only bearer tokens (never the session), and a token is
+    a separate secret made with ``contest token create``, not derived from the password, so
+    knowing the one-time password gives no way into the API.
+    """
+    if request.path.startswith("/api/") or request.endpoint in OPEN_WHILE_CHANGE_DUE:
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("auth.change_password", next=_safe_next(target)))
+    return None
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():  # type: ignore[no-untyped-def]
-    form = ChangePasswordForm()
+    form = ChangePasswordForm(current_user)
     if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.current.data or ""):
-            form.current.errors.append(_("当前密码不正确"))
-        else:
-            user_service.set_password(current_user, current_user, form.new.data or "")
-            db.session.commit()
-            flash(_("密码已修改。"), "success")
-            return redirect(url_for("main.home"))
+        user_service.set_password(current_user, current_user, form.new.data or "")
+        db.session.commit()
+        flash(_("密码已修改。"), "success")
+        return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/change_password.html", form=form)
