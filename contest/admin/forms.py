@@ -44,6 +44,16 @@ class ResetPasswordForm(FlaskForm):
             Length(min=8, message=_l("密码至少需要 8 个字符")),
         ],
     )
+    # The admin chose this password, so by default its owner must replace it at next login.
+    must_change = BooleanField(_l("下次登录时须修改密码"), default=True)
+
+
+class JudgeSheetForm(FlaskForm):
+    file = FileField(
+        _l("评委名单(.xlsx 或 .csv)"),
+        validators=[FileRequired(_l("请选择要导入的文件"))],
+        description=_l("表头:用户名、姓名、单位(组织名称或组织代码)、联系电话,均为必填"),
+    )
 
 
 class RosterUploadForm(FlaskForm):

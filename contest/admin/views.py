@@ -80,7 +80,9 @@ def reset_password(user_id: int):  # type: ignore[no-untyped-def]
     user = db.session.get(User, user_id) or abort(404)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        user_service.set_password(current_user, user, form.password.data or "")
+        user_service.set_password(
+            current_user, user, form.password.data or "", must_change=bool(form.must_change.data)
+        )
         db.session.commit()
         flash(_("已重置 %(name)s 的密码并解除锁定。", name=user.username), "success")
         return redirect(url_for("admin.users"))

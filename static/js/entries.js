@@ -1,4 +1,4 @@
-// Registration area (contests/registration*, draws, panels): the print button of the printable lists.
+// The print button of the printable pages: draw lists (contests/draws*) and password slips (admin).
 (function () {
   "use strict";
   document.querySelectorAll("[data-print]").forEach(function (button) {
