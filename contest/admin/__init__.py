@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from contest.admin import honors, judge_accounts, views  # noqa: F401  (routes register on bp)
+from contest.admin import audit, honors, judge_accounts, views  # noqa: F401  (routes register on bp)
 from contest.admin.blueprint import bp
 from contest.models import Role
 from contest.ui.areas import Area, NavItem

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from contest.models import ROLE_LABELS, Organization, Role
+from contest.services.core.audit_log import GROUP_PREFIX, AuditFilter
+from contest.services.core.audit_words import ACTION_GROUPS, action_label
 
 
 class UserForm(FlaskForm):
@@ -82,3 +95,74 @@ class ExportForm(FlaskForm):
     format = StringField(_l("格式"), default="xlsx", validators=[AnyOf(["xlsx", "csv"])])
     valid_only = BooleanField(_l("只导出有效荣誉(不含已撤销)"))
     include_private = BooleanField(_l("包含身份证号和联系电话(仅限内部使用,将记入审计日志)"))
+
+
+class DayField(DateField):
+    """A day, picked or typed as 年-月-日; anything else gets a message that says so (WTForms'
+    own names no format) and a day outside 1900–2999 is refused before it reaches a query."""
+
+    first, last = date(1900, 1, 1), date(2999, 12, 31)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("请按“年-月-日”填写日期,例如 2026-05-01")) from None
+        if self.data is not None and not self.first <= self.data <= self.last:
+            self.data = None
+            raise ValueError(_l("日期应在 1900 年至 2999 年之间"))
+
+
+def _id_or_zero(value: object) -> int:
+    """A select's id; an empty value (a hand-made link) means "all", as 0 does."""
+    return int(str(value)) if value not in (None, "") else 0
+
+
+class AuditFilterForm(FlaskForm):
+    """The 审计日志 filters, read from the query string (a GET form: no CSRF token); the field
+    names are those of :class:`AuditFilter`, so ``AuditFilter.as_args`` rebuilds the query."""
+
+    class Meta:
+        csrf = False
+
+    who = StringField(
+        _l("操作人"),
+        validators=[Optional(), Length(max=64, message=_l("操作人不能超过 64 个字符"))],
+        render_kw={"placeholder": _l("用户名或姓名")},
+    )
+    what = SelectField(_l("操作"), default="", invalid_choice_message=_l("请从列表中选择操作"))
+    contest_id = SelectField(
+        _l("大赛"),
+        coerce=_id_or_zero,
+        default=0,
+        invalid_value_message=_l("请从列表中选择大赛"),
+        invalid_choice_message=_l("请从列表中选择大赛"),
+    )
+    date_from = DayField(_l("起始日期"), validators=[Optional()])
+    date_to = DayField(_l("截止日期"), validators=[Optional()])
+
+    def __init__(self, contests: Sequence[tuple[int, str]], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        groups = {f"{GROUP_PREFIX}{key}": str(g.label) for key, g in ACTION_GROUPS.items()}
+        self.what.choices = {
+            "": str(_l("全部操作")),
+            str(_l("按类别")): groups,
+            **{
+                str(g.label): {action: action_label(action) for action in g.actions}
+                for g in ACTION_GROUPS.values()
+            },
+        }
+        self.contest_id.choices = [(0, str(_l("全部大赛"))), *contests]
+
+    def validate_date_to(self, field: DayField) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("截止日期不能早于起始日期"))
+
+    def filters(self) -> AuditFilter:
+        return AuditFilter(
+            who=(self.who.data or "").strip(),
+            what=self.what.data or "",
+            contest_id=self.contest_id.data or None,
+            date_from=self.date_from.data,
+            date_to=self.date_to.data,
+        )

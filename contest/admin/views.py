@@ -1,4 +1,5 @@
-"""Admin pages: accounts, the audit trail, and the only place personal numbers are shown."""
+"""Admin pages: accounts and the only place personal numbers are shown (the audit trail is in
+``audit.py``)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from contest.admin.blueprint import bp
 from contest.admin.forms import ResetPasswordForm, UserForm
 from contest.extensions import db
-from contest.models import AuditEntry, Organization, Person, Role, User
+from contest.models import Organization, Person, Role, User
 from contest.services.core import audit as audit_service
 from contest.services.core import users as user_service
 from contest.services.core.people import record_of
-
-AUDIT_PER_PAGE = 50
 
 
 def _all_orgs() -> list[Organization]:
@@ -106,25 +105,4 @@ def person(person_id: int):  # type: ignore[no-untyped-def]
         form=form,
         honors=honors,
         entries=entries,
-    )
-
-
-@bp.route("/audit")
-def audit():  # type: ignore[no-untyped-def]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    total = db.session.scalar(select(func.count(AuditEntry.id))) or 0
-    entries = db.session.scalars(
-        select(AuditEntry)
-        .order_by(AuditEntry.id.desc())
-        .limit(AUDIT_PER_PAGE)
-        .offset((page - 1) * AUDIT_PER_PAGE)
-    ).all()
-    report = audit_service.verify_chain() if request.args.get("verify") == "1" else None
-    return render_template(
-        "admin/audit.html",
-        entries=entries,
-        total=total,
-        page=page,
-        per_page=AUDIT_PER_PAGE,
-        report=report,
     )

@@ -1,0 +1,421 @@
+"""What the audit trail's machine words mean in plain Chinese (English through the catalogue).
+
+The trail stores actions as ``sheet.submit`` and objects as ``score_sheet`` 12 so that the hash
+chain never depends on a translation. This module is the one dictionary from those words to
+what an office worker reads: a phrase per action (``%(object)s`` marks where the object goes),
+a noun per target type, a label per field of the before/after snapshots and per enumeration
+value. ``tests/contest/test_audit_page.py`` scans every ``audit.record(`` call of the code base
+and fails when an action is missing here, so a new action cannot reach the page undescribed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from contest.models import (
+    APPEAL_STATUS_LABELS,
+    CONTEST_STATUS_LABELS,
+    ENTRY_STATUS_LABELS,
+    EVENT_GROUP_LABELS,
+    GENDER_LABELS,
+    HONOR_LEVEL_LABELS,
+    ORG_KIND_LABELS,
+    OWNERSHIP_LABELS,
+    ROLE_LABELS,
+    SHEET_STATUS_LABELS,
+    WORKER_CATEGORY_LABELS,
+    HonorStatus,
+)
+
+__all__ = [
+    "ACTION_GROUPS",
+    "FIELD_LABELS",
+    "REFERENCE_FIELDS",
+    "TARGET_NOUNS",
+    "ActionGroup",
+    "action_label",
+    "action_phrase",
+    "field_label",
+    "noun",
+    "sentence_part",
+    "value_label",
+]
+
+
+@dataclass(frozen=True)
+class ActionGroup:
+    """One entry of the 操作 filter: a label and its actions, each with the kind of object
+    it records (the ``target_type`` of its ``audit.record`` call) and its phrase."""
+
+    label: LazyString
+    actions: Mapping[str, tuple[str, LazyString]]
+
+
+# Grouped as an office thinks of the work; every action is in exactly one group.
+ACTION_GROUPS: dict[str, ActionGroup] = {
+    "scoring": ActionGroup(
+        _l("评分"),
+        {
+            "sheet.save": ("score_sheet", _l("暂存了%(object)s")),
+            "sheet.submit": ("score_sheet", _l("提交了%(object)s")),
+            "sheet.reopen": ("score_sheet", _l("将%(object)s退回重评")),
+            "mark.correct": ("score_sheet", _l("更正了%(object)s的分数")),
+        },
+    ),
+    "review": ActionGroup(
+        _l("评审复核"),
+        {
+            "recheck.build": ("event", _l("生成了%(object)s的复核名单")),
+            "recheck.record": ("recheck_item", _l("记录了%(object)s的复核结果")),
+            "recheck.remark_all": ("event", _l("要求%(object)s全部重新评分")),
+            "appeal.record": ("appeal", _l("登记了%(object)s")),
+            "appeal.decide": ("appeal", _l("裁决了%(object)s")),
+            "event.sign_off": ("event", _l("签字确认了%(object)s的成绩")),
+        },
+    ),
+    "registration": ActionGroup(
+        _l("报名与抽签"),
+        {
+            "entry.create": ("entry", _l("登记了%(object)s的报名")),
+            "entries.import": ("contest", _l("从 Excel 导入了%(object)s的报名")),
+            "entry.withdraw": ("entry", _l("为%(object)s办理了退赛")),
+            "entry.check_in": ("entry", _l("为%(object)s办理了检录")),
+            "event.draw_entry_codes": ("event", _l("为%(object)s抽取了参赛号")),
+            "event.draw_seat_codes": ("event", _l("为%(object)s抽取了赛位号")),
+        },
+    ),
+    "panels": ActionGroup(
+        _l("评委与回避"),
+        {
+            "panel.add": ("event", _l("向%(object)s的评委组添加了评委")),
+            "panel.remove": ("event", _l("从%(object)s的评委组移除了评委")),
+            "panel.set_chief": ("event", _l("指定了%(object)s的裁判长")),
+            "panel.declare_conflict": ("event", _l("在%(object)s登记了评委回避")),
+            "panel.remove_conflict": ("event", _l("在%(object)s撤销了评委回避")),
+            "panel.assign": ("event", _l("为%(object)s分配了评分任务")),
+        },
+    ),
+    "setup": ActionGroup(
+        _l("大赛筹备"),
+        {
+            "contest.create": ("contest", _l("创建了%(object)s")),
+            "contest.update": ("contest", _l("修改了%(object)s的信息")),
+            "event.create": ("event", _l("创建了%(object)s")),
+            "event.update": ("event", _l("修改了%(object)s")),
+            "event.delete": ("event", _l("删除了%(object)s")),
+            "event.components": ("event", _l("设置了%(object)s的考核模块")),
+            "event.policy": ("event", _l("修改了%(object)s的排名规则")),
+            "rubric.criterion.create": ("event", _l("为%(object)s添加了评分项")),
+            "rubric.criterion.update": ("event", _l("修改了%(object)s的评分项")),
+            "rubric.criterion.delete": ("event", _l("删除了%(object)s的评分项")),
+            "rubric.aspect.create": ("event", _l("为%(object)s添加了评分要素")),
+            "rubric.aspect.update": ("event", _l("修改了%(object)s的评分要素")),
+            "rubric.aspect.delete": ("event", _l("删除了%(object)s的评分要素")),
+            "rubric.replace": ("event", _l("替换了%(object)s的评分细则")),
+            "rubric.import": ("event", _l("从 Excel 导入了%(object)s的评分细则")),
+            "rubric.template.apply": ("event", _l("为%(object)s套用了评分细则模板")),
+            "rubric.template.save": ("rubric_template", _l("保存了%(object)s")),
+            "rubric.template.delete": ("rubric_template", _l("删除了%(object)s")),
+        },
+    ),
+    "results": ActionGroup(
+        _l("大赛进程与成绩公布"),
+        {
+            "contest.status": ("contest", _l("变更了%(object)s的进程")),
+            "results.publish": ("contest", _l("公布了%(object)s的成绩")),
+        },
+    ),
+    "honors": ActionGroup(
+        _l("荣誉"),
+        {
+            "honor.create": ("honor", _l("登记了%(object)s")),
+            "honor.update": ("honor", _l("修改了%(object)s")),
+            "honor.revoke": ("honor", _l("撤销了%(object)s")),
+            "honors.import": ("honor", _l("从 Excel 导入了荣誉名录")),
+            "honors.export": ("honor", _l("导出了荣誉名录")),
+        },
+    ),
+    "organizations": ActionGroup(
+        _l("组织"),
+        {
+            "organization.create": ("organization", _l("创建了%(object)s")),
+            "organization.update": ("organization", _l("修改了%(object)s的信息")),
+            "organization.move": ("organization", _l("调整了%(object)s的上级工会")),
+            "organization.close": ("organization", _l("撤销了%(object)s")),
+            "organization.reopen": ("organization", _l("恢复了%(object)s")),
+            "organization.import": ("organization", _l("从 Excel 导入了组织")),
+            "organization.export": ("organization", _l("导出了组织")),
+        },
+    ),
+    "people": ActionGroup(
+        _l("职工"),
+        {
+            "person.create": ("person", _l("登记了%(object)s")),
+            "person.update": ("person", _l("修改了%(object)s的信息")),
+            "person.consent": ("person", _l("修改了%(object)s的公开授权")),
+            "person.photo": ("person", _l("上传了%(object)s的照片")),
+            "person.photo_remove": ("person", _l("删除了%(object)s的照片")),
+            "person.reveal": ("person", _l("查看了%(object)s的身份证号和联系电话")),
+            "person.import": ("person", _l("从 Excel 导入了职工")),
+            "person.export": ("person", _l("导出了职工名册")),
+        },
+    ),
+    "accounts": ActionGroup(
+        _l("账号"),
+        {
+            "user.create": ("user", _l("创建了%(object)s")),
+            "user.import": ("user", _l("从 Excel 批量创建了评委账号")),
+            "user.password": ("user", _l("重置了%(object)s的密码")),
+            "user.enable": ("user", _l("启用了%(object)s")),
+            "user.disable": ("user", _l("停用了%(object)s")),
+            "user.lock": ("user", _l("锁定了%(object)s")),
+            "token.create": ("user", _l("为%(object)s创建了 API 令牌")),
+        },
+    ),
+    "system": ActionGroup(
+        _l("系统"),
+        {
+            "demo.load": ("demo", _l("加载了演示数据")),
+            "audit.export": ("audit", _l("导出了审计日志")),
+        },
+    ),
+}
+
+_ACTIONS = {
+    action: spec for group in ACTION_GROUPS.values() for action, spec in group.actions.items()
+}
+
+TARGET_NOUNS: dict[str, LazyString] = {
+    "contest": _l("大赛"),
+    "event": _l("赛项"),
+    "entry": _l("选手"),
+    "score_sheet": _l("评分表"),
+    "appeal": _l("申诉"),
+    "recheck_item": _l("复核项"),
+    "rubric_template": _l("评分细则模板"),
+    "honor": _l("荣誉"),
+    "organization": _l("组织"),
+    "person": _l("职工"),
+    "user": _l("账号"),
+    "demo": _l("演示数据"),
+    "audit": _l("审计日志"),
+}
+
+# Snapshot keys holding the id of another object, and which kind of object (see audit_log).
+REFERENCE_FIELDS: dict[str, str] = {
+    "contest_id": "contest",
+    "event_id": "event",
+    "event": "event",  # appeal.record writes the event's id under "event"
+    "entry_id": "entry",
+    "person_id": "person",
+    "organization_id": "organization",
+    "parent_id": "organization",
+    "user_id": "user",
+    "chief_user_id": "user",
+}
+
+FIELD_LABELS: dict[str, LazyString] = {
+    # contests, events, entries
+    "name": _l("名称"),
+    "level": _l("级别"),
+    "year": _l("年份"),
+    "starts_on": _l("开始日期"),
+    "ends_on": _l("结束日期"),
+    "appeal_window_hours": _l("申诉时限(小时)"),
+    "conferring_body": _l("授予机关"),
+    "description": _l("说明"),
+    "status": _l("状态"),
+    "code": _l("代码"),
+    "occupation": _l("工种"),
+    "group": _l("组别"),
+    "quota_per_unit": _l("每单位名额"),
+    "min_age": _l("最低年龄"),
+    "max_age": _l("最高年龄"),
+    "ended_at": _l("结束时间"),
+    "position": _l("排序"),
+    "contest_id": _l("大赛"),
+    "event_id": _l("赛项"),
+    "event": _l("赛项"),
+    "entry_id": _l("选手"),
+    "entry": _l("参赛号"),
+    "entry_code": _l("参赛号"),
+    "seat_code": _l("赛位号"),
+    "entries": _l("选手"),
+    "codes": _l("抽签结果"),
+    "seed": _l("随机种子"),
+    # scoring and review
+    "marks": _l("分数"),
+    "version": _l("版本"),
+    "aspect": _l("评分要素"),
+    "value": _l("分值"),
+    "component": _l("考核模块"),
+    "component_id": _l("考核模块"),
+    "criteria": _l("评分项"),
+    "is_chief": _l("裁判长"),
+    "chief_user_id": _l("裁判长"),
+    "user_id": _l("账号"),
+    "appellant": _l("申诉人"),
+    "content": _l("内容"),
+    "received_at": _l("收到时间"),
+    "checked": _l("已复核"),
+    "errors_found": _l("发现错误"),
+    "note": _l("备注"),
+    "sheets": _l("评分表"),
+    "locked": _l("锁定评分表"),
+    "signed_off_at": _l("签字时间"),
+    "snapshot": _l("成绩快照"),
+    "digest": _l("哈希"),
+    "certificates": _l("证书"),
+    "honors_created": _l("新增荣誉"),
+    "rows": _l("行数"),
+    "people_created": _l("新增职工"),
+    "people_matched": _l("匹配到的职工"),
+    "file_sha256": _l("文件哈希"),
+    "filename": _l("文件名"),
+    "created": _l("新增"),
+    "removed": _l("删除"),
+    "kept": _l("保留"),
+    "mode": _l("分配方式"),
+    "k": _l("每位选手的评委数"),
+    "short": _l("评委不足的选手"),
+    "skipped_recused": _l("因回避跳过"),
+    "assignments_removed": _l("删除的评分任务"),
+    "assignment_removed": _l("删除的评分任务"),
+    "top": _l("复核前几名"),
+    "share": _l("抽查比例"),
+    "ranked": _l("参加排名人数"),
+    "outcome": _l("结论"),
+    "items": _l("复核名单"),
+    # the ranking policy (labels as on its form)
+    "method": _l("汇总方法"),
+    "trim": _l("去掉最高、最低分各几个"),
+    "normalize": _l("评委打分标准化"),
+    "precision": _l("保留小数位数"),
+    "tie_breaks": _l("并列时依次比较"),
+    "awards": _l("奖项"),
+    "award_rounding": _l("按比例计算名额时"),
+    "edge_ties": _l("奖项分界处并列时"),
+    "titles": _l("称号"),
+    "min_field": _l("最低参赛人数"),
+    "max_spread": _l("允许的评委评分差"),
+    "recheck_top": _l("复核前几名"),
+    "recheck_share": _l("其余选手抽查比例"),
+    "recheck_error_limit": _l("差错率上限"),
+    "scale": _l("分数换算"),
+    "reason": _l("原因"),
+    # honors, people, organisations, accounts
+    "recipient_name": _l("获得者"),
+    "title": _l("荣誉称号"),
+    "unit_name": _l("单位"),
+    "document_number": _l("文号"),
+    "deeds_summary": _l("事迹摘要"),
+    "deeds_full_chars": _l("事迹全文字数"),
+    "source": _l("来源"),
+    "person_id": _l("职工"),
+    "organization_id": _l("单位"),
+    "gender": _l("性别"),
+    "post": _l("岗位"),
+    "skill_level": _l("技能等级"),
+    "category": _l("人员类别"),
+    "consent_photo": _l("同意公开照片"),
+    "consent_deeds": _l("同意公开事迹"),
+    "has_id_number": _l("已登记身份证号"),
+    "has_phone": _l("已登记联系电话"),
+    "include_private": _l("包含身份证号和联系电话"),
+    "valid_only": _l("只含有效荣誉"),
+    "format": _l("格式"),
+    "subtree": _l("含下级组织"),
+    "path": _l("路径"),
+    "large": _l("大规模数据"),
+    "kind": _l("类型"),
+    "parent_id": _l("上级工会"),
+    "short_name": _l("简称"),
+    "employer": _l("所属单位"),
+    "credit_code": _l("统一社会信用代码"),
+    "ownership": _l("所有制"),
+    "industry": _l("行业"),
+    "is_key_industry": _l("重点产业"),
+    "region": _l("地区"),
+    "headcount": _l("职工人数"),
+    "member_count": _l("会员人数"),
+    "counted_on": _l("统计日期"),
+    "closed": _l("已撤销"),
+    "username": _l("用户名"),
+    "role": _l("角色"),
+    "is_enabled": _l("启用"),
+    "prefix": _l("令牌前缀"),
+    "must_change_password": _l("首次登录须改密码"),
+    "people_linked": _l("关联到的职工"),
+    "photo": _l("照片"),
+    "bytes": _l("文件大小(字节)"),
+}
+
+
+def _by_value(labels: Mapping[Any, LazyString]) -> dict[str, LazyString]:
+    return {str(getattr(member, "value", member)): label for member, label in labels.items()}
+
+
+_STATUS_LABELS: dict[str, dict[str, LazyString]] = {
+    "contest": _by_value(CONTEST_STATUS_LABELS),
+    "entry": _by_value(ENTRY_STATUS_LABELS),
+    "score_sheet": {"empty": _l("未评分"), **_by_value(SHEET_STATUS_LABELS)},
+    "appeal": _by_value(APPEAL_STATUS_LABELS),
+    "honor": {HonorStatus.VALID.value: _l("有效"), HonorStatus.REVOKED.value: _l("已撤销")},
+}
+_VALUE_LABELS: dict[str, dict[str, LazyString]] = {
+    "role": _by_value(ROLE_LABELS),
+    "level": _by_value(HONOR_LEVEL_LABELS),
+    "group": _by_value(EVENT_GROUP_LABELS),
+    "kind": _by_value(ORG_KIND_LABELS),
+    "ownership": _by_value(OWNERSHIP_LABELS),
+    "gender": _by_value(GENDER_LABELS),
+    "category": _by_value(WORKER_CATEGORY_LABELS),
+}
+
+
+def action_phrase(action: str) -> LazyString | None:
+    """The phrase of a known action (``None`` for a name this dictionary does not know)."""
+    spec = _ACTIONS.get(action)
+    return spec[1] if spec else None
+
+
+def noun(target_type: str) -> str:
+    """The kind of object in words; an unknown kind as it is stored."""
+    word = TARGET_NOUNS.get(target_type)
+    return target_type if word is None else str(word)
+
+
+def sentence_part(action: str, obj: str) -> str:
+    """The action with its object put in ("提交了评分表 A-07"); an unknown action as stored.
+
+    Runs of spaces are folded: ``obj`` ends with one ("评分表 A-07 ") so that a code or name
+    stands apart from the words after it ("更正了评分表 A-07 的分数").
+    """
+    phrase = action_phrase(action)
+    text = f"{action} {obj}" if phrase is None else str(phrase) % {"object": obj}
+    return " ".join(text.split())
+
+
+def action_label(action: str) -> str:
+    """The action with the kind of object it records, for lists: "提交了评分表"."""
+    spec = _ACTIONS.get(action)
+    return sentence_part(action, noun(spec[0])) if spec else action
+
+
+def field_label(key: str) -> str:
+    """``marks.P1`` reads "分数 P1": the first part is labelled, the rest kept as written."""
+    head, _, rest = key.partition(".")
+    label = str(FIELD_LABELS[head]) if head in FIELD_LABELS else head
+    return f"{label} {rest}" if rest else label
+
+
+def value_label(target_type: str, key: str, value: str) -> str | None:
+    """The label of an enumeration value (``registered`` → 已报名), or ``None``."""
+    table = _STATUS_LABELS.get(target_type, {}) if key == "status" else _VALUE_LABELS.get(key, {})
+    label = table.get(value)
+    return None if label is None else str(label)
