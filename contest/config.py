@@ -75,6 +75,11 @@ def from_environment() -> dict[str, Any]:
         "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("CONTEST_SQLITE_BUSY_TIMEOUT_MS", "15000")),
         "INSTANCE_PATH": str(inst),
         "UPLOAD_FOLDER": str(inst / "uploads"),
+        # Background imports' progress files (services.core.import_jobs); servers that share
+        # the uploads must share this folder too. Empty: instance/jobs.
+        "JOBS_FOLDER": os.environ.get("CONTEST_JOBS_FOLDER") or None,
+        # How long an import request waits for its job before showing the progress page.
+        "IMPORT_JOB_WAIT_SECONDS": float(os.environ.get("CONTEST_IMPORT_JOB_WAIT_SECONDS", "3")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("CONTEST_MAX_UPLOAD_MB", "32")) * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": os.environ.get("CONTEST_DEFAULT_LOCALE", "zh_CN"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("CONTEST_TIMEZONE", "Asia/Shanghai"),

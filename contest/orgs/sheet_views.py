@@ -12,42 +12,64 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import abort, flash, render_template, send_file
-from flask_babel import gettext as _
+from flask import abort, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from contest.extensions import db
-from contest.models import Role
+from contest.models import Role, User
 from contest.orgs.base import ERRORS_SHOWN, IMPORT_MAX_BYTES, XLSX_MIME
 from contest.orgs.blueprint import bp
 from contest.orgs.forms import PeopleExportForm, SheetUploadForm, TreeExportForm
-from contest.services.core import org_sheet, people_sheet
+from contest.services.core import import_jobs, org_sheet, people_sheet
 from contest.services.core.spreadsheets import RowError, SheetRefused, read_upload
 
+Importer = Callable[[User, bytes, str, import_jobs.Progress], Any]
 
-def _import_page(
-    template: str, run: Callable[[bytes, str], Any], done: Callable[[Any], str]
-) -> str:
+
+def _import_page(template: str, kind: str, run: Importer) -> Any:
+    """Upload → a background import job (``services.core.import_jobs``) → this page again with
+    ``?job=``: its progress while it runs (the page polls ``orgs.import_job``), then its result
+    or its refusal report. A short file has finished before the redirect."""
     form = SheetUploadForm()
     errors: list[RowError] = []
-    result = None
     if form.validate_on_submit():
         try:
             data, filename = read_upload(form.file.data, IMPORT_MAX_BYTES)
-            result = run(data, filename)
         except SheetRefused as refusal:
-            db.session.rollback()
             errors = refusal.errors
         else:
-            db.session.commit()
-            flash(done(result), "success")
+            job = import_jobs.start(
+                kind, current_user, lambda actor, progress: run(actor, data, filename, progress)
+            )
+            return redirect(url_for(request.endpoint or "orgs.index", job=job.id))
+    job = None
+    if request.args.get("job"):
+        job = import_jobs.read(request.args["job"], current_user) or abort(404)
+        errors = [RowError(*error) for error in job.errors]
     return render_template(
         template,
         form=form,
+        job=job,
         errors=errors[:ERRORS_SHOWN],
-        error_count=len(errors),
-        result=result,
+        error_count=job.error_count if job else len(errors),
+        result=job.result if job and job.status == import_jobs.DONE else None,
     )
+
+
+@bp.route("/jobs/<job_id>")
+def import_job(job_id: str):  # type: ignore[no-untyped-def]
+    """A running import's progress, for the page's poller (the starter or an admin only)."""
+    job = import_jobs.read(job_id, current_user) or abort(404)
+    response = jsonify(
+        status=job.status,
+        stage=job.stage,
+        done=job.done,
+        total=job.total,
+        percent=job.percent,
+        finished=job.finished or job.stale,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _download(data: bytes | io.BytesIO, name: str, kind: str = "xlsx") -> Any:
@@ -78,8 +100,10 @@ def import_tree():  # type: ignore[no-untyped-def]
     """Load a union tree from a sheet (a federation's 3,000 基层工会 in one file)."""
     return _import_page(
         "orgs/import_tree.html",
-        lambda data, name: org_sheet.import_tree(current_user, data, name),
-        lambda result: _("导入完成:新增组织 %(n)d 个。", n=result.created),
+        "orgs",
+        lambda actor, data, name, progress: org_sheet.import_tree(
+            actor, data, name, progress=progress
+        ),
     )
 
 
@@ -100,8 +124,10 @@ def export_tree():  # type: ignore[no-untyped-def]
 def import_people():  # type: ignore[no-untyped-def]
     return _import_page(
         "orgs/import_people.html",
-        lambda data, name: people_sheet.import_people(current_user, data, name),
-        lambda result: _("导入完成:新增职工 %(n)d 位。", n=result.created),
+        "people",
+        lambda actor, data, name, progress: people_sheet.import_people(
+            actor, data, name, progress=progress
+        ),
     )
 
 

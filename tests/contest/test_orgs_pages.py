@@ -157,14 +157,22 @@ def test_tree_import_page_reports_every_row_and_export_downloads(
         [["甲厂工会", "基层工会", "不存在"], ["乙厂工会", "神仙会", "JZ"]],
     )
     page = client.post(
-        "/orgs/import", data={"file": (bad, "tree.xlsx")}, content_type="multipart/form-data"
+        "/orgs/import",
+        data={"file": (bad, "tree.xlsx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
     )
     html = page.get_data(as_text=True)
     assert "导入被拒绝" in html and "找不到上级工会" in html and "类型应为" in html
     good = _sheet(["组织名称", "类型", "上级工会"], [["甲厂工会", "基层工会", "JZ"]])
-    client.post(
-        "/orgs/import", data={"file": (good, "tree.xlsx")}, content_type="multipart/form-data"
+    done = client.post(
+        "/orgs/import",
+        data={"file": (good, "tree.xlsx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
     )
+    assert "新增组织 1 个" in done.get_data(as_text=True)
+    db.session.rollback()  # the import ran in its own session
     assert db.session.query(Organization).filter_by(name="甲厂工会").count() == 1
     export = client.post("/orgs/export", data={"format": "xlsx"})
     assert export.status_code == 200 and export.headers["Cache-Control"] == "no-store"
@@ -179,9 +187,13 @@ def test_people_import_and_export_pages_keep_numbers_to_the_admin(
     login_as("organizer", organization=tree.district)
     sheet = _sheet(["姓名", "单位", "身份证号"], [["王芳", "江州机床厂工会", make_id_number()]])
     page = client.post(
-        "/orgs/people/import", data={"file": (sheet, "p.xlsx")}, content_type="multipart/form-data"
+        "/orgs/people/import",
+        data={"file": (sheet, "p.xlsx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
     )
     assert "新增职工 1 位" in page.get_data(as_text=True)
+    db.session.rollback()  # the import ran in its own session
     assert db.session.query(Person).filter_by(name="王芳").count() == 1
     assert (
         client.post(
