@@ -12,14 +12,22 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    IntegerField,
     PasswordField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from contest.models import ROLE_LABELS, Organization, Role
+from contest.models import HONOR_LEVEL_LABELS, ROLE_LABELS, Organization, Role
 from contest.services.core.audit_log import GROUP_PREFIX, AuditFilter
 from contest.services.core.audit_words import ACTION_GROUPS, action_label
 
@@ -95,6 +103,76 @@ class ExportForm(FlaskForm):
     format = StringField(_l("格式"), default="xlsx", validators=[AnyOf(["xlsx", "csv"])])
     valid_only = BooleanField(_l("只导出有效荣誉(不含已撤销)"))
     include_private = BooleanField(_l("包含身份证号和联系电话(仅限内部使用,将记入审计日志)"))
+
+
+RECIPIENT_KIND_LABELS = (
+    ("person", _l("个人")),
+    ("unit", _l("单位(奖状、先进集体)")),
+    ("team", _l("班组(先锋号)")),
+)
+
+
+class HonorForm(FlaskForm):
+    """One honor by hand. The rules (授予机关, 文号, 全国 titles) are the service's; the form
+    only shapes the input, so a refusal lands on the field the service names."""
+
+    recipient_kind = SelectField(_l("获得者类型"), default="person")
+    recipient_name = StringField(
+        _l("姓名或名称"), validators=[DataRequired(_l("请填写获得者姓名或名称")), Length(max=200)]
+    )
+    unit_name = StringField(
+        _l("单位"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("获奖时的单位全称;与组织树中的名称一致时自动关联"),
+    )
+    post = StringField(_l("岗位/职务"), validators=[Optional(), Length(max=100)])
+    skill_level = StringField(_l("技能等级或职称"), validators=[Optional(), Length(max=60)])
+    title = StringField(
+        _l("荣誉称号"), validators=[DataRequired(_l("请填写荣誉称号")), Length(max=100)]
+    )
+    trade = StringField(
+        _l("工种"),
+        validators=[Optional(), Length(max=60)],
+        description=_l("技能竞赛类称号填写,劳模墙显示为“称号(工种)”"),
+    )
+    level = SelectField(_l("级别"), default="city")
+    year = IntegerField(
+        _l("年份"),
+        validators=[
+            DataRequired(_l("请填写年份")),
+            NumberRange(min=1949, max=2100, message=_l("年份应在 1949 年到明年之间")),
+        ],
+    )
+    conferring_body = StringField(
+        _l("授予机关"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("例如:江州市人民政府、江南省总工会"),
+    )
+    document_number = StringField(
+        _l("文号"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("表彰决定的文号,例如:江政发〔2015〕12号"),
+    )
+    conferred_on = DateField(_l("授予日期"), validators=[Optional()])
+    industry = StringField(_l("行业"), validators=[Optional(), Length(max=60)])
+    deeds_summary = TextAreaField(
+        _l("事迹摘要"),
+        validators=[Optional(), Length(max=500, message=_l("事迹摘要不能超过 500 字"))],
+        description=_l("不超过 500 字;个人事迹须本人同意后才在劳模墙展示"),
+    )
+    deeds_full = TextAreaField(
+        _l("详细事迹"),
+        validators=[Optional(), Length(max=20000, message=_l("详细事迹不能超过 20000 字"))],
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.recipient_kind.choices = [
+            (value, str(label)) for value, label in RECIPIENT_KIND_LABELS
+        ]
+        self.level.choices = [
+            (level.value, str(label)) for level, label in HONOR_LEVEL_LABELS.items()
+        ]
 
 
 class DayField(DateField):
