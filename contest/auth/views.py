@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -12,6 +10,7 @@ from contest.auth.blueprint import bp
 from contest.auth.forms import ChangePasswordForm, LoginForm
 from contest.extensions import db, limiter
 from contest.services.core import users as user_service
+from contest.ui.links import safe_next
 
 # What an account that must change its password may still reach (the API is apart: below).
 OPEN_WHILE_CHANGE_DUE = frozenset(
@@ -21,16 +20,6 @@ OPEN_WHILE_CHANGE_DUE = frozenset(
 
 def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site relative paths are followed after login (no open redirect)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -45,7 +34,7 @@ def login():  # type: ignore[no-untyped-def]
         if result.user is not None:
             login_user(result.user, remember=bool(form.remember.data))
             flash(_("欢迎,%(name)s", name=result.user.name), "success")
-            target = _safe_next(request.args.get("next"))
+            target = safe_next(request.args.get("next"))
             if result.user.must_change_password:
                 return redirect(url_for("auth.change_password", next=target))
             return redirect(target or url_for("main.home"))
@@ -81,7 +70,7 @@ def _require_own_password():  # type: ignore[no-untyped-def]
         return None
     if current_user.is_authenticated and current_user.must_change_password:
         target = request.full_path.rstrip("?") if request.method == "GET" else None
-        return redirect(url_for("auth.change_password", next=_safe_next(target)))
+        return redirect(url_for("auth.change_password", next=safe_next(target)))
     return None
 
 
@@ -93,5 +82,5 @@ def change_password():  # type: ignore[no-untyped-def]
         user_service.set_password(current_user, current_user, form.new.data or "")
         db.session.commit()
         flash(_("密码已修改。"), "success")
-        return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+        return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from contest.extensions import db
 from contest.main.blueprint import bp
 from contest.services.core import dashboards
+from contest.ui import links
 from contest.ui.areas import home_sections_for
 
 
@@ -42,10 +43,7 @@ def set_language(code: str):  # type: ignore[no-untyped-def]
     CSRF token or session cookie and stay cacheable."""
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    target = request.args.get("next") or url_for("main.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.index")
-    return redirect(target)
+    return redirect(links.safe_next(request.args.get("next")) or url_for("main.index"))
 
 
 @bp.route("/healthz")

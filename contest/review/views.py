@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
@@ -54,6 +53,7 @@ from contest.services.skills.judging import MarkErrors, SheetError
 from contest.services.skills.marks import marks_frame
 from contest.services.skills.policies import max_spread
 from contest.services.skills.review import NotPermitted, ReviewError
+from contest.ui import links
 from contest.ui.forms import ActionForm
 
 PER_PAGE = 50
@@ -151,11 +151,9 @@ def _form_errors(form: Any) -> None:
 
 
 def _safe_next(default: str) -> str:
-    target = request.form.get("next") or request.args.get("next") or ""
-    parts = urlsplit(target)
-    if target.startswith("/review/") and not parts.netloc and not parts.scheme:
-        return target
-    return default
+    """The review page the form came from (``next``), else ``default``."""
+    target = links.safe_next(request.form.get("next") or request.args.get("next"))
+    return target if target and target.startswith("/review/") else default
 
 
 def _context(event: Event) -> dict[str, Any]:
