@@ -7,7 +7,8 @@ on ``honors``, the published results on ``results``.  A :class:`ContentCache` se
 - its version is re-read from the database at most every ``WALL_VERSION_TTL`` seconds per
   process, so a change made by any process (a worker, the CLI) reaches every worker within that
   time — no cross-process cache clearing;
-- a cached page or value is keyed on (content, version, locale, path or parameters): a change
+- a cached page or value is keyed on (content, version, locale, path or parameters; a page
+  also on the site root it was asked for, scheme and host included): a change
   that bumps the version moves the key, it never rewrites a value under a key;
 - browsers get an ETag and Last-Modified and revalidate cheaply (304);
 - anonymous visitors share a server-side copy of the rendered page (200s only); logged-in users
@@ -154,8 +155,11 @@ class ContentCache:
                 version, changed_at = self.version()
                 anonymous = not current_user.is_authenticated
                 viewer = "anon" if anonymous else f"user{current_user.get_id()}"
+                # The site root too: a page holding an absolute link built from the request's
+                # host (contest.ui.links, without PUBLIC_BASE_URL) is never served to another.
                 etag = _digest(
-                    f"{self.content}|{version}|{get_locale()}|{request.full_path}|{viewer}"
+                    f"{self.content}|{version}|{get_locale()}|{request.url_root}"
+                    f"|{request.full_path}|{viewer}"
                 )
                 if etag in request.if_none_match:
                     response = Response(status=304)

@@ -11,6 +11,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
@@ -57,6 +58,19 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _trusted_hosts(public_base_url: str | None) -> list[str]:
+    """``CONTEST_TRUSTED_HOSTS`` (comma-separated names; ``.example.org`` also admits its
+    subdomains), else this machine's loopback names and the host of the public base URL."""
+    listed = os.environ.get("CONTEST_TRUSTED_HOSTS")
+    if listed and listed.strip():
+        return [name.strip() for name in listed.split(",") if name.strip()]
+    hosts = ["localhost", "127.0.0.1"]
+    public_host = urlsplit(public_base_url).hostname if public_base_url else None
+    if public_host and public_host not in hosts:
+        hosts.append(public_host)
+    return hosts
+
+
 def from_environment() -> dict[str, Any]:
     """The configuration mapping for ``app.config``."""
     inst = instance_path()
@@ -65,6 +79,7 @@ def from_environment() -> dict[str, Any]:
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    public_base_url = os.environ.get("CONTEST_PUBLIC_BASE_URL") or None
     return {
         "SECRET_KEY": _secret_key(),
         # A separate key for 身份证号 / phone encryption; derived from SECRET_KEY when unset.
@@ -106,5 +121,9 @@ def from_environment() -> dict[str, Any]:
         # argon2id cost; tests lower it so the suite stays quick.
         "ARGON2_TIME_COST": int(os.environ.get("CONTEST_ARGON2_TIME_COST", "3")),
         "ARGON2_MEMORY_KIB": int(os.environ.get("CONTEST_ARGON2_MEMORY_KIB", "65536")),
-        "PUBLIC_BASE_URL": os.environ.get("CONTEST_PUBLIC_BASE_URL"),
+        # Every absolute link the public gets (certificates, QR codes, the API's urls) starts
+        # with this; unset, with the request's own root (contest.ui.links).
+        "PUBLIC_BASE_URL": public_base_url,
+        # Host names a request may name; any other gets a 400 (Flask's TRUSTED_HOSTS).
+        "TRUSTED_HOSTS": _trusted_hosts(public_base_url),
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import abort, make_response, render_template, send_file, url_for
+from flask import abort, make_response, render_template, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -23,6 +23,7 @@ from contest.models import User
 from contest.services.core import account_sheet
 from contest.services.core import users as user_service
 from contest.services.core.spreadsheets import RowError, SheetRefused, read_upload
+from contest.ui import links
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024  # 200 rows of four short columns need a few KB
 ERRORS_SHOWN = 500
@@ -36,7 +37,7 @@ def _slips(accounts: list[account_sheet.IssuedAccount], title: str) -> Any:
             "admin/password_slips.html",
             accounts=accounts,
             title=title,
-            login_url=url_for("auth.login", _external=True),
+            login_url=links.public_url("auth.login"),
         )
     )
     response.headers["Cache-Control"] = "no-store"

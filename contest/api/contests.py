@@ -8,9 +8,8 @@ null ``url`` until published.  Results are served from the same caches as the re
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urljoin
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,6 +17,7 @@ from contest.api import openapi
 from contest.api.blueprint import bp
 from contest.caching import results_cache
 from contest.services.skills import results as results_service
+from contest.ui import links
 from contest.ui.errors import render_error
 
 MAX_PER_PAGE = 500
@@ -30,7 +30,7 @@ def _contest_item(contest: Any) -> dict[str, Any]:
         "level": contest.level.value,
         "year": contest.year,
         "status": contest.status.value,
-        "url": urljoin(request.host_url, url_for("results.show", contest_id=contest.id))
+        "url": links.public_url("results.show", contest_id=contest.id)
         if contest.is_published
         else None,
     }
@@ -45,7 +45,7 @@ def contests():  # type: ignore[no-untyped-def]
         items = results_cache.data(
             "api.contests",
             lambda: [_contest_item(c) for c in results_service.published_contests()],
-            request.host_url,
+            links.public_base(),  # the items' urls start with it
         )
     return jsonify(contests=items)
 
@@ -89,7 +89,7 @@ def contest_results(contest_id: int):  # type: ignore[no-untyped-def]
         "level": header.level,
         "year": header.year,
         "status": header.status,
-        "url": urljoin(request.host_url, url_for("results.show", contest_id=header.id)),
+        "url": links.public_url("results.show", contest_id=header.id),
         "host": header.host,
         "published_at": header.published_at.isoformat(),
         "digest": header.digest,

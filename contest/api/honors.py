@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
 from flask import jsonify, request
 
 from contest.api import openapi
 from contest.api.blueprint import bp
 from contest.caching import honors_cache
 from contest.services.honors import wall as wall_service
+from contest.ui import links
 
 
 @bp.route("/honors")
@@ -20,9 +19,9 @@ def honors():  # type: ignore[no-untyped-def]
     items = []
     for item in page.items:
         data = item.to_api()
-        data["url"] = urljoin(request.host_url, item.url)
+        data["url"] = links.absolute(item.url)
         if item.photo_url:
-            data["photo_url"] = urljoin(request.host_url, item.photo_url)
+            data["photo_url"] = links.absolute(item.photo_url)
         items.append(data)
     return jsonify(items=items, total=page.total, page=query.page, per_page=query.per_page)
 

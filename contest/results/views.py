@@ -29,6 +29,7 @@ from contest.models import Contest, ContestStatus
 from contest.results.blueprint import bp
 from contest.services.skills import publishing
 from contest.services.skills import results as results_service
+from contest.ui import links
 
 PER_PAGE = 50
 
@@ -135,11 +136,12 @@ def certificate(contest_id: int, number: str):  # type: ignore[no-untyped-def]
     found = results_service.find_certificate(number)
     if found is None or found.contest_id != contest_id:
         abort(404)
+    base_url = links.public_base()
     data = results_cache.data(
         "results.certificate",
-        lambda: certificates.certificate_pdf([found], base_url=request.host_url),
+        lambda: certificates.certificate_pdf([found], base_url=base_url),
         found.number,
-        request.host_url,
+        base_url,
     )
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f"inline; filename={found.number}.pdf"
@@ -237,5 +239,5 @@ def event_certificates(contest_id: int, code: str):  # type: ignore[no-untyped-d
     found = certificates.event_certificates(contest, code)
     if not found:
         abort(404)
-    data = certificates.certificate_pdf(found, base_url=request.host_url)
+    data = certificates.certificate_pdf(found, base_url=links.public_base())
     return _download(data, f"certificates-{contest.id}-{code}.pdf", "application/pdf")

@@ -20,6 +20,7 @@ from flask import (
 from contest.caching import honors_cache
 from contest.models import HonorLevel
 from contest.services.honors import wall as wall_service
+from contest.ui import links
 from contest.wall.blueprint import bp
 
 
@@ -50,11 +51,12 @@ def profile(honor_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/<int:honor_id>/qr.svg")
 @honors_cache.page(max_age=3600)
 def qr(honor_id: int):  # type: ignore[no-untyped-def]
-    """A QR code to the profile, for printed exhibition cards."""
-    data = wall_service.profile(honor_id)
-    if data is None:
+    """A QR code to the profile, for printed exhibition cards (the public address, see
+    ``contest.ui.links``)."""
+    if wall_service.profile(honor_id) is None:
         abort(404)
-    image = qrcode.make(data.qr_target, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
+    target = links.public_url("wall.profile", honor_id=honor_id)
+    image = qrcode.make(target, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
     buffer = io.BytesIO()
     image.save(buffer)
     return Response(buffer.getvalue(), mimetype="image/svg+xml")

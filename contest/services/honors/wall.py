@@ -114,7 +114,6 @@ class PublicProfile:
     main: PublicHonor
     honors: list[PublicHonor]
     deeds_full: str | None
-    qr_target: str
 
 
 @dataclass
@@ -269,7 +268,6 @@ def profile(honor_id: int) -> PublicProfile | None:
         main=main,
         honors=honors,
         deeds_full=deeds_full,
-        qr_target=url_for("wall.profile", honor_id=honor_id, _external=True),
     )
 
 

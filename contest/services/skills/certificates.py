@@ -46,7 +46,8 @@ __all__ = ["certificate_pdf", "event_certificates", "verify_url"]
 
 
 def verify_url(base_url: str, number: str) -> str:
-    return urljoin(base_url, f"/verify/{number}")
+    """The verification page of ``number`` under the site's public root ``base_url``."""
+    return urljoin(base_url.rstrip("/") + "/", f"verify/{number}")
 
 
 @lru_cache(maxsize=1)
@@ -196,7 +197,10 @@ def _page(pdf: _CertificatePDF, item: Certificate, base_url: str) -> None:
 
 
 def certificate_pdf(certificates: Sequence[Certificate], *, base_url: str) -> bytes:
-    """One page per certificate, A4 landscape, the font subset embedded."""
+    """One page per certificate, A4 landscape, the font subset embedded.
+
+    ``base_url``: the site's public root, which the QR code and the printed address lead to.
+    """
     pdf = _CertificatePDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(20, 20, 20)
