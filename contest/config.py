@@ -84,6 +84,9 @@ def from_environment() -> dict[str, Any]:
         "SECRET_KEY": _secret_key(),
         # A separate key for 身份证号 / phone encryption; derived from SECRET_KEY when unset.
         "DATA_KEY": os.environ.get("CONTEST_DATA_KEY"),
+        # The audit chain's HMAC key (never in the database); derived from SECRET_KEY when unset.
+        # Changing it makes older entries fail `contest audit verify`: keep it with the backups.
+        "AUDIT_KEY": os.environ.get("CONTEST_AUDIT_KEY"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         # hide_parameters: SQL errors and logs never carry bound values (personal numbers).
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},

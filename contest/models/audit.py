@@ -1,8 +1,11 @@
 """The append-only audit trail.
 
-Each entry stores the hash of the entry before it and a hash over its own content, so editing
-or deleting any entry breaks the chain at that point; ``AuditHead`` remembers the last hash and
-the count, so removing entries from the end is detected too. ``contest audit verify`` walks it.
+Each entry stores the hash of the entry before it and a keyed hash over its own content (an
+HMAC under a key kept outside the database, see ``contest.services.core.audit``), so editing or
+deleting any entry breaks the chain at that point; ``AuditHead`` remembers the last hash and the
+count, so removing entries from the end is detected too, and a head recorded outside the
+database (``contest audit head``) even when the head row was rewritten with them.
+``contest audit verify`` walks it.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Values are encrypted with Fernet (AES-128-CBC + HMAC) under a key derived from ``DATA_KEY``
 (or ``SECRET_KEY`` when no separate data key is configured). A keyed HMAC of the normalised
 value ("blind index") lets the database enforce uniqueness and find a person by ID number
-without ever storing or comparing the plain number.
+without ever storing or comparing the plain number. The audit chain's key is derived here too
+(``AUDIT_KEY``, else ``SECRET_KEY``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,16 @@ def _master_key() -> bytes:
 @lru_cache(maxsize=8)
 def _derive(master: bytes, purpose: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"contest", info=purpose).derive(master)
+
+
+def audit_key() -> bytes:
+    """The HMAC key of the audit chain: from ``AUDIT_KEY``, else derived from ``SECRET_KEY``.
+
+    It is never stored in the database, so whoever can only write the database cannot
+    recompute an entry's hash (``contest.services.core.audit``).
+    """
+    master = current_app.config.get("AUDIT_KEY") or current_app.config["SECRET_KEY"]
+    return _derive(master.encode() if isinstance(master, str) else master, b"audit-chain-v1")
 
 
 def _fernet() -> Fernet:

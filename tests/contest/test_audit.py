@@ -14,8 +14,8 @@ from contest.models.audit import GENESIS_HASH
 from contest.services.core import audit
 
 
-@pytest.fixture
-def entries(db: Any) -> list[AuditEntry]:
+@pytest.fixture(name="entries")
+def entries_fixture(db: Any) -> list[AuditEntry]:
     """Three committed entries, re-read from the database."""
     for n in range(3):
         audit.record(None, "thing.update", "thing", n, before={"v": n}, after={"v": n + 1})
@@ -24,8 +24,9 @@ def entries(db: Any) -> list[AuditEntry]:
     return list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
 
 
-def _tamper(db: Any, statement: Any) -> None:
-    db.session.execute(statement)
+def _tamper(db: Any, *statements: Any) -> None:
+    for statement in statements:
+        db.session.execute(statement)
     db.session.commit()
     db.session.expire_all()
 
