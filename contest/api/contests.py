@@ -17,7 +17,7 @@ from contest.api import openapi
 from contest.api.blueprint import bp
 from contest.caching import results_cache
 from contest.services.skills import results as results_service
-from contest.ui import links
+from contest.ui import links, published
 from contest.ui.errors import render_error
 
 MAX_PER_PAGE = 500
@@ -68,9 +68,7 @@ def _api_row(row: dict[str, Any]) -> dict[str, Any]:
 @bp.route("/contests/<int:contest_id>/results")
 @results_cache.page(max_age=10)
 def contest_results(contest_id: int):  # type: ignore[no-untyped-def]
-    header = results_cache.data(
-        "results.header", lambda: results_service.public_contest(contest_id), contest_id
-    )
+    header = published.header(contest_id)
     if header is None:
         return render_error(404, _("该大赛不存在或成绩尚未公布"))
     code = request.args.get("event") or None
@@ -97,7 +95,7 @@ def contest_results(contest_id: int):  # type: ignore[no-untyped-def]
     }
     if code is None and page is None and per_page is None:
         rows = results_cache.data(
-            "api.results.all", lambda: results_service.event_rows(header, header.events), header.id
+            "api.results.all", lambda: published.rows(header, header.events), header.id
         )
         return jsonify(contest=contest, results=[_api_row(r) for r in rows], total=len(rows))
     if code is not None:
@@ -111,7 +109,7 @@ def contest_results(contest_id: int):  # type: ignore[no-untyped-def]
     total = sum(e.count for e in events)
     rows = results_cache.data(
         "api.results.page",
-        lambda: results_service.event_rows(header, events, page, per_page),
+        lambda: published.rows(header, events, page, per_page),
         header.id,
         code,
         page,
@@ -239,6 +237,10 @@ openapi.register(
             },
             "400": openapi.error_response("Bad page or per_page"),
             "404": openapi.error_response("Unknown contest or event, or not published"),
+            "503": openapi.error_response(
+                "error results_withheld: the stored rows do not match the published snapshot's "
+                "digest, so none is served until the organizer repairs them"
+            ),
         },
     },
 )

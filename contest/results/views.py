@@ -29,7 +29,7 @@ from contest.models import Contest, ContestStatus
 from contest.results.blueprint import bp
 from contest.services.skills import publishing
 from contest.services.skills import results as results_service
-from contest.ui import links
+from contest.ui import links, published
 
 PER_PAGE = 50
 
@@ -39,9 +39,7 @@ def _verify_limit() -> str:
 
 
 def _header_or_404(contest_id: int) -> results_service.PublicContest:
-    header = results_cache.data(
-        "results.header", lambda: results_service.public_contest(contest_id), contest_id
-    )
+    header = published.header(contest_id)
     if header is None:
         abort(404)
     return header  # type: ignore[no-any-return]
@@ -103,7 +101,7 @@ def show(contest_id: int):  # type: ignore[no-untyped-def]
             abort(404)
         rows = results_cache.data(
             "results.rows",
-            lambda: results_service.event_rows(header, [event], page, PER_PAGE),
+            lambda: published.rows(header, [event], page, PER_PAGE),
             header.snapshot_id,
             event.id,
             page,
@@ -133,7 +131,7 @@ def certificate(contest_id: int, number: str):  # type: ignore[no-untyped-def]
     """One certificate as PDF: public once results are published (it is public information)."""
     from contest.services.skills import certificates
 
-    found = results_service.find_certificate(number)
+    found = published.certificate(number)
     if found is None or found.contest_id != contest_id:
         abort(404)
     base_url = links.public_base()
@@ -160,7 +158,7 @@ def verify_form():  # type: ignore[no-untyped-def]
 @bp.route("/verify/<number>")
 @limiter.limit(_verify_limit)
 def verify(number: str):  # type: ignore[no-untyped-def]
-    found = results_service.find_certificate(number)
+    found = published.certificate(number)
     status = 200 if found is not None else 404
     return (
         render_template("results/verify.html", number=number[:60], found=found, searched=True),

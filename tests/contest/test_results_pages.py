@@ -102,36 +102,21 @@ def test_api_shapes(db: Any, ready_contest: Any, client: Any) -> None:
 
 
 def test_a_page_across_events_is_cut_in_event_order(db: Any, ready_contest: Any) -> None:
-    """``event_rows`` over several events: event by event in the header's order, then by
-    position, and a page may straddle two events."""
+    """``page_of`` over several events: event by event in the order given, then by position,
+    and a page may straddle two events."""
     from dataclasses import replace
-
-    from contest.models import Event, ResultRow
 
     ns = _published(db, ready_contest)
     header = results.public_contest(ns.contest.id)
     event_a = header.events[0]
-    other = Event(contest=ns.contest, code="B", occupation="钳工", policy={})
-    db.session.add(other)
-    db.session.flush()
-    for position in (1, 2, 3):
-        db.session.add(
-            ResultRow(
-                snapshot_id=ns.snapshot.id,
-                event_id=other.id,
-                position=position,
-                rank=position,
-                entry_code=f"B00{position}",
-                name=f"钳工{position}",
-                organization="江州机床厂",
-            )
-        )
-    db.session.flush()
-    event_b = replace(event_a, id=other.id, code="B", count=3)
-    codes = [r["entry_code"] for r in results.event_rows(header, [event_b, event_a])]
+    rows_a = results.sealed_rows(header.snapshot_id, event_a.id, event_a.seal)
+    event_b = replace(event_a, id=event_a.id + 1, code="B", count=3)
+    rows_b = [{"position": n, "entry_code": f"B00{n}"} for n in (1, 2, 3)]
+    parts = [(event_b, rows_b), (event_a, rows_a)]
+    codes = [r["entry_code"] for r in results.page_of(parts)]
     a_codes = [r.entry_code for r in ns.snapshot.rows if r.event_id == event_a.id]
     assert codes == ["B001", "B002", "B003", *a_codes]
-    page = results.event_rows(header, [event_b, event_a], page=2, per_page=2)
+    page = results.page_of(parts, page=2, per_page=2)
     assert [(r["event"], r["entry_code"]) for r in page] == [("B", "B003"), ("A", a_codes[0])]
 
 

@@ -6,6 +6,13 @@ birth date), a canonical JSON document of them and its SHA-256.  Everything publ
 page, API, exports, certificates, verification) reads the current snapshot, never live marks
 nor the live contest row, so what was published is what everyone sees and it can be served from
 this precomputed form.  Writing a snapshot is ``contest.services.skills.publishing``.
+
+Nothing is served that does not match its snapshot: a document must hash to its digest, that
+digest must be the one the audit trail recorded when it was published, and an event's stored
+rows must equal the document's (:func:`public_contest`, :func:`snapshot_seals`,
+:func:`sealed_rows`).  Otherwise the public side gets :class:`Withheld` or None and the reason is
+logged, without names.  These checks read the whole snapshot, so the public pages run them once
+per content version through the results cache (``contest.ui.published``), not per request.
 """
 
 from __future__ import annotations
@@ -13,38 +20,50 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from contest.extensions import db
-from contest.models import Contest, Event, HonorLevel, ResultRow, ResultSnapshot
+from contest.models import AuditEntry, Contest, Event, HonorLevel, ResultRow, ResultSnapshot
+from contest.services.core import audit
 
 __all__ = [
     "Certificate",
+    "EventSeal",
     "PublicContest",
     "PublicEvent",
+    "Withheld",
     "canonical",
+    "certificate_matches",
     "certificates_of",
     "current_snapshot",
     "decimal_text",
     "digest_of",
-    "event_rows",
     "find_certificate",
     "normalise_number",
+    "page_of",
     "public_contest",
     "published_contests",
     "row_document",
+    "sealed_rows",
+    "snapshot_problems",
+    "snapshot_seals",
     "snapshots",
     "verify_digest",
 ]
+
+log = logging.getLogger(__name__)
+PUBLISH_ACTION = "results.publish"
 
 
 # ------------------------------------------------------------------ numbers and documents
@@ -121,27 +140,181 @@ def snapshots(contest_id: int) -> list[ResultSnapshot]:
     )
 
 
-def verify_digest(snapshot: ResultSnapshot) -> bool:
-    """True when the document hashes to the digest and the stored rows still match it."""
+# ------------------------------------------------------------------ integrity
+
+
+@dataclass(frozen=True)
+class EventSeal:
+    """What an event's published rows must be: its precision and the SHA-256 of its rows as
+    the snapshot document records them (:func:`rows_digest`)."""
+
+    precision: int
+    digest: str
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A published contest whose snapshot does not check: the public gets a 503, not rows."""
+
+    contest_id: int
+    snapshot_id: int
+
+
+def rows_digest(rows: Sequence[dict[str, Any]]) -> str:
+    return digest_of(canonical(list(rows)))
+
+
+def _audit_problem(snapshot: ResultSnapshot) -> str | None:
+    """Why the snapshot's digest is not the one its ``results.publish`` entry recorded."""
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.action == PUBLISH_ACTION,
+            AuditEntry.target_type == "contest",
+            AuditEntry.target_id == str(snapshot.contest_id),
+        )
+        .order_by(AuditEntry.id)
+    )
+    for entry in entries:
+        try:
+            after = json.loads(entry.after or "null")
+        except ValueError:
+            after = None
+        if not isinstance(after, dict) or after.get("snapshot") != snapshot.id:
+            continue
+        if not hmac.compare_digest(audit.entry_hash(entry), entry.hash):
+            return f"its audit entry {entry.id} does not match its hash"
+        if after.get("digest") != snapshot.digest:
+            return f"its digest is not the one audit entry {entry.id} recorded"
+        return None
+    return "no audit entry records this publication"
+
+
+def _seals(snapshot: ResultSnapshot) -> tuple[dict[str, Any] | None, dict[int, EventSeal], str]:
+    """The parsed document and each event's seal, or None and the reason it does not check."""
     if not hmac.compare_digest(digest_of(snapshot.document), snapshot.digest):
-        return False
+        return None, {}, "the document does not hash to its digest"
+    problem = _audit_problem(snapshot)
+    if problem is not None:
+        return None, {}, problem
     try:
         document = json.loads(snapshot.document)
-    except ValueError:
-        return False
-    events = document.get("events", [])
-    recorded = {str(event["id"]): event["rows"] for event in events}
-    precision = {str(event["id"]): int(event.get("precision", 2)) for event in events}
-    stored: dict[str, list[dict[str, Any]]] = {key: [] for key in recorded}
-    rows = db.session.scalars(
+        seals = {
+            int(event["id"]): EventSeal(int(event.get("precision", 2)), rows_digest(event["rows"]))
+            for event in document.get("events", [])
+        }
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None, {}, "the document cannot be read"
+    return document, seals, ""
+
+
+def _stored_rows(snapshot_id: int, event_id: int, precision: int) -> list[dict[str, Any]]:
+    query = (
         select(ResultRow)
-        .where(ResultRow.snapshot_id == snapshot.id)
-        .order_by(ResultRow.event_id, ResultRow.position)
+        .where(ResultRow.snapshot_id == snapshot_id, ResultRow.event_id == event_id)
+        .order_by(ResultRow.position)
     )
-    for row in rows:
-        key = str(row.event_id)
-        stored.setdefault(key, []).append(row_document(row, precision.get(key, 2)))
-    return canonical(recorded) == canonical(stored)
+    return [row_document(row, precision) for row in db.session.scalars(query)]
+
+
+def _rows_problem(event_id: int, stored: list[dict[str, Any]], recorded: list[Any]) -> str:
+    """Where an event's stored rows first differ from the document (positions, never names)."""
+    if len(stored) != len(recorded):
+        return f"event {event_id} has {len(stored)} stored rows, the snapshot {len(recorded)}"
+    for number, (mine, theirs) in enumerate(zip(stored, recorded, strict=True), start=1):
+        if canonical(mine) != canonical(theirs):
+            fields = sorted(k for k in mine if mine.get(k) != theirs.get(k))
+            return f"event {event_id}, row {number}: stored {', '.join(fields)} differ"
+    return f"event {event_id}: stored rows differ"
+
+
+def _withhold(snapshot: ResultSnapshot, problem: str) -> None:
+    log.warning(
+        "published results withheld: contest %s, snapshot %s: %s",
+        snapshot.contest_id,
+        snapshot.id,
+        problem,
+    )
+
+
+def snapshot_problems(snapshot: ResultSnapshot) -> list[str]:
+    """Everything about ``snapshot`` that does not check (empty: intact): the document against
+    its digest, the digest against the audit trail, every stored row against the document."""
+    document, seals, problem = _seals(snapshot)
+    if document is None:
+        return [problem]
+    recorded = {int(event["id"]): event["rows"] for event in document.get("events", [])}
+    stored_events = db.session.scalars(
+        select(ResultRow.event_id).where(ResultRow.snapshot_id == snapshot.id).distinct()
+    )
+    problems = [
+        f"event {event_id} has stored rows but is not in the snapshot"
+        for event_id in stored_events
+        if event_id not in seals
+    ]
+    for event_id, seal in seals.items():
+        stored = _stored_rows(snapshot.id, event_id, seal.precision)
+        if rows_digest(stored) != seal.digest:
+            problems.append(_rows_problem(event_id, stored, recorded[event_id]))
+    return problems
+
+
+def verify_digest(snapshot: ResultSnapshot) -> bool:
+    """True when the document hashes to the (audited) digest and the stored rows match it."""
+    return not snapshot_problems(snapshot)
+
+
+def snapshot_seals(snapshot_id: int) -> dict[int, EventSeal] | None:
+    """Each event's seal, by event id; None (logged) when the snapshot does not check."""
+    snapshot = db.session.get(ResultSnapshot, snapshot_id)
+    if snapshot is None:
+        return None
+    document, seals, problem = _seals(snapshot)
+    if document is None:
+        _withhold(snapshot, problem)
+        return None
+    return seals
+
+
+def sealed_rows(
+    snapshot_id: int, event_id: int, seal: EventSeal
+) -> tuple[dict[str, Any], ...] | None:
+    """An event's stored rows, in page order, when they equal the snapshot's (``seal``); else
+    None, logged: a row edited, added or removed in the database is never served."""
+    rows = _stored_rows(snapshot_id, event_id, seal.precision)
+    if rows_digest(rows) != seal.digest:
+        snapshot = db.session.get(ResultSnapshot, snapshot_id)
+        if snapshot is not None:
+            _withhold(snapshot, f"the stored rows of event {event_id} differ from the snapshot")
+        return None
+    return tuple(rows)
+
+
+def certificate_matches(
+    certificate: Certificate, rows: Sequence[dict[str, Any]], precision: int
+) -> bool:
+    """Whether ``certificate`` (read from its stored row) says what its sealed row says."""
+    sealed = next((row for row in rows if row["certificate_no"] == certificate.number), None)
+    total = (
+        None if certificate.total is None else decimal_text(Decimal(certificate.total), precision)
+    )
+    stored = {
+        "rank": certificate.rank,
+        "name": certificate.name,
+        "is_female": certificate.is_female,
+        "organization": certificate.organization,
+        "total": total,
+        "award": certificate.award,
+        "titles": list(certificate.titles),
+    }
+    if sealed is not None and all(sealed.get(key) == value for key, value in stored.items()):
+        return True
+    log.warning(
+        "certificate withheld: snapshot %s, event %s: its stored row differs from the snapshot",
+        certificate.snapshot_id,
+        certificate.event_id,
+    )
+    return False
 
 
 @dataclass(frozen=True)
@@ -166,6 +339,8 @@ class Certificate:
     digest: str
     is_current: bool
     year: int
+    snapshot_id: int
+    event_id: int
 
 
 def find_certificate(number: str) -> Certificate | None:
@@ -210,6 +385,8 @@ def _certificate(
         digest=snapshot.digest,
         is_current=bool(snapshot.is_current),
         year=contest.year,
+        snapshot_id=snapshot.id,
+        event_id=event.id,
     )
 
 
@@ -243,6 +420,11 @@ class PublicEvent:
     count: int
     precision: int
     components: tuple[tuple[str, str], ...]  # (key, name) in rubric order
+    rows_digest: str  # what its stored rows must hash to (:func:`sealed_rows`)
+
+    @property
+    def seal(self) -> EventSeal:
+        return EventSeal(self.precision, self.rows_digest)
 
 
 @dataclass(frozen=True)
@@ -290,8 +472,9 @@ def _frozen_date(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else None
 
 
-def public_contest(contest_id: int) -> PublicContest | None:
-    """The header of a published contest's current snapshot, or None (→ 404).
+def public_contest(contest_id: int) -> PublicContest | Withheld | None:
+    """The header of a published contest's current snapshot, or None (→ 404), or
+    :class:`Withheld` (→ 503, logged) when the snapshot does not match its digest.
 
     Every field the page shows comes from the frozen document, so an edit of the contest after
     publication (its name, host, dates, level) changes nothing public until it is published
@@ -304,22 +487,19 @@ def public_contest(contest_id: int) -> PublicContest | None:
     current = next((s for s in history if s.is_current), None)
     if current is None:
         return None
-    meta = json.loads(current.document)
-    counts = dict(
-        db.session.execute(
-            select(ResultRow.event_id, func.count())
-            .where(ResultRow.snapshot_id == current.id)
-            .group_by(ResultRow.event_id)
-        ).all()
-    )
+    meta, seals, problem = _seals(current)
+    if meta is None:
+        _withhold(current, problem)
+        return Withheld(contest_id, current.id)
     events = tuple(
         PublicEvent(
             id=int(item["id"]),
             code=str(item["code"]),
             label=str(item["label"]),
-            count=int(counts.get(int(item["id"]), 0)),
-            precision=int(item.get("precision", 2)),
+            count=len(item["rows"]),
+            precision=seals[int(item["id"])].precision,
             components=tuple((str(k), str(v)) for k, v in item.get("components", [])),
+            rows_digest=seals[int(item["id"])].digest,
         )
         for item in meta.get("events", [])
     )
@@ -339,36 +519,21 @@ def public_contest(contest_id: int) -> PublicContest | None:
         snapshot_id=current.id,
         digest=current.digest,
         published_at=current.created_at,
-        row_count=current.row_count,
+        row_count=sum(event.count for event in events),
         events=events,
         history=tuple((s.digest, s.created_at) for s in history if not s.is_current),
     )
 
 
-def event_rows(
-    header: PublicContest,
-    events: Sequence[PublicEvent],
+def page_of(
+    events: Sequence[tuple[PublicEvent, Sequence[dict[str, Any]]]],
     page: int = 1,
     per_page: int | None = None,
 ) -> list[dict[str, Any]]:
-    """The published rows of ``events``, event by event in page order (a page of them with
-    ``per_page``): the page is cut in SQL, even across events."""
-    by_id = {event.id: event for event in events}
-    if not by_id:
-        return []
-    query = select(ResultRow).where(
-        ResultRow.snapshot_id == header.snapshot_id, ResultRow.event_id.in_(by_id)
-    )
-    if len(by_id) > 1:
-        order = {event_id: index for index, event_id in enumerate(by_id)}
-        query = query.order_by(case(order, value=ResultRow.event_id))
-    query = query.order_by(ResultRow.position)
+    """The rows of ``events`` (each with its sealed rows), event by event in the order given, each
+    marked with its event's code; a page of them with ``per_page``, which may straddle events."""
+    rows = ({**row, "event": event.code} for event, sealed in events for row in sealed)
     if per_page:
-        query = query.offset((max(page, 1) - 1) * per_page).limit(per_page)
-    rows = []
-    for row in db.session.scalars(query):
-        event = by_id[row.event_id]
-        data = row_document(row, event.precision)
-        data["event"] = event.code
-        rows.append(data)
-    return rows
+        start = (max(page, 1) - 1) * per_page
+        return list(islice(rows, start, start + per_page))
+    return list(rows)
