@@ -18,7 +18,7 @@ from contest.models import (
     User,
 )
 from contest.services.core.audit import verify_chain
-from contest.services.skills import access, results
+from contest.services.skills import access, integrity, results
 
 
 def test_demo_publishes_one_contest_and_leaves_one_mid_judging(db: Any, client: Any) -> None:
@@ -51,6 +51,7 @@ def test_demo_publishes_one_contest_and_leaves_one_mid_judging(db: Any, client: 
     judge = db.session.scalar(select(User).where(User.username == "judge"))
     assert access.is_chief(judge, judging.events[0])
     assert verify_chain().ok
+    assert integrity.check_marks().ok and integrity.check_results().ok
 
     page = client.get(f"/results/{published.id}")
     assert page.status_code == 200
@@ -75,6 +76,9 @@ def test_benchmark_contest_is_published_with_codes_its_recorded_seeds_reproduce(
 
     contest = db.session.scalar(select(Contest).where(Contest.status == ContestStatus.PUBLISHED))
     assert results.verify_digest(results.current_snapshot(contest.id))
+    # The bulk-written sheets are in the audit trail with their marks (contest audit verify).
+    assert integrity.check_marks() == integrity.Checked(360, ())
+    assert verify_chain().ok
     event = contest.events[0]
     entries = {e.id: e for e in db.session.scalars(select(Entry).where(Entry.event_id == event.id))}
     order = draws.permutation(list(entries), event.entry_draw_seed)
