@@ -118,6 +118,8 @@ def from_environment() -> dict[str, Any]:
         "VERIFY_RATE_LIMIT": os.environ.get("CONTEST_VERIFY_RATE_LIMIT", "30 per minute"),
         "LOGIN_MAX_FAILURES": int(os.environ.get("CONTEST_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("CONTEST_LOGIN_LOCKOUT_MINUTES", "15")),
+        # A sign-in without 记住我 ends after this long unused (with it: the cookie's year).
+        "LOGIN_SESSION_IDLE_HOURS": float(os.environ.get("CONTEST_SESSION_IDLE_HOURS", "12")),
         "CACHE_TYPE": os.environ.get("CONTEST_CACHE_TYPE", "SimpleCache"),
         "CACHE_REDIS_URL": os.environ.get("CONTEST_CACHE_REDIS_URL"),
         "CACHE_DEFAULT_TIMEOUT": 300,

@@ -32,8 +32,9 @@ from contest.extensions import db as _db
 POSTGRES_URL = os.environ.get("CONTEST_TEST_POSTGRES_URL")
 ENGINES = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 PASSWORD = "correct-horse-9"
-# Keys ``contest.caching`` keeps in ``app.extensions`` (per-process memos of the database).
-APP_MEMO_PREFIXES = ("contest_version:", "contest_cache_flights")
+# Keys ``contest.caching`` keeps in ``app.extensions`` (per-process memos of the database), and
+# the failed-login counts of ``contest.services.core.login_limits`` (a test starts with none).
+APP_MEMO_PREFIXES = ("contest_version:", "contest_cache_flights", "contest_login_limits")
 
 
 def _pg_url(url: str) -> str:

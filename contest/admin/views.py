@@ -12,7 +12,7 @@ from sqlalchemy import select
 from contest.admin.blueprint import bp
 from contest.admin.forms import ResetPasswordForm, UserForm
 from contest.extensions import db
-from contest.models import Organization, Person, Role, User
+from contest.models import ApiToken, Organization, Person, Role, User
 from contest.services.core import audit as audit_service
 from contest.services.core import users as user_service
 from contest.services.core.people import record_of
@@ -86,6 +86,31 @@ def reset_password(user_id: int):  # type: ignore[no-untyped-def]
         flash(_("已重置 %(name)s 的密码并解除锁定。", name=user.username), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/reset_password.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/tokens")
+def user_tokens(user_id: int):  # type: ignore[no-untyped-def]
+    """An account's API tokens (made by its owner or ``contest token create``), to revoke."""
+    user = db.session.get(User, user_id) or abort(404)
+    return render_template(
+        "admin/user_tokens.html",
+        user=user,
+        tokens=user_service.tokens_of(user),
+        action_form=FlaskForm(),
+    )
+
+
+@bp.route("/users/<int:user_id>/tokens/<int:token_id>/revoke", methods=["POST"])
+def revoke_user_token(user_id: int, token_id: int):  # type: ignore[no-untyped-def]
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user_id:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if user_service.revoke_token(current_user, token):
+        db.session.commit()
+        flash(_("已撤销令牌 %(prefix)s…", prefix=token.prefix), "success")
+    return redirect(url_for("admin.user_tokens", user_id=user_id))
 
 
 @bp.route("/people/<int:person_id>", methods=["GET", "POST"])

@@ -1,6 +1,6 @@
-"""Login, logout and the user's own password."""
+"""Login, logout, the user's own password, sign-in sessions and API tokens."""
 
-from contest.auth import views  # noqa: F401  (its routes register on bp)
+from contest.auth import account, views  # noqa: F401  (their routes register on bp)
 from contest.auth.blueprint import bp
 from contest.ui.areas import Area
 

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms import BooleanField, Field, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from contest.models import User
 from contest.security.passwords import verify_password
@@ -42,3 +43,27 @@ class ChangePasswordForm(FlaskForm):
         # A one-time password was on paper: keeping it would keep it known to others.
         if field.data and verify_password(self.user.password_hash, field.data):
             raise ValidationError(_l("新密码不能与当前密码相同"))
+
+
+# The lifetimes a token may be given on the page, in days; "" is 永不过期.
+TOKEN_LIFETIMES = [
+    SelectChoice("30", _l("30 天")),
+    SelectChoice("90", _l("90 天")),
+    SelectChoice("365", _l("一年")),
+    SelectChoice("", _l("永不过期")),
+]
+
+
+class TokenForm(FlaskForm):
+    """A new API token of the signed-in user: a name to recognise it by and a lifetime."""
+
+    name = StringField(
+        _l("名称"),
+        validators=[Optional()],  # its length is the service's rule (users.create_token)
+        description=_l("用来认出这个令牌,例如“评分平板 1 号”或“数据大屏”"),
+    )
+    expires = SelectField(_l("有效期"), choices=TOKEN_LIFETIMES, default="90")
+
+    @property
+    def expires_in_days(self) -> int | None:
+        return int(self.expires.data) if self.expires.data else None

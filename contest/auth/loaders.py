@@ -1,13 +1,18 @@
-"""How Flask-Login finds the current user: the session cookie for pages, a bearer token for
-the API (cookies are not accepted on ``/api/`` so CSRF cannot reach it)."""
+"""How Flask-Login finds the current user: the session cookie (or the remember-me cookie) for
+pages, a bearer token for the API (cookies are not accepted on ``/api/`` so CSRF cannot reach it).
+
+Both cookies carry a sign-in session's secret, not the user id (``User.get_id``): the user is
+loaded only while that session is live on the server (``services.core.sessions``).
+"""
 
 from __future__ import annotations
 
 from flask import Flask, Request, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from contest.extensions import db, login_manager
+from contest.extensions import login_manager
 from contest.models import User
+from contest.services.core.sessions import user_for_key
 from contest.services.core.users import user_for_token
 from contest.ui.errors import render_error
 
@@ -19,10 +24,10 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def _load_user(user_id: str) -> User | None:
+    def _load_user(session_key: str) -> User | None:
         if request.path.startswith("/api/"):
             return None
-        return db.session.get(User, int(user_id))
+        return user_for_key(session_key)
 
     @login_manager.request_loader
     def _load_from_token(req: Request) -> User | None:

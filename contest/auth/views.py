@@ -9,6 +9,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from contest.auth.blueprint import bp
 from contest.auth.forms import ChangePasswordForm, LoginForm
 from contest.extensions import db, limiter
+from contest.models import User
+from contest.services.core import sessions
 from contest.services.core import users as user_service
 from contest.ui.links import safe_next
 
@@ -22,6 +24,16 @@ def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
+def _sign_in(user: User, remember: bool) -> None:
+    """Open a server-side session for ``user`` on this device and put its secret in the
+    cookies (``services.core.sessions``)."""
+    sessions.start(
+        user, remember=remember, user_agent=request.user_agent.string, address=request.remote_addr
+    )
+    db.session.commit()
+    login_user(user, remember=remember)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():  # type: ignore[no-untyped-def]
@@ -29,10 +41,12 @@ def login():  # type: ignore[no-untyped-def]
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        result = user_service.authenticate(form.username.data or "", form.password.data or "")
+        result = user_service.authenticate(
+            form.username.data or "", form.password.data or "", request.remote_addr
+        )
         db.session.commit()
         if result.user is not None:
-            login_user(result.user, remember=bool(form.remember.data))
+            _sign_in(result.user, bool(form.remember.data))
             flash(_("欢迎,%(name)s", name=result.user.name), "success")
             target = safe_next(request.args.get("next"))
             if result.user.must_change_password:
@@ -52,6 +66,10 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.route("/logout", methods=["POST"])
 def logout():  # type: ignore[no-untyped-def]
+    """End this session on the server too: a copy of its cookies stops working."""
+    if current_user.is_authenticated:
+        sessions.end(current_user.login_key)
+        db.session.commit()
     logout_user()
     flash(_("您已安全退出。"), "info")
     return redirect(url_for("main.index"))
@@ -79,8 +97,11 @@ def _require_own_password():  # type: ignore[no-untyped-def]
 def change_password():  # type: ignore[no-untyped-def]
     form = ChangePasswordForm(current_user)
     if form.validate_on_submit():
-        user_service.set_password(current_user, current_user, form.new.data or "")
-        db.session.commit()
-        flash(_("密码已修改。"), "success")
+        # The change ends every session, this one too; this device signs in again at once.
+        user = current_user._get_current_object()
+        here = sessions.current_session(user)
+        user_service.set_password(user, user, form.new.data or "")
+        _sign_in(user, remember=bool(here and here.remember))
+        flash(_("密码已修改,其他设备上的登录和 API 令牌已失效。"), "success")
         return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

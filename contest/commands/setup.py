@@ -48,4 +48,12 @@ def serve_command(host: str, port: int, workers: int) -> None:
     """Serve the application with gunicorn (the production server)."""
     from contest.server import run
 
+    store = os.environ.get("CONTEST_RATELIMIT_STORAGE_URI") or "memory://"
+    if workers > 1 and store.startswith("memory://"):
+        click.echo(
+            f"注意:登录限制按进程计数,{workers} 个进程各算各的;多进程或多台服务器请设置 "
+            "CONTEST_RATELIMIT_STORAGE_URI=redis://… (login limits are counted per worker "
+            "with memory://: set a Redis URL to share them)",
+            err=True,
+        )
     run(host=host, port=port, workers=workers)

@@ -49,7 +49,7 @@ from contest.models.person import (
     WorkerCategory,
 )
 from contest.models.results import ResultRow, ResultSnapshot
-from contest.models.user import ROLE_LABELS, ApiToken, Role, User
+from contest.models.user import ROLE_LABELS, ApiToken, LoginSession, Role, User
 
 __all__ = [
     "APPEAL_STATUS_LABELS",
@@ -86,6 +86,7 @@ __all__ = [
     "HonorLevel",
     "HonorSource",
     "HonorStatus",
+    "LoginSession",
     "Mark",
     "OrgKind",
     "Organization",

@@ -1,9 +1,9 @@
-"""Accounts, roles and API tokens."""
+"""Accounts, roles, sign-in sessions and API tokens."""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
@@ -54,8 +54,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     # other personal data live, encrypted, on the person, never on the account.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Set when the password was handed over by someone else (a printed one-time slip, an admin
     # reset): the account must choose its own before it can do anything else.
@@ -66,9 +64,30 @@ class User(UserMixin, TimestampMixin, db.Model):
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+    sessions: Mapped[list[LoginSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role.value}>"
+
+    @property
+    def login_key(self) -> str | None:
+        """The secret of the sign-in session this object was loaded through (set by
+        ``contest.services.core.sessions``, never stored); ``None`` when loaded by an API token.
+        """
+        return self.__dict__.get("_login_key")
+
+    @login_key.setter
+    def login_key(self, key: str | None) -> None:
+        self.__dict__["_login_key"] = key
+
+    def get_id(self) -> str:
+        """Flask-Login's id, kept in the session and the remember-me cookie: the sign-in
+        session's secret, never the row id, so that either cookie names one session the server
+        can end. Without a session (an API call) it names none, and a cookie made from it
+        would load nobody: it fails closed."""
+        return self.login_key or f"no-session:{self.id}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login: disabled accounts cannot log in
@@ -81,16 +100,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
 
-    def is_locked(self, now: datetime | None = None) -> bool:
-        if self.locked_until is None:
-            return False
-        locked = self.locked_until
-        if locked.tzinfo is None:  # SQLite returns naive datetimes
-            from datetime import UTC
-
-            locked = locked.replace(tzinfo=UTC)
-        return locked > (now or utcnow())
-
     def can_manage_org(self, org: Organization | None) -> bool:
         """Admins manage everything; others only their organisation and what is below it."""
         if self.role is Role.ADMIN:
@@ -100,8 +109,17 @@ class User(UserMixin, TimestampMixin, db.Model):
         return self.organization.contains(org)
 
 
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes (stored as UTC); PostgreSQL aware ones."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
 class ApiToken(TimestampMixin, db.Model):
-    """A bearer token; only its SHA-256 digest is stored."""
+    """A bearer token; only its SHA-256 digest is stored. It works until it is revoked (by its
+    owner, an admin, ``contest token revoke``, a password change or disabling the account) or
+    its expiry passes."""
 
     __tablename__ = "api_tokens"
 
@@ -109,9 +127,50 @@ class ApiToken(TimestampMixin, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Written at most every few minutes (contest.services.core.tokens), not on every call.
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship(back_populates="tokens")
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.prefix}… user={self.user_id}>"
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        expires = _aware(self.expires_at)
+        return expires is not None and expires <= (now or utcnow())
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None and not self.is_expired()
+
+
+class LoginSession(db.Model):
+    """One sign-in of a user on one device: what logout, a password change, disabling the
+    account and 退出其他设备 end on the server, whatever copies of its cookies exist.
+
+    Only the SHA-256 of the session's secret is stored; the secret itself travels in the signed
+    session cookie and, with 记住我, in the remember-me cookie. The device is kept as a short
+    browser/system summary and the network as an address prefix (/24, /48), enough for the user
+    to recognise a sign-in, not to locate anyone.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    user_agent: Mapped[str] = mapped_column(String(120), default="")
+    ip_prefix: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Written at most every few minutes (contest.services.core.sessions), not on every page.
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(back_populates="sessions")
+
+    def __repr__(self) -> str:
+        return f"<LoginSession {self.id} user={self.user_id}>"

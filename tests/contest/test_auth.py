@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -63,13 +64,18 @@ def test_login_with_an_unknown_user_shows_the_same_message(client: FlaskClient, 
 
 
 def test_login_records_the_time_and_clears_failures(
-    db: Any, client: FlaskClient, user: Any
+    app: Flask, db: Any, client: FlaskClient, user: Any
 ) -> None:
-    _login(client, "wangfang", "wrong-password")
+    almost = app.config["LOGIN_MAX_FAILURES"] - 1
+    for _ in range(almost):
+        _login(client, "wangfang", "wrong-password")
     _login(client, "wangfang")
+    client.post("/logout")
     db.session.expire_all()
-    assert user.failed_logins == 0
     assert user.last_login_at is not None
+    for _ in range(almost):  # the count started again
+        _login(client, "wangfang", "wrong-password")
+    assert _login(client, "wangfang").status_code == 302
 
 
 def test_disabled_user_cannot_log_in(db: Any, client: FlaskClient, user: Any) -> None:
@@ -107,11 +113,6 @@ def test_failures_below_the_limit_do_not_lock(app: Flask, client: FlaskClient, u
     assert _login(client, "wangfang").status_code == 302
 
 
-def test_too_many_failures_lock_the_account(db: Any, locked_user: Any) -> None:
-    db.session.expire_all()
-    assert locked_user.is_locked()
-
-
 def test_locked_account_refuses_even_the_right_password(
     client: FlaskClient, locked_user: Any
 ) -> None:
@@ -140,6 +141,82 @@ def test_admin_password_reset_unlocks_the_account(
     assert response.status_code == 302
     client.post("/logout")
     assert _login(client, "wangfang", "brand-new-pass-1").status_code == 302
+
+
+def _form_error(response: Any) -> str:
+    """The login form's error box, as the visitor reads it."""
+    html = response.get_data(as_text=True)
+    return html.split('class="flash flash-danger"', 1)[1].split("</div>", 1)[0]
+
+
+def test_the_lockout_reads_the_same_for_an_existing_and_an_unknown_account(
+    app: Flask, client: FlaskClient, user: Any
+) -> None:
+    answers = {}
+    for name in ("wangfang", "no-such-account"):
+        replies = [_login(client, name, "wrong-password") for _ in range(2)]
+        for _ in range(app.config["LOGIN_MAX_FAILURES"] - 2):
+            locking = _login(client, name, "wrong-password")
+        after = _login(client, name, "wrong-password")
+        answers[name] = [_form_error(r) for r in (*replies, locking, after)]
+    assert answers["wangfang"] == answers["no-such-account"]
+    assert LOCKED in answers["wangfang"][-1] and LOCKED in answers["wangfang"][-2]
+
+
+def test_a_strangers_failures_from_another_address_do_not_lock_the_owner_out(
+    app: Flask, client: FlaskClient, user: Any
+) -> None:
+    stranger = app.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] + 3):
+        response = _login(stranger, "wangfang", "a-guess")
+    assert LOCKED in response.get_data(as_text=True)
+    assert LOCKED in _login(stranger, "wangfang").get_data(as_text=True)  # even the password
+    assert _login(client, "wangfang").status_code == 302  # the owner, from their own address
+
+
+@pytest.fixture
+def redis_store() -> Any:
+    """A Redis rate-limit store under a key prefix of this test's own (removed afterwards)."""
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/0"
+    server = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        server.ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis server at 127.0.0.1:6379")
+    prefix = f"contest-test-{uuid.uuid4().hex}"
+    yield {"RATELIMIT_STORAGE_URI": url, "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": prefix}}
+    for key in server.scan_iter(f"{prefix}*"):
+        server.delete(key)
+
+
+def test_failed_logins_count_across_workers_sharing_redis(
+    make_app: Callable[..., Flask], make_user: Callable[..., Any], redis_store: Any
+) -> None:
+    """Two apps stand for two worker processes: each has its own store object, one Redis."""
+    apps = [make_app(**redis_store) for _ in range(2)]
+    workers = [worker_app.test_client() for worker_app in apps]
+    make_user("organizer", username="wangfang")
+    for n in range(apps[0].config["LOGIN_MAX_FAILURES"]):  # alternating between the workers
+        response = _login(workers[n % 2], "wangfang", "wrong-password")
+    assert LOCKED in response.get_data(as_text=True)
+    assert LOCKED in _login(workers[1], "wangfang").get_data(as_text=True)
+    assert LOCKED in _login(workers[0], "wangfang").get_data(as_text=True)
+
+
+def test_the_login_rate_limit_is_kept_in_redis_when_configured(
+    make_app: Callable[..., Flask], db: Any, redis_store: Any
+) -> None:
+    import redis
+
+    worker = make_app(
+        RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute", **redis_store
+    ).test_client()
+    assert [_login(worker, "nobody").status_code for _ in range(3)] == [200, 200, 429]
+    prefix = redis_store["RATELIMIT_STORAGE_OPTIONS"]["key_prefix"]
+    server = redis.Redis.from_url(redis_store["RATELIMIT_STORAGE_URI"])
+    assert any(b"auth.login" in key for key in server.scan_iter(f"{prefix}*"))
 
 
 # ---------------------------------------------------------------- rate limit
@@ -317,3 +394,18 @@ def test_only_the_sha256_of_a_token_is_stored(db: Any, token: str) -> None:
     assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in (row.token_hash, row.prefix)
     assert db.session.scalar(select(User).where(User.id == row.user_id)).username == "wangfang"
+
+
+def test_serve_warns_that_in_memory_login_limits_are_per_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from click.testing import CliRunner
+
+    from contest import server
+    from contest.commands.setup import serve_command
+
+    monkeypatch.setattr(server, "run", lambda **_: None)
+    monkeypatch.delenv("CONTEST_RATELIMIT_STORAGE_URI", raising=False)
+    assert "CONTEST_RATELIMIT_STORAGE_URI" in CliRunner().invoke(serve_command, []).output
+    monkeypatch.setenv("CONTEST_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
+    assert CliRunner().invoke(serve_command, []).output == ""

@@ -175,6 +175,8 @@ ACTION_GROUPS: dict[str, ActionGroup] = {
             "user.disable": ("user", _l("停用了%(object)s")),
             "user.lock": ("user", _l("锁定了%(object)s")),
             "token.create": ("user", _l("为%(object)s创建了 API 令牌")),
+            "token.revoke": ("user", _l("撤销了%(object)s的一个 API 令牌")),
+            "user.sessions_end": ("user", _l("让%(object)s在其他设备上退出了登录")),
         },
     ),
     "system": ActionGroup(
@@ -349,6 +351,8 @@ FIELD_LABELS: dict[str, LazyString] = {
     "role": _l("角色"),
     "is_enabled": _l("启用"),
     "prefix": _l("令牌前缀"),
+    "expires_at": _l("到期时间"),
+    "sessions_ended": _l("结束的登录会话"),
     "must_change_password": _l("首次登录须改密码"),
     "people_linked": _l("关联到的职工"),
     "photo": _l("照片"),

@@ -1,0 +1,68 @@
+"""Failed sign-ins, counted per (client address, account name) in the rate-limit store.
+
+After ``LOGIN_MAX_FAILURES`` failures from one address for one account name within
+``LOGIN_LOCKOUT_MINUTES``, that address may not try that name again until the window ends.
+Counting per address, not per account, means a stranger elsewhere cannot keep an account
+locked: the owner, from their own address, still signs in. Names that exist and names that do
+not are counted alike, so the lockout says nothing about which accounts exist. The count is also
+keyed on the account's current password hash: setting a new password (an admin's reset) starts
+it again, and the plain name and address are never stored (only a digest).
+
+The store is ``RATELIMIT_STORAGE_URI``, the one Flask-Limiter uses for the per-address request
+limit: ``memory://`` keeps the counts per worker process; ``redis://`` shares them between the
+workers and servers of a deployment, so the limits hold across all of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app
+from limits import RateLimitItem, RateLimitItemPerMinute
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+
+# app.extensions key of the per-app counter (tests reset it with the app's other memos).
+EXTENSION_KEY = "contest_login_limits"
+NAMESPACE = "login-failures"
+
+
+def _limiter() -> FixedWindowRateLimiter:
+    limiter = current_app.extensions.get(EXTENSION_KEY)
+    if limiter is None:
+        storage = storage_from_string(
+            current_app.config.get("RATELIMIT_STORAGE_URI") or "memory://",
+            **current_app.config.get("RATELIMIT_STORAGE_OPTIONS", {}),
+        )
+        limiter = current_app.extensions[EXTENSION_KEY] = FixedWindowRateLimiter(storage)
+    return limiter
+
+
+def _item() -> RateLimitItem:
+    return RateLimitItemPerMinute(
+        int(current_app.config["LOGIN_MAX_FAILURES"]),
+        int(current_app.config["LOGIN_LOCKOUT_MINUTES"]),
+    )
+
+
+def _key(address: str | None, username: str, password_hash: str | None) -> str:
+    raw = "\0".join((address or "", username, password_hash or ""))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class LoginAttempt:
+    """The failure count of one (address, account name, password hash)."""
+
+    def __init__(self, address: str | None, username: str, password_hash: str | None) -> None:
+        self._key = _key(address, username, password_hash)
+
+    def is_locked(self) -> bool:
+        return not _limiter().test(_item(), NAMESPACE, self._key)
+
+    def fail(self) -> bool:
+        """Count a failure; True when it locks this address out of the account."""
+        _limiter().hit(_item(), NAMESPACE, self._key)
+        return self.is_locked()
+
+    def succeed(self) -> None:
+        _limiter().clear(_item(), NAMESPACE, self._key)
