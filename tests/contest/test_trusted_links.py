@@ -234,12 +234,9 @@ def test_safe_next_keeps_paths_on_this_site(target: str) -> None:
     assert links.safe_next(target) == target
 
 
-@pytest.mark.parametrize("target", LEAVING)
-def test_the_language_switch_never_leaves_the_site(
-    client: FlaskClient, db: Any, target: str
-) -> None:
-    response = client.get("/lang/en", query_string={"next": target})
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+def test_the_language_switch_never_leaves_the_site(client: FlaskClient, db: Any) -> None:
+    for target in LEAVING:
+        _stays_on_site(client.get("/lang/en", query_string={"next": target}), "/", target)
 
 
 @pytest.mark.parametrize("target", SAME_SITE)
@@ -250,6 +247,14 @@ def test_the_language_switch_returns_to_the_page_with_its_query(
     assert response.headers["Location"] == target
 
 
+def _stays_on_site(response: Any, safe_page: str, target: str) -> None:
+    """Sent to the safe page, or refused outright: a control character in a query argument
+    may be answered 400 before any view runs (issue #11 item 9); either way, not away."""
+    if response.status_code != 400:
+        assert response.status_code == 302, target
+        assert response.headers["Location"] == safe_page, target
+
+
 def _login(client: FlaskClient, username: str, password: str, target: str) -> Any:
     return client.post(
         "/login",
@@ -258,13 +263,10 @@ def _login(client: FlaskClient, username: str, password: str, target: str) -> An
     )
 
 
-@pytest.mark.parametrize("target", LEAVING)
-def test_login_never_leaves_the_site(
-    client: FlaskClient, make_user: Callable[..., Any], target: str
-) -> None:
+def test_login_never_leaves_the_site(app: Any, make_user: Callable[..., Any]) -> None:
     user = make_user("organizer")
-    response = _login(client, user.username, PASSWORD, target)
-    assert response.status_code == 302 and response.headers["Location"] == "/home"
+    for target in LEAVING:
+        _stays_on_site(_login(app.test_client(), user.username, PASSWORD, target), "/home", target)
 
 
 def test_login_returns_to_the_page_asked_for_with_its_query(
@@ -275,22 +277,24 @@ def test_login_returns_to_the_page_asked_for_with_its_query(
     assert response.headers["Location"] == SAME_SITE[0]
 
 
-@pytest.mark.parametrize("target", LEAVING)
 def test_the_forced_password_change_never_leaves_the_site(
-    client: FlaskClient, db: Any, make_user: Callable[..., Any], target: str
+    app: Any, db: Any, make_user: Callable[..., Any]
 ) -> None:
     judge = make_user("judge")
-    password = issue_one_time_password(None, judge)
-    db.session.commit()
-    response = _login(client, judge.username, password, target)
-    assert response.headers["Location"] == "/account/password"
-    new = "my-own-secret-7"
-    changed = client.post(
-        "/account/password",
-        query_string={"next": target},
-        data={"current": password, "new": new, "confirm": new},
-    )
-    assert changed.status_code == 302 and changed.headers["Location"] == "/home"
+    for target in LEAVING:
+        password = issue_one_time_password(None, judge)
+        db.session.commit()
+        client = app.test_client()
+        response = _login(client, judge.username, password, target)
+        _stays_on_site(response, "/account/password", target)
+        _login(client, judge.username, password, "/home")  # signed in, whatever that did
+        new = f"my-own-secret-{len(target)}-{ord(target[-1])}"
+        changed = client.post(
+            "/account/password",
+            query_string={"next": target},
+            data={"current": password, "new": new, "confirm": new},
+        )
+        _stays_on_site(changed, "/home", target)
 
 
 def test_the_forced_password_change_returns_to_the_page_asked_for(
