@@ -61,9 +61,9 @@ def _bool(name: str, default: bool) -> bool:
 def _trusted_hosts(public_base_url: str | None) -> list[str]:
     """``CONTEST_TRUSTED_HOSTS`` (comma-separated names; ``.example.org`` also admits its
     subdomains), else this machine's loopback names and the host of the public base URL."""
-    listed = os.environ.get("CONTEST_TRUSTED_HOSTS")
-    if listed and listed.strip():
-        return [name.strip() for name in listed.split(",") if name.strip()]
+    listed = [name.strip() for name in os.environ.get("CONTEST_TRUSTED_HOSTS", "").split(",")]
+    if any(listed):  # never an empty list: Flask would then trust every host
+        return [name for name in listed if name]
     hosts = ["localhost", "127.0.0.1"]
     public_host = urlsplit(public_base_url).hostname if public_base_url else None
     if public_host and public_host not in hosts:

@@ -126,6 +126,8 @@ def test_trusted_hosts_default_to_loopback_and_the_public_host(
     ]
     monkeypatch.setenv("CONTEST_TRUSTED_HOSTS", " honors.example.org, .ghj.example ,")
     assert settings.from_environment()["TRUSTED_HOSTS"] == ["honors.example.org", ".ghj.example"]
+    monkeypatch.setenv("CONTEST_TRUSTED_HOSTS", " , ")  # not "trust every host"
+    assert settings.from_environment()["TRUSTED_HOSTS"][:2] == ["localhost", "127.0.0.1"]
 
 
 @pytest.mark.parametrize(
