@@ -62,6 +62,7 @@ def test_an_expired_token_is_refused(db: Any, client: FlaskClient, user: Any) ->
     token = create_token(None, user, name="大屏", expires_in_days=1)
     db.session.commit()
     assert api(client, token) == 200
+    db.session.rollback()  # the request shared this session; its use was recorded apart
     db.session.execute(update(ApiToken).values(expires_at=utcnow() - timedelta(seconds=1)))
     db.session.commit()
     assert api(client, token) == 401
