@@ -147,6 +147,21 @@ def test_already_registered_is_reported(db: Any, c: Any, ids: list[str]) -> None
     assert refusal.value.errors[0].row == 3 and "已报名" in refusal.value.errors[0].message
 
 
+def test_the_report_names_no_one_for_a_number_recorded_in_another_district(
+    db: Any, make_org: Any, make_contest: Any, make_person: Any, ids: list[str]
+) -> None:
+    city = make_org(name="江州市总工会", kind=OrgKind.CITY)
+    east = make_org(name="东城区总工会", kind=OrgKind.DISTRICT, parent=city)
+    west = make_org(name="西城区总工会", kind=OrgKind.DISTRICT, parent=city)
+    west_mill = make_org(name="西城纺织厂工会", kind=OrgKind.GRASSROOTS, parent=west)
+    make_person(name="王芳", organization=west_mill, id_number=ids[0])
+    district = make_contest(status="registration", entries=0, judges=1, host=east)
+    errors = refused(db, district, xlsx([row(district, ids[0], name="王方")]))
+    assert [(e.row, e.column, e.message) for e in errors] == [
+        (2, "身份证号", "该身份证号已被登记,请联系上级工会核实")
+    ]
+
+
 def test_quota_counts_earlier_rows_of_the_file(
     db: Any, c: Any, ids: list[str], make_org: Any
 ) -> None:

@@ -196,3 +196,42 @@ def test_withdraw_needs_a_reason_and_is_audited(
     assert record.reason == "本人申请退赛"
     with pytest.raises(RegistrationError):
         withdraw_entry(c.organizer, entry, "again")
+
+
+# ---------------------------------------------------------------- what a district may learn
+
+
+@pytest.fixture
+def district_contest(make_org: Any, make_contest: Any) -> tuple[Any, Any]:
+    """A contest of 东城区 run by its organizer, and a unit of 西城区 in the same city."""
+    city = make_org(name="江州市总工会", kind=OrgKind.CITY)
+    east = make_org(name="东城区总工会", kind=OrgKind.DISTRICT, parent=city)
+    west = make_org(name="西城区总工会", kind=OrgKind.DISTRICT, parent=city)
+    west_mill = make_org(name="西城纺织厂工会", kind=OrgKind.GRASSROOTS, parent=west)
+    return make_contest(status="registration", entries=0, judges=1, host=east), west_mill
+
+
+def test_a_number_recorded_in_another_district_gets_one_answer_naming_no_one(
+    db: Any, district_contest: tuple[Any, Any], make_id_number: Any, make_person: Any
+) -> None:
+    c, west_mill = district_contest
+    number = make_id_number(sequence="456")
+    make_person(name="王芳", organization=west_mill, id_number=number)
+    answers = []
+    for name in ("王芳", "王方", "李明"):  # her name or any other: no oracle for whose it is
+        with pytest.raises(RegistrationError) as refused:
+            register_entry(c.organizer, c.contest, data(c, number, name=name))
+        db.session.rollback()
+        answers.append(refused.value.problems)
+    assert answers == [{"id_number": "该身份证号已被登记,请联系上级工会核实"}] * 3
+    assert db.session.scalar(select(Entry)) is None
+
+
+def test_a_number_recorded_in_the_users_own_district_is_matched_as_before(
+    db: Any, district_contest: tuple[Any, Any], make_id_number: Any, make_person: Any
+) -> None:
+    c, _west_mill = district_contest
+    number = make_id_number(sequence="456")
+    person = make_person(name="王芳", organization=c.units[1], id_number=number)
+    entry = register_entry(c.organizer, c.contest, data(c, number, name="王芳"))
+    assert entry.person_id == person.id

@@ -8,6 +8,10 @@ candidate goes through the same checks, whether typed into the form or read from
 - a valid 身份证号 (GB 11643 checksum), a gender that agrees with it when given, a valid phone;
 - the unit lies in the host union's tree; the event belongs to the contest;
 - one entry per person per contest (the database enforces it too);
+- a 身份证号 already on record for a worker outside the registering user's organisations is
+  refused with one message, whatever the name typed, naming no one: the form is no oracle for
+  whose number it is or where that worker is recorded (the user asks the union above, which
+  can see both);
 - per-unit quota per event (``Event.quota_per_unit``), counted per *报名单位*: the host's
   direct sub-union the unit lies under, so an enterprise and its workshops share one quota;
 - age limits (``Event.min_age/max_age``) on the contest's first day, from the ID's birth date.
@@ -163,6 +167,8 @@ class _Context:
     units: dict[int, Organization]
     events: dict[int, Event]
     day: date
+    # Who registers: people recorded outside their organisations are not theirs to see.
+    actor: User | None = None
     # Non-withdrawn entries per (event id, 报名单位 id), including candidates planned so far.
     quota_used: Counter[tuple[int, int]] = field(default_factory=Counter)
     registered_people: set[int] = field(default_factory=set)
@@ -231,10 +237,11 @@ def lock_contest(contest: Contest) -> None:
     ).all()
 
 
-def _context(contest: Contest) -> _Context:
+def _context(contest: Contest, actor: User | None) -> _Context:
     """What the checks need, read after taking the contest's lock (see :func:`lock_contest`)."""
     lock_contest(contest)
     ctx = _Context(
+        actor=actor,
         contest=contest,
         units={unit.id: unit for unit in host_units(contest)},
         events={event.id: event for event in contest.events},
@@ -279,7 +286,10 @@ def _check(ctx: _Context, data: EntrantData) -> tuple[dict[str, str], _Plan | No
         person = find_by_id_number(number)
         if person is not None:
             if person.id in ctx.registered_people:
+                # The contest's entrants are all on this user's lists: nothing new is told.
                 problems["id_number"] = _("该身份证号已报名本次大赛(每人只能报一个赛项)")
+            elif ctx.actor is not None and not ctx.actor.can_manage_org(person.organization):
+                problems["id_number"] = _("该身份证号已被登记,请联系上级工会核实")
             elif name and person.name != name:
                 problems["id_number"] = _(
                     "该身份证号在职工库中登记的姓名与所填姓名不一致,请核对姓名和身份证号"
@@ -396,7 +406,7 @@ def _write(actor: User | None, plan: _Plan, contest: Contest) -> tuple[Entry, bo
 
 def register_entry(actor: User | None, contest: Contest, data: EntrantData) -> Entry:
     """Register one entrant; raises :class:`RegistrationError` with every problem found."""
-    ctx = _context(contest)
+    ctx = _context(contest, actor)
     problems, plan = _check(ctx, data)
     if problems or plan is None:
         raise RegistrationError(problems or {"": _("报名失败")})
@@ -547,7 +557,7 @@ def import_entries(
     if frame.empty:
         raise EntryImportRefused([RowError(0, "", _("文件中没有数据行"))])
 
-    ctx = _context(contest)
+    ctx = _context(contest, actor)
     units_by_name = _unit_index(ctx.units.values())
     events = list(ctx.events.values())
     first_row_of: dict[str, int] = {}
