@@ -23,6 +23,7 @@ from contest.models import Contest
 from contest.services.core import audit as audit_service
 from contest.services.core import audit_log
 from contest.ui.forms import ActionForm
+from contest.ui.params import page_number
 
 AUDIT_PER_PAGE = 50
 
@@ -38,7 +39,7 @@ def audit():  # type: ignore[no-untyped-def]
     """A page of entries matching the filters; wrong filters show their message, no entries."""
     form = _filter_form()
     valid = form.validate()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     filters = form.filters() if valid else None
     result = audit_log.read_page(filters, page, AUDIT_PER_PAGE) if filters else None
     report = audit_service.verify_chain() if request.args.get("verify") == "1" else None

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -30,9 +29,10 @@ from wtforms.validators import (
 from contest.models import HONOR_LEVEL_LABELS, ROLE_LABELS, Organization, Role
 from contest.services.core.audit_log import GROUP_PREFIX, AuditFilter
 from contest.services.core.audit_words import ACTION_GROUPS, action_label
+from contest.ui.forms import CheckedForm
 
 
-class UserForm(FlaskForm):
+class UserForm(CheckedForm):
     username = StringField(
         _l("用户名"), validators=[DataRequired(_l("请填写用户名")), Length(max=64)]
     )
@@ -57,7 +57,7 @@ class UserForm(FlaskForm):
         ]
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(CheckedForm):
     password = PasswordField(
         _l("新密码"),
         validators=[
@@ -69,7 +69,7 @@ class ResetPasswordForm(FlaskForm):
     must_change = BooleanField(_l("下次登录时须修改密码"), default=True)
 
 
-class JudgeSheetForm(FlaskForm):
+class JudgeSheetForm(CheckedForm):
     file = FileField(
         _l("评委名单(.xlsx 或 .csv)"),
         validators=[FileRequired(_l("请选择要导入的文件"))],
@@ -77,7 +77,7 @@ class JudgeSheetForm(FlaskForm):
     )
 
 
-class RosterUploadForm(FlaskForm):
+class RosterUploadForm(CheckedForm):
     file = FileField(
         _l("名录文件(.xlsx 或 .csv)"),
         validators=[FileRequired(_l("请选择要导入的文件"))],
@@ -87,7 +87,7 @@ class RosterUploadForm(FlaskForm):
     )
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(CheckedForm):
     reason = TextAreaField(
         _l("撤销原因"),
         validators=[
@@ -98,7 +98,7 @@ class RevokeForm(FlaskForm):
     )
 
 
-class ExportForm(FlaskForm):
+class ExportForm(CheckedForm):
     # A plain <select> in the template: WTForms 3.3 deprecates tuple choices, 3.2 lacks the new.
     format = StringField(_l("格式"), default="xlsx", validators=[AnyOf(["xlsx", "csv"])])
     valid_only = BooleanField(_l("只导出有效荣誉(不含已撤销)"))
@@ -112,7 +112,7 @@ RECIPIENT_KIND_LABELS = (
 )
 
 
-class HonorForm(FlaskForm):
+class HonorForm(CheckedForm):
     """One honor by hand. The rules (授予机关, 文号, 全国 titles) are the service's; the form
     only shapes the input, so a refusal lands on the field the service names."""
 
@@ -196,7 +196,7 @@ def _id_or_zero(value: object) -> int:
     return int(str(value)) if value not in (None, "") else 0
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(CheckedForm):
     """The 审计日志 filters, read from the query string (a GET form: no CSRF token); the field
     names are those of :class:`AuditFilter`, so ``AuditFilter.as_args`` rebuilds the query."""
 

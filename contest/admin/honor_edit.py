@@ -25,6 +25,7 @@ from contest.services.honors.records import (
     data_of,
     update_honor,
 )
+from contest.validation import db_int
 
 
 def _unit_org(name: str | None) -> Organization | None:
@@ -112,7 +113,7 @@ def _render(form: HonorForm, honor: Honor | None, person: Person | None):  # typ
 @bp.route("/honors/new", methods=["GET", "POST"])
 def new_honor():  # type: ignore[no-untyped-def]
     """A new honor; ``?person_id=`` links it to a person's record and fills in their unit."""
-    person_id = request.args.get("person_id", type=int)
+    person_id = request.args.get("person_id", type=db_int)
     person = (db.session.get(Person, person_id) or abort(404)) if person_id else None
     form = HonorForm()
     if request.method == "GET" and person is not None:

@@ -28,6 +28,7 @@ from contest.services.honors.roster import (
     template_workbook,
 )
 from contest.services.honors.wall import escape_like
+from contest.ui.params import page_number
 
 HONORS_PER_PAGE = 50
 # An upload larger than this is refused before it is parsed (100,000 rows as .xlsx ≈ 8 MB).
@@ -40,7 +41,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.route("/honors")
 def honors():  # type: ignore[no-untyped-def]
     """All honors, newest first, with a substring search over names, units and titles."""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     q = (request.args.get("q") or "").strip()[:100]
     status = request.args.get("status") or ""
     query = select(Honor)

@@ -19,6 +19,7 @@ from contest.caching import results_cache
 from contest.services.skills import results as results_service
 from contest.ui import links, published
 from contest.ui.errors import render_error
+from contest.validation import db_int
 
 MAX_PER_PAGE = 500
 
@@ -72,8 +73,8 @@ def contest_results(contest_id: int):  # type: ignore[no-untyped-def]
     if header is None:
         return render_error(404, _("该大赛不存在或成绩尚未公布"))
     code = request.args.get("event") or None
-    page = request.args.get("page", type=int)
-    per_page = request.args.get("per_page", type=int)
+    page = request.args.get("page", type=db_int)
+    per_page = request.args.get("per_page", type=db_int)
     # A value that is not a number is a bad value, not an absent one (which means "all rows").
     bad_page = "page" in request.args and (page is None or page < 1)
     bad_per_page = "per_page" in request.args and not 1 <= (per_page or 0) <= MAX_PER_PAGE

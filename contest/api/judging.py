@@ -20,12 +20,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.api import openapi
-from contest.api.base import token_required
+from contest.api.base import BodyRefused, json_body, token_required
 from contest.api.blueprint import bp
 from contest.extensions import db
 from contest.models import Aspect, AspectKind, Entry, ScoreSheet
 from contest.services.skills import judging
 from contest.services.skills.judging import MarkErrors, SheetError, StaleSheet
+from contest.validation import db_int
 
 
 def _error(status: int, code: str, message: str, **extra: Any) -> Response:
@@ -86,7 +87,7 @@ def _resolve(code: str) -> Entry | Response:
     contest_id: int | None = None
     if contest_arg not in (None, ""):
         try:
-            contest_id = int(contest_arg)
+            contest_id = db_int(contest_arg)
         except ValueError:
             return _error(400, "bad_request", _("参数 contest 应为赛事编号(整数)。"))
     found = judging.find_assigned(current_user, code, contest_id)
@@ -134,7 +135,10 @@ def judge_scores(entry_code: str):  # type: ignore[no-untyped-def]
 
 def _body() -> tuple[dict[str, object], bool, int | None] | Response:
     """The PUT body's scores, submit flag and optional version, or a 422 response."""
-    body = request.get_json(silent=True)
+    try:
+        body = json_body()
+    except BodyRefused as refused:
+        return _error(422, "invalid", refused.message, fields={})
     if not isinstance(body, dict):
         return _error(422, "invalid", _("请求体应为 JSON 对象。"), fields={})
     scores = body.get("scores", {})

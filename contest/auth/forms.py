@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from contest.models import User
 from contest.security.passwords import verify_password
+from contest.ui.forms import CheckedForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CheckedForm):
     username = StringField(
         _l("用户名"), validators=[DataRequired(_l("请输入用户名")), Length(max=64)]
     )
@@ -18,7 +18,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("在这台设备上保持登录"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(CheckedForm):
     current = PasswordField(_l("当前密码"), validators=[DataRequired(_l("请输入当前密码"))])
     new = PasswordField(
         _l("新密码"),
@@ -54,7 +54,7 @@ TOKEN_LIFETIMES = [
 ]
 
 
-class TokenForm(FlaskForm):
+class TokenForm(CheckedForm):
     """A new API token of the signed-in user: a name to recognise it by and a lifetime."""
 
     name = StringField(

@@ -14,7 +14,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone, to_utc
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
@@ -34,7 +33,8 @@ from contest.models.contest import AspectKind, Event
 from contest.services.skills.contests import COMPONENT_KINDS
 from contest.services.skills.policies import DEFAULT_POLICY, merged
 from contest.services.skills.rubrics import format_points
-from contest.ui.forms import choice_value
+from contest.ui.forms import CheckedForm, choice_value
+from contest.validation import db_int, parse_decimal
 
 MAX_TIE_BREAKS = 4
 MAX_AWARDS = 4
@@ -46,7 +46,7 @@ COMPONENT_LABELS = {"theory": _l("理论"), "practical": _l("实操"), "oral": _
 # ------------------------------------------------------------------ contest and event
 
 
-class ContestForm(FlaskForm):
+class ContestForm(CheckedForm):
     name = StringField(
         _l("大赛名称"),
         validators=[DataRequired(_l("请填写大赛名称")), Length(max=200)],
@@ -82,7 +82,7 @@ class ContestForm(FlaskForm):
         self.organization_id.choices = [(o.id, "\u3000" * o.depth + o.name) for o in hosts]
 
 
-class EventForm(FlaskForm):
+class EventForm(CheckedForm):
     code = StringField(
         _l("赛项代码"),
         validators=[DataRequired(_l("请填写赛项代码")), Length(max=3)],
@@ -125,7 +125,7 @@ def utc_to_local(value: datetime | None) -> datetime | None:
     return to_user_timezone(value).replace(tzinfo=None)
 
 
-class ComponentsForm(FlaskForm):
+class ComponentsForm(CheckedForm):
     """Weights and pass marks of 理论 / 实操 / 答辩 (a blank weight leaves one out)."""
 
     theory_weight = DecimalField(_l("理论权重(%)"), validators=[Optional()], places=None)
@@ -152,7 +152,7 @@ class ComponentsForm(FlaskForm):
 # ------------------------------------------------------------------ rubric
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(CheckedForm):
     component_id = HiddenField()
     name = StringField(
         _l("评分项名称"),
@@ -161,7 +161,7 @@ class CriterionForm(FlaskForm):
     )
 
 
-class AspectForm(FlaskForm):
+class AspectForm(CheckedForm):
     key = StringField(
         _l("评分要素编号"),
         validators=[DataRequired(_l("请填写评分要素编号")), Length(max=20)],
@@ -215,19 +215,19 @@ class AspectForm(FlaskForm):
             return AspectKind.MEASUREMENT
 
 
-class TemplateApplyForm(FlaskForm):
+class TemplateApplyForm(CheckedForm):
     component_id = HiddenField()
     template = SelectField(_l("模板"), validate_choice=False)
 
 
-class SaveTemplateForm(FlaskForm):
+class SaveTemplateForm(CheckedForm):
     component_id = HiddenField()
     name = StringField(
         _l("模板名称"), validators=[DataRequired(_l("请填写模板名称")), Length(max=200)]
     )
 
 
-class RubricImportForm(FlaskForm):
+class RubricImportForm(CheckedForm):
     file = FileField(
         _l("评分细则文件(.xlsx)"),
         validators=[FileRequired(_l("请选择要导入的文件"))],
@@ -237,7 +237,7 @@ class RubricImportForm(FlaskForm):
     )
 
 
-class StatusForm(FlaskForm):
+class StatusForm(CheckedForm):
     to = HiddenField()
     reason = StringField(_l("原因"), validators=[Optional(), Length(max=1000)])
 
@@ -245,7 +245,7 @@ class StatusForm(FlaskForm):
 # ------------------------------------------------------------------ ranking policy
 
 
-class PolicyForm(FlaskForm):
+class PolicyForm(CheckedForm):
     """The ranking policy; fields with numbered suffixes are the rows of a list."""
 
     method = SelectField(_l("汇总方法"))
@@ -396,7 +396,7 @@ def _int_or_none(text: str, message: str, field: str) -> int | None:
     if not text:
         return None
     try:
-        return int(text)
+        return db_int(text)
     except ValueError:
         raise PolicyFormError(message, field) from None
 
@@ -406,12 +406,9 @@ def _dec_or_none(text: str, message: str, field: str) -> Decimal | None:
     if not text:
         return None
     try:
-        number = Decimal(text)
-    except ArithmeticError:
+        return parse_decimal(text)
+    except ValueError:
         raise PolicyFormError(message, field) from None
-    if not number.is_finite():
-        raise PolicyFormError(message, field)
-    return number
 
 
 def policy_from_form(form: PolicyForm, posted: Any) -> dict[str, Any]:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from contest.models import GENDER_LABELS, Component, Entry, Organization, PanelMember, User
-from contest.ui.forms import WriteOnlyInput, choice_value
+from contest.ui.forms import CheckedForm, WriteOnlyInput, choice_value
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(CheckedForm):
     """One entrant into the page's event. Personal numbers are never echoed back."""
 
     name = StringField(_l("姓名"), validators=[DataRequired(_l("请填写姓名")), Length(max=60)])
@@ -41,7 +40,7 @@ class RegisterForm(FlaskForm):
         self.organization_id.choices = [(u.id, "  " * u.depth + u.name) for u in units]
 
 
-class ImportForm(FlaskForm):
+class ImportForm(CheckedForm):
     file = FileField(
         _l("报名表(.xlsx 或 .csv)"),
         validators=[FileRequired(_l("请选择要导入的文件"))],
@@ -51,7 +50,7 @@ class ImportForm(FlaskForm):
     )
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(CheckedForm):
     reason = TextAreaField(
         _l("退赛原因"),
         validators=[
@@ -62,7 +61,7 @@ class WithdrawForm(FlaskForm):
     )
 
 
-class DrawForm(FlaskForm):
+class DrawForm(CheckedForm):
     seed = StringField(
         _l("随机种子(选填)"),
         validators=[Optional(), Length(max=64, message=_l("随机种子不能超过 64 个字符"))],
@@ -70,7 +69,7 @@ class DrawForm(FlaskForm):
     )
 
 
-class AddJudgeForm(FlaskForm):
+class AddJudgeForm(CheckedForm):
     user_id = SelectField(_l("评委"), coerce=int)
     component_id = SelectField(_l("限评模块"), coerce=int)
     chief = BooleanField(_l("设为裁判长"))
@@ -85,7 +84,7 @@ class AddJudgeForm(FlaskForm):
         self.component_id.choices = [(0, _l("全部模块"))] + [(c.id, c.name) for c in components]
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(CheckedForm):
     user_id = SelectField(_l("评委"), coerce=int)
     entry_id = SelectField(_l("选手编号"), coerce=int)
     reason = StringField(
@@ -105,7 +104,7 @@ class ConflictForm(FlaskForm):
         self.entry_id.choices = [(e.id, e.code or f"#{e.id}") for e in entries]
 
 
-class AssignForm(FlaskForm):
+class AssignForm(CheckedForm):
     mode = SelectField(_l("分配方式"))
     k = IntegerField(
         _l("每位选手的评委人数 k"),

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, IntegerField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
@@ -22,6 +21,7 @@ from wtforms.widgets import HiddenInput, NumberInput
 
 from contest.models import Aspect, AspectKind, Component, RubricCriterion
 from contest.services.skills.judging import number
+from contest.ui.forms import CheckedForm
 
 
 def field_name(aspect: Aspect) -> str:
@@ -45,7 +45,7 @@ class ComponentGroup:
     criteria: list[CriterionGroup] = field(default_factory=list)
 
 
-class SheetForm(FlaskForm):
+class SheetForm(CheckedForm):
     """Base of the generated sheet forms; ``aspects`` is set on each generated class."""
 
     aspects: ClassVar[list[Aspect]] = []

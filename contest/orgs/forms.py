@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
@@ -15,10 +14,10 @@ from contest.models import (
     WORKER_CATEGORY_LABELS,
     Organization,
 )
-from contest.ui.forms import WriteOnlyInput, choice_value
+from contest.ui.forms import CheckedForm, WriteOnlyInput, choice_value
 
 
-class PersonForm(FlaskForm):
+class PersonForm(CheckedForm):
     """A person's record. Personal numbers are write-only here: the form never shows them."""
 
     name = StringField(_l("姓名"), validators=[DataRequired(_l("请填写姓名")), Length(max=60)])
@@ -58,7 +57,7 @@ class PersonForm(FlaskForm):
         ]
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(CheckedForm):
     """An organisation's profile; the parent is chosen only when creating (moving is its own
     form, so an edit can never move a subtree by accident)."""
 
@@ -108,7 +107,7 @@ class OrganizationForm(FlaskForm):
         ]
 
 
-class MoveForm(FlaskForm):
+class MoveForm(CheckedForm):
     parent_id = SelectField(_l("移到此上级工会之下"), coerce=int)
     reason = StringField(
         _l("原因"),
@@ -121,7 +120,7 @@ class MoveForm(FlaskForm):
         self.parent_id.choices = [(o.id, "  " * o.depth + o.name) for o in parents]
 
 
-class CloseForm(FlaskForm):
+class CloseForm(CheckedForm):
     reason = StringField(
         _l("撤销原因"),
         validators=[DataRequired(_l("请填写撤销原因")), Length(max=200)],
@@ -132,14 +131,14 @@ class CloseForm(FlaskForm):
     )
 
 
-class SheetUploadForm(FlaskForm):
+class SheetUploadForm(CheckedForm):
     file = FileField(
         _l("文件(.xlsx 或 .csv)"),
         validators=[FileRequired(_l("请选择要导入的文件"))],
     )
 
 
-class TreeExportForm(FlaskForm):
+class TreeExportForm(CheckedForm):
     # A plain <select> in the template, as the honors export does.
     format = StringField(_l("格式"), default="xlsx", validators=[AnyOf(["xlsx", "csv"])])
 
@@ -148,7 +147,7 @@ class PeopleExportForm(TreeExportForm):
     include_private = BooleanField(_l("包含身份证号和联系电话(仅限系统管理员,将记入审计日志)"))
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(CheckedForm):
     # No extension filter: the service checks what the bytes are, whatever the file is called.
     photo = FileField(
         _l("照片(JPEG 或 PNG,不超过 10 MB)"),

@@ -20,6 +20,7 @@ from contest.services.core.people import (
     record_of,
     update_person,
 )
+from contest.ui.params import page_number
 
 PER_PAGE = 50
 
@@ -28,7 +29,7 @@ PER_PAGE = 50
 def show(org_id: int):  # type: ignore[no-untyped-def]
     org = load_org(org_id)
     q = (request.args.get("q") or "").strip()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     query = select(Person).where(Person.organization_id.in_(org.subtree_ids_query()))
     if q:
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -30,6 +30,7 @@ from contest.results.blueprint import bp
 from contest.services.skills import publishing
 from contest.services.skills import results as results_service
 from contest.ui import links, published
+from contest.ui.params import page_number
 
 PER_PAGE = 50
 
@@ -93,7 +94,7 @@ def show(contest_id: int):  # type: ignore[no-untyped-def]
     event = header.event(code)
     if event is None and header.events:
         abort(404)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     rows: list[dict[str, Any]] = []
     if event is not None:
         pages = max((event.count + PER_PAGE - 1) // PER_PAGE, 1)

@@ -7,7 +7,6 @@ validation (ranges, windows, reasons) and their messages are attached to the nam
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     HiddenField,
@@ -20,14 +19,16 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from contest.ui.forms import CheckedForm
 
-class ReasonForm(FlaskForm):
+
+class ReasonForm(CheckedForm):
     reason = TextAreaField(
         _l("原因"), validators=[DataRequired(_l("请填写原因")), Length(max=2000)]
     )
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(CheckedForm):
     """Give one judge's submitted sheet back as a draft (the chief judge's decision)."""
 
     entry_id = HiddenField(validators=[DataRequired()])
@@ -37,7 +38,7 @@ class ReopenForm(FlaskForm):
     )
 
 
-class RecheckForm(FlaskForm):
+class RecheckForm(CheckedForm):
     errors_found = IntegerField(
         _l("发现差错的评分表(份)"),
         default=0,
@@ -49,7 +50,7 @@ class RecheckForm(FlaskForm):
     note = StringField(_l("复核说明"), validators=[Optional(), Length(max=1000)])
 
 
-class CorrectForm(FlaskForm):
+class CorrectForm(CheckedForm):
     """Correct one mark of one judge's sheet (re-check or upheld appeal), with a reason."""
 
     entry_id = HiddenField(validators=[DataRequired()])
@@ -66,7 +67,7 @@ class CorrectForm(FlaskForm):
     next = HiddenField()
 
 
-class AppealForm(FlaskForm):
+class AppealForm(CheckedForm):
     entry_code = StringField(
         _l("参赛号或赛位号"),
         validators=[DataRequired(_l("请填写参赛号或赛位号")), Length(max=20)],
@@ -86,7 +87,7 @@ class AppealForm(FlaskForm):
     )
 
 
-class DecideForm(FlaskForm):
+class DecideForm(CheckedForm):
     decision = RadioField(
         _l("仲裁结果"),
         choices=[SelectChoice("dismissed", _l("驳回")), SelectChoice("upheld", _l("申诉成立"))],

@@ -55,6 +55,7 @@ from contest.services.skills.policies import max_spread
 from contest.services.skills.review import NotPermitted, ReviewError
 from contest.ui import links
 from contest.ui.forms import ActionForm
+from contest.ui.params import page_number
 
 PER_PAGE = 50
 LIVE_STATUSES = (ContestStatus.JUDGING, ContestStatus.REVIEW, ContestStatus.PUBLISHED)
@@ -214,7 +215,7 @@ def progress(event_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/events/<int:event_id>/panel")
 def panel(event_id: int):  # type: ignore[no-untyped-def]
     event = _event(event_id)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     flagged = request.args.get("flagged") == "1"
     view = review.side_by_side(event, page=page, per_page=PER_PAGE, flagged_only=flagged)
     return render_template(

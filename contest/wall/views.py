@@ -85,7 +85,7 @@ def kiosk():  # type: ignore[no-untyped-def]
     )
     page = honors_cache.data("wall.search", lambda: wall_service.search(query), query.cache_key())
     interval = min(max(request.args.get("interval", 8, type=int) or 8, 3), 120)
-    api_args = {k: v for k, v in request.args.items() if k not in {"interval", "page"}}
+    api_args = {k: v for k, v in request.args.items() if k not in {"interval", "page", "per_page"}}
     return render_template(
         "wall/kiosk.html",
         initial={"items": [item.to_api() for item in page.items], "total": page.total},

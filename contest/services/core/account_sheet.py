@@ -42,7 +42,7 @@ from contest.services.core.spreadsheets import (
     write_xlsx,
 )
 from contest.services.core.users import clean_username, create_user, one_time_password
-from contest.validation import normalise_phone
+from contest.validation import check_text, normalise_phone
 
 COL_USERNAME, COL_NAME, COL_UNIT, COL_PHONE = "用户名", "姓名", "单位", "联系电话"
 HEADERS = (COL_USERNAME, COL_NAME, COL_UNIT, COL_PHONE)
@@ -88,7 +88,7 @@ class _Row:
 def _name(raw: str) -> str:
     if len(raw) > NAME_MAX:
         raise ValueError(_("不能超过 %(n)s 个字", n=NAME_MAX))
-    return raw
+    return check_text(raw)
 
 
 def _check_row(

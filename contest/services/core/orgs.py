@@ -32,7 +32,7 @@ from contest.models import (
 )
 from contest.models.base import utcnow
 from contest.services.core import audit
-from contest.validation import normalise_credit_code
+from contest.validation import normalise_credit_code, text_problem
 
 NAME_MAX, SHORT_NAME_MAX, EMPLOYER_MAX, TEXT_MAX, CODE_MAX = 200, 60, 200, 60, 40
 REASON_MAX = 200
@@ -185,6 +185,9 @@ def _text(value: str | None, limit: int, label: str, field: str) -> str | None:
     value = (value or "").strip() or None
     if value is not None and len(value) > limit:
         raise OrganizationError(_("%(label)s不能超过 %(n)s 个字", label=label, n=limit), field)
+    problem = text_problem(value)
+    if problem:
+        raise OrganizationError(problem, field)
     return value
 
 

@@ -20,6 +20,7 @@ from contest.validation import (
     gender_from_id,
     normalise_id_number,
     normalise_phone,
+    text_problem,
 )
 
 
@@ -95,6 +96,10 @@ def _apply(person: Person, data: PersonData) -> None:
         raise PersonError("name", _("请填写姓名"))
     if len(name) > 60:
         raise PersonError("name", _("姓名不能超过 60 个字符"))
+    for field in ("name", "ethnicity", "occupation", "post"):
+        problem = text_problem(getattr(data, field))
+        if problem:
+            raise PersonError(field, problem)
     number, phone = _validated_numbers(person, data)
     person.name = name
     person.organization = data.organization

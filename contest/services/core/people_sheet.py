@@ -45,6 +45,7 @@ from contest.validation import (
     id_check_digit,
     normalise_id_number,
     normalise_phone,
+    text_problems,
 )
 
 COL_NAME, COL_UNIT, COL_ID, COL_GENDER = "姓名", "单位", ID_HEADER, "性别"
@@ -104,6 +105,8 @@ def _check_row(
     for column, limit in MAX_LENGTHS.items():
         if len(cells.get(column, "")) > limit:
             check.problem(column, _("不能超过 %(n)s 个字", n=limit))
+    for column, problem in text_problems(cells).items():
+        check.problem(column, problem)
     unit = check.parsed(COL_UNIT, units.find, required=True)
     id_number = check.parsed(COL_ID, normalise_id_number)
     gender = check.parsed(COL_GENDER, parse_gender)

@@ -29,6 +29,7 @@ from contest.security.passwords import dummy_verify, hash_password, verify_passw
 from contest.services.core import audit, sessions
 from contest.services.core.login_limits import LoginAttempt
 from contest.services.core.usage import record_use
+from contest.validation import text_problem
 
 MIN_PASSWORD_LENGTH = 8
 USERNAME_MAX = 64
@@ -61,6 +62,9 @@ def clean_username(username: str) -> str:
     username = username.strip()
     if not username or len(username) > USERNAME_MAX:
         raise AccountError(_("用户名不能为空,且不超过 64 个字符"))
+    problem = text_problem(username)
+    if problem:
+        raise AccountError(problem)
     return username
 
 

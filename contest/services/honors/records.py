@@ -29,6 +29,7 @@ from contest.models import (
 from contest.models.base import utcnow
 from contest.services.core import audit, authority
 from contest.services.core.versions import HONORS_CONTENT, bump_version
+from contest.validation import text_problem
 
 # The 级别 column of a union roster, with the usual synonyms (DESIGN.md, `contest honors`).
 LEVEL_NAMES: dict[str, HonorLevel] = {
@@ -151,6 +152,21 @@ class HonorData:
     deeds_full: str | None = None
 
 
+TEXT_FIELDS = (
+    "recipient_name",
+    "title",
+    "unit_name",
+    "post",
+    "skill_level",
+    "trade",
+    "industry",
+    "conferring_body",
+    "document_number",
+    "deeds_summary",
+    "deeds_full",
+)
+
+
 def validate(data: HonorData) -> None:
     """The rules every honor keeps, however it is created (DOMAIN.md rule 29 among them):
     an authorised 授予机关 always; the 文号 of the conferring document for every honor not
@@ -159,6 +175,10 @@ def validate(data: HonorData) -> None:
         raise HonorError("recipient_name", _("请填写获得者姓名或名称"))
     if not data.title.strip():
         raise HonorError("title", _("请填写荣誉称号"))
+    for field in TEXT_FIELDS:
+        problem = text_problem(getattr(data, field), multiline=field.startswith("deeds_"))
+        if problem:
+            raise HonorError(field, problem)
     if not 1949 <= data.year <= utcnow().year + 1:
         raise HonorError("year", _("年份应在 1949 年到明年之间"))
     if not (data.conferring_body or "").strip():

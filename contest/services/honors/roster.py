@@ -69,6 +69,7 @@ from contest.validation import (
     id_check_digit,
     normalise_id_number,
     normalise_phone,
+    text_problems,
 )
 
 # ------------------------------------------------------------------ the file format
@@ -337,6 +338,8 @@ def _validate(
                 limit = COLLECTIVE_NAME_MAX
             if len(cells.get(column, "")) > limit:
                 bad(column, _("不能超过 %(n)d 个字符", n=limit))
+        for column, problem in text_problems(cells, multiline=[COL_DEEDS]).items():
+            bad(column, problem)
         level = None
         if cells.get(COL_LEVEL):
             try:

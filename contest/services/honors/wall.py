@@ -25,6 +25,7 @@ from contest.models import (
     RecipientKind,
 )
 from contest.models.honor import title_with_trade
+from contest.validation import db_int
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 24
@@ -78,8 +79,10 @@ class WallQuery:
     @classmethod
     def from_args(cls, args: Any, *, per_page_default: int = DEFAULT_PER_PAGE) -> WallQuery:
         def _int(name: str) -> int | None:
-            raw = (args.get(name) or "").strip()
-            return int(raw) if raw.isdigit() else None
+            try:
+                return db_int(args.get(name) or "")
+            except ValueError:
+                return None  # absent, not plain digits, or past the database's range
 
         level = (args.get("level") or "").strip()
         return cls(

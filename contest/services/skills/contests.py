@@ -29,6 +29,7 @@ from contest.models.contest import (
 from contest.models.honor import HonorLevel
 from contest.services.core import audit, authority
 from contest.services.skills import rubrics
+from contest.validation import text_problem
 
 S = ContestStatus
 # Set-up (events, components, the host union) stays editable until judging starts.
@@ -97,6 +98,10 @@ def _check_contest(actor: User, data: ContestData) -> None:
         raise ContestError(_("请填写大赛名称"), "name")
     if len(data.name) > 200:
         raise ContestError(_("大赛名称最长 200 个字"), "name")
+    for field in ("name", "conferring_body"):
+        problem = text_problem(getattr(data, field))
+        if problem:
+            raise ContestError(problem, field)
     if not 2000 <= data.year <= 2100:
         raise ContestError(_("年份应在 2000 到 2100 之间"), "year")
     if data.organization is None:
@@ -220,6 +225,9 @@ def _check_event(contest: Contest, data: EventData, event: Event | None = None) 
         raise ContestError(_("请填写工种"), "occupation")
     if len(data.occupation) > 100:
         raise ContestError(_("工种最长 100 个字"), "occupation")
+    problem = text_problem(data.occupation)
+    if problem:
+        raise ContestError(problem, "occupation")
     if data.quota_per_unit is not None and data.quota_per_unit < 1:
         raise ContestError(_("每单位名额至少为 1(不限请留空)"), "quota_per_unit")
     for name, value in (("min_age", data.min_age), ("max_age", data.max_age)):

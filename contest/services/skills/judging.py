@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -51,6 +51,7 @@ from contest.models.base import utcnow
 from contest.services.core import audit
 from contest.services.skills import access
 from contest.services.skills.rubrics import event_aspects
+from contest.validation import OutOfRange, parse_decimal
 
 # Contest phases in which judges mark and chief judges reopen sheets.
 SCORING_PHASES = (ContestStatus.JUDGING, ContestStatus.REVIEW)
@@ -315,23 +316,26 @@ def find_assigned(user: User, code: str, contest_id: int | None = None) -> list[
 
 
 def _parse_value(aspect: Aspect, raw: object) -> tuple[Decimal | None, str | None]:
-    """One entered value → (Decimal, None) or (None, message). None/"" clears the mark."""
+    """One entered value → (Decimal, None) or (None, message). None/"" clears the mark.
+
+    The number is read by ``contest.validation.parse_decimal`` (plain ASCII decimals, finite):
+    "NaN", "1e3", "１２" or "1_0" are not marks, whatever Python's ``Decimal`` makes of them.
+    """
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, None
-    if isinstance(raw, bool) or not isinstance(raw, int | float | str | Decimal):
-        return None, _("请输入数字")
-    try:
-        value = Decimal(raw.strip() if isinstance(raw, str) else str(raw))
-    except InvalidOperation:
-        return None, _("请输入数字")
-    if not value.is_finite():
-        return None, _("请输入数字")
     top = aspect.mark_max
-    if aspect.kind is AspectKind.JUDGEMENT:
-        if value != value.to_integral_value() or not 0 <= value <= top:
+    judgement = aspect.kind is AspectKind.JUDGEMENT
+    try:
+        value = parse_decimal(raw, minimum=Decimal(0), maximum=top)
+    except OutOfRange:
+        value = None
+    except ValueError as error:
+        return None, str(error)
+    if judgement:
+        if value is None or value != value.to_integral_value():
             return None, _("请选择 0 到 %(max)s 之间的等级", max=number(top))
         return value.quantize(_CENT), None
-    if not 0 <= value <= top:
+    if value is None:
         return None, _("分值应在 0 到 %(max)s 之间", max=number(top))
     step = aspect.mark_step
     if step > 0 and (value / step) != (value / step).to_integral_value():

@@ -68,6 +68,7 @@ from contest.validation import (
     id_check_digit,
     normalise_id_number,
     normalise_phone,
+    text_problems,
 )
 
 # ------------------------------------------------------------------ the file format
@@ -273,6 +274,8 @@ def _check(ctx: _Context, data: EntrantData) -> tuple[dict[str, str], _Plan | No
         problems["name"] = _("姓名不能超过 %(n)d 个字符", n=NAME_MAX)
     if data.post and len(data.post.strip()) > POST_MAX:
         problems["post"] = _("岗位不能超过 %(n)d 个字符", n=POST_MAX)
+    for key, problem in text_problems({"name": name, "post": data.post}).items():
+        problems.setdefault(key, problem)
 
     number: str | None = None
     person: Person | None = None

@@ -20,6 +20,7 @@ from contest.models import Organization, User
 from contest.models.contest import Component, Contest, RubricTemplate
 from contest.services.core import audit
 from contest.services.skills import rubrics
+from contest.validation import text_problem
 
 
 def _m(key: str, name: str, points: int, step: str = "0.5", standard: str = "") -> dict[str, Any]:
@@ -255,6 +256,9 @@ def save_as_template(actor: User, component: Component, name: str) -> RubricTemp
         raise rubrics.RubricError(_("请填写模板名称"), "name")
     if len(name) > 200:
         raise rubrics.RubricError(_("模板名称最长 200 个字"), "name")
+    problem = text_problem(name)
+    if problem:
+        raise rubrics.RubricError(problem, "name")
     data = rubrics.component_data(component)
     if not any(c["aspects"] for c in data["criteria"]):
         raise rubrics.RubricError(_("该模块还没有评分要素,无法保存为模板"))

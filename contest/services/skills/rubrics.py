@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
 import scoring
+from contest import validation
 from contest.extensions import db
 from contest.models import User
 from contest.models.contest import (
@@ -266,6 +267,11 @@ def aspect_problems(data: AspectData) -> dict[str, str]:
         problems["name"] = _("请填写评分要素名称")
     elif len(data.name) > 300:
         problems["name"] = _("评分要素名称最长 300 个字")
+    texts = [("name", data.name), ("standard", data.standard)]
+    for key, text in [*texts, *(("descriptors", d) for d in data.descriptors)]:
+        problem = validation.text_problem(text, multiline=key == "standard")
+        if problem:
+            problems.setdefault(key, problem)
     if not data.max_points > 0:
         problems["max_points"] = _("分值必须大于 0")
     elif data.max_points > 1000:
@@ -317,7 +323,7 @@ def aspect_from_mapping(raw: Mapping[str, Any]) -> AspectData:
     scale = None
     if kind is AspectKind.JUDGEMENT:
         try:
-            scale = int(str(scale_raw).strip()) if scale_raw not in (None, "") else None
+            scale = validation.db_int(scale_raw) if scale_raw not in (None, "") else None
         except ValueError:
             raise RubricError(_("评价等级必须是整数"), "scale") from None
     descriptors = raw.get("descriptors") or []
@@ -336,13 +342,11 @@ def aspect_from_mapping(raw: Mapping[str, Any]) -> AspectData:
 
 
 def parse_decimal(value: Any, field_name: str, label: str) -> Decimal:
+    """A plain decimal (``contest.validation.parse_decimal``), else a RubricError naming it."""
     try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
+        return validation.parse_decimal(value if isinstance(value, Decimal) else str(value))
+    except ValueError:
         raise RubricError(_("%(label)s必须是数字", label=label), field_name) from None
-    if not number.is_finite():
-        raise RubricError(_("%(label)s必须是数字", label=label), field_name)
-    return number
 
 
 _LEVEL_PREFIX = re.compile(r"^\s*(\d+)\s*[::、.．)）]\s*")
@@ -399,6 +403,9 @@ def _check_criterion_name(name: str) -> str:
         raise RubricError(_("请填写评分项名称"), "name")
     if len(name) > 200:
         raise RubricError(_("评分项名称最长 200 个字"), "name")
+    problem = validation.text_problem(name)
+    if problem:
+        raise RubricError(problem, "name")
     return name
 
 
