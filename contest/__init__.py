@@ -79,9 +79,10 @@ def register_areas(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from contest.security import headers
-    from contest.ui import errors, links, templating
+    from contest.ui import bodies, errors, links, templating
 
     errors.init_app(app)
+    bodies.init_app(app)
     headers.init_app(app)
     templating.init_app(app)
     links.init_app(app)

@@ -91,6 +91,11 @@ def from_environment() -> dict[str, Any]:
         # hide_parameters: SQL errors and logs never carry bound values (personal numbers).
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("CONTEST_SQLITE_BUSY_TIMEOUT_MS", "15000")),
+        # PostgreSQL's lock_timeout (0: wait for ever); past it, like SQLite's busy timeout,
+        # the request answers 503 with Retry-After (contest.database).
+        "POSTGRES_LOCK_TIMEOUT_MS": int(
+            os.environ.get("CONTEST_POSTGRES_LOCK_TIMEOUT_MS", "15000")
+        ),
         "INSTANCE_PATH": str(inst),
         "UPLOAD_FOLDER": str(inst / "uploads"),
         # Background imports' progress files (services.core.import_jobs); servers that share

@@ -26,6 +26,7 @@ from contest.extensions import db
 from contest.models import Aspect, AspectKind, Entry, ScoreSheet
 from contest.services.skills import judging
 from contest.services.skills.judging import MarkErrors, SheetError, StaleSheet
+from contest.ui.bodies import SMALL_BODY_BYTES, body_limit
 from contest.validation import db_int
 
 
@@ -157,6 +158,7 @@ def _body() -> tuple[dict[str, object], bool, int | None] | Response:
 
 
 @bp.route("/judge/scores/<entry_code>", methods=["PUT"])
+@body_limit(SMALL_BODY_BYTES)
 def put_judge_scores(entry_code: str):  # type: ignore[no-untyped-def]
     refused = token_required()
     if refused is not None:
@@ -188,7 +190,7 @@ def put_judge_scores(entry_code: str):  # type: ignore[no-untyped-def]
         db.session.rollback()
         return _error(error.status, error.code, error.message)
     # Answer from the saved sheet inside the same transaction: after the commit the reads would
-    # open a second transaction and, on SQLite, queue for the write lock a second time.
+    # open a second one.
     stored = _sheet_json(entry, sheet)
     db.session.commit()
     return jsonify(stored)
@@ -367,6 +369,11 @@ openapi.register(
                 "A value is out of range, not a multiple of the step, not a number, or the "
                 "criterion is unknown; per-criterion messages in fields",
                 "FieldErrors",
+            ),
+            "413": openapi.error_response("The body is longer than 64 KB; nothing was read"),
+            "503": openapi.error_response(
+                "The database stayed busy (another save or an import held it): nothing was "
+                "stored; try again after the Retry-After header's seconds"
             ),
         },
     },

@@ -25,6 +25,7 @@ from contest.services.skills.judging import (
     SheetLocked,
     StaleSheet,
 )
+from contest.ui.bodies import SMALL_BODY_BYTES, body_limit
 from contest.ui.errors import render_error
 
 
@@ -107,6 +108,7 @@ def sheet(contest_id: int, code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<int:contest_id>/<code>", methods=["POST"])
+@body_limit(SMALL_BODY_BYTES)
 def save_sheet(contest_id: int, code: str):  # type: ignore[no-untyped-def]
     entry = _load(contest_id, code)
     form_class = sheet_form_class(judging.responsible_aspects(current_user, entry.event_id))

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from contest.database import is_busy
+from contest.extensions import db
+
 log = logging.getLogger(__name__)
+
+# What a 503 for a busy database tells the client to wait before trying again.
+BUSY_RETRY_AFTER_SECONDS = 5
 
 
 def wants_json() -> bool:
@@ -27,6 +34,7 @@ def _messages() -> dict[int, tuple[str, str]]:
         422: (_("内容有误"), _("提交的内容未通过校验。")),
         429: (_("操作太频繁"), _("请求过于频繁,请稍后再试。")),
         500: (_("服务器出错了"), _("系统暂时无法完成您的请求,我们已记录此问题。请稍后重试。")),
+        503: (_("系统繁忙"), _("系统正忙,您这次的操作没有完成,也没有保存任何内容。请稍后重试。")),
     }
 
 
@@ -48,6 +56,7 @@ def _error_code(code: int) -> str:
         413: "too_large",
         422: "invalid",
         429: "rate_limited",
+        503: "busy",
     }.get(code, "server_error")
 
 
@@ -70,3 +79,15 @@ def init_app(app: Flask) -> None:
         if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
             raise error
         return render_error(InternalServerError.code)
+
+    @app.errorhandler(DBAPIError)
+    def _database(error: DBAPIError):  # type: ignore[no-untyped-def]
+        """A lock not had in time (SQLite's busy timeout, PostgreSQL's lock_timeout), a deadlock
+        or a serialization failure: 503 with Retry-After, the transaction rolled back."""
+        if not is_busy(error):
+            return _unexpected(error)
+        db.session.rollback()
+        log.warning("database busy at %s %s (%s)", request.method, request.path, error.code)
+        response = make_response(render_error(503))
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response

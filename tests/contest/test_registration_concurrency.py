@@ -14,7 +14,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from contest.database import write_intent
 from contest.extensions import db as _db
 from contest.models import AuditEntry, Contest, Entry, Event, User
 from contest.services.skills import draws, registration
@@ -48,7 +47,7 @@ def _race(
     def work(index: int) -> None:
         try:
             start.wait(timeout=10)
-            with app.app_context(), write_intent():
+            with app.app_context():
                 try:
                     actions[index]()
                     _db.session.commit()

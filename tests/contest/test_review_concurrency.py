@@ -12,7 +12,6 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
-from contest.database import write_intent
 from contest.extensions import db as _db
 from contest.models import Appeal, AppealStatus, AuditEntry, Event, RecheckItem, User
 from contest.models.base import utcnow
@@ -28,7 +27,7 @@ def _race(app: Flask, step: Callable[[], Any], writers: int = 2) -> list[str]:
     def work(index: int) -> None:
         try:
             barrier.wait(timeout=10)
-            with app.app_context(), write_intent():
+            with app.app_context():
                 try:
                     step()
                     _db.session.commit()
