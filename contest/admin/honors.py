@@ -19,22 +19,15 @@ from contest.admin.blueprint import bp
 from contest.admin.forms import ExportForm, RevokeForm, RosterUploadForm
 from contest.extensions import db
 from contest.models import Honor, HonorStatus
-from contest.services.core.spreadsheets import RowError, SheetRefused, read_upload
 from contest.services.honors.records import HonorError, revoke_honor
-from contest.services.honors.roster import (
-    ImportResult,
-    export_for,
-    import_roster,
-    template_workbook,
-)
+from contest.services.honors.roster import export_for, import_roster, template_workbook
 from contest.services.honors.wall import escape_like
+from contest.ui.imports import import_page, job_status
 from contest.ui.params import page_number
 
 HONORS_PER_PAGE = 50
 # An upload larger than this is refused before it is parsed (100,000 rows as .xlsx ≈ 8 MB).
 ROSTER_MAX_BYTES = 30 * 1024 * 1024
-# The refusal page lists this many errors; the count says how many there were in all.
-ERRORS_SHOWN = 500
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -91,35 +84,21 @@ def revoke(honor_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/honors/import", methods=["GET", "POST"])
 def import_honors():  # type: ignore[no-untyped-def]
-    """Upload a roster: all-or-nothing; the refusal lists every row and column at fault."""
-    form = RosterUploadForm()
-    errors: list[RowError] = []
-    result: ImportResult | None = None
-    if form.validate_on_submit():
-        try:
-            data, filename = read_upload(form.file.data, ROSTER_MAX_BYTES)
-            result = import_roster(current_user, data, filename)
-        except SheetRefused as refusal:
-            db.session.rollback()
-            errors = refusal.errors
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "导入完成:%(rows)d 行,新增荣誉 %(honors)d 条,新增职工 %(people)d 位。",
-                    rows=result.rows,
-                    honors=result.honors_created,
-                    people=result.people_created,
-                ),
-                "success",
-            )
-    return render_template(
+    """Upload a roster: a background job with a progress bar (100,000 rows take a minute or
+    two); all-or-nothing, the refusal lists every row and column at fault."""
+    return import_page(
         "admin/honors_import.html",
-        form=form,
-        errors=errors[:ERRORS_SHOWN],
-        error_count=len(errors),
-        result=result,
+        "honors",
+        RosterUploadForm(),
+        lambda actor, data, name, progress: import_roster(actor, data, name, progress=progress),
+        max_bytes=ROSTER_MAX_BYTES,
     )
+
+
+@bp.route("/honors/jobs/<job_id>")
+def honors_import_job(job_id: str):  # type: ignore[no-untyped-def]
+    """A running roster import's progress, for the page's poller."""
+    return job_status(job_id)
 
 
 @bp.route("/honors/template.xlsx")

@@ -49,7 +49,13 @@ class Progress:
 
 def run_import(file: Path, importer: Callable[[bytes, str, Progress], T]) -> T:
     """Read ``file``, run an all-or-nothing import with a progress bar, commit; on a refusal
-    print the row-by-row report on stderr, roll back and exit 1."""
+    print the row-by-row report on stderr, roll back and exit 1.
+
+    The import reads and checks the file without SQLite's write lock (the commands otherwise
+    begin as writers), so the server's users keep saving meanwhile; it takes the lock for its
+    write batches only.
+    """
+    from contest.database import deferred_writes
     from contest.extensions import db
     from contest.services.core.spreadsheets import SheetRefused
 
@@ -58,7 +64,8 @@ def run_import(file: Path, importer: Callable[[bytes, str, Progress], T]) -> T:
     if len(data) > 1_000_000:
         click.echo(f"读取 {file.name} … (reading)", err=True)
     try:
-        result = importer(data, file.name, progress)
+        with deferred_writes():
+            result = importer(data, file.name, progress)
     except SheetRefused as refusal:
         progress.close()
         db.session.rollback()

@@ -14,7 +14,6 @@ from contest.extensions import db
 from contest.models import Organization, Person, Role
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
-ERRORS_SHOWN = 500
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -12,64 +12,28 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import abort, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, send_file
 from flask_login import current_user
 
 from contest.extensions import db
-from contest.models import Role, User
-from contest.orgs.base import ERRORS_SHOWN, IMPORT_MAX_BYTES, XLSX_MIME
+from contest.models import Role
+from contest.orgs.base import IMPORT_MAX_BYTES, XLSX_MIME
 from contest.orgs.blueprint import bp
 from contest.orgs.forms import PeopleExportForm, SheetUploadForm, TreeExportForm
-from contest.services.core import import_jobs, org_sheet, people_sheet
-from contest.services.core.spreadsheets import RowError, SheetRefused, read_upload
-
-Importer = Callable[[User, bytes, str, import_jobs.Progress], Any]
+from contest.services.core import org_sheet, people_sheet
+from contest.ui.imports import Importer, import_page, job_status
 
 
 def _import_page(template: str, kind: str, run: Importer) -> Any:
-    """Upload → a background import job (``services.core.import_jobs``) → this page again with
-    ``?job=``: its progress while it runs (the page polls ``orgs.import_job``), then its result
-    or its refusal report. A short file has finished before the redirect."""
-    form = SheetUploadForm()
-    errors: list[RowError] = []
-    if form.validate_on_submit():
-        try:
-            data, filename = read_upload(form.file.data, IMPORT_MAX_BYTES)
-        except SheetRefused as refusal:
-            errors = refusal.errors
-        else:
-            job = import_jobs.start(
-                kind, current_user, lambda actor, progress: run(actor, data, filename, progress)
-            )
-            return redirect(url_for(request.endpoint or "orgs.index", job=job.id))
-    job = None
-    if request.args.get("job"):
-        job = import_jobs.read(request.args["job"], current_user) or abort(404)
-        errors = [RowError(*error) for error in job.errors]
-    return render_template(
-        template,
-        form=form,
-        job=job,
-        errors=errors[:ERRORS_SHOWN],
-        error_count=job.error_count if job else len(errors),
-        result=job.result if job and job.status == import_jobs.DONE else None,
-    )
+    """Upload → a background import job → this page with its progress, result or refusal
+    report (``contest.ui.imports``)."""
+    return import_page(template, kind, SheetUploadForm(), run, max_bytes=IMPORT_MAX_BYTES)
 
 
 @bp.route("/jobs/<job_id>")
 def import_job(job_id: str):  # type: ignore[no-untyped-def]
     """A running import's progress, for the page's poller (the starter or an admin only)."""
-    job = import_jobs.read(job_id, current_user) or abort(404)
-    response = jsonify(
-        status=job.status,
-        stage=job.stage,
-        done=job.done,
-        total=job.total,
-        percent=job.percent,
-        finished=job.finished or job.stale,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return job_status(job_id)
 
 
 def _download(data: bytes | io.BytesIO, name: str, kind: str = "xlsx") -> Any:

@@ -19,6 +19,7 @@ ROUTES = [
     ("get", "/admin/honors"),
     ("get", "/admin/honors/import"),
     ("post", "/admin/honors/import"),
+    ("get", "/admin/honors/jobs/x"),
     ("get", "/admin/honors/template.xlsx"),
     ("post", "/admin/honors/export"),
     ("get", "/admin/honors/1/revoke"),
@@ -31,10 +32,12 @@ def honor_count(db: Any) -> int:
 
 
 def upload(client: Any, data: bytes, filename: str) -> Any:
+    """The upload and, for a file that was read, the page of its import job."""
     return client.post(
         "/admin/honors/import",
         data={"file": (io.BytesIO(data), filename)},
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
 
 

@@ -184,6 +184,7 @@ ACTION_GROUPS: dict[str, ActionGroup] = {
         {
             "demo.load": ("demo", _l("加载了演示数据")),
             "audit.export": ("audit", _l("导出了审计日志")),
+            "import.undone": ("import", _l("撤回了一次未完成的导入,已写入的部分已删除")),
         },
     ),
 }
@@ -206,6 +207,7 @@ TARGET_NOUNS: dict[str, LazyString] = {
     "user": _l("账号"),
     "demo": _l("演示数据"),
     "audit": _l("审计日志"),
+    "import": _l("导入"),
 }
 
 # Snapshot keys holding the id of another object, and which kind of object (see audit_log).
@@ -281,6 +283,7 @@ FIELD_LABELS: dict[str, LazyString] = {
     "filename": _l("文件名"),
     "created": _l("新增"),
     "removed": _l("删除"),
+    "imported": _l("导入的数据"),
     "kept": _l("保留"),
     "mode": _l("分配方式"),
     "k": _l("每位选手的评委数"),
@@ -379,6 +382,12 @@ _VALUE_LABELS: dict[str, dict[str, LazyString]] = {
     "ownership": _by_value(OWNERSHIP_LABELS),
     "gender": _by_value(GENDER_LABELS),
     "category": _by_value(WORKER_CATEGORY_LABELS),
+    "imported": {
+        "honors": _l("荣誉"),
+        "organizations": _l("组织"),
+        "people": _l("职工"),
+        "entries": _l("报名"),
+    },
 }
 
 

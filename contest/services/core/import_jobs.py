@@ -3,11 +3,17 @@
 A federation's tree (3,000 基层工会) or a large people list takes seconds to minutes; the
 browser should see how far it has got instead of a spinning tab, and a dropped connection
 should not lose the import. :func:`start` runs the import in a thread of the process that
-received the upload, with its own application context and database session, in the same
-all-or-nothing transaction as before; its state (stage, rows done, the result or the refusal
-report) is a small JSON file that :func:`read` returns to whoever polls — the same user or an
-admin — from any worker. A short import has usually finished by the time :func:`start`
-returns (it waits up to ``IMPORT_JOB_WAIT_SECONDS``), so the page shows the result at once.
+received the upload, with its own application context and database session; the import is as
+all-or-nothing as before, reads and checks the file without taking the write lock, and writes
+in short batches (``core.batches``), so nobody waits for it. Its state (stage, rows done, the
+result or the refusal report) is a small JSON file that :func:`read` returns to whoever polls
+— the same user or an admin — from any worker. A short import has usually finished by the
+time :func:`start` returns (it waits up to ``IMPORT_JOB_WAIT_SECONDS``), so the page shows the
+result at once.
+
+The import's write batches note in the file what they have created (``core.batches``'s
+journal). When the process running it dies (a restart, kill -9), the first :func:`read` that
+finds the job stale deletes those rows again, so an interrupted import has written nothing.
 
 The files live in ``JOBS_FOLDER`` (beside the database by default; servers that share
 uploads must share it too), are named by an unguessable id, and are removed after a day. They
@@ -31,9 +37,9 @@ from typing import Any
 from flask import Flask, current_app
 from flask_babel import force_locale, get_locale
 
-from contest.database import write_intent
 from contest.extensions import db
 from contest.models import Role, User
+from contest.services.core import batches
 from contest.services.core.spreadsheets import SheetRefused
 
 log = logging.getLogger(__name__)
@@ -44,6 +50,7 @@ STALE_SECONDS = 300  # a running job whose file has not moved for this long has 
 KEEP_SECONDS = 24 * 3600
 
 RUNNING, DONE, REFUSED, FAILED = "running", "done", "refused", "failed"
+INTERRUPTED = "interrupted"  # its process died; what it had written was removed
 Progress = Callable[[str, int, int], None]
 Work = Callable[[User, Progress], Any]
 
@@ -62,6 +69,7 @@ class JobState:
     result: dict[str, Any] = field(default_factory=dict)
     errors: list[list[Any]] = field(default_factory=list)  # [row, column, message]
     error_count: int = 0
+    written: dict[str, Any] = field(default_factory=dict)  # the batches' journal
 
     @property
     def finished(self) -> bool:
@@ -116,9 +124,8 @@ def start(kind: str, actor: User, work: Work) -> JobState:
     state = JobState(id=secrets.token_urlsafe(16), kind=kind, user_id=actor.id)
     _save(folder, state)
     locale = str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
-    # A POST's transaction holds SQLite's write lock from its first query (BEGIN IMMEDIATE,
-    # contest.database): end it, and touch the database no more in this request, so that the
-    # import's own session can write.
+    # End the request's transaction (it has only read), and touch the database no more in this
+    # request: the import has its own session.
     db.session.rollback()
     thread = threading.Thread(
         target=_run,
@@ -132,8 +139,9 @@ def start(kind: str, actor: User, work: Work) -> JobState:
 
 
 def _run(app: Flask, folder: Path, state: JobState, locale: str, work: Work) -> None:
-    # A thread starts with fresh context variables: declare the write intent again.
-    with app.app_context(), force_locale(locale), write_intent():
+    # The import's transactions take the write lock only to write (contest.database), its
+    # batches each for a moment.
+    with app.app_context(), force_locale(locale):
         last = 0.0
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -145,6 +153,11 @@ def _run(app: Flask, folder: Path, state: JobState, locale: str, work: Work) -> 
                 last = now
                 _save(folder, state)
 
+        def journal(notes: dict[str, Any]) -> None:
+            state.written = notes
+            _save(folder, state)
+
+        batches.journal.set(journal)  # this thread's own context
         try:
             actor = db.session.get(User, state.user_id)
             if actor is None:
@@ -172,10 +185,33 @@ def _run(app: Flask, folder: Path, state: JobState, locale: str, work: Work) -> 
 def read(job_id: str, user: User) -> JobState | None:
     """The job's state for the user who started it (or an admin); None for anyone else or for
     an id that is not a job."""
-    state = _load(_folder(), job_id)
+    folder = _folder()
+    state = _load(folder, job_id)
     if state is None or (state.user_id != user.id and user.role is not Role.ADMIN):
         return None
+    if state.stale and state.written:
+        _undo_interrupted(folder, state)
     return state
+
+
+def _undo_interrupted(folder: Path, state: JobState) -> None:
+    """Remove what a job whose process died had written, once (the first reader to claim it
+    does it; the others show it as it is meanwhile)."""
+    claim = folder / f"{state.id}.undo"
+    try:
+        claim.touch(exist_ok=False)
+    except FileExistsError:
+        return
+    try:
+        batches.undo_journal(state.written)
+        state.written = {}
+        state.status = INTERRUPTED
+        _save(folder, state)
+    except Exception as error:  # the page then says the rows could not be removed
+        db.session.rollback()
+        log.error("import job %s: undo failed: %s", state.id, type(error).__name__)
+    finally:
+        claim.unlink(missing_ok=True)
 
 
 def _load(folder: Path, job_id: str) -> JobState | None:

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from contest.extensions import db
 from contest.models import Organization, OrgKind, Ownership, Role, User
 from contest.services.core import audit, orgs
+from contest.services.core.batches import Batches, UndoNote
 from contest.services.core.orgs import OrganizationError, OrgData
 from contest.services.core.spreadsheets import (
     RowError,
@@ -438,8 +439,9 @@ def import_tree(
 ) -> ImportResult:
     """Check every row, then create every organisation, or refuse the file with every problem.
 
-    ``actor`` None is the command line (admin scope). Raises :class:`SheetRefused`; the caller
-    commits.
+    ``actor`` None is the command line (admin scope). Raises :class:`SheetRefused`. The checks
+    only read; the organisations are written parents first in short batches that commit
+    themselves, and removed again if a later one fails (``core.batches``).
     """
     sheet = read_sheet(data, filename, id_columns=())
     check = _Check()
@@ -454,24 +456,33 @@ def import_tree(
     if check.errors:
         raise SheetRefused(sorted(check.errors, key=lambda e: (e.row, e.column)))
     ordered = _order(rows)
-    for done, row in enumerate(ordered, start=1):
+
+    def add(row: _Row) -> Organization:
         parent = row.parent_row.created if row.parent_row is not None else row.parent
-        row.created = orgs.add_organization(actor, parent=parent, audited=False, **vars(row.data))
-        if progress and (done % 500 == 0 or done == len(ordered)):
-            progress("write", done, len(ordered))
+        try:
+            row.created = orgs.add_organization(
+                actor, parent=parent, audited=False, **vars(row.data)
+            )
+        except OrganizationError as error:  # someone took its code meanwhile: checked again
+            column = FIELD_COLUMNS.get(error.field or "", "")
+            raise SheetRefused([RowError(row.number, column, str(error))]) from None
+        return row.created
+
     sha = hashlib.sha256(data).hexdigest()
-    audit.record(
-        actor,
-        "organization.import",
-        "organization",
-        None,
-        after={
-            "created": len(ordered),
-            "file_sha256": sha,
-            "filename": filename.rsplit("/", 1)[-1][:200],
-        },
-    )
-    db.session.flush()
+    with Batches(actor, UndoNote(Organization.__tablename__, {"file_sha256": sha})) as batches:
+        batches.each(ordered, add, progress=progress)
+        with batches.last():
+            audit.record(
+                actor,
+                "organization.import",
+                "organization",
+                None,
+                after={
+                    "created": len(ordered),
+                    "file_sha256": sha,
+                    "filename": filename.rsplit("/", 1)[-1][:200],
+                },
+            )
     return ImportResult(created=len(ordered), file_sha256=sha)
 
 

@@ -27,6 +27,7 @@ from contest.extensions import db
 from contest.models import Gender, Organization, Person, Role, User, WorkerCategory
 from contest.security import crypto
 from contest.services.core import audit
+from contest.services.core.batches import Batches, UndoNote
 from contest.services.core.orgs import UnitFinder
 from contest.services.core.people import PersonData, create_person, parse_gender
 from contest.services.core.spreadsheets import (
@@ -158,8 +159,9 @@ def import_people(
 ) -> ImportResult:
     """Check every row, then create every person, or refuse the file with every problem.
 
-    ``actor`` None is the command line (admin scope). Raises :class:`SheetRefused`; the caller
-    commits.
+    ``actor`` None is the command line (admin scope). Raises :class:`SheetRefused`. The checks
+    only read; the people are written in short batches that commit themselves, and removed
+    again if a later one fails (``core.batches``).
     """
     sheet = read_sheet(data, filename)
     header_errors = header_problems(sheet.headers, REQUIRED, HEADERS)
@@ -181,19 +183,19 @@ def import_people(
         progress("validate", len(sheet.row_numbers), len(sheet.row_numbers))
     if errors:
         raise SheetRefused(sorted(errors, key=lambda e: (e.row, e.column)))
-    for done, (_row, person) in enumerate(planned, start=1):
-        create_person(actor, person)
-        if progress and (done % 500 == 0 or done == len(planned)):
-            progress("write", done, len(planned))
     sha = hashlib.sha256(data).hexdigest()
-    audit.record(
-        actor,
-        "person.import",
-        "person",
-        None,
-        after={"created": len(planned), "file_sha256": sha, "filename": filename[-200:]},
-    )
-    db.session.flush()
+
+    undo_note = UndoNote(Person.__tablename__, {"file_sha256": sha})
+    with Batches(actor, undo_note) as batches:
+        batches.each(planned, lambda item: create_person(actor, item[1]), progress=progress)
+        with batches.last():
+            audit.record(
+                actor,
+                "person.import",
+                "person",
+                None,
+                after={"created": len(planned), "file_sha256": sha, "filename": filename[-200:]},
+            )
     return ImportResult(created=len(planned), file_sha256=sha)
 
 

@@ -4,7 +4,10 @@ The column headers are the contract of DESIGN.md (`contest honors import/export`
 all-or-nothing: every row is validated first and *all* problems are reported (row as Excel
 shows it, column, message) before anything is written; only a clean file is then written in
 bulk (a few statements per 1,000 rows, no ORM flush per row), audited once and followed by one
-``bump_version(HONORS_CONTENT)``, so 100,000 rows take seconds, not minutes.
+``bump_version(HONORS_CONTENT)``, so 100,000 rows take seconds, not minutes. The validation
+only reads, so it holds no write lock; the writes go in batches of 2,000 rows, each its own
+short transaction, and a failing batch removes the earlier ones (``core.batches``): judges keep
+saving their sheets while a national roster goes in.
 
 Privacy: 身份证号 and 联系电话 are encrypted before they reach the database, never appear in
 an error message, and leave the system only in an export that asks for them explicitly.
@@ -42,6 +45,7 @@ from contest.models import (
 from contest.models.base import utcnow
 from contest.security import crypto
 from contest.services.core import audit
+from contest.services.core.batches import BATCH_ROWS, Batches, UndoNote, chunks
 from contest.services.core.people import parse_gender
 from contest.services.core.spreadsheets import (
     ID_HEADER,
@@ -147,7 +151,6 @@ _SENTENCE_ENDS = "。!?!?;;…\n"
 _UNIT_TITLE_WORDS = ("奖状", "先进集体", "先进单位")
 _TEAM_TITLE_WORDS = ("先锋号", "班组")
 _CHUNK = 900  # bound parameters per IN list: safe on every SQLite build
-_WRITE_BATCH = 2_000
 
 ProgressCallback = Callable[[str, int, int], None]
 """``progress(stage, done, total)``; stage is "validate" or "write"."""
@@ -550,9 +553,11 @@ def _allocate_ids(table: Any, count: int) -> list[int]:
     """``count`` fresh primary keys for ``table``, so bulk rows need no RETURNING.
 
     PostgreSQL draws them from the column's sequence (safe under concurrency). SQLite has no
-    sequence: without AUTOINCREMENT a new rowid is max(rowid)+1, and an import runs as the
-    database's only writer (CLI commands and POSTs begin ``IMMEDIATE``), so the next ``count``
-    numbers above the maximum are ours; a clash would fail on the primary key, never mix rows.
+    sequence: without AUTOINCREMENT a new rowid is max(rowid)+1, and an import's batch runs as
+    the database's only writer from its first statement (``Batches.transaction`` begins
+    ``IMMEDIATE``), so the next ``count`` numbers above the maximum are ours; a clash would fail
+    on the primary key, never mix rows. Knowing the ids also lets a failed import delete exactly
+    its own rows.
     (SQLAlchemy's ``RETURNING … sort_by_parameter_order`` would do one statement per row on
     SQLite: 70,000 round trips for as many people.)
     """
@@ -603,12 +608,23 @@ def _executemany(table: Any, rows: list[dict[str, Any]]) -> None:
     connection.exec_driver_sql(str(compiled), params)
 
 
-def _insert_people(people: list[_PersonPlan]) -> int:
+def _insert_batch(batches: Batches, model: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` of ``model`` in one short transaction, with ids drawn for them (noted
+    for the undo); returns the ids."""
+    with batches.transaction():
+        ids = _allocate_ids(model.__table__, len(rows))
+        for values, new_id in zip(rows, ids, strict=True):
+            values["id"] = new_id
+        batches.created(model, ids)
+        _executemany(model.__table__, rows)
+    return ids
+
+
+def _insert_people(batches: Batches, people: list[_PersonPlan]) -> int:
     """Bulk-insert the new people (encrypting each number once) and learn their ids."""
     new = [p for p in people if p.existing_id is None]
     now = utcnow()
-    for start in range(0, len(new), _WRITE_BATCH):
-        batch = new[start : start + _WRITE_BATCH]
+    for batch in chunks(new, BATCH_ROWS):
         rows = []
         for person in batch:
             rows.append(
@@ -630,21 +646,19 @@ def _insert_people(people: list[_PersonPlan]) -> int:
                     "updated_at": now,
                 }
             )
-        ids = _allocate_ids(Person.__table__, len(rows))
-        for values, new_id in zip(rows, ids, strict=True):
-            values["id"] = new_id
-        _executemany(Person.__table__, rows)
+        ids = _insert_batch(batches, Person, rows)
         for person, new_id in zip(batch, ids, strict=True):
             person.new_id = new_id
             person.id_number = None  # the plain number is not needed any longer
     return len(new)
 
 
-def _insert_honors(plans: list[_HonorPlan], progress: ProgressCallback | None) -> None:
+def _insert_honors(
+    batches: Batches, plans: list[_HonorPlan], progress: ProgressCallback | None
+) -> None:
     now = utcnow()
-    total = len(plans)
-    for start in range(0, len(plans), _WRITE_BATCH):
-        batch = plans[start : start + _WRITE_BATCH]
+    total, done = len(plans), 0
+    for batch in chunks(plans, BATCH_ROWS):
         rows = []
         for plan in batch:
             values = dict(plan.values)
@@ -655,9 +669,10 @@ def _insert_honors(plans: list[_HonorPlan], progress: ProgressCallback | None) -
             if plan.revoked_reason:
                 values["status"] = HonorStatus.REVOKED
             rows.append(values)
-        _executemany(Honor.__table__, rows)
+        _insert_batch(batches, Honor, rows)
+        done += len(batch)
         if progress is not None:
-            progress("write", start + len(batch), total)
+            progress("write", done, total)
 
 
 def import_roster(
@@ -667,10 +682,11 @@ def import_roster(
     *,
     progress: ProgressCallback | None = None,
 ) -> ImportResult:
-    """Validate the whole file, then write it in bulk; raises :class:`SheetRefused`.
+    """Validate the whole file, then write it in batches; raises :class:`SheetRefused`.
 
-    Nothing is written when any row is refused. On success one audit entry describes the
-    import and the wall's content version is bumped once; the caller commits.
+    Nothing is written when any row is refused, and nothing stays when a batch fails
+    (``core.batches``). On success one audit entry describes the import and the wall's content
+    version is bumped once, in the last batch. The batches commit themselves.
     """
     sheet = read_sheet(data, filename)
     header_errors = header_problems(
@@ -688,31 +704,32 @@ def import_roster(
 
     if progress is not None:
         progress("write", 0, len(plans))
-    created = _insert_people(people)
-    _insert_honors(plans, progress)
-    result = ImportResult(
-        rows=len(sheet.frame),
-        people_created=created,
-        people_matched=len(people) - created,
-        honors_created=len(plans),
-        file_sha256=sha,
-    )
-    audit.record(
-        actor,
-        "honors.import",
-        "honor",
-        None,
-        after={
-            "rows": result.rows,
-            "people_created": result.people_created,
-            "people_matched": result.people_matched,
-            "honors_created": result.honors_created,
-            "file_sha256": sha,
-            "filename": filename.rsplit("/", 1)[-1][:200],
-        },
-    )
-    bump_version(HONORS_CONTENT)
-    db.session.flush()
+    with Batches(actor, UndoNote(Honor.__tablename__, {"file_sha256": sha})) as batches:
+        created = _insert_people(batches, people)
+        _insert_honors(batches, plans, progress)
+        result = ImportResult(
+            rows=len(sheet.frame),
+            people_created=created,
+            people_matched=len(people) - created,
+            honors_created=len(plans),
+            file_sha256=sha,
+        )
+        with batches.last():
+            audit.record(
+                actor,
+                "honors.import",
+                "honor",
+                None,
+                after={
+                    "rows": result.rows,
+                    "people_created": result.people_created,
+                    "people_matched": result.people_matched,
+                    "honors_created": result.honors_created,
+                    "file_sha256": sha,
+                    "filename": filename.rsplit("/", 1)[-1][:200],
+                },
+            )
+            bump_version(HONORS_CONTENT)
     return result
 
 

@@ -54,6 +54,7 @@ from contest.models import (
     User,
 )
 from contest.services.core import audit
+from contest.services.core.batches import ORM_BATCH_ROWS, Batches, UndoNote, chunks
 from contest.services.core.people import (
     PersonData,
     PersonError,
@@ -238,9 +239,14 @@ def lock_contest(contest: Contest) -> None:
     ).all()
 
 
-def _context(contest: Contest, actor: User | None) -> _Context:
-    """What the checks need, read after taking the contest's lock (see :func:`lock_contest`)."""
-    lock_contest(contest)
+def _context(contest: Contest, actor: User | None, *, lock: bool = True) -> _Context:
+    """What the checks need, read after taking the contest's lock (see :func:`lock_contest`).
+
+    An import checks its whole file with ``lock=False`` (reading only, so nobody waits for it)
+    and checks each batch again under the lock before writing it.
+    """
+    if lock:
+        lock_contest(contest)
     ctx = _Context(
         actor=actor,
         contest=contest,
@@ -543,6 +549,9 @@ def import_entries(
 
     Columns (Chinese headers): 姓名, 身份证号, 单位 required; 赛项(工种) [+ 组别] or 赛项代码;
     性别, 联系电话, 岗位 optional; unknown columns are ignored (a union's sheet often has more).
+    The file is checked without the contest's lock, then written in short batches, each
+    checked again under the lock; the batches commit themselves and are removed again if a
+    later one is refused or fails (``core.batches``).
     """
     try:
         sheet = read_sheet(data, filename)
@@ -560,11 +569,11 @@ def import_entries(
     if frame.empty:
         raise EntryImportRefused([RowError(0, "", _("文件中没有数据行"))])
 
-    ctx = _context(contest, actor)
+    ctx = _context(contest, actor, lock=False)
     units_by_name = _unit_index(ctx.units.values())
     events = list(ctx.events.values())
     first_row_of: dict[str, int] = {}
-    plans: list[_Plan] = []
+    plans: list[tuple[int, _Plan]] = []
 
     def cell(values: Mapping[Hashable, object], column: str) -> str:
         value = values.get(column)
@@ -659,22 +668,30 @@ def import_entries(
         for field_name, message in problems.items():
             errors.append(RowError(row_number, FIELD_COLUMNS.get(field_name, ""), message))
         if plan is not None:
-            plans.append(plan)
+            plans.append((row_number, plan))
     if errors:
         raise EntryImportRefused(errors)
 
-    people_created = 0
-    for plan in plans:
-        _entry, created = _write(actor, plan, contest)
-        people_created += int(created)
     digest = hashlib.sha256(data).hexdigest()
-    audit.record(
-        actor,
-        "entries.import",
-        "contest",
-        contest.id,
-        after={"rows": len(plans), "people_created": people_created, "file_sha256": digest},
-    )
+
+    undo_note = UndoNote(Entry.__tablename__, {"contest_id": contest.id, "file_sha256": digest})
+    people_created = 0
+    with Batches(actor, undo_note) as batches:
+        for batch in chunks(plans, ORM_BATCH_ROWS):
+            with batches.transaction():
+                people_created += _write_batch(actor, contest, batch, batches)
+        with batches.last():
+            audit.record(
+                actor,
+                "entries.import",
+                "contest",
+                contest.id,
+                after={
+                    "rows": len(plans),
+                    "people_created": people_created,
+                    "file_sha256": digest,
+                },
+            )
     return ImportResult(
         rows=len(plans),
         entries_created=len(plans),
@@ -682,6 +699,36 @@ def import_entries(
         people_matched=len(plans) - people_created,
         file_sha256=digest,
     )
+
+
+def _write_batch(
+    actor: User | None, contest: Contest, batch: Iterable[tuple[int, _Plan]], batches: Batches
+) -> int:
+    """Write one batch of an import under the contest's lock, each row checked again first
+    (another organizer may have registered the same person or filled a quota since the file
+    was checked); raises :class:`EntryImportRefused` naming the rows. Returns the number of
+    people created."""
+    ctx = _context(contest, actor)
+    errors: list[RowError] = []
+    checked: list[_Plan] = []
+    for row_number, plan in batch:
+        problems, fresh = _check(ctx, plan.data)
+        for name, message in problems.items():
+            errors.append(RowError(row_number, FIELD_COLUMNS.get(name, ""), message))
+        if fresh is not None:
+            checked.append(fresh)
+    if errors:
+        raise EntryImportRefused(errors)
+    people: list[int] = []
+    entries: list[int] = []
+    for plan in checked:
+        entry, created = _write(actor, plan, contest)
+        entries.append(entry.id)
+        if created:
+            people.append(entry.person_id)
+    batches.created(Person, people)
+    batches.created(Entry, entries)
+    return len(people)
 
 
 def template_workbook(contest: Contest) -> bytes:
