@@ -142,17 +142,21 @@ def rank_command(
     except PolicyError as error:
         raise click.UsageError(str(error)) from None
 
+    # The platform's one spreadsheet writer: an entry code that looks like a formula stays text.
+    from contest.services.core.spreadsheets import csv_text, write_xlsx
+
     if fmt == "xlsx":
         assert output is not None
-        out = ranked.rename(columns={"award": "award"}).copy()
+        out = ranked.copy()
         out["award"] = out["award"].astype(object).where(out["award"].notna(), "")
-        out.to_excel(output, index=False, sheet_name="ranking")
+        with output.open("wb") as handle:
+            write_xlsx(out, handle, sheet_title="ranking")
         click.echo(f"已写入 {output} ({len(ranked)} 条)", err=True)
         return
     if fmt == "json":
         text = json.dumps(_records(ranked), ensure_ascii=False, indent=2)
     elif fmt == "csv":
-        text = ranked.to_csv(index=False, lineterminator="\n")
+        text = csv_text(ranked, lineterminator="\n")
     else:
         text = _table(ranked)
     if output is not None:

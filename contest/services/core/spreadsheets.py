@@ -5,16 +5,21 @@ Reading turns the first sheet into text cells with the row numbers Excel shows, 
 report every problem as "第 N 行 [列]: …" before it writes anything (:class:`SheetRefused` carries
 them). An 18-digit 身份证号 that Excel stored as a number has lost its last digits: such a cell is
 spelled as a float ("1.10105199003071E+17") so the caller's ID check refuses it by name instead of
-accepting a wrong number. Writing neutralises text Excel would run as a formula and keeps text as
-text. Nothing here knows which columns an import expects; that is the caller's contract.
+accepting a wrong number. Nothing here knows which columns an import expects; that is the
+caller's contract.
+
+Writing is here and nowhere else (:func:`write_workbook`, :func:`write_xlsx`, :func:`write_csv`,
+:func:`csv_text`; a test fails if another module builds a workbook or a CSV): every text cell
+that Excel would run as a formula is neutralised (:func:`neutralise`), numbers stay numbers.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import zipfile
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, TypeVar
 from xml.etree import ElementTree
@@ -24,24 +29,17 @@ from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 ID_HEADER = "身份证号"
 SUPPORTED_EXTENSIONS = (".xlsx", ".csv")
 XLSX_SIGNATURE = b"PK\x03\x04"
+# A text cell starting with one of these is a formula to Excel, LibreOffice or WPS (tab and CR
+# are skipped before the sign when a CSV is opened); see :func:`neutralise`.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Column widths (in characters) for the headers most sheets share; callers add their own.
 DEFAULT_WIDTHS = {"姓名": 12, "单位": 28, ID_HEADER: 22, "联系电话": 16}
-
-
-SUPPORTED_EXTENSIONS = (".xlsx", ".csv")
-
-
-XLSX_SIGNATURE = b"PK\x03\x04"
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 T = TypeVar("T")
@@ -374,7 +372,15 @@ def unquote(value: str) -> str:
 
 
 def neutralise(value: Any) -> Any:
-    """A text cell that Excel would run as a formula (= + - @, tab, CR) gets a leading quote."""
+    """A text cell Excel, LibreOffice or WPS would run as a formula (it starts with = + - @,
+    tab or CR) gets a leading apostrophe; anything that is not text is left as it is, so
+    numbers, negative ones included, stay numbers.
+
+    Why an apostrophe in the text (OWASP's advice for CSV injection) rather than Excel's
+    quotePrefix style: it is one convention for .xlsx and .csv (a CSV has no styles), it holds
+    in every program that opens the file, and the reader sees that the cell was defused. Our
+    imports take it off again (:func:`unquote`), so an export imports back unchanged.
+    """
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
@@ -386,6 +392,57 @@ def _clean_for_xlsx(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class SheetSpec:
+    """One sheet for :func:`write_workbook`: a bold header row when ``headers`` are given,
+    then ``rows``. ``widths`` are column widths in characters, by position; ``header_fill`` an
+    RGB colour for a centred header; ``freeze_header`` keeps the header in view while
+    scrolling; data cells of the ``wrap`` columns (0-based) wrap, top-aligned."""
+
+    title: str
+    rows: Iterable[Sequence[Any]]
+    headers: Sequence[str] = ()
+    widths: Sequence[float] = ()
+    header_fill: str | None = None
+    freeze_header: bool = False
+    wrap: Collection[int] = ()
+
+
+_WRAPPED = Alignment(wrap_text=True, vertical="top")
+
+
+def write_workbook(sheets: Sequence[SheetSpec], out: IO[bytes]) -> None:
+    """Write an .xlsx with openpyxl's streaming writer. Every workbook the platform produces
+    goes through here: each cell, headers included, passes :func:`neutralise` (after the
+    characters XML cannot hold are dropped), so no text becomes a formula; numbers, dates and
+    empty cells are written as they are. An ID number given as text stays text."""
+    workbook = Workbook(write_only=True)
+    for spec in sheets:
+        sheet = workbook.create_sheet(spec.title)
+        for index, width in enumerate(spec.widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        if spec.freeze_header:
+            sheet.freeze_panes = "A2"
+        if spec.headers:
+            header_cells = []
+            for header in spec.headers:
+                cell = WriteOnlyCell(sheet, value=_clean_for_xlsx(header))
+                cell.font = Font(bold=True)
+                if spec.header_fill:
+                    cell.fill = PatternFill("solid", fgColor=spec.header_fill)
+                    cell.alignment = Alignment(horizontal="center")
+                header_cells.append(cell)
+            sheet.append(header_cells)
+        for values in spec.rows:
+            cells: list[Any] = [_clean_for_xlsx(v) for v in values]
+            for index in spec.wrap:
+                if index < len(cells):
+                    cells[index] = WriteOnlyCell(sheet, value=cells[index])
+                    cells[index].alignment = _WRAPPED
+            sheet.append(cells)
+    workbook.save(out)
+
+
 def write_xlsx(
     frame: pd.DataFrame,
     out: IO[bytes],
@@ -393,34 +450,43 @@ def write_xlsx(
     sheet_title: str,
     widths: Mapping[str, int] | None = None,
 ) -> None:
-    """Write with openpyxl's streaming writer; text stays text (an ID is never a number).
+    """A frame as a one-sheet workbook (:func:`write_workbook`); text stays text.
 
     ``widths`` (characters, by header) adds to :data:`DEFAULT_WIDTHS`; other columns get 12.
     """
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title)
     widths = {**DEFAULT_WIDTHS, **(widths or {})}
-    for index, header in enumerate(frame.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = widths.get(header, 12)
-    header_cells = []
-    for header in frame.columns:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    headers = [str(header) for header in frame.columns]
+    spec = SheetSpec(
+        sheet_title,
+        frame.itertuples(index=False, name=None),
+        headers=headers,
+        widths=[widths.get(header, 12) for header in headers],
+    )
+    write_workbook([spec], out)
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return neutralise(value)
+
+
+def csv_text(frame: pd.DataFrame, *, lineterminator: str = "\r\n") -> str:
+    """A frame as CSV text, header first; every cell through :func:`neutralise`, empty for a
+    missing value. Every CSV the platform produces is written here."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator=lineterminator)
+    writer.writerow([neutralise(str(header)) for header in frame.columns])
     for values in frame.itertuples(index=False, name=None):
-        sheet.append([_clean_for_xlsx(v) for v in values])
-    workbook.save(out)
+        writer.writerow([_csv_cell(v) for v in values])
+    return text.getvalue()
 
 
 def write_csv(frame: pd.DataFrame, out: IO[bytes]) -> None:
     """UTF-8 with a BOM, so Excel on Chinese Windows opens it with the right characters."""
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(list(frame.columns))
-    for values in frame.itertuples(index=False, name=None):
-        writer.writerow([neutralise(v) for v in values])
-    out.write(text.getvalue().encode("utf-8-sig"))
+    out.write(csv_text(frame).encode("utf-8-sig"))
 
 
 def header_problems(

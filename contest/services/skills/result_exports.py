@@ -3,6 +3,8 @@
 Neither contains an ID number, a phone or a birth date (DESIGN.md "Privacy"): the results
 workbook is the published snapshot as it is, and the score-sheet workbook names an entrant
 only once the chief judge has signed the event off (before that, judges' anonymity holds).
+Both are written by ``spreadsheets.write_workbook``, so a name that looks like a formula stays
+text.
 """
 
 from __future__ import annotations
@@ -13,10 +15,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func, select
 
 from contest.extensions import db
@@ -31,9 +29,9 @@ from contest.models import (
     ScoreSheet,
     User,
 )
+from contest.services.core.spreadsheets import SheetSpec, write_workbook
 
-HEADER_FILL = PatternFill("solid", fgColor="F3E3E3")
-HEADER_FONT = Font(bold=True)
+HEADER_FILL = "F3E3E3"
 
 __all__ = ["results_workbook", "sheets_workbook"]
 
@@ -49,33 +47,30 @@ def _sheet_title(text: str, used: set[str]) -> str:
     return title
 
 
-def _write(sheet: Worksheet, headers: list[str], rows: list[list[Any]]) -> None:
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(horizontal="center")
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    for index, header in enumerate(headers, start=1):
-        longest = max([len(str(header)) * 2] + [len(str(r[index - 1] or "")) for r in rows[:200]])
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 8), 48)
+def _table(title: str, headers: list[str], rows: list[list[Any]]) -> SheetSpec:
+    """An event's sheet: shaded, frozen header; widths from the header and the first rows."""
+    widths = [
+        min(max(max([len(header) * 2] + [len(str(r[i] or "")) for r in rows[:200]]) + 2, 8), 48)
+        for i, header in enumerate(headers)
+    ]
+    return SheetSpec(
+        title, rows, headers=headers, widths=widths, header_fill=HEADER_FILL, freeze_header=True
+    )
 
 
 def _number(value: str | Decimal | None) -> float | None:
     return None if value in (None, "") else float(value)  # type: ignore[arg-type]
 
 
-def _save(book: Workbook) -> bytes:
+def _save(sheets: list[SheetSpec]) -> bytes:
     buffer = io.BytesIO()
-    book.save(buffer)
+    write_workbook(sheets, buffer)
     return buffer.getvalue()
 
 
 def results_workbook(contest: Contest, snapshot: ResultSnapshot) -> bytes:
     """The published snapshot, one sheet per event, Chinese headers."""
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    sheets: list[SheetSpec] = []
     used: set[str] = set()
     rows_by_event: dict[int, list[ResultRow]] = {}
     for row in db.session.scalars(
@@ -104,14 +99,14 @@ def results_workbook(contest: Contest, snapshot: ResultSnapshot) -> bytes:
             ]
             for row in rows_by_event.get(event.id, [])
         ]
-        _write(book.create_sheet(_sheet_title(f"{event.code} {event.label}", used)), headers, data)
-    info = book.create_sheet(_sheet_title("说明", used))
-    info.append(["大赛", contest.name])
-    info.append(["公布时间", snapshot.created_at.strftime("%Y-%m-%d %H:%M")])
-    info.append(["成绩快照 SHA-256", snapshot.digest])
-    info.column_dimensions["A"].width = 18
-    info.column_dimensions["B"].width = 70
-    return _save(book)
+        sheets.append(_table(_sheet_title(f"{event.code} {event.label}", used), headers, data))
+    info = [
+        ["大赛", contest.name],
+        ["公布时间", snapshot.created_at.strftime("%Y-%m-%d %H:%M")],
+        ["成绩快照 SHA-256", snapshot.digest],
+    ]
+    sheets.append(SheetSpec(_sheet_title("说明", used), info, widths=(18, 70)))
+    return _save(sheets)
 
 
 def _local(value: datetime | None) -> str:
@@ -121,8 +116,7 @@ def _local(value: datetime | None) -> str:
 def sheets_workbook(contest: Contest) -> bytes:
     """Every mark of every score sheet: entry code, name (after sign-off), judge, aspect, mark,
     sheet status and submission time, one sheet per event."""
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    sheets: list[SheetSpec] = []
     used: set[str] = set()
     headers = [
         "参赛号",
@@ -182,7 +176,5 @@ def sheets_workbook(contest: Contest) -> bytes:
                 submitted_at,
             ) in db.session.execute(query)
         ]
-        _write(book.create_sheet(_sheet_title(f"{event.code} {event.label}", used)), headers, data)
-    if not book.sheetnames:
-        book.create_sheet("评分表")
-    return _save(book)
+        sheets.append(_table(_sheet_title(f"{event.code} {event.label}", used), headers, data))
+    return _save(sheets or [SheetSpec("评分表", [])])

@@ -4,24 +4,26 @@ One row per aspect (模块, 评分项, 编号, 评分要素, 类型, 分值, 评
 reads and checks every row first and reports every problem by row and column
 (:class:`RubricImportRefused`) before anything is written; a clean file replaces each listed
 component's rubric through ``rubrics.replace_component_rubric``, so the builder's own rules
-(editable status, keys, totals) apply to a file exactly as to the form.
+(editable status, keys, totals) apply to a file exactly as to the form. The workbook is
+written by ``core.spreadsheets``: formula-like text is neutralised on the way out and restored
+on the way in.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl import load_workbook
 
 from contest.extensions import db
 from contest.models import User
 from contest.models.contest import AspectKind, Component, Event
+from contest.services.core.spreadsheets import SheetSpec, unquote, write_workbook
 from contest.services.skills.rubrics import (
     KIND_CANONICAL,
     KIND_NAMES,
@@ -91,27 +93,23 @@ class RubricImportRefused(ValueError):
         self.problems = problems
 
 
-def _workbook_bytes(rows: Iterable[Iterable[Any]], notes: list[str]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET_TITLE
-    sheet.append(list(HEADERS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(list(row))
+def _workbook_bytes(rows: Iterable[Sequence[Any]], notes: list[str]) -> bytes:
     widths = (8, 18, 12, 28, 18, 8, 10, 8, 48)
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    for row in sheet.iter_rows(min_row=2):
-        row[-1].alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    help_sheet = book.create_sheet("说明")
-    for line in notes:
-        help_sheet.append([line])
-    help_sheet.column_dimensions["A"].width = 100
     buffer = io.BytesIO()
-    book.save(buffer)
+    write_workbook(
+        [
+            SheetSpec(
+                SHEET_TITLE,
+                rows,
+                headers=HEADERS,
+                widths=widths,
+                freeze_header=True,
+                wrap={len(HEADERS) - 1},
+            ),
+            SheetSpec("说明", [[line] for line in notes], widths=(100,)),
+        ],
+        buffer,
+    )
     return buffer.getvalue()
 
 
@@ -186,7 +184,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return unquote(str(value).strip())  # the apostrophe the export put before "=…"
 
 
 def read_rubric_xlsx(event: Event, data: bytes) -> dict[Component, list[CriterionPlan]]:
