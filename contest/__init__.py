@@ -32,7 +32,19 @@ def create_app(config: dict[str, Any] | None = None, **overrides: Any) -> Flask:
     register_areas(app)
     register_hooks(app)
     register_cli(app)
+    register_proxies(app)
     return app
+
+
+def register_proxies(app: Flask) -> None:
+    """Behind ``PROXY_COUNT`` trusted proxies, the client's address and scheme are theirs to
+    tell (X-Forwarded-For/-Proto): one balancer's address would otherwise be every client's, and
+    one stranger's failed logins would lock everyone out."""
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def register_extensions(app: Flask) -> None:

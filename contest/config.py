@@ -97,7 +97,9 @@ def from_environment() -> dict[str, Any]:
             os.environ.get("CONTEST_POSTGRES_LOCK_TIMEOUT_MS", "15000")
         ),
         "INSTANCE_PATH": str(inst),
-        "UPLOAD_FOLDER": str(inst / "uploads"),
+        # Photos and other uploads; servers behind one balancer share this folder (a network
+        # mount or a shared disk), like JOBS_FOLDER below. Empty: instance/uploads.
+        "UPLOAD_FOLDER": os.environ.get("CONTEST_UPLOAD_FOLDER") or str(inst / "uploads"),
         # Background imports' progress files (services.core.import_jobs); servers that share
         # the uploads must share this folder too. Empty: instance/jobs.
         "JOBS_FOLDER": os.environ.get("CONTEST_JOBS_FOLDER") or None,
@@ -117,6 +119,11 @@ def from_environment() -> dict[str, Any]:
         "PREFERRED_URL_SCHEME": "https" if _bool("CONTEST_SECURE_COOKIES", False) else "http",
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_STORAGE_URI": os.environ.get("CONTEST_RATELIMIT_STORAGE_URI", "memory://"),
+        # How many proxies (a load balancer, a TLS terminator) stand in front of the server: the
+        # client's address, which rate limits and login counts are keyed on, and the scheme are
+        # then read from that many X-Forwarded-For/-Proto hops. 0: the connection's own address
+        # (a client could otherwise name any address it likes).
+        "PROXY_COUNT": int(os.environ.get("CONTEST_PROXY_COUNT", "0")),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("CONTEST_LOGIN_RATE_LIMIT", "10 per minute"),
         # Certificate look-ups: generous for people, a brake on enumerating numbers.
