@@ -18,6 +18,10 @@ Prints sheets/second, requests/second, p50/p99 latency, every non-2xx status wit
 and then checks the database: every submitted mark stored exactly once with the value sent,
 every sheet submitted, no "database is locked".  Targets (issue 4): no lost or duplicated
 mark, no "database is locked", p99 under 300 ms.
+
+``build``, ``run_judges``, ``verify`` and ``report`` work on any database the environment names
+and any list of servers: ``cluster_judges_bench.py`` runs them on PostgreSQL, two servers and
+a balancer.
 """
 
 from __future__ import annotations
@@ -27,15 +31,16 @@ import http.client
 import json
 import os
 import random
-import sqlite3
 import statistics
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -52,9 +57,10 @@ def expected_value(judge: int, entry: int, aspect: int) -> float:
     return float((judge + entry * 5 + aspect) % 4)  # judgement level 0..3
 
 
-def build(instance: Path, judges: int, sheets: int) -> list[dict]:
-    """Create the contest and the judges; return each judge's token and entry codes."""
-    os.environ["CONTEST_INSTANCE_PATH"] = str(instance)
+def build(env: dict[str, str], judges: int, sheets: int) -> list[dict]:
+    """Create the contest and the judges in the database ``env`` names (the variables stay
+    set for ``verify``); return each judge's token and entry codes."""
+    os.environ.update(env)
     from contest import create_app
     from contest.extensions import db
     from contest.models import (
@@ -174,10 +180,11 @@ def build(instance: Path, judges: int, sheets: int) -> list[dict]:
 
 
 def judge_session(
-    base_port: int, job: dict, think: float, results: list, statuses: Counter, lock: threading.Lock
+    base: str, job: dict, think: float, results: list, statuses: Counter, lock: threading.Lock
 ) -> None:
     rng = random.Random(job["judge"])
-    conn = http.client.HTTPConnection("127.0.0.1", base_port, timeout=60)
+    host, port = urlsplit(base).hostname, urlsplit(base).port
+    conn = http.client.HTTPConnection(host, port, timeout=60)
     headers = {"Authorization": f"Bearer {job['token']}", "Content-Type": "application/json"}
     local: list[float] = []
     submitted = 0
@@ -205,7 +212,7 @@ def judge_session(
                     # The server closes keep-alive connections idle for a few seconds (as a
                     # phone's app would find after a pause): reconnect and send it once more.
                     conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", base_port, timeout=60)
+                    conn = http.client.HTTPConnection(host, port, timeout=60)
                     status, payload = 599, str(exc).encode()
                     if attempt == 2:
                         break
@@ -221,25 +228,38 @@ def judge_session(
         results.append((local, submitted))
 
 
-def verify(database: Path, plan: list[dict]) -> list[str]:
-    """Every mark stored once with the value sent; every sheet submitted."""
+def verify(plan: list[dict]) -> list[str]:
+    """Every mark stored once with the value sent; every sheet submitted (in the database the
+    environment names, as ``build`` left it)."""
+    from sqlalchemy import text
+
+    from contest import create_app
+    from contest.extensions import db
+
     problems = []
-    with sqlite3.connect(database) as conn:
+    app = create_app()
+    with app.app_context():
         stored = {}
-        for sheet_user, sheet_entry, status, key, value in conn.execute(
-            "SELECT s.user_id, s.entry_id, s.status, a.key, m.value FROM marks m "
-            "JOIN score_sheets s ON s.id = m.sheet_id JOIN aspects a ON a.id = m.aspect_id"
+        for sheet_user, sheet_entry, status, key, value in db.session.execute(
+            text(
+                "SELECT s.user_id, s.entry_id, s.status, a.key, m.value FROM marks m "
+                "JOIN score_sheets s ON s.id = m.sheet_id JOIN aspects a ON a.id = m.aspect_id"
+            )
         ):
             slot = (sheet_user, sheet_entry, key)
             if slot in stored:
                 problems.append(f"duplicate mark {slot}")
             stored[slot] = (status, float(value))
-        duplicates = conn.execute(
-            "SELECT COUNT(*) FROM (SELECT sheet_id, aspect_id FROM marks "
-            "GROUP BY sheet_id, aspect_id HAVING COUNT(*) > 1)"
-        ).fetchone()[0]
+        duplicates = db.session.execute(
+            text(
+                "SELECT COUNT(*) FROM (SELECT sheet_id, aspect_id FROM marks "
+                "GROUP BY sheet_id, aspect_id HAVING COUNT(*) > 1) AS twice"
+            )
+        ).scalar_one()
         if duplicates:
             problems.append(f"{duplicates} duplicated (sheet, aspect) marks")
+        db.session.remove()
+        db.engine.dispose()
     expected = 0
     for job in plan:
         for entry_id, _code in job["entries"]:
@@ -259,6 +279,63 @@ def verify(database: Path, plan: list[dict]) -> list[str]:
     return problems
 
 
+@dataclass
+class Run:
+    results: list  # per judge: (latencies in ms, sheets submitted)
+    statuses: Counter
+    elapsed: float
+
+
+def run_judges(bases: list[str], plan: list[dict], think: float) -> Run:
+    """Every judge on its own thread and connection, judges dealt round-robin over ``bases``."""
+    results: list = []
+    statuses: Counter = Counter()
+    lock = threading.Lock()
+    threads = [
+        threading.Thread(
+            target=judge_session,
+            args=(bases[number % len(bases)], job, think, results, statuses, lock),
+        )
+        for number, job in enumerate(plan)
+    ]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Run(results, statuses, time.perf_counter() - began)
+
+
+def report(run: Run, plan: list[dict]) -> list[str]:
+    """Print the figures and the database check; return the check's problems."""
+    total_sheets = sum(len(job["entries"]) for job in plan)
+    latencies = sorted(ms for local, _ in run.results for ms in local)
+    submitted = sum(count for _, count in run.results)
+    p99 = latencies[min(int(len(latencies) * 0.99), len(latencies) - 1)]
+    print(f"elapsed {run.elapsed:.1f} s; statuses {dict(run.statuses)}")
+    print(
+        f"sheets submitted {submitted}/{total_sheets}: {submitted / run.elapsed:.1f} sheets/s, "
+        f"{len(latencies) / run.elapsed:.1f} requests/s; latency p50 "
+        f"{statistics.median(latencies):.0f} ms, p99 {p99:.0f} ms, max {latencies[-1]:.0f} ms"
+    )
+    # A "database is locked" error would surface as a 500 (the app logs it, the client sees 5xx).
+    failures = sum(count for status, count in run.statuses.items() if status >= 500)
+    print(f"server errors (5xx, e.g. database is locked): {failures}")
+    problems = verify(plan)
+    outcome = (
+        f"OK ({total_sheets * ASPECTS:,} marks)" if not problems else f"{len(problems)} problems"
+    )
+    print(f"database check: {outcome}")
+    for problem in problems[:20]:
+        print("  ", problem)
+    return problems
+
+
+def check_size(parser: argparse.ArgumentParser, judges: int, sheets: int) -> None:
+    if judges % EVENTS or judges // EVENTS < sheets:
+        parser.error(f"--judges must be a multiple of {EVENTS} with judges/{EVENTS} ≥ --sheets")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--judges", type=int, default=300)
@@ -267,13 +344,12 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=15.0, help="max pause before a request (s)")
     parser.add_argument("--instance", help="folder for the database (default: a new temp dir)")
     args = parser.parse_args()
-    if args.judges % EVENTS or args.judges // EVENTS < args.sheets:
-        parser.error(f"--judges must be a multiple of {EVENTS} with judges/{EVENTS} ≥ --sheets")
+    check_size(parser, args.judges, args.sheets)
 
     instance = Path(args.instance or tempfile.mkdtemp(prefix="judges-bench-"))
     env = {"CONTEST_INSTANCE_PATH": str(instance)}
     contest(env, "init")
-    plan = build(instance, args.judges, args.sheets)
+    plan = build(env, args.judges, args.sheets)
     total_sheets = sum(len(job["entries"]) for job in plan)
     print(
         f"{args.judges} judges, {total_sheets} sheets of {ASPECTS} marks "
@@ -282,38 +358,8 @@ def main() -> None:
         flush=True,
     )
     with serving(env, workers=args.workers) as base:
-        port = int(base.rsplit(":", 1)[1])
-        results: list = []
-        statuses: Counter = Counter()
-        lock = threading.Lock()
-        threads = [
-            threading.Thread(
-                target=judge_session, args=(port, job, args.think, results, statuses, lock)
-            )
-            for job in plan
-        ]
-        began = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - began
-    latencies = sorted(ms for local, _ in results for ms in local)
-    submitted = sum(count for _, count in results)
-    p99 = latencies[min(int(len(latencies) * 0.99), len(latencies) - 1)]
-    print(f"elapsed {elapsed:.1f} s; statuses {dict(statuses)}")
-    print(
-        f"sheets submitted {submitted}/{total_sheets}: {submitted / elapsed:.1f} sheets/s, "
-        f"{len(latencies) / elapsed:.1f} requests/s; latency p50 "
-        f"{statistics.median(latencies):.0f} ms, p99 {p99:.0f} ms, max {latencies[-1]:.0f} ms"
-    )
-    # A "database is locked" error would surface as a 500 (the app logs it, the client sees 5xx).
-    failures = sum(count for status, count in statuses.items() if status >= 500)
-    print(f"server errors (5xx, e.g. database is locked): {failures}")
-    problems = verify(instance / "contest.db", plan)
-    print(f"database check: {'OK' if not problems else f'{len(problems)} problems'}")
-    for problem in problems[:20]:
-        print("  ", problem)
+        run = run_judges([base], plan, args.think)
+    report(run, plan)
 
 
 if __name__ == "__main__":
