@@ -38,6 +38,9 @@ from contest.models import ContentVersion
 from contest.services.core.versions import HONORS_CONTENT, RESULTS_CONTENT
 
 TIMEOUT = 3600
+# Seconds between two reads of a content version (``WALL_VERSION_TTL`` overrides it): how long
+# a change made through one process or server may take to show on another.
+VERSION_TTL = 2.0
 
 __all__ = ["ContentCache", "honors_cache", "results_cache", "single_flight"]
 
@@ -137,7 +140,7 @@ class ContentCache:
         memo = current_app.extensions.setdefault(
             f"contest_version:{self.content}", _VersionMemo(self.content)
         )
-        return memo.get(float(current_app.config.get("WALL_VERSION_TTL", 2.0)))
+        return memo.get(float(current_app.config.get("WALL_VERSION_TTL", VERSION_TTL)))
 
     def data(self, name: str, builder: Callable[[], Any], *parts: object) -> Any:
         """Computed data (query results) for the current version, locale and ``parts``."""

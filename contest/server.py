@@ -6,6 +6,10 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+# Threads per worker: a worker serves other requests while one waits on SQLite's write lock.
+# A balancer in front sends each server at most workers × THREADS requests at a time.
+THREADS = 4
+
 
 class _Server(BaseApplication):  # type: ignore[misc]
     def __init__(self, options: dict[str, Any]) -> None:
@@ -27,8 +31,7 @@ def run(host: str, port: int, workers: int) -> None:
         {
             "bind": f"{host}:{port}",
             "workers": max(workers, 1),
-            # Threads let a worker serve other requests while one waits on SQLite's write lock.
-            "threads": 4,
+            "threads": THREADS,
             "worker_class": "gthread",
             "accesslog": "-",
             # The access log records paths only, never query strings (they may carry search terms).
