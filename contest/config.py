@@ -71,6 +71,31 @@ def _trusted_hosts(public_base_url: str | None) -> list[str]:
     return hosts
 
 
+# Uploaded spreadsheets (services.core.spreadsheets.SheetLimits): a file past any of these is
+# refused, with a message, before it is parsed. The defaults admit a 100,000-row × 15-column
+# honors roster (its sheet is 84 MB of XML as openpyxl writes it) twice over and keep reading
+# one to a few hundred MB of memory; a 1 MB "bomb" that inflates to gigabytes is refused.
+# Each has an environment variable: CONTEST_SHEET_MAX_ROWS and so on.
+SHEET_LIMIT_DEFAULTS = {
+    "SHEET_MAX_ROWS": 200_000,  # data rows of one sheet
+    "SHEET_MAX_COLUMNS": 256,
+    "SHEET_MAX_CELLS": 3_000_000,  # data rows × header columns
+    "SHEET_MAX_PART_MB": 200,  # one part of an .xlsx (a sheet, the shared strings), inflated
+    "SHEET_MAX_TOTAL_MB": 300,  # every part of an .xlsx, inflated
+    "SHEET_MAX_PARTS": 1_000,
+    "SHEET_MAX_SHARED_STRINGS": 1_000_000,
+    "SHEET_MAX_FIELD_CHARS": 32_767,  # one CSV field (Excel's own limit for a cell)
+}
+
+
+def sheet_limit_settings() -> dict[str, int]:
+    """The ``SHEET_MAX_*`` settings from ``CONTEST_SHEET_MAX_*``, else the defaults."""
+    return {
+        key: int(os.environ.get(f"CONTEST_{key}", default))
+        for key, default in SHEET_LIMIT_DEFAULTS.items()
+    }
+
+
 def from_environment() -> dict[str, Any]:
     """The configuration mapping for ``app.config``."""
     inst = instance_path()
@@ -106,6 +131,7 @@ def from_environment() -> dict[str, Any]:
         # How long an import request waits for its job before showing the progress page.
         "IMPORT_JOB_WAIT_SECONDS": float(os.environ.get("CONTEST_IMPORT_JOB_WAIT_SECONDS", "3")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("CONTEST_MAX_UPLOAD_MB", "32")) * 1024 * 1024,
+        **sheet_limit_settings(),
         "BABEL_DEFAULT_LOCALE": os.environ.get("CONTEST_DEFAULT_LOCALE", "zh_CN"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("CONTEST_TIMEZONE", "Asia/Shanghai"),
         "LANGUAGES": {"zh_CN": "简体中文", "en": "English"},

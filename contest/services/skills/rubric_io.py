@@ -4,9 +4,9 @@ One row per aspect (模块, 评分项, 编号, 评分要素, 类型, 分值, 评
 reads and checks every row first and reports every problem by row and column
 (:class:`RubricImportRefused`) before anything is written; a clean file replaces each listed
 component's rubric through ``rubrics.replace_component_rubric``, so the builder's own rules
-(editable status, keys, totals) apply to a file exactly as to the form. The workbook is
-written by ``core.spreadsheets``: formula-like text is neutralised on the way out and restored
-on the way in.
+(editable status, keys, totals) apply to a file exactly as to the form. The workbook is read
+and written by ``core.spreadsheets``, with the bounds every uploaded sheet has and the
+formula-like text of a name neutralised on the way out and restored on the way in.
 """
 
 from __future__ import annotations
@@ -18,12 +18,17 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 
 from contest.extensions import db
 from contest.models import User
 from contest.models.contest import AspectKind, Component, Event
-from contest.services.core.spreadsheets import SheetSpec, unquote, write_workbook
+from contest.services.core.spreadsheets import (
+    SheetRefused,
+    SheetSpec,
+    read_sheet,
+    row_cells,
+    write_workbook,
+)
 from contest.services.skills.rubrics import (
     KIND_CANONICAL,
     KIND_NAMES,
@@ -179,35 +184,21 @@ def template_xlsx(event: Event | None = None) -> bytes:
     return _workbook_bytes(rows, _notes(event))
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return unquote(str(value).strip())  # the apostrophe the export put before "=…"
-
-
 def read_rubric_xlsx(event: Event, data: bytes) -> dict[Component, list[CriterionPlan]]:
     """Parse and fully validate a rubric workbook; raises RubricImportRefused with every problem."""
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # zipfile/openpyxl raise many kinds for a damaged or foreign file
+        sheet = read_sheet(data, "rubric.xlsx", id_columns=(), sheet_name=SHEET_TITLE)
+    except SheetRefused as refused:
         raise RubricImportRefused(
-            [RowProblem(0, None, _("无法读取文件:请上传 .xlsx 格式的 Excel 文件"))]
+            [RowProblem(e.row, e.column or None, e.message) for e in refused.errors]
         ) from None
-    sheet = book[SHEET_TITLE] if SHEET_TITLE in book.sheetnames else book.worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    book.close()
-    problems: list[RowProblem] = []
-    if not rows:
+    if not sheet.headers:
         raise RubricImportRefused([RowProblem(0, None, _("文件是空的"))])
-    header = [_cell(h) for h in rows[0]]
-    index: dict[str, int] = {}
-    for name in HEADERS:
-        if name in header:
-            index[name] = header.index(name)
-        else:
-            problems.append(RowProblem(1, None, _("缺少列「%(column)s」", column=name)))
+    problems = [
+        RowProblem(1, None, _("缺少列「%(column)s」", column=name))
+        for name in HEADERS
+        if name not in sheet.headers
+    ]
     if problems:
         raise RubricImportRefused(problems)
 
@@ -220,8 +211,8 @@ def read_rubric_xlsx(event: Event, data: bytes) -> dict[Component, list[Criterio
     plans: dict[Component, list[CriterionPlan]] = {}
     last: dict[Component, CriterionPlan] = {}
     keys: dict[str, int] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        values = {name: _cell(row[i]) if i < len(row) else "" for name, i in index.items()}
+    for number, cells in row_cells(sheet):
+        values = {name: cells.get(name, "") for name in HEADERS}
         if not any(values.values()):
             continue
 
