@@ -5,9 +5,9 @@ all-or-nothing: every row is validated first and *all* problems are reported (ro
 shows it, column, message) before anything is written; only a clean file is then written in
 bulk (a few statements per 1,000 rows, no ORM flush per row), audited once and followed by one
 ``bump_version(HONORS_CONTENT)``, so 100,000 rows take seconds, not minutes. The validation
-only reads, so it holds no write lock; the writes go in batches of 2,000 rows, each its own
-short transaction, and a failing batch removes the earlier ones (``core.batches``): judges keep
-saving their sheets while a national roster goes in.
+only reads, so it holds no write lock; the writes go in batches of a few hundred rows, each
+its own short transaction, and a failing batch removes the earlier ones (``core.batches``):
+judges keep saving their sheets while a national roster goes in.
 
 Privacy: 身份证号 and 联系电话 are encrypted before they reach the database, never appear in
 an error message, and leave the system only in an export that asks for them explicitly.
