@@ -41,7 +41,7 @@ def test_progress_is_visible_while_it_runs_and_only_to_its_owner(
     app: Any, db: Any, make_user: Any, client_for: Any, quick: None
 ) -> None:
     owner, stranger, admin = make_user("organizer"), make_user("organizer"), make_user("admin")
-    # Signed in first: on SQLite a running import holds the write lock, and a login writes.
+    # Signed in first, so no login (a write) has to queue behind the import's batches.
     as_owner, as_stranger, as_admin = client_for(owner), client_for(stranger), client_for(admin)
     halfway, release = threading.Event(), threading.Event()
 
