@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from contest.models import Role
 from contest.review import views
 from contest.review.blueprint import bp
+from contest.services.skills import access
 from contest.ui.areas import CONTESTS_MENU, Area, HomeSection, NavItem
 
 AREA = Area(
@@ -13,8 +14,9 @@ AREA = Area(
         NavItem(
             "review.index",
             _l("评审复核"),
-            frozenset({Role.ADMIN, Role.ORGANIZER}),
+            frozenset({Role.ADMIN, Role.ORGANIZER, Role.JUDGE}),
             group=CONTESTS_MENU,
+            shown_to=lambda user: user.role is not Role.JUDGE or access.chairs_any_event(user),
         ),
     ),
     home_sections=(

@@ -58,33 +58,16 @@ from contest.ui.forms import ActionForm
 from contest.ui.params import page_number
 
 PER_PAGE = 50
-LIVE_STATUSES = (ContestStatus.JUDGING, ContestStatus.REVIEW, ContestStatus.PUBLISHED)
+LIVE_STATUSES = access.REVIEW_STATUSES
 _Row = TypeVar("_Row", Entry, RecheckItem, Appeal)  # what _of_event loads
 
 
 # ---------------------------------------------------------------- home and index
 
 
-def _chief_events(user: User) -> list[Event]:
-    return list(
-        db.session.scalars(
-            select(Event)
-            .join(PanelMember, PanelMember.event_id == Event.id)
-            .join(Contest, Contest.id == Event.contest_id)
-            .where(
-                PanelMember.user_id == user.id,
-                PanelMember.is_chief.is_(True),
-                Contest.status.in_(LIVE_STATUSES),
-            )
-            .options(selectinload(Event.contest))
-            .order_by(Contest.year.desc(), Contest.id.desc(), Event.position, Event.id)
-        )
-    )
-
-
 def chief_home_section(user: User) -> dict[str, Any] | None:
     """A chief judge's home gets a "裁判长" section: their events, each to review."""
-    events = _chief_events(user)
+    events = access.chaired_events(user)
     return {"events": [(e, review.progress(e)) for e in events]} if events else None
 
 
@@ -98,7 +81,7 @@ def index():  # type: ignore[no-untyped-def]
         ).all()
         events = [e for c in contests for e in c.events]
     seen = {e.id for e in events}
-    events += [e for e in _chief_events(current_user) if e.id not in seen]
+    events += [e for e in access.chaired_events(current_user) if e.id not in seen]
     return render_template("review/index.html", events=events)
 
 

@@ -51,6 +51,9 @@ class NavItem:
     roles: frozenset[Role]
     public: bool = False
     group: object | None = None  # a lazy string, e.g. HONORS_MENU
+    # A further condition for users of ``roles`` (a judge sees 评审复核 only while chairing
+    # a panel); asked once per page, so it must be a cheap query.
+    shown_to: Callable[[User], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,12 @@ def nav_items_for(user: object) -> list[NavItem]:
     return [
         item
         for item in _registered().nav
-        if item.public or (role is not None and role in item.roles)
+        if item.public
+        or (
+            role is not None
+            and role in item.roles
+            and (item.shown_to is None or item.shown_to(user))  # type: ignore[arg-type]
+        )
     ]
 
 

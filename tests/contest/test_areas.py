@@ -96,3 +96,12 @@ def test_the_dashboards_service_runs_no_area_code(db: Any, make_user: Callable[.
     """Area sections are added by the main area's home view, not by the figures service."""
     organizer = make_user("organizer")
     assert dashboards.home_panel(organizer).sections == {}
+
+
+def test_a_judge_gets_the_review_menu_while_chairing_a_panel(
+    make_contest: Callable[..., Any], client_for: Callable[..., FlaskClient]
+) -> None:
+    made = make_contest(judges=2)
+    chief, judge = made.chief, next(j for j in made.judges if j is not made.chief)
+    assert "/review/" in _menu(client_for(chief).get("/home").get_data(as_text=True))
+    assert "/review/" not in _menu(client_for(judge).get("/home").get_data(as_text=True))

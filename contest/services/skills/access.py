@@ -12,10 +12,24 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select, union
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from contest.extensions import db
-from contest.models import Assignment, Conflict, Entry, Event, Organization, PanelMember, User
+from contest.models import (
+    Assignment,
+    Conflict,
+    Contest,
+    ContestStatus,
+    Entry,
+    Event,
+    Organization,
+    PanelMember,
+    User,
+)
+
+# Contests whose events a chief judge reviews: marking, review, and published (appeals,
+# corrections after publication).
+REVIEW_STATUSES = (ContestStatus.JUDGING, ContestStatus.REVIEW, ContestStatus.PUBLISHED)
 
 
 def panel_member(user: User, event: Event | int) -> PanelMember | None:
@@ -117,3 +131,32 @@ def recusal_reason(user: User, entry: Entry) -> str | None:
 
 def is_recused(user: User, entry: Entry) -> bool:
     return recusal_reason(user, entry) is not None
+
+
+def _chaired_events(user: User) -> Any:
+    return (
+        select(Event)
+        .join(PanelMember, PanelMember.event_id == Event.id)
+        .join(Contest, Contest.id == Event.contest_id)
+        .where(
+            PanelMember.user_id == user.id,
+            PanelMember.is_chief.is_(True),
+            Contest.status.in_(REVIEW_STATUSES),
+        )
+    )
+
+
+def chaired_events(user: User) -> list[Event]:
+    """The events whose panel ``user`` chairs, in contests under review, newest first."""
+    return list(
+        db.session.scalars(
+            _chaired_events(user)
+            .options(selectinload(Event.contest))
+            .order_by(Contest.year.desc(), Contest.id.desc(), Event.position, Event.id)
+        )
+    )
+
+
+def chairs_any_event(user: User) -> bool:
+    """Whether ``user`` chairs a panel under review (the menu offers 评审复核 then)."""
+    return db.session.scalar(select(_chaired_events(user).exists())) or False
