@@ -68,11 +68,16 @@ class ActionForm(CheckedForm):
 
 
 class WriteOnlyInput(TextInput):
-    """A text input that never renders a value: after a failed save the page must not echo
-    a personal number back (it could be another person's, e.g. a duplicate 身份证号)."""
+    """A text input for a personal number that never shows what is stored (an edit form says
+    only whether a number is on file). After a refused submission it shows back exactly what
+    the user typed in that same request, so a correction does not mean typing a 身份证号
+    again (#16 item 6): the value comes from them, not from the database — a duplicate number
+    is not revealed by showing it to the person who just entered it — and the messages beside
+    it never quote it. Pages to signed-in users are no-store, so no copy stays behind."""
 
     def __call__(self, field: object, **kwargs: object) -> object:
-        kwargs["value"] = ""
+        typed = getattr(field, "raw_data", None) or [""]
+        kwargs["value"] = typed[0] if isinstance(typed[0], str) else ""
         return super().__call__(field, **kwargs)
 
 

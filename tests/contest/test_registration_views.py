@@ -135,7 +135,7 @@ def test_register_form(db: Any, c: Any, client_for: Any, make_id_number: Any) ->
     assert db.session.scalar(select(func.count(Entry.id))) == 3
 
 
-def test_register_form_errors_name_the_field_and_do_not_echo_numbers(
+def test_register_form_errors_name_the_field_and_keep_what_was_typed(
     db: Any, c: Any, client_for: Any, make_id_number: Any
 ) -> None:
     client = client_for(c.organizer)
@@ -154,7 +154,10 @@ def test_register_form_errors_name_the_field_and_do_not_echo_numbers(
     )
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "校验位不正确" in body
-    assert bad not in body and "13800138000" not in body
+    # The form keeps what was typed (#16 item 6); the messages never quote it.
+    assert f'value="{bad}"' in body and 'value="13800138000"' in body
+    assert body.count(bad) == 1 and body.count("13800138000") == 1
+    assert 'value="赵强"' in body
     assert db.session.scalar(select(func.count(Entry.id))) == 2
 
 
