@@ -16,6 +16,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from contest.api.base import _nests_deeper_than
 from contest.models import AuditEntry, Component, Honor, Mark, Organization
 from contest.services.core.people import PersonData, PersonError, create_person
 from contest.services.core.spreadsheets import SheetRefused
@@ -310,6 +311,23 @@ def test_deeply_nested_json_is_422_with_a_message_and_stores_nothing(
     response = put_scores(b'{"scores": ' + b"[" * 20_000 + b"]" * 20_000 + b"}")
     assert response.status_code == 422
     assert "嵌套" in response.get_json()["message"]
+    assert _stored(db) == before
+
+
+def test_the_depth_scan_reads_an_unclosed_string_to_the_end_in_one_pass() -> None:
+    """Its brackets are text, not nesting: the scan before tried every split of an unclosed
+    string's characters (exponential backtracking) and then counted them."""
+    assert not _nests_deeper_than(b'{"a": "' + b"[" * 20, 16)
+    # An escaped backslash, then the closing quote: the brackets after it count.
+    assert _nests_deeper_than(b'["\\\\"' + b"[" * 16, 16)
+
+
+def test_a_json_body_with_an_unclosed_string_is_422_at_once(db: Any, put_scores: Any) -> None:
+    """The reproduction: this 85-byte body kept a worker busy for longer than anyone waits."""
+    before = _stored(db)
+    response = put_scores(b'{"scores": {"T1": "' + b"1" * 64 + b"}}")
+    assert response.status_code == 422
+    assert response.get_json()["message"] == "请求体应为 JSON 对象。"
     assert _stored(db) == before
 
 
