@@ -21,6 +21,7 @@ from contest.services.core import account_sheet
 from contest.services.core.orgs import close_organization
 from contest.services.core.spreadsheets import SheetRefused
 from contest.services.core.users import ONE_TIME_ALPHABET
+from tests.contest.templates_support import check_template, example_upload
 
 HEADER = "用户名,姓名,单位,联系电话"
 SLIP_PASSWORD = re.compile(r'class="mono slip-password">([^<]+)<')
@@ -216,13 +217,16 @@ def test_the_accounts_page_offers_bulk_judge_accounts(
     assert "批量创建评委账号" in html and "/admin/users/import" in html
 
 
-def test_the_template_imports_as_is_and_the_slips_show_each_password_once(
+def test_the_templates_example_imports_and_the_slips_show_each_password_once(
     client: FlaskClient, db: Any, units: SimpleNamespace, login_as: Callable[..., Any]
 ) -> None:
     login_as("admin")
     template = client.get("/admin/users/template.xlsx")
     assert template.headers["Content-Type"].startswith("application/vnd.openxmlformats")
-    response = upload(client, template.data, "评委账号导入模板.xlsx")
+    check_template(template.data)
+    untouched = upload(client, template.data, "评委账号导入模板.xlsx")
+    assert "文件中没有评委账号" in untouched.get_data(as_text=True)
+    response = upload(client, example_upload(template.data), "评委账号导入模板.xlsx")
     assert response.status_code == 200
     assert "no-store" in response.headers["Cache-Control"]
     html = response.get_data(as_text=True)

@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from contest.models import AuditEntry, Organization, OrgKind, Ownership
 from contest.services.core import org_sheet
 from contest.services.core.spreadsheets import SheetRefused
+from tests.contest.templates_support import check_template, example_upload
 
 HEADERS = list(org_sheet.HEADERS)
 
@@ -236,5 +237,10 @@ def test_csv_export_neutralises_formulas(db: Any, make_org: Any) -> None:
 
 def test_template_imports_below_its_example_district(db: Any, city: Any, make_org: Any) -> None:
     make_org(name="东湖区总工会", kind=OrgKind.DISTRICT, parent=city)
-    result = org_sheet.import_tree(None, org_sheet.template_workbook(), "template.xlsx")
+    template = org_sheet.template_workbook()
+    check_template(template)
+    with pytest.raises(SheetRefused, match="1 处错误") as untouched:
+        org_sheet.import_tree(None, template, "template.xlsx")
+    assert "没有组织" in untouched.value.report()  # the example is not imported by accident
+    result = org_sheet.import_tree(None, example_upload(template), "template.xlsx")
     assert result.created == 2

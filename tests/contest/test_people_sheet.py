@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from contest.models import AuditEntry, Gender, OrgKind, Person, WorkerCategory
 from contest.services.core import people_sheet
 from contest.services.core.spreadsheets import SheetRefused
+from tests.contest.templates_support import check_template, example_upload
 
 HEADERS = list(people_sheet.HEADERS)
 
@@ -162,4 +163,8 @@ def test_export_imports_back_into_another_tree(db: Any, units: Any, make_person:
 
 def test_the_template_imports(db: Any, make_org: Any) -> None:
     make_org(name="江州精密机床股份有限公司工会", kind=OrgKind.GRASSROOTS)
-    assert people_sheet.import_people(None, people_sheet.template_workbook(), "t.xlsx").created == 1
+    template = people_sheet.template_workbook()
+    assert "身份证号" in check_template(template)
+    with pytest.raises(SheetRefused):
+        people_sheet.import_people(None, template, "t.xlsx")
+    assert people_sheet.import_people(None, example_upload(template), "t.xlsx").created == 1

@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from io import BytesIO
 
-import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -39,7 +37,7 @@ from contest.services.core.spreadsheets import (
     header_problems,
     read_sheet,
     row_cells,
-    write_xlsx,
+    template_xlsx,
 )
 from contest.services.core.users import clean_username, create_user, one_time_password
 from contest.validation import check_text, normalise_phone
@@ -233,21 +231,22 @@ def import_judges(actor: User | None, data: bytes, filename: str) -> ImportResul
 
 
 def template_workbook() -> bytes:
-    """The import template with one example row (a test phone number, not a real person's)."""
+    """The import template; its example (a test phone number, not a real person's) is on the
+    填写说明 sheet, which the import does not read."""
     example = {
         COL_USERNAME: "zhangwei_jsxy",
         COL_NAME: "张伟",
         COL_UNIT: "江州技师学院工会",
         COL_PHONE: "13800138000",
     }
-    buffer = BytesIO()
-    write_xlsx(
-        pd.DataFrame([example], columns=list(HEADERS)),
-        buffer,
-        sheet_title="评委账号导入模板",
+    return template_xlsx(
+        "评委账号导入模板",
+        HEADERS,
+        required=HEADERS,
+        examples=[example],
+        notes={COL_UNIT: "组织名称或组织代码", COL_USERNAME: "登录用的用户名,不能与已有账号重复"},
         widths=WIDTHS,
     )
-    return buffer.getvalue()
 
 
 __all__ = ["HEADERS", "ImportResult", "IssuedAccount", "import_judges", "template_workbook"]

@@ -14,7 +14,6 @@ below their own union (a blank 上级工会 means their union).
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from contest.services.core.spreadsheets import (
     header_problems,
     read_sheet,
     row_cells,
+    template_xlsx,
     write_csv,
     write_xlsx,
 )
@@ -543,7 +543,8 @@ def export_tree(actor: User | None, out: IO[bytes], kind: str) -> int:
 
 
 def template_workbook() -> bytes:
-    """An import template: the headers and two example rows (a union and one below it)."""
+    """The import template; two example rows (a union and one below it) are on its 填写说明
+    sheet, which the import does not read."""
     examples = [
         {
             COL_NAME: "江州机床集团工会",
@@ -569,11 +570,15 @@ def template_workbook() -> bytes:
             COL_COUNTED: "2026-06-30",
         },
     ]
-    buffer = io.BytesIO()
-    write_xlsx(
-        pd.DataFrame([{h: row.get(h, "") for h in HEADERS} for row in examples]),
-        buffer,
-        sheet_title="组织导入模板",
+    return template_xlsx(
+        "组织导入模板",
+        HEADERS,
+        required=REQUIRED,
+        examples=examples,
+        notes={
+            COL_PARENT: "上级工会的组织代码或名称;可以是系统中已有的组织,也可以是本文件的另一行",
+            COL_KEY: "是 或 否",
+            COL_COUNTED: "职工人数、会员人数的统计日期,例如 2026-06-30",
+        },
         widths=WIDTHS,
     )
-    return buffer.getvalue()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from io import BytesIO
 from typing import IO, Any
 
 import pandas as pd
@@ -38,6 +37,7 @@ from contest.services.core.spreadsheets import (
     header_problems,
     read_sheet,
     row_cells,
+    template_xlsx,
     write_csv,
     write_xlsx,
 )
@@ -259,7 +259,8 @@ def export_people(
 
 
 def template_workbook() -> bytes:
-    """An import template with one example row (a valid test ID number, not a real person's)."""
+    """The import template; its example (a valid test ID number, not a real person's) is on
+    the 填写说明 sheet, which the import does not read."""
     first17 = "11010519880312004"
     example = {
         COL_NAME: "李秀兰",
@@ -273,9 +274,18 @@ def template_workbook() -> bytes:
         COL_SKILL: "高级技师",
         COL_CATEGORY: "一线职工",
     }
-    buffer = BytesIO()
-    write_xlsx(pd.DataFrame([example], columns=list(HEADERS)), buffer, sheet_title="职工导入模板")
-    return buffer.getvalue()
+    return template_xlsx(
+        "职工导入模板",
+        HEADERS,
+        required=REQUIRED,
+        examples=[example],
+        notes={
+            COL_UNIT: "组织名称或组织代码",
+            COL_ID: "请保持本列为“文本”格式",
+            COL_GENDER: "男 或 女,须与身份证号一致",
+        },
+        widths=WIDTHS,
+    )
 
 
 __all__ = [

@@ -774,6 +774,9 @@ class SheetSpec:
     header_fill: str | None = None
     freeze_header: bool = False
     wrap: Collection[int] = ()
+    # Columns (0-based) formatted as text, so what is typed into them later keeps every
+    # digit: an 18-digit 身份证号 typed into a General cell becomes 1.1E+17.
+    text_columns: Collection[int] = ()
 
 
 _WRAPPED = Alignment(wrap_text=True, vertical="top")
@@ -789,6 +792,8 @@ def write_workbook(sheets: Sequence[SheetSpec], out: IO[bytes]) -> None:
         sheet = workbook.create_sheet(spec.title)
         for index, width in enumerate(spec.widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
+        for index in spec.text_columns:
+            sheet.column_dimensions[get_column_letter(index + 1)].number_format = "@"
         if spec.freeze_header:
             sheet.freeze_panes = "A2"
         if spec.headers:
@@ -809,6 +814,58 @@ def write_workbook(sheets: Sequence[SheetSpec], out: IO[bytes]) -> None:
                     cells[index].alignment = _WRAPPED
             sheet.append(cells)
     workbook.save(out)
+
+
+TEMPLATE_NOTES_TITLE = "填写说明"
+# Columns whose digits must survive Excel: IDs, phone numbers, codes.
+TEXT_HEADERS = frozenset({ID_HEADER, "联系电话", "组织代码", "统一社会信用代码", "赛项代码"})
+
+
+def template_xlsx(
+    title: str,
+    headers: Sequence[str],
+    *,
+    required: Collection[str],
+    examples: Sequence[Mapping[str, Any]],
+    notes: Mapping[str, str] | None = None,
+    widths: Mapping[str, int] | None = None,
+) -> bytes:
+    """An import template that cannot be imported by accident (#16 item 7).
+
+    The first sheet — the one every import reads — holds only the headers, with the columns of
+    :data:`TEXT_HEADERS` formatted as text so Excel keeps an ID's 18 digits. The second sheet,
+    填写说明, lists each column (必填 or 选填, with ``notes``) and then the ``examples`` under
+    the same headers. An untouched template is an empty file to the importer, which says so,
+    instead of registering the example person.
+    """
+    widths = {**DEFAULT_WIDTHS, **(widths or {})}
+    notes = notes or {}
+    columns = [widths.get(header, 12) for header in headers]
+    data = SheetSpec(
+        title,
+        [],
+        headers=list(headers),
+        widths=columns,
+        header_fill="DDEBF7",
+        freeze_header=True,
+        text_columns=[i for i, header in enumerate(headers) if header in TEXT_HEADERS],
+    )
+    guide: list[list[Any]] = [
+        [header, "必填" if header in required else "选填", notes.get(header, "")]
+        for header in headers
+    ]
+    guide += [[], ["示例(请在第一个工作表中填写,示例不会被导入)"], list(headers)]
+    guide += [[example.get(header, "") for header in headers] for example in examples]
+    explain = SheetSpec(
+        TEMPLATE_NOTES_TITLE,
+        guide,
+        headers=["列名", "是否必填", "说明"],
+        widths=[max(14, columns[0]), 10, 60, *columns[3:]],
+        wrap=[2],
+    )
+    buffer = io.BytesIO()
+    write_workbook([data, explain], buffer)
+    return buffer.getvalue()
 
 
 def write_xlsx(

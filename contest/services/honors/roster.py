@@ -21,7 +21,6 @@ and writing spreadsheets in general is ``core.spreadsheets``.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -54,6 +53,7 @@ from contest.services.core.spreadsheets import (
     SheetRefused,
     header_problems,
     read_sheet,
+    template_xlsx,
     unquote,
     write_csv,
     write_xlsx,
@@ -831,7 +831,7 @@ def export_for(
 
 
 def template_workbook() -> bytes:
-    """An empty roster with the Chinese headers and one example row, for download."""
+    """The roster template: headers to fill in, and a 填写说明 sheet with an example row."""
     first17 = "11010519850612002"
     example = {
         COL_NAME: "王秀英",
@@ -848,12 +848,18 @@ def template_workbook() -> bytes:
         COL_ID: first17 + id_check_digit(first17),
         COL_PHONE: "13800138000",
     }
-    headers = [h for h in EXPORT_HEADERS if h not in STATUS_HEADERS]
-    buffer = io.BytesIO()
-    write_xlsx(
-        pd.DataFrame([example], columns=headers),
-        buffer,
-        sheet_title="荣誉名录模板",
+    return template_xlsx(
+        "荣誉名录模板",
+        [h for h in EXPORT_HEADERS if h not in STATUS_HEADERS],
+        required=REQUIRED_HEADERS,
+        examples=[example],
+        notes={
+            COL_LEVEL: "全国、省部级、地市级、区县级 或 企业级",
+            COL_YEAR: "四位数字,例如 2015",
+            COL_BODY: "作出表彰决定的机关,例如 某某市人民政府",
+            COL_DOC: "表彰决定的文号",
+            COL_DEEDS: "摘要不超过 500 字;空一行后为详细事迹",
+            COL_ID: "请保持本列为“文本”格式;同一身份证号的多行视为同一人",
+        },
         widths=WIDTHS,
     )
-    return buffer.getvalue()

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -62,7 +61,12 @@ from contest.services.core.people import (
     find_by_id_number,
     parse_gender,
 )
-from contest.services.core.spreadsheets import RowError, SheetRefused, read_sheet, write_xlsx
+from contest.services.core.spreadsheets import (
+    RowError,
+    SheetRefused,
+    read_sheet,
+    template_xlsx,
+)
 from contest.validation import (
     birth_date_from_id,
     gender_from_id,
@@ -732,7 +736,8 @@ def _write_batch(
 
 
 def template_workbook(contest: Contest) -> bytes:
-    """An empty registration sheet with the Chinese headers and one example row per event."""
+    """The registration sheet to fill in; an example row is on its 填写说明 sheet, which the
+    import does not read."""
     first17 = "11010519900307123"
     unit = next(
         (u for u in host_units(contest) if u.id != contest.organization_id), contest.organization
@@ -751,9 +756,17 @@ def template_workbook(contest: Contest) -> bytes:
         }
         for event in contest.events[:1]
     ]
-    buffer = io.BytesIO()
-    write_xlsx(pd.DataFrame(rows, columns=list(TEMPLATE_HEADERS)), buffer, sheet_title="报名表")
-    return buffer.getvalue()
+    return template_xlsx(
+        "报名表",
+        TEMPLATE_HEADERS,
+        required=REQUIRED_HEADERS,
+        examples=rows,
+        notes={
+            COL_ID: "请保持本列为“文本”格式",
+            COL_UNIT: "报名单位的名称",
+            COL_CODE: "赛项代码;只有一个赛项时可不填",
+        },
+    )
 
 
 def entry_counts(contest: Contest) -> dict[int, int]:
