@@ -14,13 +14,13 @@ import re
 from typing import Any
 
 from flask.testing import FlaskCliRunner
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from contest.models import AuditEntry, AuditHead, Mark, ResultRow, ResultSnapshot
 from contest.models.audit import GENESIS_HASH
 from contest.services.core import audit
 from contest.services.core.versions import RESULTS_CONTENT, bump_version
-from contest.services.skills import integrity, judging, publishing
+from contest.services.skills import integrity, judging, publishing, results
 from tests.contest.results_fixtures import ready_contest_fixture  # noqa: F401
 from tests.contest.test_audit import _tamper, entries_fixture  # noqa: F401
 
@@ -291,6 +291,34 @@ def test_a_snapshot_rewritten_with_a_matching_digest_is_refused_by_the_audit_tra
     )
     (finding,) = integrity.check_results().findings
     assert "not the one audit entry" in finding.problem
+    _assert_withheld(client, ns)
+
+
+def test_a_snapshot_rewritten_with_its_publish_entry_rehashed_without_the_key_is_refused(
+    db: Any, ready_contest: Any, client: Any
+) -> None:
+    """The insider also edits the publish entry's digest and gives it a plain SHA-256, as
+    entries written before the key carry: behind keyed entries that proves nothing."""
+    audit.record(None, "thing.create", "thing", 1)  # the trail holds keyed entries before it
+    ns = _published(db, ready_contest)
+    document = ns.snapshot.document.replace(ns.name, TAMPERED_NAME)
+    digest = hashlib.sha256(document.encode()).hexdigest()
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == results.PUBLISH_ACTION)
+    ).one()
+    entry.after = after = entry.after.replace(ns.snapshot.digest, digest)
+    forged = audit.plain_hash(entry)
+    db.session.rollback()
+    _tamper(
+        db,
+        update(AuditEntry).where(AuditEntry.id == entry.id).values(after=after, hash=forged),
+        update(ResultSnapshot)
+        .where(ResultSnapshot.id == ns.snapshot.id)
+        .values(document=document, digest=digest),
+        update(ResultRow).where(ResultRow.name == ns.name).values(name=TAMPERED_NAME),
+    )
+    (finding,) = integrity.check_results().findings
+    assert f"its audit entry {entry.id} does not match its hash" in finding.problem
     _assert_withheld(client, ns)
 
 

@@ -106,6 +106,23 @@ def entry_hash(entry: AuditEntry) -> str:
     return keyed_hash(entry)
 
 
+def entry_holds(entry: AuditEntry) -> bool:
+    """Whether one entry, read on its own, is as it was written: its hash is the one its content
+    must have and, when that hash is plain, no keyed entry comes before it (the rule
+    :func:`verify_chain` applies). Without the second check an insider could edit an entry and
+    rehash it with plain SHA-256, which needs no key."""
+    if not hmac.compare_digest(entry_hash(entry), entry.hash):
+        return False
+    if is_keyed(entry.hash):
+        return True
+    first_keyed = db.session.scalar(
+        select(AuditEntry.id)
+        .where(AuditEntry.hash.startswith(KEYED_PREFIX), AuditEntry.id < entry.id)
+        .limit(1)
+    )
+    return first_keyed is None
+
+
 def _head() -> AuditHead:
     head = db.session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
     if head is None:

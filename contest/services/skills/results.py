@@ -182,7 +182,7 @@ def _audit_problem(snapshot: ResultSnapshot) -> str | None:
             after = None
         if not isinstance(after, dict) or after.get("snapshot") != snapshot.id:
             continue
-        if not hmac.compare_digest(audit.entry_hash(entry), entry.hash):
+        if not audit.entry_holds(entry):
             return f"its audit entry {entry.id} does not match its hash"
         if after.get("digest") != snapshot.digest:
             return f"its digest is not the one audit entry {entry.id} recorded"
