@@ -59,6 +59,22 @@ def count(model: Any) -> int:
     return _db.session.scalar(select(func.count()).select_from(model)) or 0
 
 
+def ids(model: Any) -> set[int]:
+    _db.session.rollback()
+    return set(_db.session.scalars(select(model.id)))
+
+
+def journaled(notes: dict[str, Any], table: str) -> set[int]:
+    """The ids of ``table`` a batches' journal names."""
+    return {
+        number
+        for name, runs in notes["rows"]
+        if name == table
+        for first, last in runs
+        for number in range(first, last + 1)
+    }
+
+
 def undone(db: Any) -> dict[str, Any]:
     """The audit entry of the undo, without the file's hash."""
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "import.undone")).one()
@@ -269,6 +285,42 @@ def test_an_import_whose_process_died_is_undone_when_its_job_is_next_looked_at(
     assert count(Honor) == 0 and count(Person) == 0
     assert undone(db) == {"imported": "honors", "removed": 2}
     assert json.loads(job_file.read_text(encoding="utf-8"))["status"] == "interrupted"
+
+
+def test_a_batch_that_died_before_its_commit_is_not_in_the_journal(
+    db: Any, monkeypatch: Any
+) -> None:
+    """Its ids were never the import's: on SQLite the next writer is given them, and undoing
+    the dead import by a journal that named them deleted that writer's honors."""
+    monkeypatch.setattr(roster, "BATCH_ROWS", 2)
+    real_insert = roster._executemany
+    honor_batches: list[int] = []
+
+    def die_in_the_second_honor_batch(table: Any, rows: list[Any]) -> None:
+        if table.name == "honors":
+            honor_batches.append(len(rows))
+            if len(honor_batches) == 2:
+                raise Died
+        real_insert(table, rows)
+
+    journal: list[dict[str, Any]] = []
+    with monkeypatch.context() as dying:
+        dying.setattr(roster, "_executemany", die_in_the_second_honor_batch)
+        dying.setattr(batches.Batches, "undo", lambda _self: None)  # a dead process undoes nothing
+        token = batches.journal.set(journal.append)
+        try:
+            with pytest.raises(Died):
+                roster.import_roster(None, roster_rows(5), "名录.csv")
+        finally:
+            batches.journal.reset(token)
+    committed = ids(Honor)
+    assert len(committed) == 2
+    assert journaled(journal[-1], "honors") == committed
+    others = csv_bytes([row(f"新职工{i}", 单位="江州机床厂") for i in range(2)])
+    roster.import_roster(None, others, "另一份名录.csv")  # someone else's, after the death
+    theirs = ids(Honor) - committed
+    batches.undo_journal(journal[-1])
+    assert ids(Honor) == theirs and len(theirs) == 2
 
 
 def test_a_failed_people_import_is_undone_and_says_so_in_the_audit_trail(

@@ -6,19 +6,22 @@ becomes a writer only at its first write (``contest.database``), so judges keep 
 transaction begun as a writer (:meth:`Batches.transaction`), so a judge's save waits for one
 batch, never for the whole file.
 
-What each batch creates is noted (:meth:`Batches.created`). If a later batch fails — a row a
-concurrent writer made impossible, a refusal found by a re-check inside a batch, any error, or
-Ctrl-C on the command line — everything the import wrote is deleted again, newest first, in
-short transactions too, and the error goes on to the caller: a file is still written whole or
-not at all. A unique-constraint clash with someone else's write becomes a refusal asking for
-the file again (its re-check then names the row). An undo is audited (``import.undone``, with
-what :class:`UndoNote` says about the import).
+What each batch creates is noted (:meth:`Batches.created`) and counts as the import's once
+the batch has committed: a batch that fails is rolled back whole, and its ids are not the
+import's to delete (on SQLite the next writer may be given them for its own rows). If a later
+batch fails — a row a concurrent writer made impossible, a refusal found by a re-check inside
+a batch, any error, or Ctrl-C on the command line — everything the import wrote is deleted
+again, newest first, in short transactions too, and the error goes on to the caller: a file is
+still written whole or not at all. A unique-constraint clash with someone else's write becomes
+a refusal asking for the file again (its re-check then names the row). An undo is audited
+(``import.undone``, with what :class:`UndoNote` says about the import).
 
-The notes are also handed, as they are taken, to the :data:`journal` of the context: a
+The notes are also handed, as each batch commits, to the :data:`journal` of the context: a
 background import keeps them in its job file (``import_jobs``), so that when its process dies
-(a restart, kill -9) whoever next looks at the job undoes it with :func:`undo_journal`. An import
-on the command line or in a request has no journal: killed outright, it leaves the batches it
-had committed. Until the last batch, other users may see the rows written so far (the wall's
+(a restart, kill -9) whoever next looks at the job undoes it with :func:`undo_journal`; a
+process killed between a batch's commit and its note leaves that one batch. An import on the
+command line or in a request has no journal: killed outright, it leaves the batches it had
+committed. Until the last batch, other users may see the rows written so far (the wall's
 caches move only with the import's final content version).
 """
 
@@ -58,8 +61,8 @@ Journal = Callable[[dict[str, Any]], None]
 journal: contextvars.ContextVar[Journal | None] = contextvars.ContextVar(
     "contest_import_journal", default=None
 )
-"""Where the batches' notes go as they are taken (a JSON-able dict; empty once nothing of the
-import is left to undo), or None."""
+"""Where the batches' notes go as each batch commits (a JSON-able dict; empty once nothing of
+the import is left to undo), or None."""
 
 
 def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -91,7 +94,8 @@ class Batches:
     """The write phase of an all-or-nothing import (see the module docstring)."""
 
     def __init__(self, actor: User | None = None, undo_note: UndoNote | None = None) -> None:
-        self._created: list[tuple[Table, list[int]]] = []
+        self._created: list[tuple[Table, list[int]]] = []  # by committed batches
+        self._pending: list[tuple[Table, list[int]]] = []  # by the batch under way
         self._actor_id = actor.id if actor is not None else None
         self._undo_note = undo_note
         self._journal = journal.get()
@@ -103,10 +107,21 @@ class Batches:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """One batch: a writer's transaction from its first statement (reads in it are as
-        current as its writes), committed at the end of the block."""
-        with write_intent():
-            yield
-            db.session.commit()
+        current as its writes), committed at the end of the block; then what it created is
+        the import's (undone on a later failure, written to the journal)."""
+        try:
+            with write_intent():
+                yield
+                db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            self._pending.clear()  # nothing of it exists
+            raise
+        if self._pending:
+            self._created.extend(self._pending)
+            self._pending.clear()
+            if self._journal is not None:
+                self._journal(self._notes())
 
     @contextlib.contextmanager
     def last(self) -> Iterator[None]:
@@ -121,11 +136,9 @@ class Batches:
             db.session.commit()
 
     def created(self, table: Table | Any, ids: Iterable[int]) -> None:
-        """Note rows this import created, before the batch commits (an id noted but never
-        committed is simply not found by the undo)."""
-        self._created.append((getattr(table, "__table__", table), list(ids)))
-        if self._journal is not None:
-            self._journal(self._notes())
+        """Note rows the batch under way (:meth:`transaction`) created; they become the
+        import's when it commits."""
+        self._pending.append((getattr(table, "__table__", table), list(ids)))
 
     def each(
         self,
