@@ -218,21 +218,28 @@ def test_a_judge_save_interleaves_with_the_batches_of_an_import(
 # ---------------------------------------------------------------- all or nothing, in batches
 
 
+def failing_honor_batch(number: int, error: BaseException) -> tuple[Callable[..., None], list[int]]:
+    """A stand-in for the roster's bulk insert that raises ``error`` in honors batch ``number``,
+    and the sizes of the honors batches it was given."""
+    real_insert = roster._executemany
+    sizes: list[int] = []
+
+    def insert(table: Any, rows: list[Any]) -> None:
+        if table.name == "honors":
+            sizes.append(len(rows))
+            if len(sizes) == number:
+                raise error
+        real_insert(table, rows)
+
+    return insert, sizes
+
+
 def test_a_late_batch_failure_removes_what_the_earlier_batches_wrote(
     db: Any, monkeypatch: Any
 ) -> None:
     monkeypatch.setattr(roster, "BATCH_ROWS", 2)
-    real_insert = roster._executemany
-    honor_batches: list[int] = []
-
-    def fail_on_the_third_honor_batch(table: Any, rows: list[Any]) -> None:
-        if table.name == "honors":
-            honor_batches.append(len(rows))
-            if len(honor_batches) == 3:
-                raise RuntimeError("disk full")
-        real_insert(table, rows)
-
-    monkeypatch.setattr(roster, "_executemany", fail_on_the_third_honor_batch)
+    fail_on_the_third, honor_batches = failing_honor_batch(3, RuntimeError("disk full"))
+    monkeypatch.setattr(roster, "_executemany", fail_on_the_third)
     with pytest.raises(RuntimeError, match="disk full"):
         roster.import_roster(None, roster_rows(5), "名录.csv")
     assert honor_batches == [2, 2, 1]
@@ -293,19 +300,9 @@ def test_a_batch_that_died_before_its_commit_is_not_in_the_journal(
     """Its ids were never the import's: on SQLite the next writer is given them, and undoing
     the dead import by a journal that named them deleted that writer's honors."""
     monkeypatch.setattr(roster, "BATCH_ROWS", 2)
-    real_insert = roster._executemany
-    honor_batches: list[int] = []
-
-    def die_in_the_second_honor_batch(table: Any, rows: list[Any]) -> None:
-        if table.name == "honors":
-            honor_batches.append(len(rows))
-            if len(honor_batches) == 2:
-                raise Died
-        real_insert(table, rows)
-
     journal: list[dict[str, Any]] = []
     with monkeypatch.context() as dying:
-        dying.setattr(roster, "_executemany", die_in_the_second_honor_batch)
+        dying.setattr(roster, "_executemany", failing_honor_batch(2, Died())[0])
         dying.setattr(batches.Batches, "undo", lambda _self: None)  # a dead process undoes nothing
         token = batches.journal.set(journal.append)
         try:
