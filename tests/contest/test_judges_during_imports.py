@@ -251,6 +251,22 @@ class Died(BaseException):
     """The process running the import ends here (a restart): nothing after it runs."""
 
 
+def died_job(app: Flask, job_id: str, user: Any, written: dict[str, Any]) -> Any:
+    """The file of a job that was writing (its journal ``written``) when its process died,
+    minutes ago; returns its path."""
+    with app.test_request_context():
+        folder = import_jobs._folder()
+        state = import_jobs.JobState(
+            id=job_id, kind="honors", user_id=user.id, stage="write", written=written
+        )
+        import_jobs._save(folder, state)
+    job_file = folder / f"{job_id}.json"
+    raw = json.loads(job_file.read_text(encoding="utf-8"))
+    raw["updated_at"] -= 2 * import_jobs.STALE_SECONDS  # its process has not moved since
+    job_file.write_text(json.dumps(raw), encoding="utf-8")
+    return job_file
+
+
 def test_an_import_whose_process_died_is_undone_when_its_job_is_next_looked_at(
     app: Flask, db: Any, make_user: Any, client_for: Any, monkeypatch: Any
 ) -> None:
@@ -276,22 +292,31 @@ def test_an_import_whose_process_died_is_undone_when_its_job_is_next_looked_at(
         finally:
             batches.journal.reset(token)
     assert count(Honor) == 2 and count(Person) == 5
-    with app.test_request_context():
-        folder = import_jobs._folder()
-        state = import_jobs.JobState(
-            id="job-that-died", kind="honors", user_id=admin.id, stage="write", written=journal[-1]
-        )
-        import_jobs._save(folder, state)
-    job_file = folder / "job-that-died.json"
-    raw = json.loads(job_file.read_text(encoding="utf-8"))
-    raw["updated_at"] -= 2 * import_jobs.STALE_SECONDS  # its process has not moved since
-    job_file.write_text(json.dumps(raw), encoding="utf-8")
-
+    job_file = died_job(app, "job-that-died", admin, journal[-1])
     page = client_for(admin).get("/admin/honors/import?job=job-that-died")
     assert "未写入任何数据" in page.get_data(as_text=True)
     assert count(Honor) == 0 and count(Person) == 0
     assert undone(db) == {"imported": "honors", "removed": 2}
     assert json.loads(job_file.read_text(encoding="utf-8"))["status"] == "interrupted"
+
+
+def test_a_died_job_is_undone_once_when_two_readers_loaded_it_together(
+    app: Flask, make_user: Any, monkeypatch: Any
+) -> None:
+    """The second reader, which loaded the file before the first finished the undo, finds the
+    job interrupted and undoes nothing: a second undo would delete by the same ids again."""
+    admin = make_user("admin")
+    undos: list[dict[str, Any]] = []
+    monkeypatch.setattr(batches, "undo_journal", undos.append)
+    job_file = died_job(app, "job-read-twice", admin, {"rows": [["honors", [[1, 2]]]]})
+    with app.test_request_context():
+        folder = job_file.parent
+        first, second = (import_jobs._load(folder, "job-read-twice") for _ in range(2))
+        assert first is not None and second is not None
+        import_jobs._undo_interrupted(folder, first)
+        import_jobs._undo_interrupted(folder, second)
+    assert len(undos) == 1
+    assert first.status == second.status == import_jobs.INTERRUPTED and not second.written
 
 
 def test_a_batch_that_died_before_its_commit_is_not_in_the_journal(

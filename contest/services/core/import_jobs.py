@@ -196,14 +196,20 @@ def read(job_id: str, user: User) -> JobState | None:
 
 def _undo_interrupted(folder: Path, state: JobState) -> None:
     """Remove what a job whose process died had written, once (the first reader to claim it
-    does it; the others show it as it is meanwhile)."""
+    does it; the others show it as it is meanwhile). The claimant reads the file again: a
+    reader that loaded it just before another one finished the undo would undo it twice."""
     claim = folder / f"{state.id}.undo"
     try:
         claim.touch(exist_ok=False)
     except FileExistsError:
         return
     try:
-        batches.undo_journal(state.written)
+        current = _load(folder, state.id)
+        if current is None or not (current.stale and current.written):
+            if current is not None:
+                vars(state).update(vars(current))  # show it as it is now
+            return
+        batches.undo_journal(current.written)
         state.written = {}
         state.status = INTERRUPTED
         _save(folder, state)
