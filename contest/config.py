@@ -145,6 +145,10 @@ def from_environment() -> dict[str, Any]:
         "PREFERRED_URL_SCHEME": "https" if _bool("CONTEST_SECURE_COOKIES", False) else "http",
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_STORAGE_URI": os.environ.get("CONTEST_RATELIMIT_STORAGE_URI", "memory://"),
+        # A limits store that does not answer (Redis down) lets requests through, counted in
+        # memory meanwhile, instead of answering every limited request with a 500.
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # How many proxies (a load balancer, a TLS terminator) stand in front of the server: the
         # client's address, which rate limits and login counts are keyed on, and the scheme are
         # then read from that many X-Forwarded-For/-Proto hops. 0: the connection's own address

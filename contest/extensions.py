@@ -7,6 +7,8 @@ Flask-Migrate is the exception: importing it imports Alembic (a fifth of a secon
 
 from __future__ import annotations
 
+import ipaddress
+
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -36,4 +38,21 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 cache = Cache()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def client_bucket(address: str | None = None) -> str:
+    """Whom a limit counts: the client's IPv4 address, or its IPv6 /64 — one household or
+    server gets a whole /64, so counting single IPv6 addresses would give it unlimited tries."""
+    raw = address if address is not None else get_remote_address()
+    try:
+        parsed = ipaddress.ip_address(raw)
+    except ValueError:
+        return raw or ""
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:  # ::ffff:a.b.c.d is an IPv4 client
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
+limiter = Limiter(key_func=client_bucket, default_limits=[])

@@ -409,3 +409,32 @@ def test_serve_warns_that_in_memory_login_limits_are_per_worker(
     assert "CONTEST_RATELIMIT_STORAGE_URI" in CliRunner().invoke(serve_command, []).output
     monkeypatch.setenv("CONTEST_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
     assert CliRunner().invoke(serve_command, []).output == ""
+
+
+def test_one_ipv6_slash_64_counts_as_one_client(
+    app: Flask, client: FlaskClient, user: Any
+) -> None:
+    """A /64 is one household or server: stepping through its addresses gains no tries."""
+    for n in range(app.config["LOGIN_MAX_FAILURES"] + 1):
+        stranger = app.test_client()
+        stranger.environ_base["REMOTE_ADDR"] = f"2001:db8:1:2::{n + 1:x}"
+        response = _login(stranger, "wangfang", "a-guess")
+    assert LOCKED in response.get_data(as_text=True)
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "2001:db8:1:3::1"  # another /64
+    assert _login(elsewhere, "wangfang").status_code == 302
+
+
+def test_signing_in_works_while_the_limits_store_is_down(
+    make_app: Callable[..., Flask], make_user: Callable[..., Any]
+) -> None:
+    """Redis not answering must not turn every sign-in into a 500."""
+    down = make_app(
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",
+        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 0.2},
+        RATELIMIT_ENABLED=True,
+    )
+    make_user("organizer", username="wangfang")
+    browser = down.test_client()
+    assert _login(browser, "wangfang", "wrong-password").status_code == 200
+    assert _login(browser, "wangfang").status_code == 302

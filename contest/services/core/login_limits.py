@@ -16,11 +16,20 @@ workers and servers of a deployment, so the limits hold across all of them.
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from flask import current_app
 from limits import RateLimitItem, RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+from redis.exceptions import RedisError
+
+from contest.extensions import client_bucket
+
+log = logging.getLogger(__name__)
+# A store that does not answer (Redis down) must not turn every sign-in into a 500: the count
+# is skipped, logged, and the request limits' own fallback (RATELIMIT_IN_MEMORY_FALLBACK) holds.
+_STORE_DOWN = (RedisError, OSError)
 
 # app.extensions key of the per-app counter (tests reset it with the app's other memos).
 EXTENSION_KEY = "contest_login_limits"
@@ -54,15 +63,27 @@ class LoginAttempt:
     """The failure count of one (address, account name, password hash)."""
 
     def __init__(self, address: str | None, username: str, password_hash: str | None) -> None:
-        self._key = _key(address, username, password_hash)
+        # An IPv6 client counts by its /64, like the request limits (extensions.client_bucket).
+        self._key = _key(client_bucket(address) if address else address, username, password_hash)
 
     def is_locked(self) -> bool:
-        return not _limiter().test(_item(), NAMESPACE, self._key)
+        try:
+            return not _limiter().test(_item(), NAMESPACE, self._key)
+        except _STORE_DOWN as error:
+            log.warning("login failure store unavailable: %s", type(error).__name__)
+            return False
 
     def fail(self) -> bool:
         """Count a failure; True when it locks this address out of the account."""
-        _limiter().hit(_item(), NAMESPACE, self._key)
+        try:
+            _limiter().hit(_item(), NAMESPACE, self._key)
+        except _STORE_DOWN as error:
+            log.warning("login failure store unavailable: %s", type(error).__name__)
+            return False
         return self.is_locked()
 
     def succeed(self) -> None:
-        _limiter().clear(_item(), NAMESPACE, self._key)
+        try:
+            _limiter().clear(_item(), NAMESPACE, self._key)
+        except _STORE_DOWN as error:
+            log.warning("login failure store unavailable: %s", type(error).__name__)
