@@ -411,9 +411,7 @@ def test_serve_warns_that_in_memory_login_limits_are_per_worker(
     assert CliRunner().invoke(serve_command, []).output == ""
 
 
-def test_one_ipv6_slash_64_counts_as_one_client(
-    app: Flask, client: FlaskClient, user: Any
-) -> None:
+def test_one_ipv6_slash_64_counts_as_one_client(app: Flask, client: FlaskClient, user: Any) -> None:
     """A /64 is one household or server: stepping through its addresses gains no tries."""
     for n in range(app.config["LOGIN_MAX_FAILURES"] + 1):
         stranger = app.test_client()
