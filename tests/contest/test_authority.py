@@ -62,9 +62,7 @@ def test_a_contest_above_the_hosts_tier_is_refused(db: Any, tree: Any, make_user
         contests.create_contest(admin, contest_data(tree.plant, level=HonorLevel.DISTRICT))
     db.session.rollback()
     assert contests.create_contest(admin, contest_data(tree.city)).level is HonorLevel.CITY
-    below = contests.create_contest(
-        admin, contest_data(tree.district, level=HonorLevel.ENTERPRISE)
-    )
+    below = contests.create_contest(admin, contest_data(tree.district, level=HonorLevel.ENTERPRISE))
     assert below.level is HonorLevel.ENTERPRISE
 
 
