@@ -178,9 +178,10 @@ def flush_redis(env: dict[str, str]) -> None:
     import redis
 
     for key in ("CONTEST_CACHE_REDIS_URL", "CONTEST_RATELIMIT_STORAGE_URI"):
-        client = redis.Redis.from_url(env[key])
-        client.flushdb()
-        client.close()
+        if (env.get(key) or "").startswith("redis://"):
+            client = redis.Redis.from_url(env[key])
+            client.flushdb()
+            client.close()
 
 
 @contextlib.contextmanager

@@ -24,8 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import cluster as cluster_script  # bench/cluster.py, shared with the bench
 
-# Login POSTs one address may make per minute, through either server (the test's own setting).
+# Login POSTs one address may make per minute, through either server, and wrong passwords
+# from one address for one account before it is locked out (the tests' own settings).
 LOGIN_RATE = 5
+MAX_FAILURES = 3
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     folder = tmp_path_factory.mktemp("cluster")
     settings = {
         "CONTEST_LOGIN_RATE_LIMIT": f"{LOGIN_RATE} per minute",
+        "CONTEST_LOGIN_MAX_FAILURES": str(MAX_FAILURES),
         "CONTEST_ARGON2_TIME_COST": "1",
         "CONTEST_ARGON2_MEMORY_KIB": "1024",
     }

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from contest.caching import VERSION_TTL
-from tests.cluster.conftest import LOGIN_RATE
+from tests.cluster.conftest import LOGIN_RATE, MAX_FAILURES
 from tests.cluster.web import Visitor
 from tests.conftest import PASSWORD
 
@@ -141,6 +141,22 @@ def test_behind_the_balancer_the_rate_limit_is_per_client_on_both_servers(cluste
     assert {stranger.post(cluster.balancer + "/login", attempt).status for _ in range(2)} == {429}
     reply = neighbour.log_in(cluster.balancer, cluster.balancer, seeded.admin, PASSWORD)
     assert reply.status == 302
+
+
+def test_wrong_passwords_through_both_servers_lock_that_address_out_of_the_account(cluster, seeded):
+    a, b = cluster.servers
+    guesser = Visitor("127.0.0.19")
+    token = guesser.csrf(a + "/login")
+    guess = {"csrf_token": token, "username": seeded.admin, "password": "wrong-password-1"}
+    for number in range(MAX_FAILURES):
+        assert guesser.post((a, b)[number % 2] + "/login", guess).status == 200
+    right = {**guess, "password": PASSWORD}
+    for base in (b, a):
+        reply = guesser.post(base + "/login", right)
+        assert reply.status == 200 and "登录失败次数过多" in reply.text, base
+    # The owner, from another address, still signs in (through the balancer).
+    owner = Visitor("127.0.0.20")
+    assert owner.log_in(cluster.balancer, cluster.balancer, seeded.admin, PASSWORD).status == 302
 
 
 def test_logout_through_one_server_ends_the_session_on_the_other(cluster, seeded):
