@@ -20,7 +20,7 @@ from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput, NumberInput
 
 from contest.models import Aspect, AspectKind, Component, RubricCriterion
-from contest.services.skills.judging import number
+from contest.services.skills.judging import number, points_of, validate_values
 from contest.ui.forms import CheckedForm
 
 
@@ -43,6 +43,26 @@ class CriterionGroup:
 class ComponentGroup:
     component: Component
     criteria: list[CriterionGroup] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[tuple[Aspect, Field]]:
+        return [row for criterion in self.criteria for row in criterion.rows]
+
+    @property
+    def max_points(self) -> Decimal:
+        return sum((c.max_points for c in self.criteria), Decimal(0))
+
+    @property
+    def points(self) -> Decimal:
+        """The subtotal of what is entered (empty or invalid values count 0)."""
+        return sum((entered_points(a, f) or Decimal(0) for a, f in self.rows), Decimal(0))
+
+
+def entered_points(aspect: Aspect, mark_field: Field) -> Decimal | None:
+    """What the value in ``mark_field`` is worth, None when it is empty or not a valid mark."""
+    parsed, problems = validate_values([aspect], {aspect.key: mark_field.data})
+    value = parsed.get(aspect.key)
+    return None if problems or value is None else points_of(aspect, value)
 
 
 class SheetForm(CheckedForm):
@@ -73,6 +93,18 @@ class SheetForm(CheckedForm):
                 self.field_for(by_key[key]).errors = [message]
             else:
                 self.form_errors.append(message)
+
+    def level_points(self, aspect: Aspect, level: object) -> int | float:
+        """Points a judgement level is worth (sheet.js sums these, so it never re-derives the
+        server's formula)."""
+        return number(points_of(aspect, Decimal(str(level))))
+
+    def filled(self) -> int:
+        return sum(1 for a in self.aspects if entered_points(a, self.field_for(a)) is not None)
+
+    def errored(self) -> list[Aspect]:
+        """The aspects with a message (the summary at the top links to each), in rubric order."""
+        return [a for a in self.aspects if self.field_for(a).errors]
 
     def groups(self) -> list[ComponentGroup]:
         """The fields under their component and criterion headings, in rubric order."""

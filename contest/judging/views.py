@@ -83,6 +83,7 @@ def _render(
             attempted=attempted or {},
             confirm=confirm,
             tasks=event_tasks,
+            next_item=judging.next_unscored(event_tasks, entry.code) if event_tasks else None,
             labels=ConfirmLabels,
             num=judging.number,
         ),

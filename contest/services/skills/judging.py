@@ -175,6 +175,20 @@ def number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def points_of(aspect: Aspect, mark: Decimal) -> Decimal:
+    """What a valid mark is worth on the sheet, to the cent: a judgement level ``level / scale
+    × max``, a deduction ``max − deduction``, a measurement itself (as ``marks.py`` counts)."""
+    top = Decimal(aspect.max_points)
+    if aspect.kind is AspectKind.JUDGEMENT:
+        scale = Decimal(aspect.scale or 0)
+        worth = top * mark / scale if scale else Decimal(0)
+    elif aspect.kind is AspectKind.DEDUCTION:
+        worth = top - mark
+    else:
+        worth = mark
+    return worth.quantize(_CENT)
+
+
 def refusal(user: User, entry: Entry) -> SheetError | None:
     """Why ``user`` may not mark ``entry`` now (None: they may), without raising.
 
@@ -236,6 +250,15 @@ class EventTasks:
     @property
     def total(self) -> int:
         return len(self.items)
+
+
+def next_unscored(tasks: EventTasks, code: str) -> AssignedEntry | None:
+    """The judge's next sheet in the event that is not submitted yet, after ``code`` in code
+    order and then from the start; None when every other sheet is done."""
+    codes = [item.code for item in tasks.items]
+    start = codes.index(code) + 1 if code in codes else 0
+    ordered = tasks.items[start:] + tasks.items[:start]
+    return next((i for i in ordered if not i.is_done and i.code != code), None)
 
 
 def assignments_for(user: User, *, contest_id: int | None = None) -> list[AssignedEntry]:
