@@ -8,7 +8,6 @@ Routes hang off the admin blueprint (admins only). Reading and describing are do
 from __future__ import annotations
 
 import io
-from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -20,6 +19,7 @@ from contest.admin.forms import AuditFilterForm
 from contest.admin.honors import XLSX_MIME
 from contest.extensions import db
 from contest.models import Contest
+from contest.models.base import local_time, utcnow
 from contest.services.core import audit as audit_service
 from contest.services.core import audit_log
 from contest.ui.forms import ActionForm
@@ -67,7 +67,7 @@ def export_audit():  # type: ignore[no-untyped-def]
     audit_log.export_xlsx(current_user, form.filters(), buffer)
     db.session.commit()
     buffer.seek(0)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    stamp = local_time(utcnow()).strftime("%Y%m%d-%H%M")
     name = f"审计日志-{stamp}.xlsx"
     response = send_file(buffer, mimetype=XLSX_MIME, as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "no-store"

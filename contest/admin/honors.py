@@ -8,7 +8,6 @@ views only check the upload, call the service, commit once and report.
 from __future__ import annotations
 
 import io
-from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -19,6 +18,7 @@ from contest.admin.blueprint import bp
 from contest.admin.forms import ExportForm, RevokeForm, RosterUploadForm
 from contest.extensions import db
 from contest.models import Honor, HonorStatus
+from contest.models.base import local_time, utcnow
 from contest.services.honors.records import HonorError, revoke_honor
 from contest.services.honors.roster import export_for, import_roster, template_workbook
 from contest.services.honors.wall import escape_like
@@ -129,7 +129,7 @@ def export_honors():  # type: ignore[no-untyped-def]
     )
     db.session.commit()
     buffer.seek(0)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    stamp = local_time(utcnow()).strftime("%Y%m%d-%H%M")
     response = send_file(
         buffer,
         mimetype=XLSX_MIME if kind == "xlsx" else "text/csv; charset=utf-8",

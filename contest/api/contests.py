@@ -16,6 +16,7 @@ from flask_login import current_user
 from contest.api import openapi
 from contest.api.blueprint import bp
 from contest.caching import results_cache
+from contest.models.base import as_utc
 from contest.services.skills import results as results_service
 from contest.ui import links, published
 from contest.ui.errors import render_error
@@ -90,7 +91,7 @@ def contest_results(contest_id: int):  # type: ignore[no-untyped-def]
         "status": header.status,
         "url": links.public_url("results.show", contest_id=header.id),
         "host": header.host,
-        "published_at": header.published_at.isoformat(),
+        "published_at": as_utc(header.published_at).isoformat(),
         "digest": header.digest,
         "events": [{"code": e.code, "name": e.label, "count": e.count} for e in header.events],
     }

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone, to_utc
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
     DecimalField,
@@ -55,11 +56,10 @@ class ContestForm(CheckedForm):
     level = SelectField(_l("级别"), coerce=choice_value)
     year = IntegerField(
         _l("年份"),
-        validators=[
-            DataRequired(_l("请填写年份")),
-            NumberRange(2000, 2100, _l("年份应在 2000 到 2100 之间")),
-        ],
+        validators=[Optional(), NumberRange(2000, 2100, _l("年份应在 2000 到 2100 之间"))],
+        description=_l("留空则按开始日期的年份"),
     )
+    year_confirmed = BooleanField(_l("按所填年份保存（与开始日期的年份不同）"))
     organization_id = SelectField(_l("主办工会"), coerce=int)
     starts_on = DateField(_l("开始日期"), validators=[Optional()])
     ends_on = DateField(_l("结束日期"), validators=[Optional()])

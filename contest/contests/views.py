@@ -8,7 +8,6 @@ guard already admits only admins and organizers.  GET handlers never write.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -104,7 +103,8 @@ def _contest_data(form: ContestForm) -> ContestData:
     return ContestData(
         name=form.name.data or "",
         level=HonorLevel(form.level.data),
-        year=form.year.data or 0,
+        year=form.year.data,
+        year_confirmed=form.year_confirmed.data,
         organization=db.session.get(Organization, form.organization_id.data),
         starts_on=form.starts_on.data,
         ends_on=form.ends_on.data,
@@ -123,7 +123,6 @@ def create() -> str | Response:
     form = ContestForm(hosts)
     if request.method == "GET":
         form.level.data = HonorLevel.CITY.value
-        form.year.data = date.today().year
     if form.validate_on_submit():
         try:
             contest = contest_service.create_contest(current_user, _contest_data(form))

@@ -26,6 +26,7 @@ from contest.demo.context import DemoContext
 from contest.demo.names import choose_ethnicity, person_name
 from contest.extensions import db
 from contest.models import (
+    Appeal,
     Aspect,
     AspectKind,
     Contest,
@@ -45,7 +46,7 @@ from contest.models import (
     SheetStatus,
     User,
 )
-from contest.models.base import utcnow
+from contest.models.base import CHINA, as_utc
 from contest.services.core import audit
 from contest.services.core.users import create_user
 from contest.services.skills import (
@@ -277,7 +278,7 @@ def _published_contest(ctx: DemoContext, organizer: User, judges: list[User]) ->
     status_service.transition(organizer, contest, ContestStatus.JUDGING)
     _check_in(organizer, contest, absent=1)
     _score(ctx, contest, judges)
-    ended = datetime(2026, 9, 16, 17, 0, tzinfo=UTC)
+    ended = _china(date(2026, 9, 16), 17)
     for event in contest.events:
         event.ended_at = ended
     status_service.transition(organizer, contest, ContestStatus.REVIEW)
@@ -303,6 +304,7 @@ def _published_contest(ctx: DemoContext, organizer: User, judges: list[User]) ->
                 reason="仲裁组复测零件尺寸,与原测量结果一致,维持原成绩。",
             )
         signoff.sign_off(chief, event)
+    _date_the_day(contest)
     publishing.publish(organizer, contest)
     return contest
 
@@ -324,7 +326,35 @@ def _judging_contest(ctx: DemoContext, organizer: User, judges: list[User]) -> C
     status_service.transition(organizer, contest, ContestStatus.JUDGING)
     _check_in(organizer, contest)
     _score(ctx, contest, judges[:3], share_done=0.6)
+    _date_the_day(contest)
     return contest
+
+
+def _china(day: date, hour: int, minute: int = 0) -> datetime:
+    """A wall-clock time in China on ``day``, as the UTC datetime the database keeps."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=CHINA).astimezone(UTC)
+
+
+def _date_the_day(contest: Contest) -> None:
+    """Move what the services stamped "now" (draws, check-in, decisions, sign-off) onto the
+    contest's own days in China time, so the demo's event times lie within its dates."""
+    first, last = contest.starts_on, contest.ends_on
+    assert first is not None and last is not None
+    for event in contest.events:
+        if event.entry_drawn_at:
+            event.entry_drawn_at = _china(first, 8)
+        if event.seat_drawn_at:
+            event.seat_drawn_at = _china(first, 8, 15)
+        if event.signed_off_at:
+            event.signed_off_at = _china(last, 20)
+        for appeal in db.session.scalars(select(Appeal).where(Appeal.event_id == event.id)):
+            if appeal.decided_at:
+                appeal.decided_at = as_utc(appeal.received_at) + timedelta(minutes=40)
+    db.session.execute(
+        update(Entry)
+        .where(Entry.contest_id == contest.id, Entry.checked_in_at.is_not(None))
+        .values(checked_in_at=_china(first, 8, 30))
+    )
 
 
 # ---------------------------------------------------------------- benchmark scale
@@ -363,7 +393,7 @@ def add_large_contest(ctx: DemoContext, organizer: User, per_event: int = 1000) 
         create_user(None, f"bench_judge{n}", JUDGE_PASSWORD, Role.JUDGE, ctx.org(CITY_NAME))
         for n in range(1, 4)
     ]
-    drawn = utcnow()
+    drawn = _china(date(2025, 10, 10), 8)
     total = 0
     for event in contest.events:
         people = []
@@ -473,11 +503,12 @@ def add_large_contest(ctx: DemoContext, organizer: User, per_event: int = 1000) 
                 for sheet_id, sheet in zip(sheet_ids, sheet_rows, strict=True)
             ),
         )
-        event.ended_at = datetime(2025, 10, 11, 17, 0, tzinfo=UTC)
+        event.ended_at = _china(date(2025, 10, 11), 17)
         event.signed_off_at = drawn
         event.signed_off_by_id = judges[0].id
         total += per_event
     contest.status = ContestStatus.REVIEW
+    _date_the_day(contest)
     db.session.flush()
     publishing.publish(organizer, contest)
     return total

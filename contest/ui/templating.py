@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, get_locale
 from flask_login import current_user
 
+from contest.models.base import local_text
 from contest.ui.areas import nav_entries_for
 
 
 def _local_datetime(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return format_datetime(value, "yyyy-MM-dd HH:mm")
+    return local_text(value)
 
 
 def _local_date(value: date | None) -> str:

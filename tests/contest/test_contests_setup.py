@@ -38,7 +38,9 @@ def test_create_and_update_contest(db: Any, make_org: Any, make_user: Any) -> No
     organizer = make_user("organizer", organization=host)
     contest = contests.create_contest(organizer, _data(host))
     assert contest.status is ContestStatus.DRAFT and contest.created_by_id == organizer.id
-    contests.update_contest(organizer, contest, _data(host, name="江州市焊工大赛", year=2027))
+    contests.update_contest(
+        organizer, contest, _data(host, name="江州市焊工大赛", year=2027, year_confirmed=True)
+    )
     assert contest.name == "江州市焊工大赛"
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions[-2:] == ["contest.create", "contest.update"]

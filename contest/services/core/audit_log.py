@@ -18,8 +18,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import IO, Any
 
 import pandas as pd
-from flask_babel import format_datetime, to_utc
 from flask_babel import gettext as _
+from flask_babel import to_utc
 from sqlalchemy import ColumnElement, Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -38,6 +38,7 @@ from contest.models import (
     ScoreSheet,
     User,
 )
+from contest.models.base import local_text
 from contest.services.core import audit
 from contest.services.core.audit_words import (
     ACTION_GROUPS,
@@ -501,9 +502,7 @@ def _side(view: EntryView, before: bool) -> str:
 
 
 def _local(value: datetime) -> str:
-    if value.tzinfo is None:  # SQLite hands back naive UTC
-        value = value.replace(tzinfo=UTC)
-    return format_datetime(value, "yyyy-MM-dd HH:mm:ss")
+    return local_text(value, seconds=True)
 
 
 def _export_row(view: EntryView) -> tuple[object, ...]:

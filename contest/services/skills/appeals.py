@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -23,7 +22,7 @@ from contest.models import (
     Event,
     User,
 )
-from contest.models.base import utcnow
+from contest.models.base import local_text, utcnow
 from contest.services.core import audit
 from contest.services.skills.review import (
     ReviewError,
@@ -117,7 +116,7 @@ def record_appeal(
             _(
                 "申诉已超过期限:须在比赛结束后 %(h)s 小时内(%(deadline)s 前)以书面形式提出。",
                 h=event.contest.appeal_window_hours,
-                deadline=format_datetime(deadline, "yyyy-MM-dd HH:mm"),
+                deadline=local_text(deadline),
             ),
             "received_at",
         )

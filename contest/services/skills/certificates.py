@@ -23,6 +23,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 from contest.config import PROJECT_ROOT
 from contest.models import Contest
+from contest.models.base import local_time
 from contest.services.skills.results import Certificate, certificates_of
 
 FONT_DIR = PROJECT_ROOT / "static" / "fonts"
@@ -75,6 +76,8 @@ def _needs_fallback(certificates: Sequence[Certificate]) -> bool:
 def _chinese_date(value: datetime | date | None) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        value = local_time(value)  # the day in China, not in UTC
     return f"{value.year}年{value.month}月{value.day}日"
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from contest.extensions import db
 from contest.models import Organization, Role, User
+from contest.models.base import local_time, utcnow
 from contest.models.contest import (
     Component,
     Contest,
@@ -84,13 +85,21 @@ def host_choices(user: User) -> list[Organization]:
 class ContestData:
     name: str
     level: HonorLevel
-    year: int
+    year: int | None  # None: the year of starts_on (in China), else this year
     organization: Organization | None
     starts_on: date | None = None
     ends_on: date | None = None
     appeal_window_hours: int = 2
     conferring_body: str | None = None
     description: str | None = None
+    year_confirmed: bool = False  # keep a year that differs from starts_on's, on purpose
+
+
+def contest_year(data: ContestData) -> int:
+    """The year as given, or the year the contest starts in (dates are China dates), or now's."""
+    if data.year is not None:
+        return data.year
+    return data.starts_on.year if data.starts_on else local_time(utcnow()).year
 
 
 def _check_contest(actor: User, data: ContestData) -> None:
@@ -102,8 +111,23 @@ def _check_contest(actor: User, data: ContestData) -> None:
         problem = text_problem(getattr(data, field))
         if problem:
             raise ContestError(problem, field)
-    if not 2000 <= data.year <= 2100:
+    if not 2000 <= contest_year(data) <= 2100:
         raise ContestError(_("年份应在 2000 到 2100 之间"), "year")
+    if (
+        data.year is not None
+        and data.starts_on
+        and data.year != data.starts_on.year
+        and not data.year_confirmed
+    ):
+        raise ContestError(
+            _(
+                "年份 %(year)s 与开始日期的年份 %(start)s 不一致。"
+                "请改正年份，或留空按开始日期填写；确需如此请勾选“按所填年份保存”。",
+                year=data.year,
+                start=data.starts_on.year,
+            ),
+            "year",
+        )
     if data.organization is None:
         raise ContestError(_("请选择主办工会"), "organization")
     if not actor.can_manage_org(data.organization):
@@ -139,7 +163,7 @@ def _contest_snapshot(contest: Contest) -> dict[str, Any]:
 def _apply_contest(contest: Contest, data: ContestData) -> None:
     contest.name = data.name.strip()
     contest.level = data.level
-    contest.year = data.year
+    contest.year = contest_year(data)
     contest.organization = data.organization  # type: ignore[assignment]
     contest.starts_on = data.starts_on
     contest.ends_on = data.ends_on

@@ -21,9 +21,8 @@ import secrets
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -37,7 +36,7 @@ from contest.models import (
     ScoreSheet,
     User,
 )
-from contest.models.base import utcnow
+from contest.models.base import local_text, utcnow
 from contest.services.core import audit
 from contest.services.skills.registration import lock_contest
 
@@ -217,9 +216,7 @@ def _assign(event: Event, entries: list[Entry], column: str, codes: dict[int, st
 
 
 def _when(moment: datetime) -> str:
-    if moment.tzinfo is None:  # SQLite returns naive UTC datetimes
-        moment = moment.replace(tzinfo=UTC)
-    return format_datetime(moment, "yyyy-MM-dd HH:mm")
+    return local_text(moment)
 
 
 def entry_list(event: Event) -> list[Entry]:

@@ -40,7 +40,7 @@ from contest.models import (
     ResultSnapshot,
     User,
 )
-from contest.models.base import utcnow
+from contest.models.base import local_time, utcnow
 from contest.services.core import audit
 from contest.services.core.versions import RESULTS_CONTENT, bump_version
 from contest.services.honors import records as honor_service
@@ -269,7 +269,7 @@ def _sync_honors(actor: User | None, contest: Contest, rows: list[ResultRow]) ->
                     skill_level=None,
                     trade=trades.get(row.event_id),
                     conferring_body=body,
-                    conferred_on=utcnow().date(),
+                    conferred_on=local_time(utcnow()).date(),
                     source=HonorSource.CONTEST,
                     source_ref=source_ref,
                     # Stored data: always in Chinese, whatever language the publisher reads.

@@ -29,6 +29,7 @@ from contest.models import (
     ScoreSheet,
     User,
 )
+from contest.models.base import local_text
 from contest.services.core.spreadsheets import SheetSpec, write_workbook
 
 HEADER_FILL = "F3E3E3"
@@ -102,7 +103,7 @@ def results_workbook(contest: Contest, snapshot: ResultSnapshot) -> bytes:
         sheets.append(_table(_sheet_title(f"{event.code} {event.label}", used), headers, data))
     info = [
         ["大赛", contest.name],
-        ["公布时间", snapshot.created_at.strftime("%Y-%m-%d %H:%M")],
+        ["公布时间", local_text(snapshot.created_at)],
         ["成绩快照 SHA-256", snapshot.digest],
     ]
     sheets.append(SheetSpec(_sheet_title("说明", used), info, widths=(18, 70)))
@@ -110,7 +111,7 @@ def results_workbook(contest: Contest, snapshot: ResultSnapshot) -> bytes:
 
 
 def _local(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S") if value else ""
+    return local_text(value, seconds=True)
 
 
 def sheets_workbook(contest: Contest) -> bytes:
