@@ -75,8 +75,12 @@ def test_a_judge_fills_a_sheet_on_a_phone_with_running_totals_and_guided_errors(
     page.click("button[value=save]")
     page.wait_for_selector("[data-error-summary]:not([hidden])")
     assert "有 2 处需要更正" in _text(page, "[data-error-count]")
-    focused = page.evaluate("document.activeElement.id")
-    assert focused == f"m_{ids['P1']}"  # the first error in rubric order has the focus
+    # The first error in rubric order gets the focus once sheet.js has run (the summary is
+    # server-rendered, so it can be visible before the script at the end of the page runs).
+    first = f"m_{ids['P1']}"
+    page.wait_for_function(
+        "id => document.activeElement && document.activeElement.id === id", arg=first
+    )
     assert page.locator(f"#aspect-{ids['P1']} .error").is_visible()
     screenshot(page, "judging-sheet-refused-phone390")
     _no_horizontal_scroll(page)
