@@ -79,6 +79,11 @@ def test_an_admin_adds_an_honor_and_a_photo_and_the_wall_follows_consent(
     page.get_by_role("button", name="上传照片").click()
     assert page.get_by_text("已更新 王秀英 的照片").is_visible()
     portrait = page.get_by_role("img", name="王秀英 的照片")
+    # An <img> has no height until its file has loaded: wait for that, then read its size.
+    page.wait_for_function(
+        "() => { const i = document.querySelector('img.person-photo');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
     assert portrait.is_visible()
     assert portrait.evaluate("img => img.naturalWidth") == 600
     screenshot(page, "person-photo-desktop")
