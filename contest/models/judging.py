@@ -95,6 +95,31 @@ class PanelMember(db.Model):
         return f"<PanelMember event={self.event_id} user={self.user_id}{chief}>"
 
 
+class Arbitrator(db.Model):
+    """A member of a contest's arbitration panel (仲裁组, DOMAIN §1.8): they decide appeals.
+
+    The panel is the contest's, not an event's, so an arbitrator who also sits on one event's
+    judging panel is refused that event's appeals (they would judge their own marks) but may
+    decide the others.
+    """
+
+    __tablename__ = "arbitrators"
+    __table_args__ = (
+        UniqueConstraint("contest_id", "user_id", name="uq_arbitrators_contest_user"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contest_id: Mapped[int] = mapped_column(
+        ForeignKey("contests.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Arbitrator contest={self.contest_id} user={self.user_id}>"
+
+
 class Assignment(db.Model):
     """An entry a judge is to score."""
 

@@ -75,6 +75,11 @@ class ResultRow(db.Model):
     components: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     award: Mapped[str | None] = mapped_column(String(40))
     titles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Titles the entrant is put forward for (推荐, e.g. 五一劳动奖章): not conferred, never on the
+    # wall; nomination campaigns read them from here (DOMAIN §1.11).
+    recommended: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The standardised score (median 700, DOMAIN §1.13) when the event's policy shows it.
+    standard_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 1))
     certificate_no: Mapped[str | None] = mapped_column(String(40), unique=True)
 
     snapshot: Mapped[ResultSnapshot] = relationship(back_populates="rows")
