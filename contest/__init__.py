@@ -91,8 +91,9 @@ def register_areas(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from contest.security import headers
-    from contest.ui import bodies, errors, links, templating
+    from contest.ui import assets, bodies, errors, links, templating
 
+    assets.init_app(app)
     errors.init_app(app)
     bodies.init_app(app)
     headers.init_app(app)
