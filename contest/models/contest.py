@@ -187,6 +187,10 @@ class Event(TimestampMixin, db.Model):
     quota_per_unit: Mapped[int | None] = mapped_column(Integer)
     min_age: Mapped[int | None] = mapped_column(Integer)
     max_age: Mapped[int | None] = mapped_column(Integer)
+    # A team event (团体项目, DOMAIN §1.9) takes entries of team_min..team_max members (2–5);
+    # both None: an individual event.
+    team_min: Mapped[int | None] = mapped_column(Integer)
+    team_max: Mapped[int | None] = mapped_column(Integer)
     # When the competition of this event ended: the appeal window runs from here.
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The two draws (参赛号, then 赛位号 at check-in), each seeded and recorded.
@@ -215,6 +219,10 @@ class Event(TimestampMixin, db.Model):
     @property
     def is_signed_off(self) -> bool:
         return self.signed_off_at is not None
+
+    @property
+    def is_team(self) -> bool:
+        return self.team_max is not None
 
 
 class Component(db.Model):
@@ -351,11 +359,16 @@ class Entry(TimestampMixin, db.Model):
     # Time used in the practical, for the "shorter time" tie-break.
     time_seconds: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A team entry's name; its captain is ``person``, the others are ``members``.
+    team_name: Mapped[str | None] = mapped_column(String(60))
 
     contest: Mapped[Contest] = relationship()
     event: Mapped[Event] = relationship()
     person: Mapped[Person] = relationship()
     organization: Mapped[Organization] = relationship()
+    members: Mapped[list[EntryMember]] = relationship(
+        order_by="EntryMember.position", cascade="all, delete-orphan", back_populates="entry"
+    )
 
     def __repr__(self) -> str:
         return f"<Entry {self.id} {self.entry_code or '-'} event={self.event_id}>"
@@ -364,3 +377,33 @@ class Entry(TimestampMixin, db.Model):
     def code(self) -> str | None:
         """The code judges score under: the seat code once drawn, the entry code before."""
         return self.seat_code or self.entry_code
+
+    @property
+    def people(self) -> list[Person]:
+        """Everyone the entry stands for: the entrant, or a team's captain and then its members."""
+        return [self.person, *(member.person for member in self.members)]
+
+
+class EntryMember(db.Model):
+    """A team member besides the captain (``Entry.person``): individual entries have none.
+
+    A person is in at most one entry of a contest, as entrant, captain or member; the database
+    enforces it among members, registration across both tables.
+    """
+
+    __tablename__ = "entry_members"
+    __table_args__ = (
+        UniqueConstraint("contest_id", "person_id", name="uq_entry_members_contest_person"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=1)  # 1.. after the captain (0)
+
+    entry: Mapped[Entry] = relationship(back_populates="members")
+    person: Mapped[Person] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<EntryMember entry={self.entry_id} person={self.person_id}>"

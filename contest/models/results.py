@@ -69,6 +69,8 @@ class ResultRow(db.Model):
     rank: Mapped[int | None] = mapped_column(Integer)  # None: not ranked (e.g. absent)
     entry_code: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(60))
+    # A team event's rows: one per member, each under its team's name (None: an individual).
+    team: Mapped[str | None] = mapped_column(String(60))
     is_female: Mapped[bool] = mapped_column(Boolean, default=False)  # the official (女) marker
     organization: Mapped[str] = mapped_column(String(200))
     total: Mapped[Decimal | None] = mapped_column(Numeric(9, 3))
