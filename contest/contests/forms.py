@@ -100,6 +100,12 @@ class EventForm(CheckedForm):
     )
     min_age = IntegerField(_l("最低年龄"), validators=[Optional()])
     max_age = IntegerField(_l("最高年龄"), validators=[Optional()])
+    team_min = IntegerField(
+        _l("团体项目：每队最少人数"),
+        validators=[Optional()],
+        description=_l("团体项目填写 2–5 人；个人项目两项均留空"),
+    )
+    team_max = IntegerField(_l("团体项目：每队最多人数"), validators=[Optional()])
     ended_at = DateTimeLocalField(
         _l("比赛结束时间"),
         format="%Y-%m-%dT%H:%M",

@@ -245,6 +245,8 @@ def _event_data(form: EventForm) -> EventData:
         min_age=form.min_age.data,
         max_age=form.max_age.data,
         ended_at=local_to_utc(form.ended_at.data),
+        team_min=form.team_min.data,
+        team_max=form.team_max.data,
     )
 
 

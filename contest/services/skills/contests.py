@@ -216,6 +216,9 @@ class EventData:
     min_age: int | None = None
     max_age: int | None = None
     ended_at: datetime | None = None
+    # A team event's members per entry (团体项目); both None for an individual event.
+    team_min: int | None = None
+    team_max: int | None = None
 
 
 def _event_snapshot(event: Event) -> dict[str, Any]:
@@ -228,6 +231,8 @@ def _event_snapshot(event: Event) -> dict[str, Any]:
         "max_age": event.max_age,
         "ended_at": event.ended_at,
         "position": event.position,
+        "team_min": event.team_min,
+        "team_max": event.team_max,
     }
 
 
@@ -259,6 +264,21 @@ def _check_event(contest: Contest, data: EventData, event: Event | None = None) 
             raise ContestError(_("年龄限制应在 14 到 80 岁之间"), name)
     if data.min_age is not None and data.max_age is not None and data.min_age > data.max_age:
         raise ContestError(_("最低年龄不能大于最高年龄"), "max_age")
+    _check_team_size(data)
+
+
+def _check_team_size(data: EventData) -> None:
+    """A team event sets both bounds within DOMAIN's 2–5 (an individual event neither)."""
+    if data.team_min is None and data.team_max is None:
+        return
+    if data.team_min is None or data.team_max is None:
+        field = "team_max" if data.team_max is None else "team_min"
+        raise ContestError(_("团体项目须同时填写每队最少和最多人数"), field)
+    for name, value in (("team_min", data.team_min), ("team_max", data.team_max)):
+        if not 2 <= value <= 5:
+            raise ContestError(_("每队人数应在 2 到 5 人之间"), name)
+    if data.team_min > data.team_max:
+        raise ContestError(_("每队最少人数不能大于最多人数"), "team_max")
 
 
 def create_event(actor: User, contest: Contest, data: EventData) -> Event:
@@ -276,6 +296,8 @@ def create_event(actor: User, contest: Contest, data: EventData) -> Event:
         min_age=data.min_age,
         max_age=data.max_age,
         ended_at=data.ended_at,
+        team_min=data.team_min,
+        team_max=data.team_max,
         position=position,
         policy={},
     )
@@ -312,6 +334,8 @@ def update_event(actor: User, event: Event, data: EventData) -> Event:
         )
         if drawn is not None:
             raise ContestError(_("已抽取参赛号,赛项代码不能再修改"), "code")
+    if (data.team_max is None) != (event.team_max is None) and _has_entries(event):
+        raise ContestError(_("赛项已有报名，不能在个人项目和团体项目之间切换"), "team_max")
     event.code = data.code
     event.occupation = data.occupation
     event.group = data.group
@@ -319,6 +343,8 @@ def update_event(actor: User, event: Event, data: EventData) -> Event:
     event.min_age = data.min_age
     event.max_age = data.max_age
     event.ended_at = data.ended_at
+    event.team_min = data.team_min
+    event.team_max = data.team_max
     db.session.flush()
     audit.record(
         actor, "event.update", "event", event.id, before=before, after=_event_snapshot(event)
@@ -336,6 +362,8 @@ def _event_snapshot_of_data(data: EventData) -> dict[str, Any]:
         "min_age": data.min_age,
         "max_age": data.max_age,
         "ended_at": data.ended_at,
+        "team_min": data.team_min,
+        "team_max": data.team_max,
     }
 
 

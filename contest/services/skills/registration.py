@@ -14,7 +14,10 @@ candidate goes through the same checks, whether typed into the form or read from
   can see both);
 - per-unit quota per event (``Event.quota_per_unit``), counted per *报名单位*: the host's
   direct sub-union the unit lies under, so an enterprise and its workshops share one quota;
-- age limits (``Event.min_age/max_age``) on the contest's first day, from the ID's birth date.
+- age limits (``Event.min_age/max_age``) on the contest's first day, from the ID's birth date;
+- a team event (团体项目, ``Event.is_team``) takes teams only, an individual event individuals:
+  a team has a name and ``team_min``..``team_max`` members (captain first), each checked as an
+  entrant, none twice, and counts once against the unit's quota.
 
 An import is all-or-nothing: every row is checked, every problem is reported (row, column,
 message) and nothing is written unless the whole file is clean. Personal numbers never appear
@@ -44,6 +47,7 @@ from contest.models import (
     Contest,
     ContestStatus,
     Entry,
+    EntryMember,
     EntryStatus,
     Event,
     EventGroup,
@@ -80,7 +84,7 @@ from contest.validation import (
 
 COL_NAME, COL_ID, COL_GENDER, COL_UNIT = "姓名", "身份证号", "性别", "单位"
 COL_OCCUPATION, COL_GROUP, COL_CODE = "赛项(工种)", "组别", "赛项代码"
-COL_PHONE, COL_POST = "联系电话", "岗位"
+COL_PHONE, COL_POST, COL_TEAM = "联系电话", "岗位", "队名"
 
 TEMPLATE_HEADERS = (
     COL_NAME,
@@ -92,6 +96,7 @@ TEMPLATE_HEADERS = (
     COL_CODE,
     COL_PHONE,
     COL_POST,
+    COL_TEAM,
 )
 REQUIRED_HEADERS = (COL_NAME, COL_ID, COL_UNIT)
 # Headers people type differently; each maps to the canonical one.
@@ -106,10 +111,13 @@ FIELD_COLUMNS = {
     "organization_id": COL_UNIT,
     "event_id": COL_OCCUPATION,
     "post": COL_POST,
+    "team_name": COL_TEAM,
     "": "",
 }
 
-NAME_MAX, POST_MAX = 60, 100
+NAME_MAX, POST_MAX, TEAM_NAME_MAX = 60, 100, 60
+# DOMAIN §1.9: a team entry has 2 to 5 members; an event sets its own bounds within these.
+TEAM_SIZE_MIN, TEAM_SIZE_MAX = 2, 5
 _GROUP_WORDS = {
     EventGroup.WORKER: ("职工组", "职工"),
     EventGroup.STUDENT: ("学生组", "学生"),
@@ -142,6 +150,18 @@ class EntrantData:
     gender: Gender | None = None
     phone: str | None = None
     post: str | None = None
+    # A team event's entrant: the team's name (the same for all of its members).
+    team_name: str | None = None
+
+
+@dataclass
+class TeamData:
+    """A team as typed: its name, unit and event, and its members with the captain first."""
+
+    team_name: str
+    organization_id: int | None
+    event_id: int | None
+    members: list[EntrantData]
 
 
 @dataclass(frozen=True)
@@ -258,6 +278,8 @@ def _context(contest: Contest, actor: User | None, *, lock: bool = True) -> _Con
         events={event.id: event for event in contest.events},
         day=competition_day(contest),
     )
+    members = select(EntryMember.person_id).where(EntryMember.contest_id == contest.id)
+    ctx.registered_people.update(db.session.scalars(members))
     rows = db.session.execute(
         select(Entry.event_id, Entry.organization_id, Entry.person_id, Entry.status).where(
             Entry.contest_id == contest.id
@@ -270,11 +292,14 @@ def _context(contest: Contest, actor: User | None, *, lock: bool = True) -> _Con
     return ctx
 
 
-def _check(ctx: _Context, data: EntrantData) -> tuple[dict[str, str], _Plan | None]:
+def _check(
+    ctx: _Context, data: EntrantData, *, counted: bool = True
+) -> tuple[dict[str, str], _Plan | None]:
     """Every problem of one candidate (field → message) and, when there is none, its plan.
 
     Quota use is counted into ``ctx`` only for a clean candidate, so the rows of a file are
-    checked against the entries before them.
+    checked against the entries before them. A team counts once: its members after the
+    captain are checked with ``counted=False``.
     """
     problems: dict[str, str] = {}
     name = (data.name or "").strip()
@@ -324,7 +349,7 @@ def _check(ctx: _Context, data: EntrantData) -> tuple[dict[str, str], _Plan | No
     if event is None:
         problems["event_id"] = _("赛项不属于本次大赛")
     else:
-        closed = registration_problem(ctx.contest, event)
+        closed = registration_problem(ctx.contest, event) or _kind_problem(event, data)
         if closed:
             problems["event_id"] = closed
         if number is not None and "id_number" not in problems:
@@ -341,7 +366,7 @@ def _check(ctx: _Context, data: EntrantData) -> tuple[dict[str, str], _Plan | No
                     age=age,
                     max=event.max_age,
                 )
-        if unit is not None and event.quota_per_unit is not None:
+        if counted and unit is not None and event.quota_per_unit is not None:
             key = (event.id, delegation_of(ctx.contest, unit))
             if ctx.quota_used[key] >= event.quota_per_unit:
                 delegation = ctx.units.get(key[1], unit)
@@ -354,15 +379,40 @@ def _check(ctx: _Context, data: EntrantData) -> tuple[dict[str, str], _Plan | No
                 )
     if problems or number is None or unit is None or event is None:
         return problems, None
-    ctx.quota_used[(event.id, delegation_of(ctx.contest, unit))] += 1
+    if counted:
+        ctx.quota_used[(event.id, delegation_of(ctx.contest, unit))] += 1
     if person is not None:
         ctx.registered_people.add(person.id)
     return problems, _Plan(data, number, person, unit, event, phone)
 
 
-def _release(ctx: _Context, plan: _Plan) -> None:
+def _kind_problem(event: Event, data: EntrantData) -> str | None:
+    """A team in an individual event, or an individual in a team event."""
+    if event.is_team and not data.team_name:
+        return _("“%(event)s”是团体项目，请按团队报名并填写队名", event=event.label)
+    if not event.is_team and data.team_name:
+        return _("“%(event)s”是个人项目，不能按团队报名", event=event.label)
+    return None
+
+
+def team_size_problem(event: Event, size: int, team_name: str) -> str | None:
+    """Why a team of ``size`` members cannot enter ``event`` (None: it can)."""
+    low, high = event.team_min or TEAM_SIZE_MIN, event.team_max or TEAM_SIZE_MAX
+    if low <= size <= high:
+        return None
+    return _(
+        "团队“%(team)s”有 %(size)d 人；本项目每队 %(low)d–%(high)d 人",
+        team=team_name,
+        size=size,
+        low=low,
+        high=high,
+    )
+
+
+def _release(ctx: _Context, plan: _Plan, *, counted: bool = True) -> None:
     """Undo what :func:`_check` counted for a candidate that is refused after all."""
-    ctx.quota_used[(plan.event.id, delegation_of(ctx.contest, plan.unit))] -= 1
+    if counted:
+        ctx.quota_used[(plan.event.id, delegation_of(ctx.contest, plan.unit))] -= 1
     if plan.person is not None:
         ctx.registered_people.discard(plan.person.id)
 
@@ -377,11 +427,16 @@ def _snapshot(entry: Entry) -> dict[str, object]:
         "status": entry.status.value,
         "entry_code": entry.entry_code,
         "seat_code": entry.seat_code,
+        **(
+            {"team_name": entry.team_name, "members": [m.person_id for m in entry.members]}
+            if entry.team_name
+            else {}
+        ),
     }
 
 
-def _write(actor: User | None, plan: _Plan, contest: Contest) -> tuple[Entry, bool]:
-    """Create (or reuse) the person and the entry; True when the person was created."""
+def _person(actor: User | None, plan: _Plan) -> tuple[Person, bool]:
+    """The planned person, created when the 身份证号 is new; True when created."""
     person = plan.person
     created = person is None
     if person is None:
@@ -400,15 +455,37 @@ def _write(actor: User | None, plan: _Plan, contest: Contest) -> tuple[Entry, bo
             )
         except PersonError as error:  # checked above; kept so a race still says something clear
             raise RegistrationError({error.field: str(error)}) from None
+    return person, created
+
+
+def _write(actor: User | None, plans: list[_Plan], contest: Contest) -> tuple[Entry, list[int]]:
+    """Create (or reuse) the people and the entry: an individual, or a team's captain and
+    members. Returns the entry and the ids of the people created."""
+    created: list[int] = []
+    people = []
+    for plan in plans:
+        person, new = _person(actor, plan)
+        people.append(person)
+        if new:
+            created.append(person.id)
+    first = plans[0]
     entry = Entry(
         contest_id=contest.id,
-        event_id=plan.event.id,
-        person_id=person.id,
-        organization_id=plan.unit.id,
+        event_id=first.event.id,
+        person_id=people[0].id,
+        organization_id=first.unit.id,
         status=EntryStatus.REGISTERED,
         registered_by_id=actor.id if actor is not None else None,
+        team_name=(first.data.team_name or "").strip() or None,
     )
     db.session.add(entry)
+    db.session.flush()
+    for position, person in enumerate(people[1:], start=1):
+        db.session.add(
+            EntryMember(
+                entry_id=entry.id, contest_id=contest.id, person_id=person.id, position=position
+            )
+        )
     db.session.flush()
     audit.record(actor, "entry.create", "entry", entry.id, after=_snapshot(entry))
     return entry, created
@@ -423,7 +500,65 @@ def register_entry(actor: User | None, contest: Contest, data: EntrantData) -> E
     problems, plan = _check(ctx, data)
     if problems or plan is None:
         raise RegistrationError(problems or {"": _("报名失败")})
-    entry, _created = _write(actor, plan, contest)
+    entry, _created = _write(actor, [plan], contest)
+    return entry
+
+
+def member_field(index: int, name: str) -> str:
+    """The problem key of a team member's field: ``members-<index>-<name>`` (the form's)."""
+    return f"members-{index}-{name}"
+
+
+def register_team(actor: User | None, contest: Contest, team: TeamData) -> Entry:
+    """Register a team into a team event: one entry, the first member its captain.
+
+    Every member is checked as an entrant (ID, unit, age, one entry per person per contest);
+    the team needs a name and a size within the event's bounds, and counts once against the
+    unit's quota. Raises :class:`RegistrationError` with every problem, members' problems
+    keyed by :func:`member_field`.
+    """
+    ctx = _context(contest, actor)
+    name = (team.team_name or "").strip()
+    problems: dict[str, str] = {}
+    if not name:
+        problems["team_name"] = _("请填写队名")
+    elif len(name) > TEAM_NAME_MAX:
+        problems["team_name"] = _("队名不能超过 %(n)d 个字符", n=TEAM_NAME_MAX)
+    else:
+        problems.update(text_problems({"team_name": name}))
+    event = ctx.events.get(team.event_id or 0)
+    if event is not None and event.is_team:
+        size = team_size_problem(event, len(team.members), name or "")
+        if size:
+            problems[""] = size
+    plans: list[_Plan] = []
+    seen: dict[str, int] = {}
+    for index, member in enumerate(team.members):
+        data = EntrantData(
+            name=member.name,
+            id_number=member.id_number,
+            organization_id=team.organization_id,
+            event_id=team.event_id,
+            gender=member.gender,
+            phone=member.phone,
+            post=member.post,
+            team_name=name or "-",
+        )
+        found, plan = _check(ctx, data, counted=index == 0)
+        if plan is not None:
+            plans.append(plan)
+            if plan.id_number in seen:
+                first = seen[plan.id_number] + 1
+                found["id_number"] = _("与第 %(n)d 名队员的身份证号相同", n=first)
+            seen.setdefault(plan.id_number, index)
+        for key, message in found.items():
+            if key in ("organization_id", "event_id"):
+                problems.setdefault(key, message)
+            else:
+                problems[member_field(index, key)] = message
+    if problems or len(plans) != len(team.members) or not plans:
+        raise RegistrationError(problems or {"": _("报名失败")})
+    entry, _created = _write(actor, plans, contest)
     return entry
 
 
@@ -578,6 +713,9 @@ def import_entries(
     events = list(ctx.events.values())
     first_row_of: dict[str, int] = {}
     plans: list[tuple[int, _Plan]] = []
+    # A team event's rows: one team per (event, unit, 队名), its first row the captain.
+    teams: dict[tuple[int, int | None, str], list[int]] = {}
+    team_of_row: dict[int, tuple[int, int | None, str]] = {}
 
     def cell(values: Mapping[Hashable, object], column: str) -> str:
         value = values.get(column)
@@ -651,12 +789,19 @@ def import_entries(
             gender=gender,
             phone=cell(values, COL_PHONE) or None,
             post=cell(values, COL_POST) or None,
+            team_name=cell(values, COL_TEAM) or None,
         )
+        counted = True
+        if candidate.team_name and event is not None and event.is_team:
+            team_key = (event.id, unit_id, candidate.team_name)
+            counted = team_key not in teams
+            teams.setdefault(team_key, []).append(row_number)
+            team_of_row[row_number] = team_key
         # The row's other fields are still checked, so one pass reports all of its problems.
-        problems, plan = _check(ctx, candidate)
+        problems, plan = _check(ctx, candidate, counted=counted)
         if row_errors:
             if plan is not None:  # a refused row takes no place in a quota
-                _release(ctx, plan)
+                _release(ctx, plan, counted=counted)
                 plan = None
             explained = {e.column for e in row_errors}
             problems = {
@@ -673,15 +818,23 @@ def import_entries(
             errors.append(RowError(row_number, FIELD_COLUMNS.get(field_name, ""), message))
         if plan is not None:
             plans.append((row_number, plan))
+    for (event_id, _unit, team_name), rows in teams.items():
+        size = team_size_problem(ctx.events[event_id], len(rows), team_name)
+        if size:
+            errors.append(RowError(rows[0], COL_TEAM, size))
     if errors:
         raise EntryImportRefused(errors)
+    # Written entry by entry: an individual alone, a team's rows together (captain first).
+    groups: dict[object, list[tuple[int, _Plan]]] = {}
+    for row_number, plan in plans:
+        groups.setdefault(team_of_row.get(row_number, row_number), []).append((row_number, plan))
 
     digest = hashlib.sha256(data).hexdigest()
 
     undo_note = UndoNote(Entry.__tablename__, {"contest_id": contest.id, "file_sha256": digest})
     people_created = 0
     with Batches(actor, undo_note) as batches:
-        for batch in chunks(plans, ORM_BATCH_ROWS):
+        for batch in chunks(list(groups.values()), ORM_BATCH_ROWS):
             with batches.transaction():
                 people_created += _write_batch(actor, contest, batch, batches)
         with batches.last():
@@ -698,7 +851,7 @@ def import_entries(
             )
     return ImportResult(
         rows=len(plans),
-        entries_created=len(plans),
+        entries_created=len(groups),
         people_created=people_created,
         people_matched=len(plans) - people_created,
         file_sha256=digest,
@@ -706,7 +859,10 @@ def import_entries(
 
 
 def _write_batch(
-    actor: User | None, contest: Contest, batch: Iterable[tuple[int, _Plan]], batches: Batches
+    actor: User | None,
+    contest: Contest,
+    batch: Iterable[list[tuple[int, _Plan]]],
+    batches: Batches,
 ) -> int:
     """Write one batch of an import under the contest's lock, each row checked again first
     (another organizer may have registered the same person or filled a quota since the file
@@ -714,24 +870,26 @@ def _write_batch(
     people created."""
     ctx = _context(contest, actor)
     errors: list[RowError] = []
-    checked: list[_Plan] = []
-    for row_number, plan in batch:
-        problems, fresh = _check(ctx, plan.data)
-        for name, message in problems.items():
-            errors.append(RowError(row_number, FIELD_COLUMNS.get(name, ""), message))
-        if fresh is not None:
-            checked.append(fresh)
+    checked: list[list[_Plan]] = []
+    for group in batch:
+        fresh_group = []
+        for index, (row_number, plan) in enumerate(group):
+            problems, fresh = _check(ctx, plan.data, counted=index == 0)
+            for name, message in problems.items():
+                errors.append(RowError(row_number, FIELD_COLUMNS.get(name, ""), message))
+            if fresh is not None:
+                fresh_group.append(fresh)
+        checked.append(fresh_group)
     if errors:
         raise EntryImportRefused(errors)
     people: list[int] = []
     entries: list[int] = []
-    for plan in checked:
-        entry, created = _write(actor, plan, contest)
+    for plans in checked:
+        entry, created = _write(actor, plans, contest)
         entries.append(entry.id)
-        if created:
-            people.append(entry.person_id)
+        people.extend(created)
     batches.created(Person, people)
-    batches.created(Entry, entries)
+    batches.created(Entry, entries)  # a team's members go with their entry (ON DELETE CASCADE)
     return len(people)
 
 
