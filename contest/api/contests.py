@@ -64,6 +64,7 @@ def _api_row(row: dict[str, Any]) -> dict[str, Any]:
         "award": row["award"],
         "titles": row["titles"],
         "event": row["event"],
+        "team": row.get("team"),
     }
 
 
@@ -168,6 +169,11 @@ _RESULT = {
         "award": {"type": "string", "nullable": True},
         "titles": {"type": "array", "items": {"type": "string"}},
         "event": {"type": "string", "description": "Event code"},
+        "team": {
+            "type": "string",
+            "nullable": True,
+            "description": "A team event's team name (one row per member); null: individual",
+        },
     },
 }
 openapi.SCHEMAS["Contest"] = _CONTEST

@@ -66,7 +66,7 @@ def _system_font() -> Path | None:
 def _needs_fallback(certificates: Sequence[Certificate]) -> bool:
     known = _subset_characters()
     for item in certificates:
-        parts = (item.name, item.organization, item.contest_name, item.event_label)
+        parts = (item.name, item.organization, item.contest_name, item.event_label, item.team or "")
         text = "".join((*parts, item.award or "", item.conferring_body, *item.titles))
         if any(ch not in known for ch in text if not ch.isspace()):
             return True
@@ -160,7 +160,8 @@ def _page(pdf: _CertificatePDF, item: Certificate, base_url: str) -> None:
         tail = f"荣获{item.award}。"
     else:
         tail = f"获得“{'”“'.join(item.titles)}”称号。"
-    text = f"在{item.contest_name}{item.event_label}比赛中，成绩优异，{tail}"
+    team = f"作为“{item.team}”队成员，" if item.team else ""
+    text = f"在{item.contest_name}{item.event_label}比赛中，{team}成绩优异，{tail}"
     for line in _lines(pdf, width - 12, text):
         pdf.set_x(left + 12)
         pdf.cell(width - 12, 11, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -32,10 +32,12 @@ from contest.models import (
     Contest,
     ContestStatus,
     Entry,
+    EntryMember,
     Event,
     Honor,
     HonorSource,
     HonorStatus,
+    Person,
     ResultRow,
     ResultSnapshot,
     User,
@@ -101,7 +103,11 @@ def _event_rows(contest: Contest, event: Event) -> tuple[Event, int, list[Result
         for entry in db.session.scalars(
             select(Entry)
             .where(Entry.event_id == event.id)
-            .options(selectinload(Entry.person), selectinload(Entry.organization))
+            .options(
+                selectinload(Entry.person),
+                selectinload(Entry.organization),
+                selectinload(Entry.members).selectinload(EntryMember.person),
+            )
         )
     }
     try:
@@ -131,38 +137,46 @@ def _event_rows(contest: Contest, event: Event) -> tuple[Event, int, list[Result
         scores = {
             key: decimal_text(float(components.at[entry_id, key]), digits) for key in component_keys
         }
-        rows.append(_row(entry, event, rank=int(rank), total=total, digits=digits))
-        rows[-1].components = {k: v for k, v in scores.items() if v is not None}
-        rows[-1].award = award if isinstance(award, str) and award else None
-        rows[-1].titles = [str(t) for t in (titles or ())]
+        for row in _rows(entry, event, rank=int(rank), total=total, digits=digits):
+            row.components = {k: v for k, v in scores.items() if v is not None}
+            row.award = award if isinstance(award, str) and award else None
+            row.titles = [str(t) for t in (titles or ())]
+            rows.append(row)
     unranked = sorted(
         (e for e in entries.values() if e.id not in ranked),
         key=lambda e: (e.entry_code or "", e.id),
     )
     for entry in unranked:
-        rows.append(_row(entry, event, rank=None, total=None, digits=digits))
+        rows.extend(_rows(entry, event, rank=None, total=None, digits=digits))
     for position, row in enumerate(rows, start=1):
         row.position = position
     return event, digits, rows
 
 
-def _row(entry: Entry, event: Event, *, rank: int | None, total: Any, digits: int) -> ResultRow:
-    person = entry.person
+def _rows(
+    entry: Entry, event: Event, *, rank: int | None, total: Any, digits: int
+) -> list[ResultRow]:
+    """An entry's published rows: one, or a team's one per member (captain first), each with
+    the team's rank, total and award, so every member is named and gets a certificate."""
     text = decimal_text(total, digits) if total is not None else None
-    return ResultRow(
-        event_id=event.id,
-        entry_id=entry.id,
-        person_id=person.id,
-        rank=rank,
-        entry_code=entry.entry_code or "",
-        name=person.name,
-        is_female=person.is_female,
-        organization=entry.organization.name if entry.organization else "",
-        total=Decimal(text) if text is not None else None,
-        components={},
-        award=None,
-        titles=[],
-    )
+    return [
+        ResultRow(
+            event_id=event.id,
+            entry_id=entry.id,
+            person_id=person.id,
+            rank=rank,
+            entry_code=entry.entry_code or "",
+            name=person.name,
+            team=entry.team_name,
+            is_female=person.is_female,
+            organization=entry.organization.name if entry.organization else "",
+            total=Decimal(text) if text is not None else None,
+            components={},
+            award=None,
+            titles=[],
+        )
+        for person in entry.people
+    ]
 
 
 def _assign_certificates(contest: Contest, event: Event, rows: list[ResultRow]) -> None:
@@ -247,6 +261,9 @@ def _sync_honors(actor: User | None, contest: Contest, rows: list[ResultRow]) ->
             .options(selectinload(Entry.person), selectinload(Entry.organization))
         )
     }
+    # A team's rows name each member: the honor goes to the row's person.
+    titled = [r.person_id for r in rows if r.titles and r.person_id]
+    people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(titled)))}
     created = 0
     for row in rows:
         for title in row.titles or []:
@@ -262,7 +279,7 @@ def _sync_honors(actor: User | None, contest: Contest, rows: list[ResultRow]) ->
                     title=title,
                     level=contest.level,
                     year=contest.year,
-                    person=entry.person if entry else None,
+                    person=people.get(row.person_id) if row.person_id else None,
                     organization=entry.organization if entry else None,
                     unit_name=row.organization,
                     industry=None,

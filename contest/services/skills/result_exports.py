@@ -82,13 +82,17 @@ def results_workbook(contest: Contest, snapshot: ResultSnapshot) -> bytes:
         rows_by_event.setdefault(row.event_id, []).append(row)
     for event in contest.events:
         components = [(c.key, c.name) for c in event.components]
-        headers = ["名次", "参赛号", "姓名", "性别标注", "单位"]
+        event_rows = rows_by_event.get(event.id, [])
+        # A team event lists every member under the team's name.
+        teams = any(row.team for row in event_rows)
+        headers = ["名次", "参赛号", *(["队名"] if teams else []), "姓名", "性别标注", "单位"]
         headers += [f"{name}成绩" for _, name in components]
         headers += ["总成绩", "奖项", "称号", "证书编号"]
         data = [
             [
                 row.rank,
                 row.entry_code,
+                *([row.team or ""] if teams else []),
                 row.name,
                 "女" if row.is_female else "",
                 row.organization,
@@ -98,7 +102,7 @@ def results_workbook(contest: Contest, snapshot: ResultSnapshot) -> bytes:
                 "、".join(row.titles or []),
                 row.certificate_no or "",
             ]
-            for row in rows_by_event.get(event.id, [])
+            for row in event_rows
         ]
         sheets.append(_table(_sheet_title(f"{event.code} {event.label}", used), headers, data))
     info = [

@@ -104,6 +104,8 @@ def row_document(row: ResultRow, digits: int) -> dict[str, Any]:
         "award": row.award,
         "titles": list(row.titles or []),
         "certificate_no": row.certificate_no,
+        # A team event's rows only, so documents published before teams hash as they did.
+        **({"team": row.team} if row.team else {}),
     }
 
 
@@ -306,6 +308,7 @@ def certificate_matches(
         "total": total,
         "award": certificate.award,
         "titles": list(certificate.titles),
+        "team": certificate.team,
     }
     if sealed is not None and all(sealed.get(key) == value for key, value in stored.items()):
         return True
@@ -341,6 +344,7 @@ class Certificate:
     year: int
     snapshot_id: int
     event_id: int
+    team: str | None = None  # a team member's certificate: the team's name
 
 
 def find_certificate(number: str) -> Certificate | None:
@@ -387,6 +391,7 @@ def _certificate(
         year=contest.year,
         snapshot_id=snapshot.id,
         event_id=event.id,
+        team=row.team,
     )
 
 
