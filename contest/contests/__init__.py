@@ -2,7 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 
-from contest.contests import panels, registration_views, rubric_views, views  # noqa: F401  (their routes register on bp)
+from contest.contests import (  # noqa: F401  (their routes register on bp)
+    arbitration,
+    panels,
+    registration_views,
+    rubric_views,
+    views,
+)
 from contest.contests.blueprint import bp
 from contest.models import Role
 from contest.ui.areas import CONTESTS_MENU, Area, HomeSection, NavItem

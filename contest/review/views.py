@@ -23,7 +23,6 @@ from sqlalchemy.orm import selectinload
 from contest.extensions import db
 from contest.models import (
     Appeal,
-    AppealStatus,
     Contest,
     ContestStatus,
     Entry,
@@ -39,12 +38,11 @@ from contest.review.blueprint import bp
 from contest.review.forms import (
     AppealForm,
     CorrectForm,
-    DecideForm,
     ReasonForm,
     RecheckForm,
     ReopenForm,
 )
-from contest.services.skills import access, judging, review
+from contest.services.skills import access, arbitration, judging, review
 from contest.services.skills import appeals as appeal_service
 from contest.services.skills import recheck as recheck_service
 from contest.services.skills import signoff as signoff_service
@@ -430,7 +428,7 @@ def _render_appeals(event: Event, form: AppealForm, status: int = 200) -> Any:
             "review/appeals.html",
             appeals=appeal_service.appeals_of(event),
             form=form,
-            decide=DecideForm(formdata=None),
+            arbitrators=arbitration.arbitrators_of(event.contest),
             deadline=deadline,
             window_open=deadline is not None and now <= deadline,
             **_context(event),
@@ -468,39 +466,6 @@ def appeals(event_id: int):  # type: ignore[no-untyped-def]
         return _render_appeals(event, form, 422)
     db.session.commit()
     flash(_("已登记 %(code)s 的申诉,待仲裁裁决。", code=appeal.entry.code), "success")
-    return redirect(url_for("review.appeals", event_id=event.id))
-
-
-@bp.route("/events/<int:event_id>/appeals/<int:appeal_id>/decide", methods=["POST"])
-def decide(event_id: int, appeal_id: int):  # type: ignore[no-untyped-def]
-    event = _event(event_id)
-    appeal = _of_event(Appeal, appeal_id, event)
-    form = DecideForm()
-    if not form.validate():
-        _form_errors(form)
-        return redirect(url_for("review.appeals", event_id=event.id))
-    try:
-        appeal_service.decide_appeal(
-            current_user,
-            appeal,
-            upheld=form.decision.data == "upheld",
-            reason=form.reason.data or "",
-        )
-    except ReviewError as error:
-        _fail(error)
-        return redirect(url_for("review.appeals", event_id=event.id))
-    db.session.commit()
-    if appeal.status is AppealStatus.UPHELD:
-        flash(_("申诉成立。如需更正分数,请在该选手的评分页中更正。"), "success")
-        return redirect(
-            url_for(
-                "review.entry",
-                event_id=event.id,
-                entry_id=appeal.entry_id,
-                next=url_for("review.appeals", event_id=event.id),
-            )
-        )
-    flash(_("已驳回申诉。"), "success")
     return redirect(url_for("review.appeals", event_id=event.id))
 
 

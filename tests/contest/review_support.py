@@ -60,3 +60,13 @@ def score_all(
             sheets[(entry.id, judge.id)] = put_sheet(db, c, judge, entry, base_values(i, j), status)
     db.session.commit()
     return sheets
+
+
+def arbitrator(db: Any, c: Any, make_user: Any) -> Any:
+    """A judge account on ``c``'s arbitration panel, on no judging panel (may decide appeals)."""
+    from contest.models import Arbitrator
+
+    user = make_user("judge", organization=c.judge_unit)
+    db.session.add(Arbitrator(contest_id=c.contest.id, user_id=user.id))
+    db.session.flush()
+    return user

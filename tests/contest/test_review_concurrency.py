@@ -16,7 +16,7 @@ from contest.extensions import db as _db
 from contest.models import Appeal, AppealStatus, AuditEntry, Event, RecheckItem, User
 from contest.models.base import utcnow
 from contest.services.skills import appeals, recheck, review, signoff
-from tests.contest.review_support import score_all
+from tests.contest.review_support import arbitrator, score_all
 
 
 def _race(app: Flask, step: Callable[[], Any], writers: int = 2) -> list[str]:
@@ -52,16 +52,19 @@ def _actions(action: str) -> int:
     return _db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == action))
 
 
-def test_an_appeal_is_decided_once(app: Flask, db: Any, make_contest: Any) -> None:
+def test_an_appeal_is_decided_once(
+    app: Flask, db: Any, make_contest: Any, make_user: Any
+) -> None:
     c = make_contest(status="review")
     c.event.ended_at = utcnow() - timedelta(minutes=30)
     appeal = appeals.record_appeal(
         c.chief, c.event, entry_code="A001", appellant="张三", content="请复核实操分"
     )
+    first, second = arbitrator(db, c, make_user), arbitrator(db, c, make_user)
     db.session.commit()
-    chief_id, organizer_id, appeal_id = c.chief.id, c.organizer.id, appeal.id
+    first_id, second_id, appeal_id = first.id, second.id, appeal.id
     db.session.remove()
-    turn = iter([(chief_id, True), (organizer_id, False)])
+    turn = iter([(first_id, True), (second_id, False)])
     lock = threading.Lock()
 
     def decide() -> None:

@@ -21,7 +21,7 @@ from contest.models import (
 )
 from contest.services.skills import appeals, recheck, review, signoff
 from contest.services.skills.standings import ranking
-from tests.contest.review_support import put_sheet, score_all
+from tests.contest.review_support import arbitrator, put_sheet, score_all
 
 
 def _actions(db: Any, action: str) -> list[AuditEntry]:
@@ -271,19 +271,20 @@ def _plain(c: Any) -> Any:
     return c.chief
 
 
-def test_decide_requires_reason_and_is_final(db: Any, make_contest: Any) -> None:
+def test_decide_requires_reason_and_is_final(db: Any, make_contest: Any, make_user: Any) -> None:
     c = make_contest(status="review", entries=1, judges=1)
     _ended(db, c, 1)
     appeal = appeals.record_appeal(
         c.chief, c.event, entry_code="A001", appellant="领队", content="有误"
     )
+    arbiter = arbitrator(db, c, make_user)
     with pytest.raises(review.ReviewError, match="理由") as caught:
-        appeals.decide_appeal(c.chief, appeal, upheld=True, reason="  ")
+        appeals.decide_appeal(arbiter, appeal, upheld=True, reason="  ")
     assert caught.value.field == "reason" and appeal.status is AppealStatus.PENDING
-    appeals.decide_appeal(c.chief, appeal, upheld=False, reason="复测无误,维持原分")
+    appeals.decide_appeal(arbiter, appeal, upheld=False, reason="复测无误,维持原分")
     assert appeal.status is AppealStatus.DISMISSED and appeal.decision == "复测无误,维持原分"
     with pytest.raises(review.ReviewError, match="最终"):
-        appeals.decide_appeal(c.chief, appeal, upheld=True, reason="改判")
+        appeals.decide_appeal(arbiter, appeal, upheld=True, reason="改判")
     entry = _actions(db, "appeal.decide")[0]
     assert entry.reason == "复测无误,维持原分"
 
@@ -291,7 +292,7 @@ def test_decide_requires_reason_and_is_final(db: Any, make_contest: Any) -> None
 # ---------------------------------------------------------------- sign-off
 
 
-def test_sign_off_rules_and_locking(db: Any, make_contest: Any) -> None:
+def test_sign_off_rules_and_locking(db: Any, make_contest: Any, make_user: Any) -> None:
     c = _checked_event(db, make_contest, entries=4)
     _ended(db, c, 1)
     appeal = appeals.record_appeal(
@@ -304,7 +305,7 @@ def test_sign_off_rules_and_locking(db: Any, make_contest: Any) -> None:
         signoff.sign_off(c.judges[1], c.event)
     with pytest.raises(review.ReviewError, match="申诉"):
         signoff.sign_off(c.chief, c.event)
-    appeals.decide_appeal(c.organizer, appeal, upheld=False, reason="维持")
+    appeals.decide_appeal(arbitrator(db, c, make_user), appeal, upheld=False, reason="维持")
     assert not review.names_visible(c.event)
     locked = signoff.sign_off(c.chief, c.event)
     db.session.commit()

@@ -122,7 +122,6 @@ def test_rows_of_another_event_are_not_found(
     assert client.get(f"/review/events/{e}/entries/999999").status_code == 404
     posts = [
         (f"/review/events/{e}/recheck/{item.id}", {"errors_found": "0"}),
-        (f"/review/events/{e}/appeals/{appeal.id}/decide", {"decision": "upheld", "reason": "x"}),
         (f"/review/events/{e}/reopen", {"entry_id": str(other.entries[0].id), "reason": "x"}),
         (f"/review/events/{e}/correct", {"entry_id": "A-01", "reason": "x"}),
     ]
@@ -312,18 +311,10 @@ def test_appeal_form_inside_and_outside_window(db: Any, make_contest: Any, clien
     assert ok.status_code == 302
     appeal = db.session.scalar(select(Appeal))
     assert appeal is not None and appeal.status is AppealStatus.PENDING
-    # decide: the reason is required, then final
-    url = f"/review/events/{c.event.id}/appeals/{appeal.id}/decide"
-    client.post(url, data={"decision": "upheld", "reason": ""})
-    db.session.refresh(appeal)
-    assert appeal.status is AppealStatus.PENDING
-    response = client.post(url, data={"decision": "upheld", "reason": "阅卷漏计 2 分"})
-    assert f"/entries/{c.entries[0].id}" in response.headers["Location"]
-    db.session.refresh(appeal)
-    assert appeal.status is AppealStatus.UPHELD
-    client.post(url, data={"decision": "dismissed", "reason": "改判"})
-    db.session.refresh(appeal)
-    assert appeal.status is AppealStatus.UPHELD and appeal.decision == "阅卷漏计 2 分"
+    # the organizer records, but does not decide: that is the arbitration panel's
+    page = client.get(f"/review/events/{c.event.id}/appeals").get_data(as_text=True)
+    assert "待仲裁组裁决" in page and "尚未组建仲裁组" in page
+    assert f"/arbitration/appeals/{appeal.id}" not in page
 
 
 def test_sign_off_page_lists_blockers_and_only_chief_signs(

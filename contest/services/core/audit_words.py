@@ -75,6 +75,8 @@ ACTION_GROUPS: dict[str, ActionGroup] = {
             "recheck.remark_all": ("event", _l("要求%(object)s全部重新评分")),
             "appeal.record": ("appeal", _l("登记了%(object)s")),
             "appeal.decide": ("appeal", _l("裁决了%(object)s")),
+            "arbitration.add": ("contest", _l("向%(object)s的仲裁组添加了成员")),
+            "arbitration.remove": ("contest", _l("从%(object)s的仲裁组移除了成员")),
             "event.sign_off": ("event", _l("签字确认了%(object)s的成绩")),
         },
     ),

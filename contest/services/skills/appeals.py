@@ -1,8 +1,10 @@
 """Appeals (申诉) against an event's marks: recorded inside the window, decided once.
 
 An appeal is recorded only inside the window after the event ended (the contest's appeal hours),
-by a reviewer of the event, before sign-off; it is decided once, with a reason, and the decision
-is final (the row is locked while deciding, so two reviewers cannot both decide it).
+by a reviewer of the event, before sign-off; it is decided once, with a reason, by the contest's
+arbitration panel (never by the event's own judges or chief judge, see
+``contest.services.skills.arbitration``), and the decision is final (the row is locked while
+deciding, so two arbitrators cannot both decide it).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from contest.models import (
 )
 from contest.models.base import local_text, utcnow
 from contest.services.core import audit
+from contest.services.skills.arbitration import require_arbitrator
 from contest.services.skills.review import (
     ReviewError,
     lock_row,
@@ -148,13 +151,14 @@ def record_appeal(
 
 
 def decide_appeal(actor: User, appeal: Appeal, *, upheld: bool, reason: str) -> Appeal:
-    """Decide an appeal once (the arbitration decision is final), always with a reason.
+    """Decide an appeal once (the arbitration decision is final), always with a reason; only a
+    member of the contest's arbitration panel who is not on the event's judging panel may.
 
     An upheld appeal may be followed by ``judging.correct_mark`` on the sheets concerned.
     """
     event = db.session.get(Event, appeal.event_id)
     assert event is not None
-    require_reviewer(actor, event)
+    require_arbitrator(actor, event)
     lock_row(appeal)
     if appeal.status is not AppealStatus.PENDING:
         raise ReviewError(_("该申诉已裁决,仲裁结果为最终决定,不能更改。"))
@@ -174,7 +178,7 @@ def decide_appeal(actor: User, appeal: Appeal, *, upheld: bool, reason: str) -> 
         "appeal",
         appeal.id,
         before={"status": AppealStatus.PENDING.value},
-        after={"status": appeal.status.value, "entry": appeal.entry.code},
+        after={"status": appeal.status.value, "entry": appeal.entry.code, "event": event.id},
         reason=text,
     )
     return appeal
