@@ -51,6 +51,7 @@ from contest.services.core import audit
 from contest.services.core.users import create_user
 from contest.services.skills import (
     appeals,
+    arbitration,
     draws,
     judging,
     panels,
@@ -70,6 +71,12 @@ PANEL_JUDGES = (
     ("judge_zhao", "赵丽萍", "江州市总工会"),
     ("judge_sun", "孙志强", "江州技师学院工会"),
     ("judge_qian", "钱文博", "江州市总工会"),
+)
+# The contest's arbitration panel (仲裁组): judge accounts on no judging panel, so they may
+# decide every event's appeals; they share the judges' password.
+ARBITERS = (
+    ("arbiter_liu", "刘振华", "江州市总工会"),
+    ("arbiter_chen", "陈淑芬", "江州技师学院工会"),
 )
 DEFAULT_POLICY = {
     "method": "trimmed",
@@ -107,8 +114,11 @@ def add_contests(ctx: DemoContext) -> None:
     organizer = ctx.users["organizer"]
     chief = ctx.users["judge"]
     judges = [chief, *_panel_judges(ctx)]
-    published = _published_contest(ctx, organizer, judges)
+    arbiters = _arbiters(ctx)
+    published = _published_contest(ctx, organizer, judges, arbiters)
     judging_contest = _judging_contest(ctx, organizer, judges)
+    for arbiter in arbiters:
+        arbitration.add_arbitrator(organizer, judging_contest, arbiter)
     ctx.summary.count("技能大赛 contests", 2)
     ctx.summary.notes.append(
         f"技能大赛:「{published.name}」已公布成绩与证书;「{judging_contest.name}」评分进行中,"
@@ -119,6 +129,10 @@ def add_contests(ctx: DemoContext) -> None:
         f"评委组其他评委 {others} 的密码与 judge 相同 "
         f"(the other panel judges share the judge's password)"
     )
+    ctx.summary.notes.append(
+        "仲裁组 arbiter_liu、arbiter_chen(密码与 judge 相同)在「申诉仲裁」裁决申诉 "
+        "(the arbitration panel decides appeals; same password as judge)"
+    )
     if ctx.large:
         entrants = add_large_contest(ctx, organizer)
         ctx.summary.count("基准大赛选手 benchmark competitors", entrants)
@@ -127,6 +141,15 @@ def add_contests(ctx: DemoContext) -> None:
 def _panel_judges(ctx: DemoContext) -> list[User]:
     made = []
     for username, display, org_name in PANEL_JUDGES:
+        user = create_user(None, username, JUDGE_PASSWORD, Role.JUDGE, ctx.org(org_name), display)
+        ctx.users[username] = user
+        made.append(user)
+    return made
+
+
+def _arbiters(ctx: DemoContext) -> list[User]:
+    made = []
+    for username, display, org_name in ARBITERS:
         user = create_user(None, username, JUDGE_PASSWORD, Role.JUDGE, ctx.org(org_name), display)
         ctx.users[username] = user
         made.append(user)
@@ -264,7 +287,9 @@ def _score(ctx: DemoContext, contest: Contest, judges: list[User], share_done: f
                 judging.save_sheet(judge, entry, values, submit=submit, expected_version=None)
 
 
-def _published_contest(ctx: DemoContext, organizer: User, judges: list[User]) -> Contest:
+def _published_contest(
+    ctx: DemoContext, organizer: User, judges: list[User], arbiters: list[User]
+) -> Contest:
     contest = _set_up(
         ctx,
         organizer,
@@ -275,6 +300,8 @@ def _published_contest(ctx: DemoContext, organizer: User, judges: list[User]) ->
     taken: set[int] = set()
     _register(ctx, organizer, contest, 12, taken)
     _panels(organizer, contest, judges)
+    for arbiter in arbiters:
+        arbitration.add_arbitrator(organizer, contest, arbiter)
     status_service.transition(organizer, contest, ContestStatus.JUDGING)
     _check_in(organizer, contest, absent=1)
     _score(ctx, contest, judges)
@@ -298,7 +325,7 @@ def _published_contest(ctx: DemoContext, organizer: User, judges: list[User]) ->
                 received_at=ended + timedelta(minutes=50),
             )
             appeals.decide_appeal(
-                organizer,
+                arbiters[0],
                 appeal,
                 upheld=False,
                 reason="仲裁组复测零件尺寸,与原测量结果一致,维持原成绩。",

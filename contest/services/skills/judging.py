@@ -39,7 +39,6 @@ from contest.models import (
     Contest,
     ContestStatus,
     Entry,
-    EntryStatus,
     Event,
     Mark,
     PanelMember,
@@ -48,6 +47,7 @@ from contest.models import (
     User,
 )
 from contest.models.base import utcnow
+from contest.models.contest import NOT_COMPETING
 from contest.services.core import audit
 from contest.services.skills import access
 from contest.services.skills.rubrics import event_aspects
@@ -205,7 +205,7 @@ def _refusal(user: User, entry: Entry, member: PanelMember | None) -> SheetError
     reason = access.recusal_reason(user, entry)
     if reason is not None:
         return NotAllowed(_("您需回避此参赛作品:%(reason)s", reason=reason))
-    if entry.status is EntryStatus.WITHDRAWN:
+    if entry.status in NOT_COMPETING:
         return NotAllowed(_("该选手已退赛或缺考,无需评分。"))
     if entry.contest.status not in SCORING_PHASES:
         status = entry.contest.status.label
@@ -276,7 +276,7 @@ def assignments_for(user: User, *, contest_id: int | None = None) -> list[Assign
         .where(
             Assignment.user_id == user.id,
             Contest.status.in_(SCORING_PHASES),
-            Entry.status != EntryStatus.WITHDRAWN,
+            Entry.status.not_in(NOT_COMPETING),
         )
         .options(contains_eager(Entry.event), contains_eager(Entry.contest))
         .order_by(Contest.id, Event.position, Event.id)
