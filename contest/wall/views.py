@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -11,6 +13,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    jsonify,
     render_template,
     request,
     send_file,
@@ -76,21 +79,57 @@ def photo(person_id: int):  # type: ignore[no-untyped-def]
     return response
 
 
+# The kiosk holds one page of honors at a time and fetches the next as it goes (#16 item 15):
+# a wall of 100,000 honors rotates through all of them without loading them at once.
+KIOSK_PER_PAGE = 30
+
+
+def _kiosk_query() -> wall_service.WallQuery:
+    return wall_service.WallQuery.from_args(request.args, per_page_default=KIOSK_PER_PAGE)
+
+
+def _kiosk_filters() -> dict[str, str]:
+    """The request's filters and page size, without its page and the kiosk's own settings."""
+    return {k: v for k, v in request.args.items() if k not in {"interval", "page"}}
+
+
+def _kiosk_payload(query: wall_service.WallQuery) -> dict[str, Any]:
+    """One page for the kiosk: public fields only (``PublicHonor`` has no personal numbers),
+    with ``next``, the URL of the following page (None on the last)."""
+    page = honors_cache.data("wall.search", lambda: wall_service.search(query), query.cache_key())
+    following = query.page + 1 if query.page < page.pages else None
+    return {
+        "items": [item.to_api() for item in page.items],
+        "total": page.total,
+        "page": query.page,
+        "per_page": query.per_page,
+        "next": None
+        if following is None
+        else url_for("wall.kiosk_page", **_kiosk_filters(), page=following),
+    }
+
+
 @bp.route("/kiosk")
 @honors_cache.page(max_age=30)
 def kiosk():  # type: ignore[no-untyped-def]
-    """Full-screen carousel for the big screen in a 职工之家; the same filters as the wall."""
-    query = wall_service.WallQuery.from_args(
-        request.args, per_page_default=wall_service.MAX_PER_PAGE
-    )
-    page = honors_cache.data("wall.search", lambda: wall_service.search(query), query.cache_key())
+    """Full-screen carousel for the big screen in a 职工之家; the same filters as the wall.
+    The first page comes with the HTML; ``static/js/kiosk.js`` fetches the others from
+    :func:`kiosk_page` one ahead of the slide it shows."""
+    query = replace(_kiosk_query(), page=1)
     interval = min(max(request.args.get("interval", 8, type=int) or 8, 3), 120)
-    api_args = {k: v for k, v in request.args.items() if k not in {"interval", "page", "per_page"}}
     return render_template(
         "wall/kiosk.html",
-        initial={"items": [item.to_api() for item in page.items], "total": page.total},
-        api_url=url_for("api.honors", **api_args, per_page=wall_service.MAX_PER_PAGE),
+        initial=_kiosk_payload(query),
+        api_url=url_for("wall.kiosk_page", **_kiosk_filters()),
         interval=interval,
         refresh_seconds=int(current_app.config.get("KIOSK_REFRESH_SECONDS", 300)),
         level_labels=dict(level_choices()),
     )
+
+
+@bp.route("/kiosk/page")
+@honors_cache.page(max_age=30)
+def kiosk_page():  # type: ignore[no-untyped-def]
+    """A page of the kiosk's honors as JSON (``page`` is the cursor; ``next`` says where to go
+    on); a page past the end is empty with no ``next``."""
+    return jsonify(_kiosk_payload(_kiosk_query()))

@@ -1,11 +1,18 @@
-// The big-screen carousel. Data arrives with the page (so it runs offline once loaded) and is
-// refreshed from /api/v1/honors every few minutes; a failed refresh keeps the current data.
+// The big-screen carousel. The first page of honors arrives with the HTML (so it runs offline
+// once loaded); the following page is fetched from /wall/kiosk/page while this one shows, one
+// page ahead, so every matching honor comes round without all of them being loaded at once.
+// After the last page it starts again from page 1, fetched afresh (at most every `refresh`
+// seconds when everything fits one page). A failed fetch keeps showing the page it has.
 (function () {
   "use strict";
   var stage = document.getElementById("kiosk");
   if (!stage) { return; }
   var strings = JSON.parse(document.getElementById("kiosk-strings").textContent);
-  var data = JSON.parse(document.getElementById("kiosk-data").textContent).items || [];
+  var current = JSON.parse(document.getElementById("kiosk-data").textContent);
+  var data = current.items || [];
+  var upcoming = null; // the following page, once fetched
+  var fetching = false;
+  var loadedAt = Date.now();
   var interval = (parseInt(stage.dataset.interval, 10) || 8) * 1000;
   var refresh = (parseInt(stage.dataset.refresh, 10) || 300) * 1000;
   var index = 0;
@@ -49,7 +56,8 @@
       ph.appendChild(span);
       photo.appendChild(ph);
     }
-    text(el("counter"), (index % data.length + 1) + " / " + data.length);
+    var before = (current.page - 1) * current.per_page;
+    text(el("counter"), (before + index % data.length + 1) + " / " + current.total);
     var bar = el("progress");
     bar.classList.remove("run");
     void bar.offsetWidth;
@@ -57,15 +65,41 @@
     bar.classList.add("run");
   }
 
-  function next() { index = (index + 1) % Math.max(data.length, 1); show(); }
-
-  function reload() {
-    fetch(stage.dataset.api, { headers: { "Accept": "application/json" } })
+  function fetchUpcoming() {
+    if (upcoming || fetching) { return; }
+    var url = current.next;
+    if (!url) {
+      if (current.page === 1 && Date.now() - loadedAt < refresh) { return; } // one page: keep it
+      url = stage.dataset.api;
+    }
+    fetching = true;
+    fetch(url, { headers: { "Accept": "application/json" } })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (payload) {
-        if (payload && payload.items) { data = payload.items; preload(data); if (index >= data.length) { index = 0; } }
+        if (payload && payload.items) {
+          upcoming = payload;
+          stage.dataset.ahead = payload.page; // which page is ready next (tests wait for it)
+          preload(payload.items);
+        }
       })
-      .catch(function () { /* offline: keep showing what we have */ });
+      .catch(function () { /* offline: keep showing what we have */ })
+      .then(function () { fetching = false; });
+  }
+
+  function next() {
+    index += 1;
+    if (index >= data.length) {
+      index = 0;
+      if (upcoming) {
+        current = upcoming;
+        data = current.items;
+        upcoming = null;
+        delete stage.dataset.ahead;
+        if (current.page === 1) { loadedAt = Date.now(); }
+      }
+    }
+    show();
+    fetchUpcoming();
   }
 
   function tick() {
@@ -78,9 +112,9 @@
 
   preload(data);
   show();
+  fetchUpcoming();
   tick();
   setInterval(next, interval);
-  setInterval(reload, refresh);
   setInterval(tick, 15000);
   document.addEventListener("keydown", function (e) {
     if (e.key === "ArrowRight") { next(); }
