@@ -108,7 +108,10 @@ ASPECT_KIND_LABELS: dict[AspectKind, LazyString] = {
 class EntryStatus(enum.Enum):
     REGISTERED = "registered"  # 已报名
     CHECKED_IN = "checked_in"  # 已检录
-    WITHDRAWN = "withdrawn"  # 退赛 / 缺考
+    WITHDRAWN = "withdrawn"  # 退赛 (before the day)
+    # 缺考: registered but did not come, so marked when the event moved to 比赛评分 (stored by
+    # name in a non-native VARCHAR(12) column: a new value needs no migration).
+    ABSENT = "absent"
 
     @property
     def label(self) -> str:
@@ -119,7 +122,11 @@ ENTRY_STATUS_LABELS: dict[EntryStatus, LazyString] = {
     EntryStatus.REGISTERED: _l("已报名"),
     EntryStatus.CHECKED_IN: _l("已检录"),
     EntryStatus.WITHDRAWN: _l("已退赛"),
+    EntryStatus.ABSENT: _l("缺考"),
 }
+
+# Entries that are not competing: never assigned, scored or ranked.
+NOT_COMPETING = (EntryStatus.WITHDRAWN, EntryStatus.ABSENT)
 
 
 class Contest(TimestampMixin, db.Model):

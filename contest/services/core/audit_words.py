@@ -130,6 +130,12 @@ ACTION_GROUPS: dict[str, ActionGroup] = {
         {
             "contest.status": ("contest", _l("变更了%(object)s的进程")),
             "results.publish": ("contest", _l("公布了%(object)s的成绩")),
+            "contest.no_shows": ("contest", _l("处理了%(object)s未检录的选手")),
+            "event.short_field": ("event", _l("决定了参赛人数不足的%(object)s如何处理")),
+            "contest.turnout_undone": (
+                "contest",
+                _l("退回报名时撤销了%(object)s的缺考标记与人数不足处理"),
+            ),
         },
     ),
     "honors": ActionGroup(
@@ -309,6 +315,10 @@ FIELD_LABELS: dict[str, LazyString] = {
     "edge_ties": _l("奖项分界处并列时"),
     "titles": _l("称号"),
     "min_field": _l("最低参赛人数"),
+    "short_field": _l("人数不足时"),
+    "choice": _l("处理方式"),
+    "entrants": _l("参赛人数"),
+    "events": _l("赛项"),
     "max_spread": _l("允许的评委评分差"),
     "recheck_top": _l("复核前几名"),
     "recheck_share": _l("其余选手抽查比例"),
@@ -384,6 +394,13 @@ _VALUE_LABELS: dict[str, dict[str, LazyString]] = {
     "ownership": _by_value(OWNERSHIP_LABELS),
     "gender": _by_value(GENDER_LABELS),
     "category": _by_value(WORKER_CATEGORY_LABELS),
+    "choice": {
+        "absent": _l("标记缺考"),
+        "keep": _l("保留，仍可检录"),
+        "cancel": _l("取消赛项"),
+        "no_awards": _l("只排名、不评奖"),
+    },
+    "short_field": {"cancel": _l("取消赛项"), "no_awards": _l("只排名、不评奖")},
     "imported": {
         "honors": _l("荣誉"),
         "organizations": _l("组织"),

@@ -139,6 +139,8 @@ def check_in(actor: User | None, entry: Entry) -> Entry:
     _check_state(event, DAY_STATES, _("检录"))
     if entry.status is EntryStatus.WITHDRAWN:
         raise DrawError(_("该选手已退赛,不能检录"))
+    if entry.status is EntryStatus.ABSENT:
+        raise DrawError(_("该选手已标记缺考，不能检录"))
     if entry.status is EntryStatus.CHECKED_IN:
         raise DrawError(_("参赛号 %(code)s 已检录", code=entry.entry_code or ""))
     if event.entry_drawn_at is None or not entry.entry_code:
