@@ -179,11 +179,24 @@ def test_judging_to_review_skips_recused_and_absent(db: Any, make_contest: Any) 
     )
     db.session.flush()
     assert check_transition(made.contest, S.REVIEW) == []
-    # An entrant who did not check in needs no sheets.
-    other = make_contest(status=S.JUDGING, entries=1, judges=1)
-    other.entries[0].status = EntryStatus.REGISTERED
+    # Once check-in is used, an entrant who did not check in (kept, or 缺考) needs no sheets.
+    other = make_contest(status=S.JUDGING, entries=3, judges=1)
+    other.entries[1].status = EntryStatus.REGISTERED
+    other.entries[2].status = EntryStatus.ABSENT
+    db.session.add(
+        ScoreSheet(
+            event_id=other.event.id,
+            entry_id=other.entries[0].id,
+            user_id=other.judges[0].id,
+            status=SheetStatus.SUBMITTED,
+        )
+    )
     db.session.flush()
     assert check_transition(other.contest, S.REVIEW) == []
+    # Without any check-in, every registered entrant is scored.
+    other.entries[0].status = EntryStatus.REGISTERED
+    db.session.flush()
+    _one(check_transition(other.contest, S.REVIEW), "还有 1 份评分表未提交")
 
 
 def test_review_to_judging(db: Any, make_contest: Any) -> None:

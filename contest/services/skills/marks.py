@@ -21,13 +21,13 @@ from contest.models import (
     AspectKind,
     Component,
     Entry,
-    EntryStatus,
     Event,
     Mark,
     RubricCriterion,
     ScoreSheet,
     SheetStatus,
 )
+from contest.models.contest import NOT_COMPETING
 from scoring import COMPONENT, CRITERION, ENTRY, JUDGE, SCORE, TIME
 
 __all__ = ["COUNTED_STATUSES", "MARK_COLUMNS", "marks_frame"]
@@ -71,7 +71,7 @@ def marks_frame(event: Event, *, include_drafts: bool = False) -> pd.DataFrame:
         .where(
             ScoreSheet.event_id == event.id,
             ScoreSheet.status.in_(statuses),
-            Entry.status != EntryStatus.WITHDRAWN,
+            Entry.status.not_in(NOT_COMPETING),
         )
     )
     rows = _fetch_plain(stmt)

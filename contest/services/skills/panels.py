@@ -28,7 +28,6 @@ from contest.models import (
     Conflict,
     ContestStatus,
     Entry,
-    EntryStatus,
     Event,
     PanelMember,
     Role,
@@ -36,7 +35,7 @@ from contest.models import (
     User,
 )
 from contest.services.core import audit
-from contest.services.skills import access
+from contest.services.skills import access, turnout
 
 CLOSED_STATES = (ContestStatus.PUBLISHED, ContestStatus.ARCHIVED)
 REASON_MAX = 1000
@@ -128,12 +127,12 @@ def candidate_judges(event: Event) -> list[User]:
 
 
 def active_entries(event: Event) -> list[Entry]:
-    """Entries not withdrawn, by code (seat code, then 参赛号), with their units (the recusal
-    rule compares them with each judge's)."""
+    """The entries to be scored (``turnout.competing_entries``: once check-in is used, only the
+    checked-in ones), by code (seat code, then 参赛号), with their units (the recusal rule
+    compares them with each judge's)."""
+    ids = [e.id for e in turnout.competing_entries(event)]
     entries = db.session.scalars(
-        select(Entry)
-        .where(Entry.event_id == event.id, Entry.status != EntryStatus.WITHDRAWN)
-        .options(selectinload(Entry.organization))
+        select(Entry).where(Entry.id.in_(ids)).options(selectinload(Entry.organization))
     )
     return sorted(entries, key=lambda e: (e.code is None, e.code or "", e.id))
 
@@ -390,9 +389,13 @@ def assign(
 
     Pairs that already have a score sheet are always kept. "balanced" gives each entry ``k``
     judges, picking for each entry (most constrained first) the eligible judges with the
-    fewest entries so far, so loads differ by at most one when recusal allows it.
+    fewest entries so far, so loads differ by at most one when recusal allows it.  Only the
+    entries to be scored are assigned: once check-in is used, an entrant who has not checked in
+    gets no task (and loses one given before), so no judge opens a sheet for them.
     """
     _check_editable(event)
+    if turnout.is_cancelled(event):
+        raise PanelError(_("该赛项因参赛人数不足已取消，不再分配评分任务"))
     mode = AssignMode(mode) if isinstance(mode, str) else mode
     if event.entry_drawn_at is None:
         raise PanelError(_("请先抽取参赛号,再分配评分任务(评委只看编号)"))
@@ -435,10 +438,9 @@ def assign(
         (a.user_id, a.entry_id): a
         for a in db.session.scalars(select(Assignment).where(Assignment.event_id == event.id))
     }
-    active_ids = {e.id for e in entries}
     removed = 0
     for key, assignment in existing.items():
-        if key not in desired and key[1] in active_ids:
+        if key not in desired and key not in sheets:
             db.session.delete(assignment)
             removed += 1
     created = 0

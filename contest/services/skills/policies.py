@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 import scoring
 from contest.extensions import db
 from contest.models.contest import Event
+from contest.models.honor import HonorLevel
 from contest.services.core import audit, authority
 
 DEFAULT_POLICY: dict[str, Any] = {
@@ -44,6 +45,14 @@ DEFAULT_POLICY: dict[str, Any] = {
 }
 
 POLICY_KEYS = frozenset(DEFAULT_POLICY)
+
+# Rule 12 (DOMAIN §1): a provincial event needs at least 30 competitors.  A national final is
+# held to at least the provincial number; below provincial level no minimum is set.
+MIN_FIELD_BY_LEVEL: dict[HonorLevel, int] = {HonorLevel.NATIONAL: 30, HonorLevel.PROVINCIAL: 30}
+# The organizer's answer when the field was short at registration close ("cancel" or
+# "no_awards", ``contest.services.skills.turnout``): kept beside the policy keys, never edited
+# through the policy form.
+FIELD_DECISION = "short_field"
 
 
 class PolicyInvalid(ValueError):
@@ -263,9 +272,40 @@ def recheck_settings_of(data: dict[str, Any]) -> RecheckSettings:
     return RecheckSettings(top=top, share=share, error_limit=limit)
 
 
+def event_policy(event: Event) -> dict[str, Any]:
+    """The event's policy merged with the defaults; ``min_field`` follows the contest level
+    until the organizer sets it."""
+    data = merged(event.policy or {})
+    if "min_field" not in (event.policy or {}):
+        data["min_field"] = MIN_FIELD_BY_LEVEL.get(event.contest.level, 0)
+    return data
+
+
+def min_field_of(event: Event) -> int:
+    return _int(event_policy(event), "min_field", _("最低参赛人数"))
+
+
+def field_decision(event: Event) -> str | None:
+    """The short-field answer: "cancel", "no_awards" or None (see :data:`FIELD_DECISION`)."""
+    value = (event.policy or {}).get(FIELD_DECISION)
+    return value if isinstance(value, str) else None
+
+
+def set_field_decision(event: Event, value: str | None) -> None:
+    """Record (or clear) the short-field answer; the caller audits it."""
+    policy = {k: v for k, v in (event.policy or {}).items() if k != FIELD_DECISION}
+    if value is not None:
+        policy[FIELD_DECISION] = value
+    event.policy = policy
+
+
 def policy_for(event: Event) -> scoring.RankingPolicy:
-    """The ranking policy of an event (defaults for keys the organizer has not set)."""
-    return build_policy(event.policy or {})
+    """The ranking policy of an event (defaults for keys the organizer has not set); an event
+    ranked without awards after a short field gets no award bands and no titles."""
+    data = event_policy(event)
+    if field_decision(event) == "no_awards":
+        data["awards"], data["titles"] = [], []
+    return build_policy(data)
 
 
 def recheck_settings(event: Event) -> RecheckSettings:
@@ -292,7 +332,9 @@ def save_policy(actor: Any, event: Event, raw: dict[str, Any]) -> dict[str, Any]
     ensure_policy_editable(event)
     data = validate(raw, event)
     before = merged(event.policy or {})
+    decision = field_decision(event)
     event.policy = data
+    set_field_decision(event, decision)
     db.session.flush()
     audit.record(actor, "event.policy", "event", event.id, before=before, after=data)
     return data

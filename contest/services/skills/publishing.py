@@ -46,7 +46,7 @@ from contest.models.base import local_time, utcnow
 from contest.services.core import audit
 from contest.services.core.versions import RESULTS_CONTENT, bump_version
 from contest.services.honors import records as honor_service
-from contest.services.skills import standings, status
+from contest.services.skills import policies, standings, status, turnout
 from contest.services.skills.results import (
     canonical,
     current_snapshot,
@@ -90,7 +90,7 @@ def publish_problems(contest: Contest) -> list[str]:
         return [
             _("项目“%(event)s”尚未由裁判长签字确认", event=event.label)
             for event in contest.events
-            if not event.is_signed_off
+            if not event.is_signed_off and not turnout.is_cancelled(event)
         ]
     return list(status.check_transition(contest, ContestStatus.PUBLISHED))
 
@@ -98,6 +98,8 @@ def publish_problems(contest: Contest) -> list[str]:
 def _event_rows(contest: Contest, event: Event) -> tuple[Event, int, list[ResultRow]]:
     """The published rows of one event (ranked entrants, then the unranked: withdrawn or
     absent) and the precision its totals were ranked with."""
+    if turnout.is_cancelled(event):  # cancelled for a short field: not ranked, no rows
+        return event, int(policies.event_policy(event)["precision"]), []
     entries = {
         entry.id: entry
         for entry in db.session.scalars(
@@ -229,11 +231,26 @@ def _document(
                     "components": [[c.key, c.name] for c in event.components],
                     "precision": digits,
                     "rows": [row_document(row, digits) for row in rows],
+                    **_turnout_notes(event),
                 }
                 for event, digits, rows in events
             ],
         }
     )
+
+
+def _turnout_notes(event: Event) -> dict[str, Any]:
+    """What the public page says besides the rows: a cancelled event (取消), one ranked without
+    awards, and the 参赛号 of absent entrants (缺考); keys only when they apply, so documents
+    without them read as before."""
+    notes: dict[str, Any] = {}
+    decision = policies.field_decision(event)
+    if decision in ("cancel", "no_awards"):
+        notes["cancelled" if decision == "cancel" else "no_awards"] = True
+    absent = turnout.absent_codes(event)
+    if absent and decision != "cancel":
+        notes["absent"] = absent
+    return notes
 
 
 def _sync_honors(actor: User | None, contest: Contest, rows: list[ResultRow]) -> int:

@@ -426,6 +426,11 @@ class PublicEvent:
     precision: int
     components: tuple[tuple[str, str], ...]  # (key, name) in rubric order
     rows_digest: str  # what its stored rows must hash to (:func:`sealed_rows`)
+    # Set when registration closed below the minimum field (``turnout``): cancelled (取消, no
+    # rows) or ranked without awards; ``absent``: the 参赛号 of the 缺考 entrants.
+    cancelled: bool = False
+    no_awards: bool = False
+    absent: tuple[str, ...] = ()
 
     @property
     def seal(self) -> EventSeal:
@@ -505,6 +510,9 @@ def public_contest(contest_id: int) -> PublicContest | Withheld | None:
             precision=seals[int(item["id"])].precision,
             components=tuple((str(k), str(v)) for k, v in item.get("components", [])),
             rows_digest=seals[int(item["id"])].digest,
+            cancelled=bool(item.get("cancelled")),
+            no_awards=bool(item.get("no_awards")),
+            absent=tuple(str(code) for code in item.get("absent", ())),
         )
         for item in meta.get("events", [])
     )

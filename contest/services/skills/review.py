@@ -42,7 +42,6 @@ from contest.models import (
     Assignment,
     ContestStatus,
     Entry,
-    EntryStatus,
     Event,
     Mark,
     PanelMember,
@@ -50,7 +49,8 @@ from contest.models import (
     SheetStatus,
     User,
 )
-from contest.services.skills import access
+from contest.models.contest import NOT_COMPETING
+from contest.services.skills import access, turnout
 from contest.services.skills.marks import COUNTED_STATUSES, marks_frame
 from contest.services.skills.policies import max_spread
 from contest.services.skills.rubrics import event_aspects, scoring_rubric
@@ -195,12 +195,9 @@ def progress(event: Event) -> Progress:
             .options(selectinload(PanelMember.user))
         )
     }
-    entry_objects = {
-        e.id: e
-        for e in db.session.scalars(
-            select(Entry).where(Entry.event_id == event.id, Entry.status == EntryStatus.CHECKED_IN)
-        )
-    }
+    # Who is scored (``turnout``): once check-in is used, the checked-in entrants; absent (缺考)
+    # and withdrawn entrants never hold up the count, nor the sign-off that waits for it.
+    entry_objects = {e.id: e for e in turnout.competing_entries(event)}
     assignments = db.session.execute(
         select(Assignment.entry_id, Assignment.user_id)
         .where(Assignment.event_id == event.id)
@@ -356,7 +353,7 @@ def side_by_side(
             .order_by(PanelMember.is_chief.desc(), PanelMember.id)
         )
     )
-    query = select(Entry).where(Entry.event_id == event.id, Entry.status != EntryStatus.WITHDRAWN)
+    query = select(Entry).where(Entry.event_id == event.id, Entry.status.not_in(NOT_COMPETING))
     if flagged_only:
         flagged_ids = [int(e) for e in disagreements(event)["entry"].unique()]
         query = query.where(Entry.id.in_(flagged_ids or [-1]))

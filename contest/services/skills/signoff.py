@@ -25,7 +25,7 @@ from contest.models import (
 )
 from contest.models.base import utcnow
 from contest.services.core import audit
-from contest.services.skills import access
+from contest.services.skills import access, turnout
 from contest.services.skills.recheck import RecheckState, recheck_state
 from contest.services.skills.review import (
     NotPermitted,
@@ -59,6 +59,9 @@ def sign_off_blockers(
         blockers.append(Blocker(_("只有本赛项的裁判长可以签字确认。")))
     if event.is_signed_off:
         blockers.append(Blocker(_("本赛项已签字确认。")))
+        return blockers
+    if turnout.is_cancelled(event):
+        blockers.append(Blocker(_("本赛项因参赛人数不足已取消，不评分，无需签字确认。")))
         return blockers
     if event.contest.status is not ContestStatus.REVIEW:
         blockers.append(

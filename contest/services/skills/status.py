@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from contest.extensions import db
 from contest.models import User
 from contest.models.base import utcnow
-from contest.models.contest import Contest, ContestStatus, Entry, EntryStatus, Event
+from contest.models.contest import NOT_COMPETING, Contest, ContestStatus, Entry, Event
 from contest.models.judging import (
     Appeal,
     AppealStatus,
@@ -28,7 +28,7 @@ from contest.models.judging import (
 )
 from contest.services.core import audit
 from contest.services.core.versions import RESULTS_CONTENT, bump_version
-from contest.services.skills import review, rubrics
+from contest.services.skills import review, rubrics, turnout
 from contest.services.skills.contests import ContestError, weight_problems
 
 S = ContestStatus
@@ -51,7 +51,7 @@ def _event_name(event: Event) -> str:
 def _live_entries(event: Event) -> list[Entry]:
     return list(
         db.session.scalars(
-            select(Entry).where(Entry.event_id == event.id, Entry.status != EntryStatus.WITHDRAWN)
+            select(Entry).where(Entry.event_id == event.id, Entry.status.not_in(NOT_COMPETING))
         )
     )
 
@@ -68,10 +68,16 @@ def _problems_to_registration(contest: Contest) -> list[str]:
 
 
 def _problems_to_judging(contest: Contest) -> list[str]:
+    """What the events still need before 比赛评分.  A cancelled event needs nothing, nor does one
+    whose field is short and not yet decided: its organizer may still cancel it, and if they
+    choose to rank it instead, :func:`transition` checks it again after the answer."""
     problems: list[str] = []
     if not contest.events:
         return [_("大赛还没有赛项")]
+    undecided = {item.event.id for item in turnout.short_fields(contest)}
     for event in contest.events:
+        if event.id in undecided or turnout.is_cancelled(event):
+            continue
         name = _event_name(event)
 
         def add(message: str, name: str = name) -> None:
@@ -99,7 +105,7 @@ def _problems_to_judging(contest: Contest) -> list[str]:
                 select(Assignment.entry_id).where(Assignment.event_id == event.id).distinct()
             )
         )
-        unassigned = [e for e in entries if e.id not in assigned]
+        unassigned = [e for e in turnout.competing_entries(event) if e.id not in assigned]
         if unassigned:
             add(_("%(n)s 名选手尚未分配评委", n=len(unassigned)))
     return problems
@@ -138,6 +144,8 @@ def _problems_to_published(contest: Contest) -> list[str]:
     problems: list[str] = []
     for event in contest.events:
         name = _event_name(event)
+        if turnout.is_cancelled(event):
+            continue  # not scored, nothing to sign or decide
         if not event.is_signed_off:
             problems.append(_("%(event)s:裁判长尚未签字确认", event=name))
         pending = db.session.scalar(
@@ -236,13 +244,30 @@ def set_status(
 
 
 def transition(
-    actor: User, contest: Contest, to: ContestStatus, reason: str | None = None
+    actor: User,
+    contest: Contest,
+    to: ContestStatus,
+    reason: str | None = None,
+    *,
+    answers: turnout.Answers | None = None,
 ) -> Contest:
-    """Check and perform a status move; publication goes through ``publishing.publish``."""
+    """Check and perform a status move; publication goes through ``publishing.publish``.
+
+    Closing registration (报名 → 比赛评分) first needs the organizer's ``answers`` about no-shows
+    and short fields when there are any (``turnout``); they are applied, then the move is
+    checked again, so a refusal leaves the caller to roll both back.  Going back to 报名 undoes
+    them.
+    """
     if to is S.PUBLISHED:
         raise ContestError(
             _("公布成绩须通过「公布成绩」操作完成(计算成绩并生成不可更改的成绩快照)")
         )
+    closing = (contest.status, to) == (S.REGISTRATION, S.JUDGING)
+    if closing and not check_transition(contest, to):
+        try:
+            turnout.answer(actor, contest, answers or turnout.Answers())
+        except turnout.TurnoutError as error:
+            raise ContestError(str(error)) from None
     problems = check_transition(contest, to)
     if problems:
         raise ContestError(
@@ -250,6 +275,8 @@ def transition(
             problems=problems,
         )
     before = contest.status
+    if (before, to) == (S.JUDGING, S.REGISTRATION):
+        turnout.undo(actor, contest)
     set_status(actor, contest, to, reason=(reason or "").strip() or None)
     if {before, to} & PUBLIC_STATUSES:
         bump_version(RESULTS_CONTENT)

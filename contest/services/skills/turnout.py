@@ -1,0 +1,295 @@
+"""Who actually competes in an event: no-shows (缺考) and the minimum field (DOMAIN §1 rule 12).
+
+Two questions are put to the organizer when registration closes, i.e. when the contest moves from
+报名 to 比赛评分 (``contest.services.skills.status.transition`` asks them):
+
+- **No-shows.** Once check-in (检录) has been used for an event, an entrant still only registered
+  did not come. The organizer marks them 缺考 (they lose their assignments, get no sheets and are
+  listed as absent at the bottom of the results) or keeps them (a late check-in stays possible).
+  An event where nobody has checked in is judged as registered: check-in is optional.
+- **Minimum field.** An event with fewer entrants than its ``min_field`` (the default follows the
+  contest level, ``policies.MIN_FIELD_BY_LEVEL``) is cancelled (not scored, not ranked, shown as
+  取消) or ranked without awards; the choice is kept in the event's policy
+  (``policies.FIELD_DECISION``) so ranking and publishing follow it.
+
+Both answers are audited.  The organizer's form carries :func:`answer_key` of the situation it
+showed: if anyone checked in, withdrew or registered meanwhile, the move is refused as stale and
+nothing changes.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+
+from contest.extensions import db
+from contest.models import Assignment, Contest, Entry, EntryStatus, Event, ScoreSheet, User
+from contest.models.contest import NOT_COMPETING
+from contest.services.core import audit
+from contest.services.skills import policies
+
+T = TypeVar("T", bound=enum.Enum)
+
+
+class NoShowChoice(enum.Enum):
+    ABSENT = "absent"  # 标记缺考
+    KEEP = "keep"  # 保留
+
+
+class FieldChoice(enum.Enum):
+    CANCEL = "cancel"  # 取消赛项
+    NO_AWARDS = "no_awards"  # 只排名、不评奖
+
+
+class TurnoutError(ValueError):
+    """The organizer's answers are missing, unknown or stale; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class ShortField:
+    """An event whose registered field is below its minimum."""
+
+    event: Event
+    entrants: int
+    minimum: int
+
+
+@dataclass(frozen=True)
+class Questions:
+    """What must be answered before the contest moves to 比赛评分."""
+
+    no_shows: list[Entry]
+    short: list[ShortField]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.no_shows or self.short)
+
+
+# ------------------------------------------------------------------ reading
+
+
+def check_in_used(event: Event) -> bool:
+    """Whether anyone has checked in for the event (then 检录 decides who is scored)."""
+    found = db.session.scalar(
+        select(Entry.id)
+        .where(Entry.event_id == event.id, Entry.status == EntryStatus.CHECKED_IN)
+        .limit(1)
+    )
+    return found is not None
+
+
+def is_cancelled(event: Event) -> bool:
+    return policies.field_decision(event) == FieldChoice.CANCEL.value
+
+
+def competing_entries(event: Event) -> list[Entry]:
+    """The entries to assign and score: none for a cancelled event; once check-in is used, the
+    checked-in ones; otherwise every entry not withdrawn or absent."""
+    if is_cancelled(event):
+        return []
+    query = select(Entry).where(Entry.event_id == event.id, Entry.status.not_in(NOT_COMPETING))
+    if check_in_used(event):
+        query = query.where(Entry.status == EntryStatus.CHECKED_IN)
+    return list(db.session.scalars(query.order_by(Entry.id)))
+
+
+def no_shows(contest: Contest) -> list[Entry]:
+    """Registered entrants who did not check in, in events where check-in was used."""
+    found: list[Entry] = []
+    for event in contest.events:
+        if is_cancelled(event) or not check_in_used(event):
+            continue
+        found.extend(
+            db.session.scalars(
+                select(Entry)
+                .where(Entry.event_id == event.id, Entry.status == EntryStatus.REGISTERED)
+                .order_by(Entry.entry_code, Entry.id)
+            )
+        )
+    return found
+
+
+def absent_codes(event: Event) -> list[str]:
+    """The 参赛号 of the event's absent (缺考) entrants, in order."""
+    codes = db.session.scalars(
+        select(Entry.entry_code).where(
+            Entry.event_id == event.id, Entry.status == EntryStatus.ABSENT
+        )
+    )
+    return sorted(code for code in codes if code)
+
+
+def entrant_count(event: Event) -> int:
+    """Entrants not withdrawn (or absent): the field the minimum is compared with."""
+    return int(
+        db.session.scalar(
+            select(func.count(Entry.id)).where(
+                Entry.event_id == event.id, Entry.status.not_in(NOT_COMPETING)
+            )
+        )
+        or 0
+    )
+
+
+def short_fields(contest: Contest) -> list[ShortField]:
+    """Events (not yet cancelled) with entrants but fewer than their minimum field."""
+    found = []
+    for event in contest.events:
+        minimum = policies.min_field_of(event)
+        count = entrant_count(event)
+        if minimum and 0 < count < minimum and not is_cancelled(event):
+            found.append(ShortField(event, count, minimum))
+    return found
+
+
+def questions(contest: Contest) -> Questions:
+    return Questions(no_shows(contest), short_fields(contest))
+
+
+def answer_key(found: Questions) -> str:
+    """A short fingerprint of the situation the organizer saw (who, which events, how many)."""
+    parts = [f"e{e.id}" for e in found.no_shows] + [
+        f"f{s.event.id}:{s.entrants}:{s.minimum}" for s in found.short
+    ]
+    return hashlib.sha256(",".join(parts).encode()).hexdigest()[:16]
+
+
+# ------------------------------------------------------------------ answering
+
+
+def _choice(kind: type[T], raw: str | None, message: str) -> T:
+    try:
+        return kind(raw)
+    except ValueError:
+        raise TurnoutError(message) from None
+
+
+@dataclass(frozen=True)
+class Answers:
+    """The organizer's form: ``key`` is the :func:`answer_key` it was built with, ``no_show`` a
+    :class:`NoShowChoice` value, ``fields`` each short event's id → a :class:`FieldChoice`
+    value (raw strings: they are checked here)."""
+
+    key: str | None = None
+    no_show: str | None = None
+    fields: dict[int, str] = field(default_factory=dict)
+
+
+def answer(actor: User | None, contest: Contest, given: Answers) -> Questions:
+    """Check and apply the organizer's answers (the caller moves the status and commits).
+
+    Raises :class:`TurnoutError` before changing anything when an answer is missing or unknown,
+    or the situation changed since the form was built.
+    """
+    found = questions(contest)
+    if not found.any:
+        return found
+    if given.key is None:
+        raise TurnoutError(
+            _("关闭报名前须先回答：未检录的选手如何处理、参赛人数不足的赛项如何处理。")
+        )
+    if given.key != answer_key(found):
+        raise TurnoutError(
+            _("检录或报名情况已变化（有选手检录、退赛或报名），请核对新的名单后重新选择。")
+        )
+    absent = None
+    if found.no_shows:
+        absent = _choice(
+            NoShowChoice, given.no_show, _("请选择如何处理未检录的选手：标记缺考或保留。")
+        )
+    decisions = {
+        item.event.id: _choice(
+            FieldChoice,
+            given.fields.get(item.event.id),
+            _("%(event)s 参赛人数不足，请选择取消该赛项或只排名、不评奖。", event=item.event.code),
+        )
+        for item in found.short
+    }
+    if absent is not None:
+        _apply_no_shows(actor, contest, found.no_shows, absent)
+    for item in found.short:
+        _apply_field(actor, item, decisions[item.event.id])
+    return found
+
+
+def _apply_no_shows(
+    actor: User | None, contest: Contest, entries: list[Entry], choice: NoShowChoice
+) -> None:
+    ids = [e.id for e in entries]
+    removed = 0
+    if choice is NoShowChoice.ABSENT:
+        for entry in entries:
+            entry.status = EntryStatus.ABSENT
+        # Their tasks leave the judges' lists; a sheet (there is none before 比赛评分) is kept.
+        with_sheet = select(ScoreSheet.entry_id).where(ScoreSheet.entry_id.in_(ids))
+        removed = db.session.execute(
+            delete(Assignment).where(
+                Assignment.entry_id.in_(ids), Assignment.entry_id.not_in(with_sheet)
+            )
+        ).rowcount
+        db.session.flush()
+    audit.record(
+        actor,
+        "contest.no_shows",
+        "contest",
+        contest.id,
+        after={
+            "choice": choice.value,
+            "entries": ids,
+            "codes": [e.entry_code for e in entries],
+            "assignments_removed": removed,
+        },
+    )
+
+
+def _apply_field(actor: User | None, item: ShortField, choice: FieldChoice) -> None:
+    event = item.event
+    removed = 0
+    if choice is FieldChoice.CANCEL:
+        removed = db.session.execute(
+            delete(Assignment).where(Assignment.event_id == event.id)
+        ).rowcount
+    policies.set_field_decision(event, choice.value)
+    db.session.flush()
+    audit.record(
+        actor,
+        "event.short_field",
+        "event",
+        event.id,
+        after={
+            "choice": choice.value,
+            "entrants": item.entrants,
+            "min_field": item.minimum,
+            "assignments_removed": removed,
+        },
+    )
+
+
+def undo(actor: User | None, contest: Contest) -> None:
+    """Back to 报名: the day has not happened yet, so 缺考 marks and field decisions are undone
+    (the questions are asked again when registration closes next)."""
+    absent = list(
+        db.session.scalars(
+            select(Entry).where(Entry.contest_id == contest.id, Entry.status == EntryStatus.ABSENT)
+        )
+    )
+    for entry in absent:
+        entry.status = EntryStatus.REGISTERED
+    cleared = [e.id for e in contest.events if policies.field_decision(e)]
+    for event in contest.events:
+        policies.set_field_decision(event, None)
+    db.session.flush()
+    if absent or cleared:
+        audit.record(
+            actor,
+            "contest.turnout_undone",
+            "contest",
+            contest.id,
+            after={"entries": [e.id for e in absent], "events": cleared},
+        )
