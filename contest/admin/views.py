@@ -16,6 +16,7 @@ from contest.models import ApiToken, Organization, Person, Role, User
 from contest.services.core import audit as audit_service
 from contest.services.core import users as user_service
 from contest.services.core.people import record_of
+from contest.ui import confirm
 
 
 def _all_orgs() -> list[Organization]:
@@ -68,6 +69,8 @@ def toggle_user(user_id: int):  # type: ignore[no-untyped-def]
     if user.id == current_user.id:
         flash(_("不能停用自己的账号。"), "danger")
         return redirect(url_for("admin.users"))
+    if user.is_enabled and not confirm.confirmed():  # enabling again needs no confirmation
+        return confirm.ask(confirm.disable_user(user), url_for("admin.users"))
     user_service.set_enabled(current_user, user, not user.is_enabled)
     db.session.commit()
     flash(_("已更新账号状态。"), "success")

@@ -16,6 +16,7 @@ from contest.contests.registration_forms import AddJudgeForm, AssignForm, Confli
 from contest.extensions import db
 from contest.models import Component, Conflict, Entry, Event, PanelMember, User
 from contest.services.skills import panels as panel_service
+from contest.ui import confirm
 from contest.ui.forms import ActionForm
 
 T = TypeVar("T")
@@ -103,6 +104,11 @@ def panel_add(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
 def panel_remove(contest_id: int, event_id: int, user_id: int):  # type: ignore[no-untyped-def]
     event = _button(contest_id, event_id)
     user = _judge(user_id)
+    if not confirm.confirmed():
+        return confirm.ask(
+            confirm.remove_judge(event, user),
+            url_for("contests.panels", contest_id=contest_id, event_id=event_id),
+        )
     _run(
         lambda: panel_service.remove_judge(current_user, event, user),
         _("已将 %(name)s 移出评委组。", name=user.name),

@@ -37,6 +37,7 @@ from contest.services.skills.registration import (
     template_workbook,
     withdraw_entry,
 )
+from contest.ui import confirm
 from contest.ui.forms import ActionForm
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
@@ -239,6 +240,10 @@ def _draw(contest_id: int, event_id: int, which: str):  # type: ignore[no-untype
         for message in form.seed.errors or [_("表单已过期,请刷新页面后重试。")]:
             flash(str(message), "danger")
         return redirect(url_for("contests.draws", contest_id=contest.id, event_id=event.id))
+    if not confirm.confirmed():  # codes cannot be drawn again: ask first
+        ask = confirm.draw_entry_codes if which == "entry" else confirm.draw_seat_codes
+        back = url_for("contests.draws", contest_id=contest.id, event_id=event.id)
+        return confirm.ask(ask(event), back)
     draw = draw_service.draw_entry_codes if which == "entry" else draw_service.draw_seat_codes
     try:
         result = draw(current_user, event, form.seed.data or None)

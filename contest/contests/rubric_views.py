@@ -37,6 +37,7 @@ from contest.services.skills.rubrics import (
     join_descriptors,
     split_descriptors,
 )
+from contest.ui import confirm
 from contest.ui.forms import ActionForm
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -177,6 +178,8 @@ def rubric_criterion_delete(contest_id: int, event_id: int, criterion_id: int) -
     criterion = _criterion(event, criterion_id)
     require_button()
     anchor = f"component-{criterion.component_id}"
+    if not confirm.confirmed():
+        return confirm.ask(confirm.delete_criterion(criterion), _rubric_url(contest, event, anchor))
     name = criterion.name
     try:
         rubrics.delete_criterion(current_user, criterion)
@@ -296,6 +299,8 @@ def rubric_aspect_delete(contest_id: int, event_id: int, aspect_id: int) -> Resp
     aspect = _aspect(event, aspect_id)
     require_button()
     anchor = f"criterion-{aspect.criterion_id}"
+    if not confirm.confirmed():
+        return confirm.ask(confirm.delete_aspect(aspect), _rubric_url(contest, event, anchor))
     key = aspect.key
     try:
         rubrics.delete_aspect(current_user, aspect)

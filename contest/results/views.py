@@ -29,7 +29,7 @@ from contest.models import Contest, ContestStatus
 from contest.results.blueprint import bp
 from contest.services.skills import publishing
 from contest.services.skills import results as results_service
-from contest.ui import links, published
+from contest.ui import confirm, links, published
 from contest.ui.params import page_number
 
 PER_PAGE = 50
@@ -175,6 +175,9 @@ def verify(number: str):  # type: ignore[no-untyped-def]
 def publish(contest_id: int):  # type: ignore[no-untyped-def]
     contest = _managed_or_403(contest_id)
     if request.method == "POST":
+        if not confirm.confirmed():
+            back = url_for("results.publish", contest_id=contest_id)
+            return confirm.ask(confirm.publish_results(contest), back)
         try:
             snapshot = publishing.publish(current_user, contest)
         except publishing.ResultsError as error:

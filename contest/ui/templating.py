@@ -10,6 +10,7 @@ from flask_babel import format_date, get_locale
 from flask_login import current_user
 
 from contest.models.base import local_text
+from contest.ui import confirm
 from contest.ui.areas import nav_entries_for
 
 
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = _local_datetime
     app.jinja_env.filters["date"] = _local_date
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["consequences"] = confirm  # what a confirmed button will do
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

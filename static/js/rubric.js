@@ -1,7 +1,7 @@
 // Rubric builder niceties; every page works without this file.
 // - the aspect form shows only the fields its kind uses (levels and descriptors for judgement,
-//   step and marking standard for measurement and deduction);
-// - buttons with data-confirm ask before replacing a component's rubric.
+//   step and marking standard for measurement and deduction).
+// Buttons with data-confirm (replacing a component's rubric) ask through app.js's dialog.
 (function () {
   "use strict";
 
@@ -18,11 +18,5 @@
     if (!select) { return; }
     select.addEventListener("change", function () { syncKind(form); });
     syncKind(form);
-  });
-
-  document.querySelectorAll("button[data-confirm]").forEach(function (button) {
-    button.addEventListener("click", function (event) {
-      if (!window.confirm(button.getAttribute("data-confirm"))) { event.preventDefault(); }
-    });
   });
 })();
