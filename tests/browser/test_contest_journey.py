@@ -63,6 +63,13 @@ def _login(page: Any, base: str, user: Any) -> None:
     page.wait_for_url("**/home")
 
 
+def _confirm(page: Any, action: str, consequence: str) -> None:
+    """Accept the confirmation dialog of an action that cannot be undone, after it names it."""
+    dialog = page.locator("dialog.confirm-dialog[open]")
+    expect(dialog).to_contain_text(consequence)
+    dialog.get_by_role("button", name=action, exact=True).click()
+
+
 def _flash(page: Any, text: str) -> None:
     expect(page.locator(".flashes")).to_contain_text(text)
 
@@ -301,6 +308,7 @@ def test_contest_journey(
     org_page.goto(event_url + "/draws")
     org_page.fill("#entry-seed", "2026-10-20-A")
     org_page.click("#entry-draw button[type=submit]")
+    _confirm(org_page, "抽取参赛号", "将为 6 名选手随机抽取参赛号")
     _flash(org_page, "参赛号抽签完成:6 人")
 
     org_page.goto(event_url + "/panels")
@@ -333,6 +341,7 @@ def test_contest_journey(
     org_page.goto(event_url + "/draws")
     org_page.fill("#seat-seed", "2026-10-20-A-seat")
     org_page.click("#seat-draw button[type=submit]")
+    _confirm(org_page, "抽取赛位号", "将为 6 名已检录选手随机抽取赛位号")
     _flash(org_page, "赛位号抽签完成:6 人")
     screenshot(org_page, "journey-08-draws")
 
@@ -394,6 +403,7 @@ def test_contest_journey(
     screenshot(chief_page, "journey-15-recheck")
     tabs.get_by_role("link", name="签字确认").click()
     chief_page.get_by_role("button", name="签字确认并锁定全部评分表").click()
+    _confirm(chief_page, "签字确认", "15 份评分表全部锁定")
     _flash(chief_page, "已签字确认,15 份评分表已锁定")
     expect(chief_page.locator("h1")).to_contain_text("裁判长已签字确认")
     tabs.get_by_role("link", name="评分对照").click()  # names are revealed after sign-off
@@ -405,7 +415,8 @@ def test_contest_journey(
     # ---- 6. the organizer publishes; the results export carries the certificate numbers
     org_page.goto(contest_url)
     org_page.get_by_role("button", name="公布成绩…").click()
-    org_page.get_by_role("button", name="公布成绩").click()
+    org_page.get_by_role("button", name="公布成绩", exact=True).click()
+    _confirm(org_page, "公布成绩", "公布后成绩对公众可见，不能撤回")
     expect(org_page.get_by_text("校验通过")).to_be_visible()
     screenshot(org_page, "journey-17-published")
     export_link = org_page.get_by_role("link", name="导出成绩表 (.xlsx)").get_attribute("href")

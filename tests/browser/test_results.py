@@ -8,6 +8,7 @@ import subprocess
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from contest.demo.names import person_name
 from contest.models import Gender
@@ -95,8 +96,11 @@ def test_organizer_publishes(
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.goto(f"{live_server.url}/results/{ns.contest.id}/publish")
-    page.get_by_role("button", name="公布成绩").click()
-    assert page.get_by_text("成绩已公布").is_visible()
+    page.get_by_role("button", name="公布成绩", exact=True).click()
+    dialog = page.locator("dialog.confirm-dialog[open]")
+    expect(dialog).to_contain_text("公布后成绩对公众可见，不能撤回")
+    dialog.get_by_role("button", name="公布成绩", exact=True).click()
+    expect(page.get_by_text("成绩已公布")).to_be_visible()
     assert page.get_by_text("校验通过").is_visible()
     screenshot(page, "results-publish")
     page.get_by_role("link", name="查看公开成绩页").click()

@@ -243,7 +243,9 @@ def test_locked_rubric_pages(db: Any, make_contest: Any, client_for: Any) -> Non
     page = _text(client.get(f"{ev}/rubric"))
     assert "评分细则已锁定" in page and "添加评分要素" not in page
     aspect = made.aspects["P1"]
-    response = client.post(f"{ev}/rubric/aspects/{aspect.id}/delete", follow_redirects=True)
+    response = client.post(
+        f"{ev}/rubric/aspects/{aspect.id}/delete", data={"confirmed": "1"}, follow_redirects=True
+    )
     assert "评分可能已经开始,评分细则已锁定" in _text(response)
     assert db.session.get(Aspect, aspect.id) is not None
 
@@ -406,7 +408,11 @@ def test_criterion_rename_and_delete_pages(db: Any, make_contest: Any, client_fo
     assert response.status_code == 302
     db.session.expire_all()
     assert criterion.name == "安全生产"
-    response = client.post(f"{ev}/rubric/criteria/{criterion.id}/delete", follow_redirects=True)
+    response = client.post(
+        f"{ev}/rubric/criteria/{criterion.id}/delete",
+        data={"confirmed": "1"},
+        follow_redirects=True,
+    )
     assert "已删除评分项“安全生产”" in _text(response)
     assert "合计 70 分" in _text(response)
 

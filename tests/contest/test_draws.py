@@ -165,16 +165,18 @@ def test_draw_pages_and_printable_lists(db: Any, c: Any, client_for: Any) -> Non
     base = f"/contests/{c.contest.id}/events/{c.event.id}"
     page = client.get(f"{base}/draws")
     assert page.status_code == 200 and "抽取参赛号" in page.get_data(as_text=True)
-    response = client.post(f"{base}/draws/entry", data={"entry-seed": "abc"})
+    response = client.post(f"{base}/draws/entry", data={"entry-seed": "abc", "confirmed": "1"})
     assert response.status_code == 302
     assert c.event.entry_draw_seed == "abc"
-    again = client.post(f"{base}/draws/entry", data={"entry-seed": ""}, follow_redirects=True)
+    again = client.post(
+        f"{base}/draws/entry", data={"entry-seed": "", "confirmed": "1"}, follow_redirects=True
+    )
     assert "不能重新抽签" in again.get_data(as_text=True)
     listing = client.get(f"{base}/draws/entry-list").get_data(as_text=True)
     assert "A001" in listing and "选手0" in listing and "abc" in listing
     client.post(f"{base}/entries/{c.entries[0].id}/check-in")
     assert c.entries[0].status is EntryStatus.CHECKED_IN
-    client.post(f"{base}/draws/seat", data={"seat-seed": "xyz"})
+    client.post(f"{base}/draws/seat", data={"seat-seed": "xyz", "confirmed": "1"})
     seats = client.get(f"{base}/draws/seat-list").get_data(as_text=True)
     assert "A-01" in seats and c.entries[0].entry_code in seats
     assert "选手0" not in seats  # the check-in desk's list has no names
@@ -185,7 +187,7 @@ def test_contest_status_refusal_is_flashed(db: Any, c: Any, client_for: Any) -> 
     db.session.commit()
     client = client_for(c.organizer)
     base = f"/contests/{c.contest.id}/events/{c.event.id}"
-    response = client.post(f"{base}/draws/entry", data={}, follow_redirects=True)
+    response = client.post(f"{base}/draws/entry", data={"confirmed": "1"}, follow_redirects=True)
     assert "筹备中" in response.get_data(as_text=True)
     assert c.event.entry_drawn_at is None
 

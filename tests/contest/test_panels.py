@@ -251,5 +251,5 @@ def test_panel_page_actions(db: Any, c: Any, client_for: Any, make_user: Any) ->
     assert "同单位" in body and "申报" in body
     missing = client.post(f"{base}/assign", data={"assign-mode": "balanced"}, follow_redirects=True)
     assert "请填写每位选手的评委人数" in missing.get_data(as_text=True)
-    client.post(f"{base}/{c.judges[3].id}/remove")
+    client.post(f"{base}/{c.judges[3].id}/remove", data={"confirmed": "1"})
     assert access.panel_member(c.judges[3], c.event) is None

@@ -230,7 +230,7 @@ def test_publish_view(db: Any, ready_contest: Any, client_for: Any) -> None:
     owner = client_for(ns.organizer)
     page = owner.get(f"/results/{ns.contest.id}/publish")
     assert page.status_code == 200 and "公布成绩" in page.get_data(as_text=True)
-    response = owner.post(f"/results/{ns.contest.id}/publish")
+    response = owner.post(f"/results/{ns.contest.id}/publish", data={"confirmed": "1"})
     assert response.status_code == 302
     db.session.expire_all()
     assert results.current_snapshot(ns.contest.id) is not None

@@ -162,7 +162,7 @@ def test_panel_codes_only_until_sign_off(db: Any, contest_in_review: Any, client
     for item in items:
         recheck.record_check(c.chief, item, errors_found=0)
     db.session.commit()
-    response = client.post(f"/review/events/{c.event.id}/sign-off")
+    response = client.post(f"/review/events/{c.event.id}/sign-off", data={"confirmed": "1"})
     assert response.status_code == 302
     page = client.get(f"/review/events/{c.event.id}/panel").get_data(as_text=True)
     assert name in page and c.entries[0].organization.name in page
@@ -327,9 +327,10 @@ def test_sign_off_page_lists_blockers_and_only_chief_signs(
     page = organizer.get(f"/review/events/{c.event.id}/sign-off").get_data(as_text=True)
     assert "只有本赛项的裁判长可以签字确认" in page
     assert "3 份评分表未提交" in page and "复核名单尚未生成" in page
-    assert organizer.post(f"/review/events/{c.event.id}/sign-off").status_code == 403
+    signed = {"confirmed": "1"}
+    assert organizer.post(f"/review/events/{c.event.id}/sign-off", data=signed).status_code == 403
     chief = client_for(c.chief)
-    chief.post(f"/review/events/{c.event.id}/sign-off")
+    chief.post(f"/review/events/{c.event.id}/sign-off", data=signed)
     db.session.refresh(c.event)
     assert c.event.signed_off_at is None
 
