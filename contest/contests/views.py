@@ -43,15 +43,14 @@ from contest.models import (
     Contest,
     ContestStatus,
     Entry,
-    EntryStatus,
     Event,
     Organization,
     User,
 )
-from contest.models.contest import EventGroup
+from contest.models.contest import NOT_COMPETING, EventGroup
 from contest.models.honor import HonorLevel
 from contest.services.skills import contests as contest_service
-from contest.services.skills import policies, rubrics
+from contest.services.skills import policies, rubrics, turnout
 from contest.services.skills import status as status_service
 from contest.services.skills.contests import (
     ComponentRow,
@@ -83,7 +82,7 @@ def index() -> str:
     counts = dict(
         db.session.execute(
             select(Entry.contest_id, func.count(Entry.id))
-            .where(Entry.contest_id.in_(ids), Entry.status != EntryStatus.WITHDRAWN)
+            .where(Entry.contest_id.in_(ids), Entry.status.not_in(NOT_COMPETING))
             .group_by(Entry.contest_id)
         ).all()
     )
@@ -167,10 +166,12 @@ def show(contest_id: int) -> str:
     contest = load_contest(contest_id)
     rubrics.load_rubrics(contest.events)
     moves = status_service.allowed_moves(contest)
+    # Closing registration asks about no-shows and short fields (answered in the status form).
+    closing = turnout.questions(contest) if contest.status is ContestStatus.REGISTRATION else None
     entry_counts = dict(
         db.session.execute(
             select(Entry.event_id, func.count(Entry.id))
-            .where(Entry.contest_id == contest.id, Entry.status != EntryStatus.WITHDRAWN)
+            .where(Entry.contest_id == contest.id, Entry.status.not_in(NOT_COMPETING))
             .group_by(Entry.event_id)
         ).all()
     )
@@ -194,6 +195,9 @@ def show(contest_id: int) -> str:
         events=events,
         status_form=StatusForm(),
         action_form=ActionForm(),
+        closing=closing,
+        closing_key=turnout.answer_key(closing) if closing else None,
+        cancelled={e.id for e in contest.events if turnout.is_cancelled(e)},
         setup=contest.status in contest_service.SETUP_STATUSES,
     )
 
@@ -218,7 +222,9 @@ def change_status(contest_id: int) -> Response:
         flash(_("退回上一阶段须填写原因。"), "danger")
         return back
     try:
-        status_service.transition(current_user, contest, target, reason=reason)
+        status_service.transition(
+            current_user, contest, target, reason=reason, answers=_turnout_answers()
+        )
     except ContestError as error:
         db.session.rollback()
         if error.problems:
@@ -231,6 +237,21 @@ def change_status(contest_id: int) -> Response:
     db.session.commit()
     flash(_("大赛状态已改为「%(status)s」。", status=target.label), "success")
     return back
+
+
+def _turnout_answers() -> turnout.Answers:
+    """The no-show and short-field answers of the status form, as posted (checked by the
+    service; an unreadable event number is simply not an answer)."""
+    fields = {
+        int(name.removeprefix("field-")): value
+        for name, value in request.form.items()
+        if name.startswith("field-") and name.removeprefix("field-").isdigit()
+    }
+    return turnout.Answers(
+        key=request.form.get("turnout_key") or None,
+        no_show=request.form.get("no_show") or None,
+        fields=fields,
+    )
 
 
 # ------------------------------------------------------------------ events
@@ -367,7 +388,7 @@ def policy(contest_id: int, event_id: int) -> str | Response:
     rows = policy_rows(event.policy or {})
     row_errors: dict[str, str] = {}
     if request.method == "GET":
-        fill_policy_form(form, event.policy or {})
+        fill_policy_form(form, policies.event_policy(event))
     elif form.validate_on_submit():
         try:
             raw = policy_from_form(form, request.form)

@@ -226,3 +226,34 @@ def test_back_to_registration_undoes_the_answers(db: Any, make_contest: Any) -> 
     assert made.entries[-1].status is EntryStatus.REGISTERED
     assert policies.field_decision(made.event) is None
     assert _audit(db, "contest.turnout_undone")[0]["entries"] == [made.entries[-1].id]
+
+
+# ---------------------------------------------------------------- the dashboard
+
+
+def test_dashboard_asks_and_a_stale_or_bad_post_changes_nothing(
+    db: Any, make_contest: Any, client: Any, login_as: Any
+) -> None:
+    made = _closing(db, make_contest)
+    login_as(user=made.organizer)
+    base = f"/contests/{made.contest.id}"
+    page = client.get(base).get_data(as_text=True)
+    assert "1 名选手报名后未检录" in page and 'name="no_show"' in page
+    key = turnout.answer_key(turnout.questions(made.contest))
+    for data, message in [
+        ({"to": "judging"}, "关闭报名前须先回答"),
+        ({"to": "judging", "turnout_key": "0" * 16, "no_show": "absent"}, "情况已变化"),
+        ({"to": "judging", "turnout_key": key, "no_show": "x"}, "标记缺考或保留"),
+    ]:
+        text = client.post(f"{base}/status", data=data, follow_redirects=True).get_data(
+            as_text=True
+        )
+        assert message in text
+    db.session.rollback()
+    assert made.contest.status is S.REGISTRATION
+    assert made.entries[-1].status is EntryStatus.REGISTERED
+    data = {"to": "judging", "turnout_key": key, "no_show": "absent", "field-x": "1"}
+    text = client.post(f"{base}/status", data=data, follow_redirects=True).get_data(as_text=True)
+    assert "大赛状态已改为「比赛评分中」" in text
+    db.session.rollback()
+    assert made.entries[-1].status is EntryStatus.ABSENT
