@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from contest.models import GENDER_LABELS, Component, Entry, Organization, PanelMember, User
 from contest.ui.forms import CheckedForm, WriteOnlyInput, choice_value
+
+
+def _gender_choices() -> list[tuple[str, object]]:
+    """性别: taken from the 身份证号 unless chosen."""
+    return [("", _l("按身份证号"))] + [(g.value, str(label)) for g, label in GENDER_LABELS.items()]
 
 
 class RegisterForm(CheckedForm):
@@ -34,10 +48,52 @@ class RegisterForm(CheckedForm):
 
     def __init__(self, units: list[Organization], *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.gender.choices = [("", _l("按身份证号"))] + [
-            (g.value, str(label)) for g, label in GENDER_LABELS.items()
-        ]
+        self.gender.choices = _gender_choices()
         self.organization_id.choices = [(u.id, "  " * u.depth + u.name) for u in units]
+
+
+class MemberForm(Form):
+    """One team member's row of :class:`TeamForm` (empty rows are left out of the team)."""
+
+    name = StringField(_l("姓名"), validators=[Optional(), Length(max=60)])
+    id_number = StringField(
+        _l("身份证号"),
+        validators=[Optional(), Length(max=30)],
+        widget=WriteOnlyInput(),
+        render_kw={"autocomplete": "off"},
+    )
+    gender = SelectField(_l("性别"), validators=[Optional()], coerce=choice_value)
+    phone = StringField(
+        _l("联系电话(选填)"),
+        validators=[Optional(), Length(max=30)],
+        widget=WriteOnlyInput(),
+        render_kw={"autocomplete": "off", "inputmode": "tel"},
+    )
+    post = StringField(_l("岗位(选填)"), validators=[Optional(), Length(max=100)])
+
+    @property
+    def is_blank(self) -> bool:
+        typed = (self.name.data, self.id_number.data, self.phone.data, self.post.data)
+        return not any((value or "").strip() for value in typed)
+
+
+class TeamForm(CheckedForm):
+    """A team into the page's team event: its name, unit and up to ``size`` members, the first
+    of them the captain (队长)."""
+
+    team_name = StringField(_l("队名"), validators=[DataRequired(_l("请填写队名")), Length(max=60)])
+    organization_id = SelectField(_l("单位"), coerce=int)
+    members = FieldList(FormField(MemberForm))
+
+    def __init__(
+        self, units: list[Organization], size: int, *args: object, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization_id.choices = [(u.id, "  " * u.depth + u.name) for u in units]
+        while len(self.members) < size:
+            self.members.append_entry()
+        for member in self.members:
+            member.form.gender.choices = _gender_choices()
 
 
 class ImportForm(CheckedForm):

@@ -20,6 +20,7 @@ from contest.contests.registration_forms import (
     DrawForm,
     ImportForm,
     RegisterForm,
+    TeamForm,
     WithdrawForm,
 )
 from contest.extensions import db
@@ -30,9 +31,11 @@ from contest.services.skills.registration import (
     EntrantData,
     ImportResult,
     RegistrationError,
+    TeamData,
     host_units,
     import_entries,
     register_entry,
+    register_team,
     registration_problem,
     template_workbook,
     withdraw_entry,
@@ -105,6 +108,76 @@ def entries(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
         can_check_in=_can_check_in(contest, event),
         **page_context(contest, event, "entries"),
     )
+
+
+@bp.route("/<int:contest_id>/events/<int:event_id>/teams/new", methods=["GET", "POST"])
+def team_register(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
+    """团体报名: a team name, its unit and its members (the first is the captain)."""
+    contest, event = load_event(contest_id, event_id)
+    if not event.is_team:
+        abort(404)
+    form = TeamForm(host_units(contest), event.team_max or 0)
+    closed = registration_problem(contest, event)
+    if form.validate_on_submit():
+        filled = [(i, m.form) for i, m in enumerate(form.members) if not m.form.is_blank]
+        team = TeamData(
+            team_name=form.team_name.data or "",
+            organization_id=form.organization_id.data,
+            event_id=event.id,
+            members=[
+                EntrantData(
+                    name=m.name.data or "",
+                    id_number=m.id_number.data or "",
+                    organization_id=None,
+                    event_id=None,
+                    gender=Gender(m.gender.data) if m.gender.data else None,
+                    phone=m.phone.data or None,
+                    post=m.post.data or None,
+                )
+                for _, m in filled
+            ],
+        )
+        try:
+            entry = register_team(current_user, contest, team)
+        except RegistrationError as error:
+            db.session.rollback()
+            _team_errors(form, [i for i, _ in filled], error.problems)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "已报名团队“%(team)s”(%(unit)s),共 %(n)d 人",
+                    team=entry.team_name,
+                    unit=entry.organization.name,
+                    n=len(entry.people),
+                ),
+                "success",
+            )
+            return redirect(url_for("contests.entries", contest_id=contest.id, event_id=event.id))
+    return render_template(
+        "contests/registration_team.html",
+        form=form,
+        closed=closed,
+        **page_context(contest, event, "entries"),
+    )
+
+
+def _team_errors(form: TeamForm, rows: list[int], problems: dict[str, str]) -> None:
+    """Put the service's problems beside their fields; ``rows`` maps the service's member
+    index (filled rows only) back to the form's row."""
+    for key, message in problems.items():
+        target = None
+        if key.startswith("members-"):
+            _prefix, index, name = key.split("-", 2)
+            row = rows[int(index)] if int(index) < len(rows) else None
+            if row is not None:
+                target = getattr(form.members[row].form, name, None)
+        elif key in ("team_name", "organization_id"):
+            target = getattr(form, key)
+        if target is not None:
+            target.errors = [*target.errors, message]
+        else:
+            form.form_errors.append(message)
 
 
 def _can_check_in(contest: Contest, event: Event) -> bool:
