@@ -59,7 +59,7 @@ class RankingResult:
     """Everything :func:`rank_with_policy` found, in rank order.
 
     - ``table``: one row per ranked entry (or team): ``entry, total, rank, award, titles,
-      raw_total, eligible`` (+ ``standardised`` with a scale, ``members`` for teams).
+      recommended, raw_total, eligible`` (+ ``standardised`` with a scale, ``members`` for teams).
       ``total`` is after severity correction; ``raw_total`` is the same computation without it.
     - ``components`` / ``raw_components``: component scores per entry (columns = component keys;
       empty frame when the sheet has no components).
@@ -274,13 +274,15 @@ def rank_with_policy(
     sorted_units = total_units[order]
     award: npt.NDArray[np.object_] = np.full(n, None, dtype=object)
     titles: list[tuple[str, ...]] = [() for _ in range(n)]
+    recommended: list[tuple[str, ...]] = [() for _ in range(n)]
     if awards_given and n:
         award_rank, group_end = _award_ranks(key_matrix, eligible)
         award = _award_bands(policy, award_rank, group_end, sorted_units, eligible, n)
         for title in policy.titles:
             hit = eligible & (award_rank >= title.best) & (award_rank <= title.worst)
+            into = recommended if title.recommend else titles
             for i in np.flatnonzero(hit):
-                titles[i] = (*titles[i], title.name)
+                into[i] = (*into[i], title.name)
 
     table = pd.DataFrame(
         {
@@ -289,6 +291,7 @@ def rank_with_policy(
             "rank": ranks.astype(np.int64),
             "award": pd.Series(award, dtype=object),
             "titles": pd.Series(titles, dtype=object),
+            "recommended": pd.Series(recommended, dtype=object),
             "raw_total": to_units(raw_totals, digits)[order] / 10.0**digits,
             "eligible": eligible,
         }
@@ -445,6 +448,10 @@ def _award_bands(
         share = band.exact_share
         if share is not None:
             cumulative += share * n
+            limit = _boundary(cumulative, policy.award_rounding)
+        elif band.exact_upto is not None:
+            # "the rest up to": everyone not yet awarded, until this share of the field is
+            cumulative = max(cumulative, band.exact_upto * n)
             limit = _boundary(cumulative, policy.award_rounding)
         elif band.count is not None:
             cumulative += band.count

@@ -202,22 +202,35 @@ class AwardBand:
 
     A band is bounded by a proportion of the field (``share``, per band: 一等 0.1, 二等 0.2, …),
     a fixed number of entries (``count``), a minimum total (``min_total``), or a proportion or
-    count *and* a minimum total.  How proportions are rounded and how ties at a band's edge are
-    treated is set on the policy (``award_rounding``, ``edge_ties``); see ``docs/scoring.md``.
+    count *and* a minimum total.  ``upto`` makes a "the rest" band: it takes the entries not yet
+    awarded until ``upto`` of the field (cumulative, counting the bands above) is reached — 优胜奖
+    for the rest of the top half is ``AwardBand("优胜奖", upto=0.5)`` after fixed-count bands.
+    How proportions are rounded and how ties at a band's edge are treated is set on the policy
+    (``award_rounding``, ``edge_ties``); see ``docs/scoring.md``.
     """
 
     name: str
     share: float | None = None
     count: int | None = None
     min_total: float | None = None
+    upto: float | None = None
 
     def __post_init__(self) -> None:
         if not self.name:
             raise PolicyError("奖项名称不能为空 (band name is empty)")
-        if self.share is not None and self.count is not None:
-            raise PolicyError(f"奖项 {self.name} 不能同时按比例和按名额设置")
-        if self.share is None and self.count is None and self.min_total is None:
+        if sum(x is not None for x in (self.share, self.count, self.upto)) > 1:
+            raise PolicyError(
+                f"奖项 {self.name} 只能按比例、按名额或按“前若干比例的其余选手”之一设置"
+            )
+        if (
+            self.share is None
+            and self.count is None
+            and self.min_total is None
+            and self.upto is None
+        ):
             raise PolicyError(f"奖项 {self.name} 需要比例、名额或最低分")
+        if self.upto is not None and not 0 < self.upto <= 1:
+            raise PolicyError(f"奖项 {self.name} 的覆盖比例须在 0 与 1 之间 (upto in (0, 1])")
         if self.share is not None and not 0 < self.share <= 1:
             raise PolicyError(f"奖项 {self.name} 的比例须在 0 与 1 之间 (share in (0, 1])")
         if self.count is not None and self.count < 0:
@@ -228,15 +241,24 @@ class AwardBand:
         """The share as an exact fraction of its decimal spelling (0.1 → 1/10, not 0.1000…01)."""
         return None if self.share is None else Fraction(repr(float(self.share)))
 
+    @property
+    def exact_upto(self) -> Fraction | None:
+        return None if self.upto is None else Fraction(repr(float(self.upto)))
+
 
 @dataclass(frozen=True)
 class Title:
     """A title linked to placing: ranks ``best``..``worst`` inclusive (1st → 五一劳动奖章推荐资格,
-    1–5 → 技术能手, 6–20 → 高级工).  Entries tied at rank ``worst`` all qualify."""
+    1–5 → 技术能手, 6–20 → 高级工).  Entries tied at rank ``worst`` all qualify.
+
+    ``recommend``: placing only puts the entrant forward for the title (推荐, e.g. 五一劳动奖章,
+    conferred later by its own nomination), so it is reported in the ranking's ``recommended``
+    column, never with the titles conferred."""
 
     name: str
     best: int = 1
     worst: int = 1
+    recommend: bool = False
 
     def __post_init__(self) -> None:
         if not self.name:
