@@ -24,7 +24,7 @@ from contest.api.base import BodyRefused, json_body, token_required
 from contest.api.blueprint import bp
 from contest.extensions import db
 from contest.models import Aspect, AspectKind, Entry, ScoreSheet
-from contest.services.skills import judging
+from contest.services.skills import codes, judging
 from contest.services.skills.judging import MarkErrors, SheetError, StaleSheet
 from contest.ui.bodies import SMALL_BODY_BYTES, body_limit
 from contest.validation import db_int
@@ -70,6 +70,7 @@ def judge_assignments():  # type: ignore[no-untyped-def]
         items.append(
             {
                 "entry_code": item.code,
+                "code_kind": codes.entry_kind(item.entry).value,
                 "event": item.event.label,
                 "event_code": item.event.code,
                 "contest": item.contest.id,
@@ -91,7 +92,10 @@ def _resolve(code: str) -> Entry | Response:
             contest_id = db_int(contest_arg)
         except ValueError:
             return _error(400, "bad_request", _("参数 contest 应为赛事编号(整数)。"))
-    found = judging.find_assigned(current_user, code, contest_id)
+    try:
+        found = judging.find_assigned(current_user, code, contest_id)
+    except codes.CodeError as error:
+        return _error(400, "bad_code", str(error))
     if not found:
         return _error(403, "forbidden", _("此参赛作品未分配给您评分。"))
     if len(found) > 1:
@@ -113,6 +117,7 @@ def _resolve(code: str) -> Entry | Response:
 def _sheet_json(entry: Entry, sheet: ScoreSheet | None) -> dict[str, Any]:
     return {
         "entry_code": entry.code,
+        "code_kind": codes.entry_kind(entry).value,
         "contest": entry.contest_id,
         "status": judging.sheet_status(sheet, entry.event),
         "version": sheet.version if sheet is not None else 0,
@@ -230,6 +235,11 @@ openapi.SCHEMAS["JudgeAssignment"] = {
             "type": "string",
             "description": "Seat code once drawn, else entry code (never a name)",
         },
+        "code_kind": {
+            "type": "string",
+            "enum": ["seat", "entry"],
+            "description": "Which code entry_code is: seat (赛位号, A-07) or entry (参赛号, A001)",
+        },
         "event": {"type": "string"},
         "event_code": {"type": "string"},
         "contest": {"type": "integer"},
@@ -244,6 +254,11 @@ openapi.SCHEMAS["JudgeSheet"] = {
     "required": ["entry_code", "status", "scores", "version"],
     "properties": {
         "entry_code": {"type": "string"},
+        "code_kind": {
+            "type": "string",
+            "enum": ["seat", "entry"],
+            "description": "Which code entry_code is: seat (赛位号, A-07) or entry (参赛号, A001)",
+        },
         "contest": {"type": "integer"},
         "status": {"type": "string", "enum": ["empty", "draft", "submitted", "locked"]},
         "version": {
@@ -285,7 +300,8 @@ _CODE = {
     "in": "path",
     "required": True,
     "schema": {"type": "string"},
-    "description": "The code the judge scores under (seat code once drawn, else entry code)",
+    "description": "The code the judge scores under (seat code once drawn, else entry code); "
+    "a 工位 prefix is accepted, a code of the other kind is refused with 400 bad_code",
 }
 _CONTEST = openapi.query_parameter(
     "contest",
@@ -332,6 +348,9 @@ openapi.register(
             "200": openapi.json_response(
                 "The stored sheet (status empty and no scores before the first save)", "JudgeSheet"
             ),
+            "400": openapi.error_response(
+                "bad_code: not a code, or a 参赛号 where the event is judged by 赛位号"
+            ),
             "401": openapi.error_response("Missing or invalid token"),
             "403": openapi.error_response("Not assigned to the caller, or the caller is recused"),
             "409": openapi.error_response("The code is the caller's in two contests (ambiguous)"),
@@ -356,6 +375,9 @@ openapi.register(
         },
         "responses": {
             "200": openapi.json_response("The stored sheet after the save", "JudgeSheet"),
+            "400": openapi.error_response(
+                "bad_code: not a code, or a 参赛号 where the event is judged by 赛位号"
+            ),
             "401": openapi.error_response("Missing or invalid token"),
             "403": openapi.error_response(
                 "Not assigned to the caller, recused, entry withdrawn or contest not scoring"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,7 +17,7 @@ from contest.extensions import db
 from contest.judging.blueprint import bp
 from contest.judging.forms import ConfirmLabels, SheetForm, sheet_form_class
 from contest.models import Entry, ScoreSheet, SheetStatus, User
-from contest.services.skills import judging
+from contest.services.skills import codes, judging
 from contest.services.skills.judging import (
     MarkErrors,
     NotAllowed,
@@ -44,7 +44,11 @@ def index():  # type: ignore[no-untyped-def]
 def _load(contest_id: int, code: str) -> Entry:
     """The caller's assigned entry under ``code`` in the contest; 403 when there is none (a
     code that is not theirs is not confirmed to exist)."""
-    found = judging.find_assigned(current_user, code, contest_id)
+    try:
+        found = judging.find_assigned(current_user, code, contest_id)
+    except codes.CodeError as error:
+        # Not a code, or a 参赛号 where the judge scores seats: say which, confirm nothing else.
+        abort(make_response(render_error(403, str(error))))
     if len(found) != 1:
         abort(403)
     return found[0]
@@ -149,7 +153,7 @@ def save_sheet(contest_id: int, code: str):  # type: ignore[no-untyped-def]
         return redirect(url_for(".sheet", contest_id=contest_id, code=code))
     db.session.commit()
     if wants_submit and confirmed:
-        flash(_("评分表 %(code)s 已提交。", code=entry.code), "success")
+        flash(_("评分表 %(code)s 已提交。", code=codes.shown(entry)), "success")
         return redirect(url_for(".sheet", contest_id=contest_id, code=code))
     if wants_submit:
         return _confirm_step(entry, form_class)

@@ -382,8 +382,12 @@ class Entry(TimestampMixin, db.Model):
 
     @property
     def code(self) -> str | None:
-        """The code judges score under: the seat code once drawn, the entry code before."""
-        return self.seat_code or self.entry_code
+        """The code judges score under: the seat code once drawn, the entry code before; None
+        for an entrant left without a seat by the event's seat draw (a list of seats never
+        shows a 参赛号 among them)."""
+        if self.seat_code or self.event.seat_drawn_at is not None:
+            return self.seat_code
+        return self.entry_code
 
     @property
     def people(self) -> list[Person]:

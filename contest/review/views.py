@@ -46,6 +46,7 @@ from contest.services.skills import access, arbitration, judging, review
 from contest.services.skills import appeals as appeal_service
 from contest.services.skills import recheck as recheck_service
 from contest.services.skills import signoff as signoff_service
+from contest.services.skills.codes import shown as shown_code
 from contest.services.skills.contests import managed_contests_query
 from contest.services.skills.judging import MarkErrors, SheetError
 from contest.services.skills.marks import marks_frame
@@ -287,7 +288,7 @@ def reopen(event_id: int):  # type: ignore[no-untyped-def]
         _(
             "已将评委 %(judge)s 对 %(code)s 的评分表退回重评。",
             judge=sheet.user.name,
-            code=the_entry.code,
+            code=shown_code(the_entry),
         ),
         "success",
     )
@@ -332,7 +333,7 @@ def correct(event_id: int):  # type: ignore[no-untyped-def]
     flash(
         _(
             "已更正 %(code)s 评委 %(judge)s 的 %(aspect)s 为 %(value)s。",
-            code=the_entry.code,
+            code=shown_code(the_entry),
             judge=sheet.user.name,
             aspect=form.aspect_key.data,
             value=form.value.data,
@@ -392,7 +393,7 @@ def recheck_record(event_id: int, item_id: int):  # type: ignore[no-untyped-def]
         _fail(error)
     else:
         db.session.commit()
-        flash(_("已记录 %(code)s 的复核结果。", code=item.entry.code), "success")
+        flash(_("已记录 %(code)s 的复核结果。", code=shown_code(item.entry)), "success")
     return redirect(url_for("review.recheck", event_id=event.id))
 
 
@@ -465,7 +466,7 @@ def appeals(event_id: int):  # type: ignore[no-untyped-def]
             form.form_errors.append(error.message)
         return _render_appeals(event, form, 422)
     db.session.commit()
-    flash(_("已登记 %(code)s 的申诉,待仲裁裁决。", code=appeal.entry.code), "success")
+    flash(_("已登记 %(code)s 的申诉,待仲裁裁决。", code=shown_code(appeal.entry)), "success")
     return redirect(url_for("review.appeals", event_id=event.id))
 
 

@@ -88,6 +88,7 @@ def test_put_saves_merges_submits_and_locks(api: Any, make_contest: Any) -> None
     assert first.status_code == 200
     assert first.get_json() == {
         "entry_code": "A-01",
+        "code_kind": "seat",
         "contest": c.contest.id,
         "status": "draft",
         "version": 1,
@@ -245,7 +246,23 @@ def test_the_entry_code_is_not_accepted_once_the_seat_code_is_drawn(
     api: Any, make_contest: Any
 ) -> None:
     c = make_contest()
-    assert api(c.judges[1])("GET", "/api/v1/judge/scores/A001").status_code == 403
+    refused = api(c.judges[1])("GET", "/api/v1/judge/scores/A001")
+    # Refused with the reason: A001 is the 参赛号 of someone; seats are what judges score under.
+    assert refused.status_code == 400
+    assert refused.get_json()["error"] == "bad_code"
+    assert "参赛号" in refused.get_json()["message"]
+    assert "A-01" not in refused.get_json()["message"]  # the entrant's seat is not revealed
+
+
+def test_a_seat_typed_with_its_label_or_without_padding_is_the_same_seat(
+    api: Any, make_contest: Any
+) -> None:
+    c = make_contest()
+    for typed in ("工位 A-01", "a-1", "A-01"):
+        answer = api(c.judges[1])("GET", f"/api/v1/judge/scores/{typed}")
+        assert answer.status_code == 200, typed
+        assert answer.get_json()["entry_code"] == "A-01"
+    assert api(c.judges[1])("GET", "/api/v1/judge/scores/A01").get_json()["error"] == "bad_code"
 
 
 def test_a_code_in_two_contests_needs_the_contest_parameter(

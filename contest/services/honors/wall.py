@@ -121,7 +121,9 @@ class PublicProfile:
 
 @dataclass
 class WallFacets:
-    titles: list[str] = field(default_factory=list)
+    # (HonorLevel value, titles): highest level first, each title once, under the highest
+    # level it is held at, the most held first.
+    title_groups: list[tuple[str, list[str]]] = field(default_factory=list)
     industries: list[str] = field(default_factory=list)
     years: tuple[int, int] | None = None
     organizations: list[tuple[int, str, int]] = field(default_factory=list)  # id, name, depth
@@ -277,13 +279,6 @@ def profile(honor_id: int) -> PublicProfile | None:
 def facets() -> WallFacets:
     """Filter choices built from what the wall actually holds."""
     valid = Honor.status == HonorStatus.VALID
-    titles = db.session.scalars(
-        select(Honor.title)
-        .where(valid)
-        .group_by(Honor.title)
-        .order_by(func.count().desc())
-        .limit(40)
-    ).all()
     industries = db.session.scalars(
         select(Honor.industry)
         .where(valid, Honor.industry.is_not(None))
@@ -299,11 +294,34 @@ def facets() -> WallFacets:
         .order_by(Organization.path)
     ).all()
     return WallFacets(
-        titles=list(titles),
+        title_groups=_title_groups(),
         industries=list(industries),
         years=(int(span[0]), int(span[1])) if span and span[0] is not None else None,
         organizations=[(o.id, o.name, o.path.count("/") - 2) for o in orgs],
     )
+
+
+TITLES_PER_LEVEL = 15
+
+
+def _title_groups() -> list[tuple[str, list[str]]]:
+    """The title filter's choices grouped by level (HonorLevel order), at most
+    ``TITLES_PER_LEVEL`` per level: a visitor looking for 全国劳动模范 finds it first, not
+    among forty titles in order of how many hold them."""
+    best = func.min(Honor.level_rank)
+    rows = db.session.execute(
+        select(Honor.title, best)
+        .where(Honor.status == HonorStatus.VALID)
+        .group_by(Honor.title)
+        .order_by(best, func.count().desc(), Honor.title)
+    ).all()
+    levels = list(HonorLevel)
+    groups: dict[str, list[str]] = {}
+    for title, rank in rows:
+        titles = groups.setdefault(levels[rank].value, [])
+        if len(titles) < TITLES_PER_LEVEL:
+            titles.append(title)
+    return list(groups.items())
 
 
 # The union tree down to district level keeps the filter short; units are found by search.

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from contest.extensions import db
@@ -26,6 +26,7 @@ from contest.models import (
 )
 from contest.models.base import local_text, utcnow
 from contest.services.core import audit
+from contest.services.skills import codes
 from contest.services.skills.arbitration import require_arbitrator
 from contest.services.skills.review import (
     ReviewError,
@@ -48,16 +49,12 @@ def appeal_deadline(event: Event) -> datetime | None:
 
 
 def find_entry(event: Event, code: str) -> Entry | None:
-    """The event's entry with this 参赛号 or 赛位号 (codes are what appellants quote)."""
-    code = (code or "").strip().upper()
-    if not code:
-        return None
-    return db.session.scalar(
-        select(Entry).where(
-            Entry.event_id == event.id,
-            (func.upper(Entry.entry_code) == code) | (func.upper(Entry.seat_code) == code),
-        )
-    )
+    """The event's entry with this 参赛号 or 赛位号 (appellants quote either): the typed shape
+    says which (``codes.parse``), so one code never reaches two people; unreadable text raises
+    ``codes.CodeError``."""
+    typed = codes.parse(code)
+    column = Entry.seat_code if typed.kind is codes.CodeKind.SEAT else Entry.entry_code
+    return db.session.scalar(select(Entry).where(Entry.event_id == event.id, column == typed.value))
 
 
 def appeals_of(event: Event) -> list[Appeal]:
@@ -87,7 +84,10 @@ def record_appeal(
         raise ReviewError(_("大赛当前不在评分或复核阶段,不能登记申诉。"))
     if event.is_signed_off:
         raise ReviewError(_("本赛项已由裁判长签字确认,不能再登记申诉。"))
-    entry = find_entry(event, entry_code)
+    try:
+        entry = find_entry(event, entry_code)
+    except codes.CodeError as error:
+        raise ReviewError(str(error), "entry_code") from error
     if entry is None:
         raise ReviewError(
             _("本赛项没有参赛号或赛位号为「%(code)s」的选手。", code=(entry_code or "").strip()),

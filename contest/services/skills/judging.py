@@ -49,7 +49,7 @@ from contest.models import (
 from contest.models.base import utcnow
 from contest.models.contest import NOT_COMPETING
 from contest.services.core import audit
-from contest.services.skills import access
+from contest.services.skills import access, codes
 from contest.services.skills.rubrics import event_aspects
 from contest.validation import OutOfRange, parse_decimal
 
@@ -229,6 +229,11 @@ class AssignedEntry:
         return self.entry.code or "—"
 
     @property
+    def shown(self) -> str:
+        """The code as printed (``工位 A-07``), see :mod:`codes`."""
+        return codes.shown(self.entry)
+
+    @property
     def status(self) -> str:
         return sheet_status(self.sheet, self.event)
 
@@ -312,7 +317,21 @@ def tasks_by_event(items: Iterable[AssignedEntry]) -> list[EventTasks]:
 
 def find_assigned(user: User, code: str, contest_id: int | None = None) -> list[Entry]:
     """The caller's assigned entries scored under ``code`` (an entry code is unique per contest,
-    not globally, so two contests may answer); active contests first."""
+    not globally, so two contests may answer); active contests first.
+
+    ``code`` is read by :func:`codes.parse` (``工位 A-07`` and ``A-07`` are the same seat); a
+    参赛号 answers only in an event without a seat draw, so a judge who types the 参赛号 of a
+    seated entrant is told so (:class:`codes.CodeError`) instead of reaching someone else.
+    """
+    typed = codes.parse(code)
+    if typed.kind is codes.CodeKind.SEAT:
+        matching = Entry.seat_code == typed.value
+    else:
+        matching = (
+            (Entry.entry_code == typed.value)
+            & Entry.seat_code.is_(None)
+            & Event.seat_drawn_at.is_(None)
+        )
     query = (
         select(Entry)
         .join(Assignment, Assignment.entry_id == Entry.id)
@@ -329,6 +348,22 @@ def find_assigned(user: User, code: str, contest_id: int | None = None) -> list[
         )
     )
     if contest_id is not None:
+    if (
+        not found
+        and typed.kind is codes.CodeKind.ENTRY
+        and db.session.scalar(
+            select(Entry.id)
+            .join(Assignment, Assignment.entry_id == Entry.id)
+            .join(Event, Entry.event_id == Event.id)
+            .where(
+                Assignment.user_id == user.id,
+                Entry.entry_code == typed.value,
+                Entry.seat_code.is_not(None) | Event.seat_drawn_at.is_not(None),
+            )
+            .limit(1)
+        )
+    ):
+        raise codes.CodeError(codes.wrong_kind(typed, codes.CodeKind.SEAT))
         query = query.where(Entry.contest_id == contest_id)
     found = list(db.session.scalars(query))
     active = [e for e in found if e.contest.status in SCORING_PHASES]
