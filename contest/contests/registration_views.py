@@ -146,7 +146,7 @@ def team_register(contest_id: int, event_id: int):  # type: ignore[no-untyped-de
             db.session.commit()
             flash(
                 _(
-                    "已报名团队“%(team)s”(%(unit)s),共 %(n)d 人",
+                    "已报名团队“%(team)s”（%(unit)s），共 %(n)d 人",
                     team=entry.team_name,
                     unit=entry.organization.name,
                     n=len(entry.people),

@@ -923,6 +923,7 @@ def template_workbook(contest: Contest) -> bytes:
             COL_ID: "请保持本列为“文本”格式",
             COL_UNIT: "报名单位的名称",
             COL_CODE: "赛项代码;只有一个赛项时可不填",
+            COL_TEAM: "团体项目必填：同一队的各行填相同队名，第一行为队长；个人项目留空",
         },
     )
 
