@@ -59,6 +59,7 @@ from contest.services.skills import (
     recheck,
     registration,
     signoff,
+    turnout,
 )
 from contest.services.skills import contests as contest_service
 from contest.services.skills import rubric_templates as templates
@@ -254,14 +255,24 @@ def _panels(organizer: User, contest: Contest, judges: list[User]) -> None:
 
 
 def _check_in(organizer: User, contest: Contest, absent: int = 0) -> None:
+    """Everyone checks in but the first ``absent`` of each event: in event A they simply do not
+    come (marked 缺考 when registration closes, :func:`_close_registration`), elsewhere they
+    withdrew beforehand (退赛)."""
     for event in contest.events:
         entries = draws.entry_list(event)
         for index, entry in enumerate(entries):
-            if index < absent:
-                registration.withdraw_entry(organizer, entry, "未到场检录(缺考)")
-            else:
+            if index >= absent:
                 draws.check_in(organizer, entry)
+            elif event.code != "A":
+                registration.withdraw_entry(organizer, entry, "赛前退赛")
         draws.draw_seat_codes(organizer, event, seed=f"demo-{contest.year}-{event.code}-seat")
+
+
+def _close_registration(organizer: User, contest: Contest) -> None:
+    """Into 比赛评分, answering the closing question: whoever did not check in is 缺考."""
+    found = turnout.questions(contest)
+    answers = turnout.Answers(turnout.answer_key(found), turnout.NoShowChoice.ABSENT.value)
+    status_service.transition(organizer, contest, ContestStatus.JUDGING, answers=answers)
 
 
 def _score(ctx: DemoContext, contest: Contest, judges: list[User], share_done: float = 1.0) -> None:
@@ -302,8 +313,8 @@ def _published_contest(
     _panels(organizer, contest, judges)
     for arbiter in arbiters:
         arbitration.add_arbitrator(organizer, contest, arbiter)
-    status_service.transition(organizer, contest, ContestStatus.JUDGING)
     _check_in(organizer, contest, absent=1)
+    _close_registration(organizer, contest)
     _score(ctx, contest, judges)
     ended = _china(date(2026, 9, 16), 17)
     for event in contest.events:

@@ -35,6 +35,10 @@ def test_demo_publishes_one_contest_and_leaves_one_mid_judging(db: Any, client: 
         )
     ).all()
     assert certified, "awards and titles carry certificate numbers"
+    # The team event (团体项目): each awarded team of three has a certificate per member.
+    team_rows = [row for row in certified if row.team]
+    assert team_rows and len(team_rows) % 3 == 0
+    assert len({row.person_id for row in team_rows}) == len(team_rows)
     honors = db.session.scalar(
         select(func.count(Honor.id)).where(Honor.source == HonorSource.CONTEST)
     )
@@ -59,6 +63,19 @@ def test_demo_publishes_one_contest_and_leaves_one_mid_judging(db: Any, client: 
     verify = client.get(f"/verify/{certified[0].certificate_no}")
     assert verify.status_code == 200
     assert client.get(f"/results/{judging.id}").status_code == 404
+    # Event A's no-show was marked 缺考 when registration closed: last, without rank or award.
+    header = results.public_contest(published.id)
+    assert isinstance(header, results.PublicContest)
+    event_a = header.event("A")
+    assert event_a is not None and len(event_a.absent) == 1
+    absent_row = db.session.scalars(
+        select(ResultRow).where(
+            ResultRow.snapshot_id == snapshot.id, ResultRow.entry_code == event_a.absent[0]
+        )
+    ).one()
+    assert absent_row.rank is None and absent_row.award is None
+    page = client.get(f"/results/{published.id}?event=A").get_data(as_text=True)
+    assert 'class="tag tag-muted absent"' in page
 
 
 def test_benchmark_contest_is_published_with_codes_its_recorded_seeds_reproduce(db: Any) -> None:
