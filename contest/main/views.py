@@ -18,12 +18,14 @@ from contest.extensions import db
 from contest.main.blueprint import bp
 from contest.services.core import dashboards
 from contest.ui import links
-from contest.ui.areas import home_sections_for
+from contest.ui.areas import home_sections_for, public_entries
 
 
 @bp.route("/")
 def index():  # type: ignore[no-untyped-def]
-    return render_template("main/index.html", stats=dashboards.public_stats())
+    return render_template(
+        "main/index.html", stats=dashboards.public_stats(), entries=public_entries()
+    )
 
 
 @bp.route("/home")

@@ -32,9 +32,11 @@ __all__ = [
     "HomeSection",
     "NavGroup",
     "NavItem",
+    "PublicEntry",
     "home_sections_for",
     "nav_entries_for",
     "nav_items_for",
+    "public_entries",
     "register_area",
 ]
 
@@ -90,18 +92,31 @@ class HomeSection:
 
 
 @dataclass(frozen=True)
+class PublicEntry:
+    """A way in on the public home page (劳模墙, 成绩公布, 证书查验 …): a visitor reaches what
+    they came for in one click. Each area declares its own, so a public page added later (公示)
+    appears on the home page by declaring one, and nothing links to a page not built yet."""
+
+    endpoint: str
+    label: object  # a lazy string
+    summary: object  # a lazy string: one line on what the visitor finds there
+
+
+@dataclass(frozen=True)
 class Area:
     """An area package's declaration: its blueprint, menu entries and home sections."""
 
     blueprint: Blueprint
     nav: tuple[NavItem, ...] = ()
     home_sections: tuple[HomeSection, ...] = ()
+    public_entries: tuple[PublicEntry, ...] = ()
 
 
 @dataclass
 class _Registered:
     nav: list[NavItem] = field(default_factory=list)
     home_sections: list[HomeSection] = field(default_factory=list)
+    public_entries: list[PublicEntry] = field(default_factory=list)
 
 
 def register_area(app: Flask, area: Area) -> None:
@@ -111,6 +126,7 @@ def register_area(app: Flask, area: Area) -> None:
     registered = app.extensions.setdefault(EXTENSION, _Registered())
     registered.nav.extend(area.nav)
     registered.home_sections.extend(area.home_sections)
+    registered.public_entries.extend(area.public_entries)
 
 
 def _registered() -> _Registered:
@@ -164,3 +180,8 @@ def home_sections_for(user: object) -> list[HomeSection]:
     """The current app's home sections for this user's role, in registration order."""
     role = _role(user)
     return [s for s in _registered().home_sections if role is not None and role in s.roles]
+
+
+def public_entries() -> list[PublicEntry]:
+    """The current app's ways in for the public home page, in registration order."""
+    return list(_registered().public_entries)
