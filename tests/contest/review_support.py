@@ -13,6 +13,7 @@ from typing import Any
 
 from contest.models import Mark, ScoreSheet, SheetStatus
 from contest.models.base import utcnow
+from contest.services.skills import recheck
 
 
 def put_sheet(
@@ -70,3 +71,11 @@ def arbitrator(db: Any, c: Any, make_user: Any) -> Any:
     db.session.add(Arbitrator(contest_id=c.contest.id, user_id=user.id))
     db.session.flush()
     return user
+
+
+def ready_to_sign(db: Any, c: Any, seed: int = 3) -> None:
+    """Every sheet submitted and every re-check item checked clean: nothing blocks sign-off."""
+    score_all(db, c)
+    for item in recheck.build_recheck(c.chief, c.event, seed=seed):
+        recheck.record_check(c.chief, item, errors_found=0)
+    db.session.commit()
