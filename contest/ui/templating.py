@@ -10,6 +10,7 @@ from flask_babel import format_date, get_locale
 from flask_login import current_user
 
 from contest.models.base import local_text
+from contest.services.skills import codes
 from contest.ui import confirm
 from contest.ui.areas import nav_entries_for
 
@@ -34,6 +35,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = _local_datetime
     app.jinja_env.filters["date"] = _local_date
     app.jinja_env.globals["url_with"] = url_with
+    # One printed form per code kind (#16 item 1): ``entry|code`` is 工位 A-07 or A001 as the
+    # entry's event uses it, ``code_name(event)`` the column label that goes with it.
+    app.jinja_env.filters["code"] = codes.shown
+    app.jinja_env.filters["seat"] = codes.seat_text
+    app.jinja_env.filters["code_of"] = codes.shown_in
+    app.jinja_env.globals["code_name"] = codes.name_of
     app.jinja_env.globals["consequences"] = confirm  # what a confirmed button will do
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -336,10 +336,8 @@ def find_assigned(user: User, code: str, contest_id: int | None = None) -> list[
         select(Entry)
         .join(Assignment, Assignment.entry_id == Entry.id)
         .join(Contest, Entry.contest_id == Contest.id)
-        .where(
-            Assignment.user_id == user.id,
-            (Entry.seat_code == code) | (Entry.seat_code.is_(None) & (Entry.entry_code == code)),
-        )
+        .join(Event, Entry.event_id == Event.id)
+        .where(Assignment.user_id == user.id, matching)
         # What refusal() reads next comes with the entry, not in three more queries.
         .options(
             contains_eager(Entry.contest),
@@ -348,6 +346,8 @@ def find_assigned(user: User, code: str, contest_id: int | None = None) -> list[
         )
     )
     if contest_id is not None:
+        query = query.where(Entry.contest_id == contest_id)
+    found = list(db.session.scalars(query))
     if (
         not found
         and typed.kind is codes.CodeKind.ENTRY
@@ -364,8 +364,6 @@ def find_assigned(user: User, code: str, contest_id: int | None = None) -> list[
         )
     ):
         raise codes.CodeError(codes.wrong_kind(typed, codes.CodeKind.SEAT))
-        query = query.where(Entry.contest_id == contest_id)
-    found = list(db.session.scalars(query))
     active = [e for e in found if e.contest.status in SCORING_PHASES]
     return active or found
 
