@@ -203,3 +203,43 @@ def text_problems(
         if problem:
             found[column] = problem
     return found
+
+
+# ------------------------------------------------------------------ Chinese punctuation
+
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
+_CJK_CHAR = re.compile(
+    "[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u201c\u201d\u2018\u2019]"
+)
+_HALF_MARK = re.compile(r"[,;:()!?]")
+# Placeholders and query strings are code, not text: %(name)s, %s, {name}, ?contest=3.
+_PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[sdif]|\{\w*\}|[?&]\w+=\S*")
+
+
+def _neighbour(text: str, index: int, step: int) -> str:
+    while 0 <= index < len(text):
+        if not text[index].isspace():
+            return text[index]
+        index += step
+    return ""
+
+
+def full_width_punctuation(text: str) -> str:
+    """``text`` with the half-width , ; : ( ) ! ? inside Chinese made full-width.
+
+    A mark beside a CJK character (spaces skipped) is Chinese punctuation, and so is a
+    , ; : ! or ? that ends a Chinese text; marks between digits, codes and English stay, and
+    so do placeholders. Sheet headers go through here, so "赛项(工种)" typed by hand or kept
+    from an old template is the same column as the template's "赛项（工种）".
+    """
+    flat = _PLACEHOLDER.sub(lambda match: "x" * len(match.group()), text)
+    chinese = bool(_CJK_CHAR.search(flat))
+    chars = list(text)
+    for match in _HALF_MARK.finditer(flat):
+        before = _neighbour(flat, match.start() - 1, -1)
+        after = _neighbour(flat, match.end(), 1)
+        beside = bool(_CJK_CHAR.match(before) or _CJK_CHAR.match(after))
+        closing = chinese and after == "" and match.group() in ",;:!?"
+        if beside or closing:
+            chars[match.start()] = _HALF_TO_FULL[match.group()]
+    return "".join(chars)

@@ -42,6 +42,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
 from contest.config import sheet_limit_settings
+from contest.validation import full_width_punctuation
 
 ID_HEADER = "身份证号"
 SUPPORTED_EXTENSIONS = (".xlsx", ".csv")
@@ -532,7 +533,8 @@ def _xlsx_frame_fast(
     if width > limits.max_columns:
         raise limits.too_many_columns(first[0])
     names = [
-        _raw_cell_text(*header_cells.get(i, ("s", None)), is_id=False).strip() for i in range(width)
+        header_name(_raw_cell_text(*header_cells.get(i, ("s", None)), is_id=False))
+        for i in range(width)
     ]
     ids = {i for i, name in enumerate(names) if name in id_columns}
     records: list[list[str]] = []
@@ -597,11 +599,20 @@ def _xlsx_frame_openpyxl(
         raise _unreadable() from None
 
 
+def header_name(text: str) -> str:
+    """A column header as the importers name it: trimmed, with Chinese punctuation full-width.
+
+    Templates print "赛项（工种）"; a sheet typed by hand or kept from before says "赛项(工种)".
+    Both are the same column, so every reader compares headers in one form.
+    """
+    return full_width_punctuation(text.strip())
+
+
 def _openpyxl_sheet(
     rows: Iterator[tuple[Any, ...]], id_columns: Collection[str], limits: SheetLimits
 ) -> Sheet:
     header = next(rows, None) or ()
-    names = [_cell_text(h).strip() for h in header]
+    names = [header_name(_cell_text(h)) for h in header]
     width = len(names)
     if width > limits.max_columns:
         raise limits.too_many_columns(1)
@@ -689,7 +700,7 @@ def _csv_frame(data: bytes, limits: SheetLimits) -> Sheet:
     header = next(records, None)
     if header is None or not any(h.strip() for h in header[1]):
         raise SheetRefused([RowError(1, "", _("文件没有表头行"))])
-    names = [h.strip() for h in header[1]]
+    names = [header_name(h) for h in header[1]]
     width = len(names)
     most = limits.max_records(width)
     body: list[list[str]] = []
