@@ -17,7 +17,9 @@ exists for the event.
 from __future__ import annotations
 
 import random
+import re
 import secrets
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +40,7 @@ from contest.models import (
 )
 from contest.models.base import local_text, utcnow
 from contest.services.core import audit
+from contest.services.skills import codes
 from contest.services.skills.registration import lock_contest
 
 SEED_MAX = 64
@@ -231,7 +234,7 @@ def entry_list(event: Event) -> list[Entry]:
         .where(Entry.event_id == event.id)
         .options(selectinload(Entry.person), selectinload(Entry.organization))
     )
-    return sorted(entries, key=lambda e: (e.entry_code is None, e.entry_code or "", e.id))
+    return sorted(entries, key=lambda e: (codes.sort_key(e.entry_code), e.id))
 
 
 def status_counts(event: Event) -> Counter[EntryStatus]:
@@ -244,4 +247,56 @@ def status_counts(event: Event) -> Counter[EntryStatus]:
 
 def seat_list(event: Event) -> list[Entry]:
     """The check-in desk's list: 赛位号 ↔ 参赛号 of the entries that have a seat."""
-    return sorted((e for e in _entries(event) if e.seat_code), key=lambda e: e.seat_code or "")
+    return sorted(
+        (e for e in _entries(event) if e.seat_code), key=lambda e: codes.sort_key(e.seat_code)
+    )
+
+
+ID_TAIL = 4
+_ID_TAIL_RE = re.compile(r"^\d{3}[\dX]$")
+
+
+@dataclass(frozen=True)
+class DeskCount:
+    """The door's figures: 已检录 / 应到 (entries not withdrawn)."""
+
+    checked_in: int
+    expected: int
+
+
+def desk_count(event: Event) -> DeskCount:
+    counts = status_counts(event)
+    return DeskCount(counts[EntryStatus.CHECKED_IN], counts.total() - counts[EntryStatus.WITHDRAWN])
+
+
+def desk_search(event: Event, text: str) -> list[Entry]:
+    """The check-in list narrowed to what was typed at the door: a name (or part of one), the
+    last 4 characters of the 身份证号, or a code (参赛号 A001 or 赛位号 工位 A-07); a team by
+    its name or any member's name or ID tail.
+
+    The ID tail is compared with each entrant's decrypted number on the server: the blind index
+    only answers whole numbers, and nothing but the masked form leaves this function. A longer
+    run of digits is refused rather than matched, so a full ID number is never used as a search
+    term. Raises :class:`DrawError` (or :class:`codes.CodeError`) with what to type instead.
+    """
+    rows = entry_list(event)
+    query = unicodedata.normalize("NFKC", text or "").strip().upper()
+    if not query:
+        return rows
+    if codes.looks_like_code(query):
+        typed = codes.parse(query)
+        return [e for e in rows if codes.matches(e, typed)]
+    if _ID_TAIL_RE.match(query):
+        return [
+            e
+            for e in rows
+            if any((p.reveal_id_number() or "").upper().endswith(query) for p in e.people)
+        ]
+    if any(c.isdigit() for c in query):
+        raise DrawError(_("身份证号只需输入后 %(n)d 位（如 1234 或 123X）。", n=ID_TAIL))
+    # A team is found by its name or any member's.
+    return [
+        e
+        for e in rows
+        if query in (e.team_name or "").upper() or any(query in p.name.upper() for p in e.people)
+    ]
