@@ -1,0 +1,124 @@
+"""No-shows and a short field when registration closes, then 缺考 on the public results (#16
+items 2 and 11), in a real browser at phone, tablet and desktop widths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from contest.models import ContestStatus, EntryStatus, HonorLevel
+from contest.models.base import utcnow
+from contest.services.skills import draws, policies, publishing, status, turnout
+from tests.conftest import PASSWORD
+from tests.contest.results_fixtures import ready_contest_fixture  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+SIZES = {"phone": (390, 844), "tablet": (820, 1180), "desktop": (1366, 900)}
+
+
+def _open(new_page: Any, size: str, base: str, user: Any = None) -> Any:
+    page = new_page("laptop")
+    width, height = SIZES[size]
+    page.set_viewport_size({"width": width, "height": height})
+    if user is not None:
+        page.goto(base + "/login")
+        page.fill("#username", user.username)
+        page.fill("#password", PASSWORD)
+        page.click("main form button[type=submit]")
+        page.wait_for_url("**/home")
+    return page
+
+
+def test_closing_registration_asks_about_no_shows_and_the_short_field(
+    db: Any, make_contest: Any, live_server: Any, new_page: Any, screenshot: Any
+) -> None:
+    made = make_contest(status="registration", entries=5, judges=2)
+    made.contest.level = HonorLevel.PROVINCIAL  # minimum field 30: five entrants are too few
+    made.event.entry_drawn_at = utcnow()
+    late, no_show = made.entries[-2:]
+    for entry in (late, no_show):
+        entry.status = EntryStatus.REGISTERED
+        entry.seat_code = None
+    db.session.commit()
+    contest_url = f"{live_server.url}/contests/{made.contest.id}"
+
+    for size in ("phone", "tablet"):
+        page = _open(new_page, size, live_server.url, made.organizer)
+        page.goto(contest_url)
+        expect(page.locator(".closing-no-shows legend")).to_have_text("2 名选手报名后未检录")
+        screenshot(page, f"closing-questions-{size}")
+
+    page = _open(new_page, "desktop", live_server.url, made.organizer)
+    page.goto(contest_url)
+    questions = page.locator(".closing")
+    expect(questions.locator(".closing-short")).to_contain_text("少于本赛项最低参赛人数 30 人")
+    screenshot(page, "closing-questions-desktop")
+
+    # Someone checks the late entrant in while the page is open: the answer is stale.
+    draws.check_in(made.organizer, late)
+    db.session.commit()
+    questions.get_by_label("标记缺考", exact=False).check()
+    questions.get_by_label("照常比赛", exact=False).check()
+    page.get_by_role("button", name="进入「比赛评分中」").click()
+    expect(page.locator(".flash-danger")).to_contain_text("检录或报名情况已变化")
+    db.session.rollback()
+    assert made.contest.status.value == "registration"
+    expect(page.locator(".closing-no-shows legend")).to_have_text("1 名选手报名后未检录")
+
+    questions.get_by_label("标记缺考", exact=False).check()
+    questions.get_by_label("照常比赛", exact=False).check()
+    page.get_by_role("button", name="进入「比赛评分中」").click()
+    expect(page.locator(".flash-success")).to_contain_text("大赛状态已改为「比赛评分中」")
+    screenshot(page, "closing-done-desktop")
+    db.session.rollback()
+    assert no_show.status is EntryStatus.ABSENT and late.status is EntryStatus.CHECKED_IN
+    assert policies.field_decision(made.event) == "no_awards"
+
+    # The absent entrant is gone from the judges' matrix; the late one is there.
+    page.goto(f"{contest_url}/events/{made.event.id}/panels")
+    matrix = page.locator("main")
+    expect(matrix).to_contain_text(late.code or "")
+    expect(matrix).not_to_contain_text(no_show.entry_code or "")
+
+
+def test_public_results_list_the_absent_last_without_rank(
+    db: Any, ready_contest: Any, live_server: Any, new_page: Any, screenshot: Any
+) -> None:
+    ns = ready_contest(entries=6)
+    absent = ns.entries[2]
+    absent.status = EntryStatus.ABSENT
+    db.session.commit()
+    publishing.publish(ns.organizer, ns.contest)
+    db.session.commit()
+    for size in ("phone", "tablet", "desktop"):
+        page = _open(new_page, size, live_server.url)
+        page.goto(f"{live_server.url}/results/{ns.contest.id}")
+        last = page.locator(".results-table tbody tr").last
+        expect(last).to_contain_text(absent.person.name)
+        expect(last.locator(".absent")).to_have_text("缺考")
+        expect(last.locator("td.rank")).to_have_text("—")
+        expect(last.locator(".award")).to_have_count(0)
+        screenshot(page, f"results-absent-{size}")
+
+
+def test_a_cancelled_event_shows_as_cancelled(
+    db: Any, make_contest: Any, live_server: Any, new_page: Any, screenshot: Any
+) -> None:
+    made = make_contest(status="registration", entries=3, judges=1)
+    made.event.policy = {"min_field": 10}
+    db.session.commit()
+    found = turnout.questions(made.contest)
+    answers = turnout.Answers(turnout.answer_key(found), fields={made.event.id: "cancel"})
+    status.transition(made.organizer, made.contest, ContestStatus.JUDGING, answers=answers)
+    status.transition(made.organizer, made.contest, ContestStatus.REVIEW)
+    publishing.publish(made.organizer, made.contest)
+    db.session.commit()
+    for size in ("phone", "desktop"):
+        page = _open(new_page, size, live_server.url)
+        page.goto(f"{live_server.url}/results/{made.contest.id}")
+        expect(page.locator(".event-cancelled")).to_contain_text("已取消")
+        expect(page.locator(".results-table")).to_have_count(0)
+        screenshot(page, f"results-cancelled-{size}")
