@@ -228,18 +228,30 @@ def full_width_punctuation(text: str) -> str:
     """``text`` with the half-width , ; : ( ) ! ? inside Chinese made full-width.
 
     A mark beside a CJK character (spaces skipped) is Chinese punctuation, and so is a
-    , ; : ! or ? that ends a Chinese text; marks between digits, codes and English stay, and
-    so do placeholders. Sheet headers go through here, so "赛项(工种)" typed by hand or kept
-    from an old template is the same column as the template's "赛项（工种）".
+    , ; : ! or ? that ends a Chinese text; parentheses go as a pair, so "（最后一位可以是 X）"
+    closes as it opens. Marks between digits, codes and English stay, and so do placeholders.
+    Sheet headers go through here, so "赛项(工种)" typed by hand or kept from an old template
+    is the same column as the template's "赛项（工种）".
     """
     flat = _PLACEHOLDER.sub(lambda match: "x" * len(match.group()), text)
     chinese = bool(_CJK_CHAR.search(flat))
-    chars = list(text)
+    flagged: set[int] = set()
     for match in _HALF_MARK.finditer(flat):
         before = _neighbour(flat, match.start() - 1, -1)
         after = _neighbour(flat, match.end(), 1)
         beside = bool(_CJK_CHAR.match(before) or _CJK_CHAR.match(after))
         closing = chinese and after == "" and match.group() in ",;:!?"
         if beside or closing:
-            chars[match.start()] = _HALF_TO_FULL[match.group()]
+            flagged.add(match.start())
+    opened: list[int] = []
+    for index, char in enumerate(flat):
+        if char == "(":
+            opened.append(index)
+        elif char == ")" and opened:
+            start = opened.pop()
+            if start in flagged or index in flagged:
+                flagged.update((start, index))
+    chars = list(text)
+    for index in flagged:
+        chars[index] = _HALF_TO_FULL[chars[index]]
     return "".join(chars)
