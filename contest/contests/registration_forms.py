@@ -25,6 +25,20 @@ def _gender_choices() -> list[tuple[str, object]]:
     return [("", _l("按身份证号"))] + [(g.value, str(label)) for g, label in GENDER_LABELS.items()]
 
 
+def _phone_field() -> StringField:
+    """联系电话, optional; like the 身份证号 it is shown back only as typed in the request."""
+    return StringField(
+        _l("联系电话(选填)"),
+        validators=[Optional(), Length(max=30)],
+        widget=WriteOnlyInput(),
+        render_kw={"autocomplete": "off", "inputmode": "tel"},
+    )
+
+
+def _post_field() -> StringField:
+    return StringField(_l("岗位(选填)"), validators=[Optional(), Length(max=100)])
+
+
 class RegisterForm(CheckedForm):
     """One entrant into the page's event. Personal numbers are never echoed back."""
 
@@ -38,13 +52,8 @@ class RegisterForm(CheckedForm):
     )
     gender = SelectField(_l("性别"), validators=[Optional()], coerce=choice_value)
     organization_id = SelectField(_l("单位"), coerce=int)
-    phone = StringField(
-        _l("联系电话(选填)"),
-        validators=[Optional(), Length(max=30)],
-        widget=WriteOnlyInput(),
-        render_kw={"autocomplete": "off", "inputmode": "tel"},
-    )
-    post = StringField(_l("岗位(选填)"), validators=[Optional(), Length(max=100)])
+    phone = _phone_field()
+    post = _post_field()
 
     def __init__(self, units: list[Organization], *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -63,13 +72,8 @@ class MemberForm(Form):
         render_kw={"autocomplete": "off"},
     )
     gender = SelectField(_l("性别"), validators=[Optional()], coerce=choice_value)
-    phone = StringField(
-        _l("联系电话(选填)"),
-        validators=[Optional(), Length(max=30)],
-        widget=WriteOnlyInput(),
-        render_kw={"autocomplete": "off", "inputmode": "tel"},
-    )
-    post = StringField(_l("岗位(选填)"), validators=[Optional(), Length(max=100)])
+    phone = _phone_field()
+    post = _post_field()
 
     @property
     def is_blank(self) -> bool:

@@ -16,6 +16,7 @@ from contest.services.core.people import PersonData, create_person
 from contest.services.skills import publishing, results
 from contest.services.skills.contests import ContestError, EventData, create_event
 from contest.services.skills.registration import (
+    COL_TEAM,
     EntrantData,
     EntryImportRefused,
     RegistrationError,
@@ -178,13 +179,13 @@ def test_individuals_and_teams_each_keep_to_their_kind_of_event(
     c = team_contest
     with pytest.raises(RegistrationError) as refused:
         register_entry(c.organizer, c.contest, alone(c, new_id(make_id_number), c.event.id))
-    assert "团体项目" in refused.value.problems["event_id"]
+    assert "团体项目" in refused.value.problems["team_name"]
     solo = create_event(c.organizer, c.contest, EventData(code="B", occupation="电工"))
     as_team = team(c, members(make_id_number, 2))
     as_team.event_id = solo.id
     with pytest.raises(RegistrationError) as refused:
         register_team(c.organizer, c.contest, as_team)
-    assert "个人项目" in refused.value.problems["event_id"]
+    assert "个人项目" in refused.value.problems["team_name"]
 
 
 def test_a_team_counts_once_against_the_unit_quota(
@@ -241,7 +242,7 @@ def test_an_import_refuses_a_team_too_small_and_a_row_without_a_team(
         import_entries(c.organizer, c.contest, csv_bytes(rows), "报名.csv")
     messages = {(e.row, e.column): e.message for e in refused.value.errors}
     assert "每队 2–3 人" in messages[(2, "队名")]
-    assert "请按团队报名" in messages[(3, "赛项(工种)")]
+    assert "请按团队报名" in messages[(3, COL_TEAM)]
     db.session.rollback()
     assert db.session.query(Entry).count() == 0
 

@@ -349,9 +349,12 @@ def _check(
     if event is None:
         problems["event_id"] = _("赛项不属于本次大赛")
     else:
-        closed = registration_problem(ctx.contest, event) or _kind_problem(event, data)
+        closed = registration_problem(ctx.contest, event)
         if closed:
             problems["event_id"] = closed
+        kind = _kind_problem(event, data)
+        if kind:  # a missing or misplaced 队名: reported on the team's name (the 队名 column)
+            problems["team_name"] = kind
         if number is not None and "id_number" not in problems:
             age = age_on(birth_date_from_id(number), ctx.day)
             if event.min_age is not None and age < event.min_age:
@@ -552,7 +555,7 @@ def register_team(actor: User | None, contest: Contest, team: TeamData) -> Entry
                 found["id_number"] = _("与第 %(n)d 名队员的身份证号相同", n=first)
             seen.setdefault(plan.id_number, index)
         for key, message in found.items():
-            if key in ("organization_id", "event_id"):
+            if key in ("organization_id", "event_id", "team_name"):
                 problems.setdefault(key, message)
             else:
                 problems[member_field(index, key)] = message
