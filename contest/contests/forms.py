@@ -32,7 +32,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from contest.models import ASPECT_KIND_LABELS, EVENT_GROUP_LABELS, HONOR_LEVEL_LABELS, Organization
 from contest.models.contest import AspectKind, Event
 from contest.services.skills.contests import COMPONENT_KINDS
-from contest.services.skills.policies import DEFAULT_POLICY, merged
+from contest.services.skills.policies import DEFAULT_POLICY, MERIT_BAND, STANDARD_SCALE, merged
 from contest.services.skills.rubrics import format_points
 from contest.ui.forms import CheckedForm, choice_value
 from contest.validation import db_int, parse_decimal
@@ -266,6 +266,18 @@ class PolicyForm(CheckedForm):
     award_mode = SelectField(_l("奖项设置方式"))
     award_rounding = SelectField(_l("按比例计算名额时"))
     edge_ties = SelectField(_l("奖项分界处并列时"))
+    merit = BooleanField(
+        _l("其余前一半授予优胜奖"),
+        description=_l(
+            "上列奖项之后，名次在参赛人数前一半以内的其余选手获优胜奖（奇数人数向下取整）"
+        ),
+    )
+    standard_scale = BooleanField(
+        _l("显示标准分（700 分制）"),
+        description=_l(
+            "成绩页和导出另列一栏标准分：中位数选手为 700，一个标准差为 100；不改变名次"
+        ),
+    )
     min_field = IntegerField(
         _l("最低参赛人数"),
         validators=[Optional()],
@@ -344,7 +356,7 @@ def tie_break_choices(event: Event) -> list[tuple[str, str]]:
 def policy_rows(data: dict[str, Any]) -> dict[str, Any]:
     """Values for the list rows of the policy page (tie-breaks, awards, titles) from JSON."""
     data = merged(data)
-    awards = list(data.get("awards") or [])
+    awards = [a for a in data.get("awards") or [] if a.get("upto") in (None, "")]
     mode = "count" if any(a.get("count") not in (None, "") for a in awards) else "share"
     award_rows = []
     for i in range(MAX_AWARDS):
@@ -363,6 +375,7 @@ def policy_rows(data: dict[str, Any]) -> dict[str, Any]:
                 "name": title.get("name") or "",
                 "best": title.get("best") or "",
                 "worst": title.get("worst") or "",
+                "recommend": bool(title.get("recommend")),
             }
         )
     ties = list(data.get("tie_breaks") or [])
@@ -383,6 +396,8 @@ def fill_policy_form(form: PolicyForm, data: dict[str, Any]) -> None:
     form.award_mode.data = policy_rows(data)["award_mode"]
     form.award_rounding.data = data["award_rounding"]
     form.edge_ties.data = data["edge_ties"]
+    form.merit.data = any(a.get("upto") not in (None, "") for a in data["awards"] or [])
+    form.standard_scale.data = bool(data["scale"])
     form.min_field.data = data["min_field"]
     form.max_spread.data = None if data["max_spread"] is None else Decimal(str(data["max_spread"]))
     form.recheck_top.data = data["recheck_top"]
@@ -439,6 +454,8 @@ def policy_from_form(form: PolicyForm, posted: Any) -> dict[str, Any]:
             if count is None:
                 continue
             awards.append({"name": name, "count": count})
+    if form.merit.data:
+        awards.append(dict(MERIT_BAND))
     titles = []
     for i in range(MAX_TITLES):
         name = (posted.get(f"title-{i}-name") or "").strip()
@@ -455,6 +472,7 @@ def policy_from_form(form: PolicyForm, posted: Any) -> dict[str, Any]:
                 "name": name,
                 "best": best if best is not None else 1,
                 "worst": worst if worst is not None else (best or 1),
+                **({"recommend": True} if posted.get(f"title-{i}-recommend") else {}),
             }
         )
     ties = []
@@ -483,5 +501,5 @@ def policy_from_form(form: PolicyForm, posted: Any) -> dict[str, Any]:
         "recheck_error_limit": (
             DEFAULT_POLICY["recheck_error_limit"] if limit is None else float(limit / 100)
         ),
-        "scale": None,
+        "scale": dict(STANDARD_SCALE) if form.standard_scale.data else None,
     }

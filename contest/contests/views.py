@@ -385,14 +385,17 @@ def policy(contest_id: int, event_id: int) -> str | Response:
     contest, event = load_event(contest_id, event_id)
     rubrics.load_rubrics([event])
     form = PolicyForm()
-    rows = policy_rows(event.policy or {})
+    stored = event.policy or {}
+    # An event whose titles were never set is offered DOMAIN's linked titles (saved only when
+    # the organizer saves the form).
+    suggested = "titles" not in stored
+    rows = policy_rows({**stored, "titles": policies.SUGGESTED_TITLES} if suggested else stored)
     row_errors: dict[str, str] = {}
     if request.method == "GET":
         fill_policy_form(form, policies.event_policy(event))
     elif form.validate_on_submit():
         try:
             raw = policy_from_form(form, request.form)
-            raw["scale"] = policies.merged(event.policy or {}).get("scale")
             policies.save_policy(current_user, event, raw)
         except PolicyFormError as error:
             row_errors[error.field] = error.message
@@ -417,6 +420,7 @@ def policy(contest_id: int, event_id: int) -> str | Response:
         rows=rows,
         row_errors=row_errors,
         tie_choices=tie_break_choices(event),
+        suggested=suggested and request.method == "GET",
         locked=contest.is_published or event.is_signed_off,
     )
 
@@ -435,6 +439,7 @@ def _posted_rows(posted: Any) -> dict[str, Any]:
                 "name": posted.get(f"title-{i}-name", ""),
                 "best": posted.get(f"title-{i}-best", ""),
                 "worst": posted.get(f"title-{i}-worst", ""),
+                "recommend": bool(posted.get(f"title-{i}-recommend")),
             }
             for i in range(MAX_TITLES)
         ],

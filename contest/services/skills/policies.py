@@ -46,6 +46,19 @@ DEFAULT_POLICY: dict[str, Any] = {
 
 POLICY_KEYS = frozenset(DEFAULT_POLICY)
 
+# The linked titles DOMAIN §1.11 suggests, offered by the policy form to an event whose titles
+# were never set: the champion is put forward for the 五一劳动奖章 (a recommendation, conferred
+# later by its own nomination, never on the wall from here), the top 5 are 技术能手.
+SUGGESTED_TITLES: list[dict[str, Any]] = [
+    {"name": "五一劳动奖章", "best": 1, "worst": 1, "recommend": True},
+    {"name": "技术能手", "best": 1, "worst": 5},
+]
+# 优胜奖 for the rest of the top half (DOMAIN §1.10): the band the policy form adds after the
+# numbered prizes when asked.
+MERIT_BAND: dict[str, Any] = {"name": "优胜奖", "upto": 0.5}
+# The standardised scale (DOMAIN §1.13) the policy form switches on: median 700, 100 per SD.
+STANDARD_SCALE: dict[str, Any] = {"centre": 700, "width": 100}
+
 # Rule 12 (DOMAIN §1): a provincial event needs at least 30 competitors.  A national final is
 # held to at least the provincial number; below provincial level no minimum is set.
 MIN_FIELD_BY_LEVEL: dict[HonorLevel, int] = {HonorLevel.NATIONAL: 30, HonorLevel.PROVINCIAL: 30}
@@ -125,11 +138,18 @@ def _awards(raw: Any) -> tuple[scoring.AwardBand, ...]:
         has_count = item.get("count") not in (None, "")
         count = _int(item, "count", _("奖项名额")) if has_count else None
         min_total = _float(item, "min_total", _("奖项最低分"))
+        upto = _float(item, "upto", _("优胜奖覆盖比例"))
         try:
-            bands.append(scoring.AwardBand(name, share=share, count=count, min_total=min_total))
+            bands.append(
+                scoring.AwardBand(name, share=share, count=count, min_total=min_total, upto=upto)
+            )
         except scoring.PolicyError as exc:
             raise PolicyInvalid(str(exc), "awards") from None
-    kinds = {("share" if b.share is not None else "count") for b in bands if b.min_total is None}
+    kinds = {
+        ("share" if b.share is not None else "count")
+        for b in bands
+        if b.min_total is None and b.upto is None
+    }
     if len(kinds) > 1:
         raise PolicyInvalid(_("奖项须统一按比例或统一按名额设置,不能混用"), "awards")
     total_share = sum(b.share or 0 for b in bands)
@@ -150,8 +170,13 @@ def _titles(raw: Any) -> tuple[scoring.Title, ...]:
             raise PolicyInvalid(_("第 %(n)s 个称号格式错误", n=position), "titles")
         best = _int(item, "best", _("称号最高名次"), minimum=1)
         worst = _int(item, "worst", _("称号最低名次"), minimum=1)
+        recommend = item.get("recommend", False)
+        if not isinstance(recommend, bool):
+            raise PolicyInvalid(_("第 %(n)s 个称号格式错误", n=position), "titles")
         try:
-            titles.append(scoring.Title(str(item.get("name") or "").strip(), best, worst))
+            titles.append(
+                scoring.Title(str(item.get("name") or "").strip(), best, worst, recommend)
+            )
         except scoring.PolicyError as exc:
             raise PolicyInvalid(str(exc), "titles") from None
     return tuple(titles)

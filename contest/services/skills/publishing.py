@@ -124,12 +124,16 @@ def _event_rows(contest: Contest, event: Event) -> tuple[Event, int, list[Result
     rows: list[ResultRow] = []
     ranked: set[int] = set()
     table = result.table
-    for entry_id, total, rank, award, titles in zip(
+    # The standardised scale (a column only when the policy asks): shown beside, never ranked.
+    scaled = table["standardised"].tolist() if "standardised" in table else [None] * len(table)
+    for entry_id, total, rank, award, titles, recommended, standard in zip(
         table["entry"].tolist(),
         table["total"].tolist(),
         table["rank"].tolist(),
         table["award"].tolist(),
         table["titles"].tolist(),
+        table["recommended"].tolist(),
+        scaled,
         strict=True,
     ):
         entry = entries.get(int(entry_id))
@@ -143,6 +147,11 @@ def _event_rows(contest: Contest, event: Event) -> tuple[Event, int, list[Result
             row.components = {k: v for k, v in scores.items() if v is not None}
             row.award = award if isinstance(award, str) and award else None
             row.titles = [str(t) for t in (titles or ())]
+            # put forward, not conferred: read by nomination campaigns, never made an honor
+            row.recommended = [str(t) for t in (recommended or ())]
+            row.standard_score = (
+                None if standard is None else Decimal(str(decimal_text(standard, 1)))
+            )
             rows.append(row)
     unranked = sorted(
         (e for e in entries.values() if e.id not in ranked),

@@ -85,9 +85,13 @@ def results_workbook(contest: Contest, snapshot: ResultSnapshot) -> bytes:
         event_rows = rows_by_event.get(event.id, [])
         # A team event lists every member under the team's name.
         teams = any(row.team for row in event_rows)
+        # The standardised 700 scale and recommendations: columns only when the event has them.
+        scaled = any(row.standard_score is not None for row in event_rows)
+        recommends = any(row.recommended for row in event_rows)
         headers = ["名次", "参赛号", *(["队名"] if teams else []), "姓名", "性别标注", "单位"]
         headers += [f"{name}成绩" for _, name in components]
-        headers += ["总成绩", "奖项", "称号", "证书编号"]
+        headers += ["总成绩", *(["标准分"] if scaled else []), "奖项", "称号"]
+        headers += [*(["推荐"] if recommends else []), "证书编号"]
         data = [
             [
                 row.rank,
@@ -98,8 +102,10 @@ def results_workbook(contest: Contest, snapshot: ResultSnapshot) -> bytes:
                 row.organization,
                 *[_number((row.components or {}).get(key)) for key, _ in components],
                 _number(row.total) if row.total is not None else "缺考/退赛",
+                *([_number(row.standard_score)] if scaled else []),
                 row.award or "",
                 "、".join(row.titles or []),
+                *(["、".join(row.recommended or [])] if recommends else []),
                 row.certificate_no or "",
             ]
             for row in event_rows

@@ -106,6 +106,14 @@ def row_document(row: ResultRow, digits: int) -> dict[str, Any]:
         "certificate_no": row.certificate_no,
         # A team event's rows only, so documents published before teams hash as they did.
         **({"team": row.team} if row.team else {}),
+        # Likewise only when set: titles the entrant is put forward for (推荐, not conferred)
+        # and the standardised 700-scale score of an event whose policy shows it.
+        **({"recommended": list(row.recommended)} if row.recommended else {}),
+        **(
+            {"standard_score": decimal_text(row.standard_score, 1)}
+            if row.standard_score is not None
+            else {}
+        ),
     }
 
 
