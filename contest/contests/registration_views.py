@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -27,6 +27,7 @@ from contest.extensions import db
 from contest.models import Contest, Entry, EntryStatus, Event, Gender
 from contest.services.core.spreadsheets import RowError, SheetRefused, read_upload
 from contest.services.skills import draws as draw_service
+from contest.services.skills.codes import CodeError
 from contest.services.skills.registration import (
     EntrantData,
     ImportResult,
@@ -44,6 +45,7 @@ from contest.ui import confirm
 from contest.ui.forms import ActionForm
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
+SEARCH_MAX = 40
 ERRORS_SHOWN = 500
 
 
@@ -98,16 +100,34 @@ def entries(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
                 "success",
             )
             return redirect(url_for("contests.entries", contest_id=contest.id, event_id=event.id))
-    rows = draw_service.entry_list(event)
+    query = request.args.get("q", "").strip()[:SEARCH_MAX]
+    try:
+        rows = draw_service.desk_search(event, query)
+    except (draw_service.DrawError, CodeError) as error:
+        # Back to a clean URL: what was typed (perhaps a whole ID number) stays out of the page,
+        # its links and the browser's history.
+        flash(str(error), "danger")
+        return redirect(url_for("contests.entries", contest_id=contest.id, event_id=event.id))
     return render_template(
         "contests/registration.html",
         form=form,
         closed=closed,
         rows=rows,
-        action_form=ActionForm(),
-        can_check_in=_can_check_in(contest, event),
-        **page_context(contest, event, "entries"),
+        query=query,
+        desk=draw_service.desk_count(event),
+        **(_row_context(contest, event) | page_context(contest, event, "entries")),
     )
+
+
+def _row_context(contest: Contest, event: Event) -> dict[str, object]:
+    """What a row of the check-in list needs besides its entry (``_entry_row.html``)."""
+    return {
+        "contest": contest,
+        "event": event,
+        "action_form": ActionForm(),
+        "can_check_in": _can_check_in(contest, event),
+        "can_withdraw": not event.is_signed_off and contest.status in draw_service.DAY_STATES,
+    }
 
 
 @bp.route("/<int:contest_id>/events/<int:event_id>/teams/new", methods=["GET", "POST"])
@@ -219,19 +239,47 @@ def entry_withdraw(contest_id: int, event_id: int, entry_id: int):  # type: igno
     "/<int:contest_id>/events/<int:event_id>/entries/<int:entry_id>/check-in", methods=["POST"]
 )
 def entry_check_in(contest_id: int, event_id: int, entry_id: int):  # type: ignore[no-untyped-def]
-    """检录 at the desk: the entrant with this 参赛号 is here."""
+    """检录 at the desk: the entrant with this 参赛号 is here.
+
+    The desk's script posts the same form asking for JSON and gets the new row and counts back,
+    so the list keeps its place; without the script the form posts and the page comes back at
+    the row (its anchor), with the search that was on it.
+    """
     contest, event = load_event(contest_id, event_id)
     entry = load_entry(event, entry_id)
     require_button()
+    wants_json = request.accept_mimetypes.best == "application/json"
     try:
         draw_service.check_in(current_user, entry)
     except draw_service.DrawError as error:
         db.session.rollback()
-        flash(str(error), "danger")
+        message, ok = str(error), False
     else:
         db.session.commit()
-        flash(_("参赛号 %(code)s 已检录。", code=entry.entry_code), "success")
-    return redirect(url_for("contests.entries", contest_id=contest.id, event_id=event.id))
+        # The flash may surface on another page (one without names); the desk's reply may not.
+        message, ok = _("参赛号 %(code)s 已检录。", code=entry.entry_code), True
+    if wants_json:
+        if ok:
+            message = _(
+                "%(name)s（参赛号 %(code)s）已检录。", name=entry.person.name, code=entry.entry_code
+            )
+        count = draw_service.desk_count(event)
+        row = render_template("contests/_entry_row.html", e=entry, **_row_context(contest, event))
+        body = {"ok": ok, "message": message, "row": row}
+        return jsonify(body | {"checked_in": count.checked_in, "expected": count.expected}), (
+            200 if ok else 409
+        )
+    flash(message, "success" if ok else "danger")
+    query = (request.form.get("q") or "").strip()[:SEARCH_MAX]
+    return redirect(
+        url_for(
+            "contests.entries",
+            contest_id=contest.id,
+            event_id=event.id,
+            q=query or None,
+            _anchor=f"entry-{entry.id}",
+        )
+    )
 
 
 # ------------------------------------------------------------------ import
