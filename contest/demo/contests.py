@@ -92,6 +92,25 @@ DEFAULT_POLICY = {
 }
 
 
+# Event B of the published contest shows the rest of DOMAIN §1: fixed prizes then 优胜奖 for the
+# rest of the top half, the standardised 700 scale as its own column, and the champion put
+# forward for the 五一劳动奖章 (a recommendation, not an honor on the wall).
+SHOWCASE_POLICY = {
+    **DEFAULT_POLICY,
+    "awards": [
+        {"name": "一等奖", "count": 1},
+        {"name": "二等奖", "count": 1},
+        {"name": "三等奖", "count": 1},
+        {"name": "优胜奖", "upto": 0.5},
+    ],
+    "titles": [
+        {"name": "五一劳动奖章", "best": 1, "worst": 1, "recommend": True},
+        {"name": "江州市技术能手", "best": 1, "worst": 3},
+    ],
+    "scale": {"centre": 700, "width": 100},
+}
+
+
 @dataclass
 class _Ability:
     """A competitor's latent skill and a judge's leniency make marks that look real."""
@@ -308,6 +327,7 @@ def _published_contest(
         date(2026, 9, 15),
         [("A", "数控车工", "cn100"), ("B", "电工", "worldskills")],
     )
+    next(e for e in contest.events if e.code == "B").policy = dict(SHOWCASE_POLICY)
     taken: set[int] = set()
     _register(ctx, organizer, contest, 12, taken)
     _panels(organizer, contest, judges)
