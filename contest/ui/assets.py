@@ -103,7 +103,8 @@ def serve(filename: str) -> Response:
         response.vary.add("Accept-Encoding")
     hashed = request.args.get(HASH_ARG) == content_hash
     response.headers["Cache-Control"] = IMMUTABLE if hashed else REVALIDATE
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 def init_app(app: Flask) -> None:

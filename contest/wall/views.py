@@ -88,7 +88,7 @@ def _kiosk_query() -> wall_service.WallQuery:
     return wall_service.WallQuery.from_args(request.args, per_page_default=KIOSK_PER_PAGE)
 
 
-def _kiosk_filters() -> dict[str, str]:
+def _kiosk_filters() -> dict[str, Any]:
     """The request's filters and page size, without its page and the kiosk's own settings."""
     return {k: v for k, v in request.args.items() if k not in {"interval", "page"}}
 
