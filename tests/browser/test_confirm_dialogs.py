@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from contest.models import RubricCriterion, User
+from contest.models import Event, RubricCriterion, User
 from contest.services.skills import access
 from tests.conftest import PASSWORD
+from tests.contest.review_support import ready_to_sign
 
 pytestmark = pytest.mark.browser
 
@@ -186,3 +187,31 @@ def test_without_javascript_the_server_asks(
     expect(page.locator(".flashes")).to_contain_text(f"已将 {judge_name} 移出评委组")
     db.session.rollback()
     assert access.panel_member(judge, c.event) is None
+
+
+def test_tablet_signs_off_only_when_confirmed(
+    db: Any, make_contest: Any, live_server: Any, new_page: Any, screenshot: Any
+) -> None:
+    c = make_contest(status="review", entries=4, judges=3)
+    ready_to_sign(db, c)
+    event_id = c.event.id
+    page = _open(new_page, "tablet", live_server.url, c.chief)
+    page.goto(f"{live_server.url}/review/events/{event_id}/sign-off")
+    button = page.get_by_role("button", name="签字确认并锁定全部评分表", exact=True)
+
+    def unsigned() -> None:
+        db.session.rollback()
+        assert db.session.get(Event, event_id).signed_off_at is None
+
+    _cancel_twice_then_confirm(
+        page,
+        button,
+        "签字确认",
+        "签字确认后 12 份评分表全部锁定，不能再修改，也不能撤回签字",
+        unsigned,
+        screenshot,
+        "sign-off-tablet",
+    )
+    expect(page.locator(".flashes")).to_contain_text("已签字确认")
+    db.session.rollback()
+    assert db.session.get(Event, event_id).signed_off_at is not None
