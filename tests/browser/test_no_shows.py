@@ -11,24 +11,17 @@ from playwright.sync_api import expect
 from contest.models import ContestStatus, EntryStatus, HonorLevel
 from contest.models.base import utcnow
 from contest.services.skills import draws, policies, publishing, status, turnout
-from tests.conftest import PASSWORD
+from tests.browser.test_confirm_dialogs import SIZES
+from tests.browser.test_confirm_dialogs import _open as signed_in
 from tests.contest.results_fixtures import ready_contest_fixture  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
-SIZES = {"phone": (390, 844), "tablet": (820, 1180), "desktop": (1366, 900)}
 
-
-def _open(new_page: Any, size: str, base: str, user: Any = None) -> Any:
+def _public(new_page: Any, size: str) -> Any:
     page = new_page("laptop")
     width, height = SIZES[size]
     page.set_viewport_size({"width": width, "height": height})
-    if user is not None:
-        page.goto(base + "/login")
-        page.fill("#username", user.username)
-        page.fill("#password", PASSWORD)
-        page.click("main form button[type=submit]")
-        page.wait_for_url("**/home")
     return page
 
 
@@ -46,12 +39,12 @@ def test_closing_registration_asks_about_no_shows_and_the_short_field(
     contest_url = f"{live_server.url}/contests/{made.contest.id}"
 
     for size in ("phone", "tablet"):
-        page = _open(new_page, size, live_server.url, made.organizer)
+        page = signed_in(new_page, size, live_server.url, made.organizer)
         page.goto(contest_url)
         expect(page.locator(".closing-no-shows legend")).to_have_text("2 名选手报名后未检录")
         screenshot(page, f"closing-questions-{size}")
 
-    page = _open(new_page, "desktop", live_server.url, made.organizer)
+    page = signed_in(new_page, "desktop", live_server.url, made.organizer)
     page.goto(contest_url)
     questions = page.locator(".closing")
     expect(questions.locator(".closing-short")).to_contain_text("少于本赛项最低参赛人数 30 人")
@@ -94,7 +87,7 @@ def test_public_results_list_the_absent_last_without_rank(
     publishing.publish(ns.organizer, ns.contest)
     db.session.commit()
     for size in ("phone", "tablet", "desktop"):
-        page = _open(new_page, size, live_server.url)
+        page = _public(new_page, size)
         page.goto(f"{live_server.url}/results/{ns.contest.id}")
         last = page.locator(".results-table tbody tr").last
         expect(last).to_contain_text(absent.person.name)
@@ -117,7 +110,7 @@ def test_a_cancelled_event_shows_as_cancelled(
     publishing.publish(made.organizer, made.contest)
     db.session.commit()
     for size in ("phone", "desktop"):
-        page = _open(new_page, size, live_server.url)
+        page = _public(new_page, size)
         page.goto(f"{live_server.url}/results/{made.contest.id}")
         expect(page.locator(".event-cancelled")).to_contain_text("已取消")
         expect(page.locator(".results-table")).to_have_count(0)
