@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from contest.models import GENDER_LABELS, Component, Entry, Organization, PanelMember, User
+from contest.services.skills import codes
 from contest.ui.forms import CheckedForm, WriteOnlyInput, choice_value
 
 
@@ -161,7 +162,7 @@ class ConflictForm(CheckedForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.user_id.choices = [(m.user_id, m.user.name) for m in members]
-        self.entry_id.choices = [(e.id, e.code or f"#{e.id}") for e in entries]
+        self.entry_id.choices = [(e.id, codes.shown(e) if e.code else f"#{e.id}") for e in entries]
 
 
 class AssignForm(CheckedForm):

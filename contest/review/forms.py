@@ -71,6 +71,10 @@ class AppealForm(CheckedForm):
     entry_code = StringField(
         _l("参赛号或赛位号"),
         validators=[DataRequired(_l("请填写参赛号或赛位号")), Length(max=20)],
+        description=_l(
+            "参赛号形如 A001，赛位号形如“工位 A-07”；"
+            "A007 与工位 A-07 通常不是同一人，请照申诉书填写。"
+        ),
         render_kw={"autocomplete": "off"},
     )
     appellant = StringField(
