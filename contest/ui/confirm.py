@@ -79,7 +79,7 @@ def ask(consequence: Consequence, back: str) -> str:
     return render_template(
         "confirm.html",
         consequence=consequence,
-        url=request.path,
+        url=request.script_root + request.path,  # behind a prefix too
         tokens=tokens or ["csrf_token"],
         carried=carried,
         field=FIELD,
