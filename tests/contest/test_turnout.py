@@ -16,7 +16,15 @@ from contest.models import (
     HonorLevel,
     ResultRow,
 )
-from contest.services.skills import panels, policies, publishing, results, review, turnout
+from contest.services.skills import (
+    draws,
+    panels,
+    policies,
+    publishing,
+    results,
+    review,
+    turnout,
+)
 from contest.services.skills.contests import ContestError
 from contest.services.skills.signoff import sign_off_blockers
 from contest.services.skills.status import check_transition, transition
@@ -80,12 +88,29 @@ def test_keeping_no_shows_leaves_them_registered_but_unassigned(db: Any, make_co
     key = turnout.answer_key(turnout.questions(made.contest))
     transition(made.organizer, made.contest, S.JUDGING, answers=turnout.Answers(key, "keep"))
     assert no_show.status is EntryStatus.REGISTERED
-    assert _audit(db, "contest.no_shows")[0]["choice"] == "keep"
-    # Once check-in is used, assignment gives no task to an entrant not checked in.
-    report = panels.assign(made.organizer, made.event, "all")
+    assert _audit(db, "contest.no_shows")[0] == {
+        "choice": "keep",
+        "entries": [no_show.id],
+        "codes": [no_show.entry_code],
+        "assignments_removed": 2,
+    }
     assert _assignments(db, no_show) == 0
-    assert report.removed == 2
+    # Once check-in is used, assignment gives no task to an entrant not checked in …
+    panels.assign(made.organizer, made.event, "all")
+    assert _assignments(db, no_show) == 0
     assert all(_assignments(db, e) == 2 for e in made.entries[:-1])
+    # … until they check in (late, during 比赛评分).
+    draws.check_in(made.organizer, no_show)
+    panels.assign(made.organizer, made.event, "all")
+    assert _assignments(db, no_show) == 2
+
+
+def test_assignment_drops_tasks_of_entrants_who_did_not_check_in(
+    db: Any, make_contest: Any
+) -> None:
+    made = _closing(db, make_contest)
+    report = panels.assign(made.organizer, made.event, "all")
+    assert report.removed == 2 and _assignments(db, made.entries[-1]) == 0
 
 
 def test_stale_or_unknown_answers_change_nothing(db: Any, make_contest: Any) -> None:

@@ -222,18 +222,19 @@ def _apply_no_shows(
     actor: User | None, contest: Contest, entries: list[Entry], choice: NoShowChoice
 ) -> None:
     ids = [e.id for e in entries]
-    removed = 0
     if choice is NoShowChoice.ABSENT:
         for entry in entries:
             entry.status = EntryStatus.ABSENT
-        # Their tasks leave the judges' lists; a sheet (there is none before 比赛评分) is kept.
-        with_sheet = select(ScoreSheet.entry_id).where(ScoreSheet.entry_id.in_(ids))
-        removed = db.session.execute(
-            delete(Assignment).where(
-                Assignment.entry_id.in_(ids), Assignment.entry_id.not_in(with_sheet)
-            )
-        ).rowcount
-        db.session.flush()
+    # Either way their tasks leave the judges' lists, so no judge opens a sheet for someone who
+    # is not there; a kept entrant who checks in later is assigned again (分配).  A sheet
+    # (there is none before 比赛评分) keeps its assignment.
+    with_sheet = select(ScoreSheet.entry_id).where(ScoreSheet.entry_id.in_(ids))
+    removed = db.session.execute(
+        delete(Assignment).where(
+            Assignment.entry_id.in_(ids), Assignment.entry_id.not_in(with_sheet)
+        )
+    ).rowcount
+    db.session.flush()
     audit.record(
         actor,
         "contest.no_shows",
