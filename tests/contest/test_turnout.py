@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from contest.models import (
@@ -21,6 +23,7 @@ from contest.services.skills import (
     panels,
     policies,
     publishing,
+    result_exports,
     results,
     review,
     turnout,
@@ -166,6 +169,9 @@ def test_absent_entrants_do_not_block_sign_off_and_publish_as_absent(
     public = results.public_contest(made.contest.id)
     assert isinstance(public, results.PublicContest)
     assert public.events[0].absent == (no_show.entry_code,)
+    sheet = load_workbook(io.BytesIO(result_exports.results_workbook(made.contest, snapshot)))
+    last = [cell.value for cell in list(sheet.worksheets[0].rows)[-1]]
+    assert last[1] == no_show.entry_code and "缺考" in last and "缺考/退赛" not in last
 
 
 # ---------------------------------------------------------------- minimum field
@@ -212,10 +218,13 @@ def test_short_field_needs_a_decision_and_cancel_takes_effect(db: Any, make_cont
     transition(made.organizer, made.contest, S.REVIEW)
     assert check_transition(made.contest, S.PUBLISHED) == []
     assert "已取消" in sign_off_blockers(made.event)[0].message
-    publishing.publish(made.organizer, made.contest)
+    snapshot = publishing.publish(made.organizer, made.contest)
     public = results.public_contest(made.contest.id)
     assert isinstance(public, results.PublicContest)
     assert public.events[0].cancelled and public.events[0].count == 0
+    book = load_workbook(io.BytesIO(result_exports.results_workbook(made.contest, snapshot)))
+    info = [[cell.value for cell in row] for row in book.worksheets[-1].rows]
+    assert ["A 数控车工(职工组)", "参赛人数不足最低要求，赛项已取消"] in info
 
 
 def test_rank_without_awards_publishes_ranks_only(db: Any, make_contest: Any) -> None:

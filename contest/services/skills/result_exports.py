@@ -10,6 +10,7 @@ text.
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import datetime
 from decimal import Decimal
@@ -80,9 +81,11 @@ def results_workbook(contest: Contest, snapshot: ResultSnapshot) -> bytes:
         .order_by(ResultRow.event_id, ResultRow.position)
     ):
         rows_by_event.setdefault(row.event_id, []).append(row)
+    notes = _event_notes(snapshot)
     for event in contest.events:
         components = [(c.key, c.name) for c in event.components]
         event_rows = rows_by_event.get(event.id, [])
+        absent = set(notes.get(event.id, {}).get("absent", ()))
         # A team event lists every member under the team's name.
         teams = any(row.team for row in event_rows)
         # The standardised 700 scale and recommendations: columns only when the event has them.
@@ -101,7 +104,9 @@ def results_workbook(contest: Contest, snapshot: ResultSnapshot) -> bytes:
                 "女" if row.is_female else "",
                 row.organization,
                 *[_number((row.components or {}).get(key)) for key, _ in components],
-                _number(row.total) if row.total is not None else "缺考/退赛",
+                _number(row.total)
+                if row.total is not None
+                else ("缺考" if row.entry_code in absent else "缺考/退赛"),
                 *([_number(row.standard_score)] if scaled else []),
                 row.award or "",
                 "、".join(row.titles or []),
@@ -116,8 +121,19 @@ def results_workbook(contest: Contest, snapshot: ResultSnapshot) -> bytes:
         ["公布时间", local_text(snapshot.created_at)],
         ["成绩快照 SHA-256", snapshot.digest],
     ]
+    for event in contest.events:
+        if notes.get(event.id, {}).get("cancelled"):
+            info.append([f"{event.code} {event.label}", "参赛人数不足最低要求，赛项已取消"])
+        elif notes.get(event.id, {}).get("no_awards"):
+            info.append([f"{event.code} {event.label}", "参赛人数不足最低要求，只排名、不评奖"])
     sheets.append(SheetSpec(_sheet_title("说明", used), info, widths=(18, 70)))
     return _save(sheets)
+
+
+def _event_notes(snapshot: ResultSnapshot) -> dict[int, dict[str, Any]]:
+    """Each event's entry in the snapshot document (its 取消 / 不评奖 flags and 缺考 codes)."""
+    document = json.loads(snapshot.document)
+    return {int(event["id"]): event for event in document.get("events", [])}
 
 
 def _local(value: datetime | None) -> str:
