@@ -33,6 +33,7 @@ from contest.models import (
     ContestStatus,
     Entry,
     EntryStatus,
+    Event,
     EventGroup,
     Gender,
     HonorLevel,
@@ -212,8 +213,10 @@ def _set_up(
     name: str,
     starts: date,
     events: list[tuple[str, str, str]],
+    teams: dict[str, int] | None = None,
 ) -> Contest:
-    """Contest, events with theory 30 / practical 70 and a built-in rubric, policy."""
+    """Contest, events with theory 30 / practical 70 and a built-in rubric, policy; ``teams``:
+    the team events' codes and their team size (团体项目)."""
     host = ctx.org(CITY_NAME)
     contest = contest_service.create_contest(
         organizer,
@@ -232,7 +235,13 @@ def _set_up(
         event = contest_service.create_event(
             organizer,
             contest,
-            contest_service.EventData(code=code, occupation=occupation, group=EventGroup.WORKER),
+            contest_service.EventData(
+                code=code,
+                occupation=occupation,
+                group=EventGroup.WORKER,
+                team_min=(teams or {}).get(code),
+                team_max=(teams or {}).get(code),
+            ),
         )
         contest_service.save_components(
             organizer,
@@ -256,6 +265,10 @@ def _register(
     ctx: DemoContext, organizer: User, contest: Contest, per_event: int, taken: set[int]
 ) -> None:
     for event in contest.events:
+        if event.is_team:
+            # Twice the people: enough teams that the award bands give each of them a place.
+            _register_teams(ctx, organizer, contest, event, per_event * 2, taken)
+            continue
         for person in _entrants(ctx, per_event, taken):
             registration.register_entry(
                 organizer,
@@ -269,6 +282,51 @@ def _register(
                 ),
             )
         draws.draw_entry_codes(organizer, event, seed=f"demo-{contest.year}-{event.code}-entry")
+
+
+def _register_teams(
+    ctx: DemoContext,
+    organizer: User,
+    contest: Contest,
+    event: Event,
+    people: int,
+    taken: set[int],
+) -> None:
+    """Teams of ``event.team_max`` workers of one unit each, ``people`` in all, named for
+    their unit; the first member is the captain."""
+    size = event.team_max or 3
+    by_unit: dict[int, list[Person]] = {}
+    for person in _entrants(ctx, people * 4, set(taken)):
+        by_unit.setdefault(person.organization_id, []).append(person)
+    made = 0
+    for unit_id, members in by_unit.items():
+        if len(members) < size or made + size > people:
+            continue
+        members = members[:size]
+        taken.update(p.id for p in members)
+        unit = db.session.get(Organization, unit_id)
+        short = (unit.short_name or unit.name).removesuffix("工会") if unit else ""
+        registration.register_team(
+            organizer,
+            contest,
+            registration.TeamData(
+                team_name=f"{short}代表队",
+                organization_id=unit_id,
+                event_id=event.id,
+                members=[
+                    registration.EntrantData(
+                        name=p.name,
+                        id_number=p.reveal_id_number() or "",
+                        organization_id=unit_id,
+                        event_id=event.id,
+                        gender=p.gender,
+                    )
+                    for p in members
+                ],
+            ),
+        )
+        made += size
+    draws.draw_entry_codes(organizer, event, seed=f"demo-{contest.year}-{event.code}-entry")
 
 
 def _panels(organizer: User, contest: Contest, judges: list[User]) -> None:
@@ -330,7 +388,12 @@ def _published_contest(
         organizer,
         "2026年江州市职工职业技能大赛",
         date(2026, 9, 15),
-        [("A", "数控车工", "cn100"), ("B", "电工", "worldskills")],
+        [
+            ("A", "数控车工", "cn100"),
+            ("B", "电工", "worldskills"),
+            ("C", "电梯安装维修工", "worldskills"),
+        ],
+        teams={"C": 3},  # 团体项目: teams of three, scored as one
     )
     next(e for e in contest.events if e.code == "B").policy = dict(SHOWCASE_POLICY)
     taken: set[int] = set()
