@@ -146,11 +146,11 @@ def add_contests(ctx: DemoContext) -> None:
         f"技能大赛:「{published.name}」已公布成绩与证书;「{judging_contest.name}」评分进行中,"
         f"评委 judge 为裁判长 (skills contests: one published with certificates, one mid-judging)"
     )
-    others = "、".join(username for username, _display, _org in PANEL_JUDGES)
     ctx.summary.notes.append(
         f"「{door.name}」正在检录：在「报名与检录」页按姓名、身份证号后 4 位或参赛号查找并检录 "
         f"(one contest mid check-in: the entries page is the door's desk)"
     )
+    others = "、".join(username for username, _display, _org in PANEL_JUDGES)
     ctx.summary.notes.append(
         f"评委组其他评委 {others} 的密码与 judge 相同 "
         f"(the other panel judges share the judge's password)"
@@ -453,6 +453,29 @@ def _judging_contest(ctx: DemoContext, organizer: User, judges: list[User]) -> C
     return contest
 
 
+def _entered_elsewhere(contest: Contest) -> set[int]:
+    """People already entered in another demo contest (each contest draws fresh entrants)."""
+    return set(db.session.scalars(select(Entry.person_id).where(Entry.contest_id != contest.id)))
+
+
+def _check_in_contest(ctx: DemoContext, organizer: User) -> Contest:
+    """A contest on its morning: 参赛号 drawn and the door part way through 检录 (7 of 20), so
+    the 报名与检录 page's desk has entrants to search, check in and count."""
+    contest = _set_up(
+        ctx,
+        organizer,
+        "2026年江州市电工职业技能竞赛",
+        date(2026, 12, 18),
+        [("E", "电工", "worldskills")],
+    )
+    taken = _entered_elsewhere(contest)
+    _register(ctx, organizer, contest, 20, taken)
+    for entry in draws.entry_list(contest.events[0])[:7]:
+        draws.check_in(organizer, entry)
+    _date_the_day(contest)
+    return contest
+
+
 def _china(day: date, hour: int, minute: int = 0) -> datetime:
     """A wall-clock time in China on ``day``, as the UTC datetime the database keeps."""
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=CHINA).astimezone(UTC)
@@ -516,29 +539,6 @@ def add_large_contest(ctx: DemoContext, organizer: User, per_event: int = 1000) 
         create_user(None, f"bench_judge{n}", JUDGE_PASSWORD, Role.JUDGE, ctx.org(CITY_NAME))
         for n in range(1, 4)
     ]
-def _entered_elsewhere(contest: Contest) -> set[int]:
-    """People already entered in another demo contest (each contest draws fresh entrants)."""
-    return set(db.session.scalars(select(Entry.person_id).where(Entry.contest_id != contest.id)))
-
-
-def _check_in_contest(ctx: DemoContext, organizer: User) -> Contest:
-    """A contest on its morning: 参赛号 drawn and the door part way through 检录 (7 of 20), so
-    the 报名与检录 page's desk has entrants to search, check in and count."""
-    contest = _set_up(
-        ctx,
-        organizer,
-        "2026年江州市电工职业技能竞赛",
-        date(2026, 12, 18),
-        [("E", "电工", "worldskills")],
-    )
-    taken = _entered_elsewhere(contest)
-    _register(ctx, organizer, contest, 20, taken)
-    for entry in draws.entry_list(contest.events[0])[:7]:
-        draws.check_in(organizer, entry)
-    _date_the_day(contest)
-    return contest
-
-
     drawn = _china(date(2025, 10, 10), 8)
     total = 0
     for event in contest.events:
