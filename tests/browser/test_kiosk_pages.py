@@ -53,7 +53,11 @@ def test_the_kiosk_fetches_the_next_page_as_it_goes(
             arg=f"{position} / 5",
         )
         assert name.text_content() == order[position - 1]
-        if position == 3:
+        if position == 3:  # the first slide of page 2, once its entrance has played
+            page.wait_for_function(
+                "() => document.querySelector('[data-slide]').getAnimations({subtree: true})"
+                ".every(a => a.playState === 'finished')"
+            )
             screenshot(page, "kiosk-page-2-1080p")
     assert requested == [2, 3, 1]
 
