@@ -63,7 +63,7 @@ def arbitrate(appeal_id: int):  # type: ignore[no-untyped-def]
         return back
     db.session.commit()
     if appeal.status is AppealStatus.UPHELD:
-        flash(_("申诉成立，已通知裁判长在该选手的评分页中更正分数。"), "success")
+        flash(_("申诉成立。更正分数由裁判长在该选手的评分页中进行。"), "success")
     else:
         flash(_("已驳回申诉。"), "success")
     return back
