@@ -63,6 +63,8 @@ def _api_row(row: dict[str, Any]) -> dict[str, Any]:
         "components": row["components"],
         "award": row["award"],
         "titles": row["titles"],
+        "recommended": row.get("recommended", []),
+        "standard_score": row.get("standard_score"),
         "event": row["event"],
         "team": row.get("team"),
     }
@@ -168,6 +170,18 @@ _RESULT = {
         "components": {"type": "object", "additionalProperties": {"type": "string"}},
         "award": {"type": "string", "nullable": True},
         "titles": {"type": "array", "items": {"type": "string"}},
+        "recommended": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Titles the entrant is put forward for (推荐, e.g. 五一劳动奖章): "
+            "a recommendation for a nomination campaign, not a title held",
+        },
+        "standard_score": {
+            "type": "string",
+            "nullable": True,
+            "description": "The standardised score (median 700) when the event shows it; "
+            "ranks never follow it",
+        },
         "event": {"type": "string", "description": "Event code"},
         "team": {
             "type": "string",

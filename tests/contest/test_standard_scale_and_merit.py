@@ -75,6 +75,11 @@ def test_published_rows_carry_scale_merit_and_recommendations(
     page = client.get(f"/results/{ns.contest.id}").get_data(as_text=True)
     assert "标准分" in page and "推荐五一劳动奖章" in page and "优胜奖" in page
     assert str(rows[0].standard_score) in page
+    api = client.get(f"/api/v1/contests/{ns.contest.id}/results").get_json()
+    top = api["results"][0]
+    assert top["recommended"] == ["五一劳动奖章"] and top["titles"] == ["江州市技术能手"]
+    assert top["standard_score"] == str(rows[0].standard_score)
+    assert api["results"][1]["recommended"] == []
     book = load_workbook(io.BytesIO(result_exports.results_workbook(ns.contest, snapshot)))
     sheet = book.worksheets[0]
     headers = [cell.value for cell in sheet[1]]
