@@ -225,7 +225,7 @@ def entry_withdraw(contest_id: int, event_id: int, entry_id: int):  # type: igno
             form.reason.errors = [*form.reason.errors, *error.problems.values()]
         else:
             db.session.commit()
-            flash(_("%(name)s 已退赛。", name=entry.person.name), "success")
+            flash(_("%(name)s 已退赛。", name=entry.entrant_name), "success")
             return redirect(url_for("contests.entries", contest_id=contest.id, event_id=event.id))
     return render_template(
         "contests/registration_withdraw.html",

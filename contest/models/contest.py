@@ -394,6 +394,14 @@ class Entry(TimestampMixin, db.Model):
         """Everyone the entry stands for: the entrant, or a team's captain and then its members."""
         return [self.person, *(member.person for member in self.members)]
 
+    @property
+    def entrant_name(self) -> str:
+        """Who the entry is, as organizers read it: the entrant, or a team and its members
+        ("精工代表队（赵强、钱伟、孙丽）"). Names are data, so nothing here is translated."""
+        if not self.team_name:
+            return self.person.name
+        return f"{self.team_name}（{'、'.join(person.name for person in self.people)}）"
+
 
 class EntryMember(db.Model):
     """A team member besides the captain (``Entry.person``): individual entries have none.

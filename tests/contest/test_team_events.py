@@ -26,7 +26,7 @@ from contest.services.skills.registration import (
     register_entry,
     register_team,
 )
-from contest.services.skills.result_exports import results_workbook
+from contest.services.skills.result_exports import results_workbook, sheets_workbook
 from tests.contest.results_fixtures import ID_NUMBER, PHONE, ready_contest_fixture  # noqa: F401
 
 
@@ -114,6 +114,8 @@ def test_a_team_is_one_entry_with_its_captain_and_members(
     assert all(p.id_number not in (trail.after or "") for p in people)
     assert "13800138000" not in (trail.after or "")
     assert json.loads(trail.after or "{}")["members"] == [p.id for p in entry.people[1:]]
+    # Organizers' lists (draws, review after sign-off, withdrawal) read the team and its members.
+    assert entry.entrant_name == "精工队（赵强、钱伟、孙丽）"
 
 
 @pytest.mark.parametrize("size", [1, 4])
@@ -308,6 +310,10 @@ def test_the_results_workbook_lists_each_member_under_the_team_without_id_number
     assert [row[3] for row in values[1:4]] == [ns.entries[0].person.name, "队员1-1", "队员1-2"]
     text = repr(values)
     assert ID_NUMBER not in text and PHONE not in text
+    # The score sheets (named after sign-off) belong to the team, not to its captain.
+    marks = load_workbook(io.BytesIO(sheets_workbook(ns.contest))).worksheets[0]
+    named = {row[2] for row in marks.iter_rows(min_row=2, values_only=True)}
+    assert named == {"第1队", "第2队"}
 
 
 def test_individual_results_keep_their_documents_without_a_team_key(

@@ -162,7 +162,7 @@ def sheets_workbook(contest: Contest) -> bytes:
             select(
                 Entry.entry_code,
                 Entry.seat_code,
-                Person.name,
+                func.coalesce(Entry.team_name, Person.name),  # a team's sheet is the team's
                 func.coalesce(User.display_name, User.username),
                 Aspect.key,
                 Aspect.name,
