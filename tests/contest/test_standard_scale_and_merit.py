@@ -156,3 +156,18 @@ def test_policy_form_offers_domain_titles_and_saves_the_switches(
     db.session.refresh(c.event)
     assert c.event.policy["scale"] is None
     assert all("upto" not in a for a in c.event.policy["awards"])
+
+
+def test_nomination_campaigns_read_the_current_recommendations(db: Any, ready_contest: Any) -> None:
+    from contest.services.skills import recommendations
+
+    ns = ready_contest()
+    ns.event.policy = dict(POLICY)
+    snapshot = publishing.publish(ns.organizer, ns.contest)
+    db.session.commit()
+    champion = snapshot.rows[0]
+    (found,) = recommendations.recommendations("五一劳动奖章")
+    assert (found.person_id, found.rank, found.contest_id) == (champion.person_id, 1, ns.contest.id)
+    assert found.name == champion.name and found.year == ns.contest.year
+    assert recommendations.recommendations("江州市技术能手") == []  # a title held, not put forward
+    assert recommendations.recommendations(year=ns.contest.year - 1) == []
