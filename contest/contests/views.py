@@ -197,7 +197,7 @@ def show(contest_id: int) -> str:
         action_form=ActionForm(),
         closing=closing,
         closing_key=turnout.answer_key(closing) if closing else None,
-        cancelled={e.id for e in contest.events if turnout.is_cancelled(e)},
+        field_decisions={e.id: policies.field_decision(e) for e in contest.events},
         setup=contest.status in contest_service.SETUP_STATUSES,
     )
 

@@ -65,6 +65,7 @@ def test_closing_registration_asks_about_no_shows_and_the_short_field(
     questions.get_by_label("照常比赛", exact=False).check()
     page.get_by_role("button", name="进入「比赛评分中」").click()
     expect(page.locator(".flash-success")).to_contain_text("大赛状态已改为「比赛评分中」")
+    expect(page.locator(".events-table").get_by_text("只排名、不评奖", exact=True)).to_be_visible()
     screenshot(page, "closing-done-desktop")
     db.session.rollback()
     assert no_show.status is EntryStatus.ABSENT and late.status is EntryStatus.CHECKED_IN
