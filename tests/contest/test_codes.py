@@ -6,12 +6,14 @@ event; a list uses one kind, and a typed code reaches exactly one entrant or is 
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import openpyxl
 import pytest
 
 from contest.models import EntryStatus
-from contest.services.skills import codes
+from contest.services.skills import codes, judging, result_exports
 from contest.services.skills.appeals import find_entry
 from contest.services.skills.draws import (
     DrawError,
@@ -170,3 +172,15 @@ def test_desk_count_is_checked_in_over_entrants_still_in(db: Any, c: Any) -> Non
     count = desk_count(c.event)
     assert (count.checked_in, count.expected) == (2, 4)
     assert c.entries[0].status is EntryStatus.CHECKED_IN
+
+
+def test_the_score_export_prints_each_code_in_its_own_labelled_form(
+    db: Any, make_contest: Any
+) -> None:
+    c = make_contest(entries=2, judges=1)
+    judging.save_sheet(c.judges[0], c.entries[0], {"T1": 80}, submit=False, expected_version=0)
+    db.session.commit()
+    book = openpyxl.load_workbook(io.BytesIO(result_exports.sheets_workbook(c.contest)))
+    header, first = list(book.active.iter_rows(values_only=True))[:2]
+    assert header[:2] == ("参赛号", "赛位号")
+    assert first[:2] == (c.entries[0].entry_code, f"工位 {c.entries[0].seat_code}")

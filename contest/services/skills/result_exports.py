@@ -32,6 +32,7 @@ from contest.models import (
 )
 from contest.models.base import local_text
 from contest.services.core.spreadsheets import SheetSpec, write_workbook
+from contest.services.skills.codes import seat_text
 
 HEADER_FILL = "F3E3E3"
 
@@ -182,7 +183,7 @@ def sheets_workbook(contest: Contest) -> bytes:
         data = [
             [
                 entry_code or "",
-                seat_code or "",
+                seat_text(seat_code) if seat_code else "",
                 name if revealed else "(签字确认后揭晓)",
                 judge,
                 key,
