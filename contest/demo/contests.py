@@ -396,6 +396,15 @@ def _published_contest(
         teams={"C": 3},  # 团体项目: teams of three, scored as one
     )
     next(e for e in contest.events if e.code == "B").policy = dict(SHOWCASE_POLICY)
+    # Few teams: fixed prize counts (DOMAIN §1.10 [L]) rather than shares that round to nothing.
+    next(e for e in contest.events if e.code == "C").policy = {
+        **DEFAULT_POLICY,
+        "awards": [
+            {"name": "一等奖", "count": 1},
+            {"name": "二等奖", "count": 2},
+            {"name": "三等奖", "count": 3},
+        ],
+    }
     taken: set[int] = set()
     _register(ctx, organizer, contest, 12, taken)
     _panels(organizer, contest, judges)
