@@ -13,10 +13,11 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from contest.models import Appeal, AppealStatus, Arbitrator
-from contest.services.skills import appeals, policies, publishing
+from contest.services.skills import appeals, publishing
 from tests.conftest import PASSWORD
 from tests.contest.results_fixtures import ready_contest_fixture  # noqa: F401
 from tests.contest.review_support import score_all
+from tests.contest.test_standard_scale_and_merit import POLICY
 
 pytestmark = pytest.mark.browser
 
@@ -117,20 +118,7 @@ def test_policy_switches_and_results_columns(
     db: Any, ready_contest: Any, live_server: Any, new_page: Any, screenshot: Any
 ) -> None:
     ns = ready_contest(entries=12)
-    ns.event.policy = {
-        **(ns.event.policy or {}),
-        "awards": [
-            {"name": "一等奖", "count": 1},
-            {"name": "二等奖", "count": 1},
-            {"name": "三等奖", "count": 2},
-            policies.MERIT_BAND,
-        ],
-        "titles": [
-            {"name": "五一劳动奖章", "best": 1, "worst": 1, "recommend": True},
-            {"name": "江州市技术能手", "best": 1, "worst": 3},
-        ],
-        "scale": policies.STANDARD_SCALE,
-    }
+    ns.event.policy = dict(POLICY)  # 1/1 prizes, 优胜奖, 推荐五一劳动奖章, the 700 scale
     db.session.commit()
     base = live_server.url
     page = new_page("laptop")
@@ -150,9 +138,10 @@ def test_policy_switches_and_results_columns(
         expect(table.locator("th.standard-score")).to_have_count(1)
         expect(table.locator("td.standard-score").first).to_be_visible()
         # the marks repeat every six entrants, so everyone is tied in pairs: both champions
-        # are recommended, and 优胜奖 goes to the pair at 5th (half of 12 after 4 prizes)
+        # are recommended (and take 一等奖 and the 二等奖 place), and 优胜奖 goes to the pairs
+        # at 3rd and 5th — the rest of the top half (6 of 12)
         expect(table.locator(".tag.recommended")).to_have_text(["推荐五一劳动奖章"] * 2)
-        expect(table.get_by_text("优胜奖", exact=True)).to_have_count(2)
+        expect(table.get_by_text("优胜奖", exact=True)).to_have_count(4)
         overflow = view.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
