@@ -231,6 +231,26 @@ def test_an_import_groups_rows_into_teams_by_name(
     assert [p.name for p in entries["巧匠队"].people] == ["孙丽", "周敏"]
 
 
+def test_the_import_page_explains_teams_and_counts_people_and_entries(
+    db: Any, team_contest: Any, make_id_number: Any, client_for: Any
+) -> None:
+    c = team_contest
+    client = client_for(c.organizer)
+    page = client.get(f"/contests/{c.contest.id}/entries/import").get_data(as_text=True)
+    assert "同一队的各行填相同的“队名”" in page and "A 每队 2–3 人" in page
+    unit = c.units[0].name
+    names = ("赵强", "钱伟", "孙丽")
+    rows = [[name, new_id(make_id_number), unit, "A", "精工队"] for name in names]
+    response = client.post(
+        f"/contests/{c.contest.id}/entries/import",
+        data={"file": (io.BytesIO(csv_bytes(rows)), "报名.csv")},
+    )
+    text = response.get_data(as_text=True)
+    assert "导入完成" in text
+    assert "<dt>报名人数</dt><dd>3</dd>" in text
+    assert "<dt>报名条目（一队计一条）</dt><dd>1</dd>" in text
+
+
 def test_an_import_refuses_a_team_too_small_and_a_row_without_a_team(
     db: Any, team_contest: Any, make_id_number: Any
 ) -> None:
