@@ -14,7 +14,7 @@ from sqlalchemy import select
 from contest.models import AuditEntry, Entry, EntryMember, Honor, HonorSource, Person
 from contest.services.core.people import PersonData, create_person
 from contest.services.skills import publishing, results
-from contest.services.skills.contests import ContestError, EventData, create_event
+from contest.services.skills.contests import ContestError, EventData, create_event, update_event
 from contest.services.skills.registration import (
     COL_TEAM,
     EntrantData,
@@ -94,6 +94,18 @@ def test_a_team_event_is_created_with_its_bounds(db: Any, team_contest: Any) -> 
         c.organizer, c.contest, EventData(code="B", occupation="电工", team_min=3, team_max=5)
     )
     assert event.is_team and (event.team_min, event.team_max) == (3, 5)
+
+
+def test_an_event_with_entries_cannot_switch_between_individual_and_team(
+    db: Any, make_contest: Any
+) -> None:
+    c = make_contest(status="registration", entries=2, judges=1)
+    data = EventData(code="A", occupation="数控车工", team_min=2, team_max=3)
+    with pytest.raises(ContestError) as refused:
+        update_event(c.organizer, c.event, data)
+    assert refused.value.field == "team_max"
+    db.session.rollback()
+    assert not c.event.is_team
 
 
 # ------------------------------------------------------------------ registration
