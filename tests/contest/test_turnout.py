@@ -20,6 +20,7 @@ from contest.models import (
 )
 from contest.services.skills import (
     draws,
+    judging,
     panels,
     policies,
     publishing,
@@ -291,3 +292,24 @@ def test_dashboard_asks_and_a_stale_or_bad_post_changes_nothing(
     assert "大赛状态已改为「比赛评分中」" in text
     db.session.rollback()
     assert made.entries[-1].status is EntryStatus.ABSENT
+
+
+def test_judges_get_no_task_or_sheet_for_an_entrant_not_checked_in(
+    db: Any, make_contest: Any
+) -> None:
+    made = _closing(db, make_contest)
+    made.contest.status = S.JUDGING  # moved on before the check-in desk, old tasks kept
+    db.session.flush()
+    judge = made.judges[1]
+    no_show = made.entries[-1]
+    assert _assignments(db, no_show) == 2
+    listed = [item.entry.id for item in judging.assignments_for(judge)]
+    assert no_show.id not in listed and len(listed) == 3
+    refused = judging.refusal(judge, no_show)
+    assert refused is not None and "未检录" in str(refused)
+    # An event where nobody checked in is scored as registered.
+    other = _closing(db, make_contest, entries=2, absent=2)
+    other.contest.status = S.JUDGING
+    db.session.flush()
+    assert len(judging.assignments_for(other.judges[0])) == 2
+    assert judging.refusal(other.judges[0], other.entries[0]) is None

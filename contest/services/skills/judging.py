@@ -47,9 +47,9 @@ from contest.models import (
     User,
 )
 from contest.models.base import utcnow
-from contest.models.contest import NOT_COMPETING
+from contest.models.contest import NOT_COMPETING, EntryStatus
 from contest.services.core import audit
-from contest.services.skills import access, codes
+from contest.services.skills import access, codes, turnout
 from contest.services.skills.rubrics import event_aspects
 from contest.validation import OutOfRange, parse_decimal
 
@@ -207,6 +207,8 @@ def _refusal(user: User, entry: Entry, member: PanelMember | None) -> SheetError
         return NotAllowed(_("您需回避此参赛作品:%(reason)s", reason=reason))
     if entry.status in NOT_COMPETING:
         return NotAllowed(_("该选手已退赛或缺考,无需评分。"))
+    if entry.status is EntryStatus.REGISTERED and turnout.check_in_used(entry.event):
+        return NotAllowed(_("该选手未检录，无需评分。"))
     if entry.contest.status not in SCORING_PHASES:
         status = entry.contest.status.label
         return NotAllowed(_("本赛事当前不在评分阶段(%(status)s)。", status=status))
@@ -267,8 +269,9 @@ def next_unscored(tasks: EventTasks, code: str) -> AssignedEntry | None:
 
 
 def assignments_for(user: User, *, contest_id: int | None = None) -> list[AssignedEntry]:
-    """The entries ``user`` is to mark now: assigned, on the panel, not recused, not withdrawn,
-    in a contest that is judging or in review; ordered by contest, event and code."""
+    """The entries ``user`` is to mark now: assigned, on the panel, not recused, to be scored
+    (not withdrawn or absent, checked in once check-in is used), in a contest that is judging or
+    in review; ordered by contest, event and code."""
     query = (
         select(Entry)
         .join(Assignment, Assignment.entry_id == Entry.id)
@@ -281,7 +284,7 @@ def assignments_for(user: User, *, contest_id: int | None = None) -> list[Assign
         .where(
             Assignment.user_id == user.id,
             Contest.status.in_(SCORING_PHASES),
-            Entry.status.not_in(NOT_COMPETING),
+            turnout.to_be_scored(),
         )
         .options(contains_eager(Entry.event), contains_eager(Entry.contest))
         .order_by(Contest.id, Event.position, Event.id)

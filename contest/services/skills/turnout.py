@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, exists, func, select
+from sqlalchemy.orm import aliased
 
 from contest.extensions import db
 from contest.models import Assignment, Contest, Entry, EntryStatus, Event, ScoreSheet, User
@@ -88,15 +89,24 @@ def is_cancelled(event: Event) -> bool:
     return policies.field_decision(event) == FieldChoice.CANCEL.value
 
 
+def to_be_scored() -> ColumnElement[bool]:
+    """SQL for "this entry is to be scored": not withdrawn or absent and, once anyone of its
+    event has checked in, checked in itself (the judges' task lists use it as it is)."""
+    present = aliased(Entry)
+    check_in_used = exists().where(
+        present.event_id == Entry.event_id, present.status == EntryStatus.CHECKED_IN
+    )
+    return Entry.status.not_in(NOT_COMPETING) & (
+        (Entry.status == EntryStatus.CHECKED_IN) | ~check_in_used
+    )
+
+
 def competing_entries(event: Event) -> list[Entry]:
-    """The entries to assign and score: none for a cancelled event; once check-in is used, the
-    checked-in ones; otherwise every entry not withdrawn or absent."""
+    """The entries to assign and score (:func:`to_be_scored`), none for a cancelled event."""
     if is_cancelled(event):
         return []
-    query = select(Entry).where(Entry.event_id == event.id, Entry.status.not_in(NOT_COMPETING))
-    if check_in_used(event):
-        query = query.where(Entry.status == EntryStatus.CHECKED_IN)
-    return list(db.session.scalars(query.order_by(Entry.id)))
+    query = select(Entry).where(Entry.event_id == event.id, to_be_scored()).order_by(Entry.id)
+    return list(db.session.scalars(query))
 
 
 def no_shows(contest: Contest) -> list[Entry]:
