@@ -47,6 +47,11 @@ def test_policy_keeps_merit_band_recommendations_and_scale(db: Any, make_contest
     with pytest.raises(policies.PolicyInvalid) as caught:
         policies.validate({"awards": [{"name": "优胜奖", "upto": 2}]})
     assert caught.value.field == "awards"
+    # a city union may not confer a 全国 title, but may put its champion forward for one
+    national = {"name": "全国五一劳动奖章", "best": 1, "worst": 1}
+    with pytest.raises(policies.PolicyInvalid, match="全国"):
+        policies.validate({"titles": [national]}, c.event)
+    policies.validate({"titles": [{**national, "recommend": True}]}, c.event)
 
 
 def test_published_rows_carry_scale_merit_and_recommendations(

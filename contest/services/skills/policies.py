@@ -274,9 +274,12 @@ def validate(raw: dict[str, Any], event: Event | None = None) -> dict[str, Any]:
                 raise PolicyInvalid(
                     _("并列规则引用了不存在的评分要素:%(key)s", key=link.key), "tie_breaks"
                 )
-        # Titles become honors conferred by the host union (DOMAIN.md rule 29).
+        # Titles become honors conferred by the host union (DOMAIN.md rule 29); a recommendation
+        # confers nothing, so a city contest may put its champion forward for 全国五一劳动奖章.
         host = event.contest.organization
         for title in policy.titles:
+            if title.recommend:
+                continue
             problem = authority.reserved_word_problem(title.name, host)
             if problem:
                 raise PolicyInvalid(problem, "titles")
