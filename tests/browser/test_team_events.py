@@ -130,6 +130,6 @@ def test_public_results_list_every_member_and_verify_their_certificates(
         screenshot(page, f"team-results-{size}")
 
     page.goto(f"{live_server.url}/verify/{number}")
-    expect(page.locator(".verify-ok")).to_contain_text("“第1队”队成员")
+    expect(page.locator(".verify-ok")).to_contain_text("“第1队”成员")
     expect(page.locator(".verify-ok")).to_contain_text("队员1-2")
     screenshot(page, "team-certificate-verify")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from contest.models import AuditEntry, Entry, EntryMember, Honor, HonorSource, Person
 from contest.services.core.people import PersonData, create_person
-from contest.services.skills import publishing, results
+from contest.services.skills import certificates, publishing, results
 from contest.services.skills.contests import ContestError, EventData, create_event, update_event
 from contest.services.skills.registration import (
     COL_TEAM,
@@ -321,6 +321,8 @@ def test_a_team_is_ranked_once_and_every_member_is_published_with_a_certificate(
     assert len(numbers) == 9 and len(set(numbers)) == 9  # three awarded teams of three
     found = results.find_certificate(first[2].certificate_no or "")
     assert found is not None and found.name == "队员1-2" and found.team == "第1队"
+    assert "比赛中，作为“第1队”成员，成绩优异，荣获一等奖" in certificates.body_text(found)
+    assert certificates.certificate_pdf([found], base_url="http://x/").startswith(b"%PDF")
     document = json.loads(snapshot.document)
     assert document["events"][0]["rows"][1]["team"] == "第1队"
     honors = db.session.query(Honor).filter_by(source=HonorSource.CONTEST).all()

@@ -43,7 +43,7 @@ MUTED = (110, 110, 110)
 # Chinese typesetting (避头点): these never start a line; they hang at the end of the one before.
 NO_LINE_START = frozenset("，。、；：？！）》」』”’…")
 
-__all__ = ["certificate_pdf", "event_certificates", "verify_url"]
+__all__ = ["body_text", "certificate_pdf", "event_certificates", "verify_url"]
 
 
 def verify_url(base_url: str, number: str) -> str:
@@ -128,6 +128,18 @@ class _CertificatePDF(FPDF):
             self.line(x, y, x, y + 14 * dy)
 
 
+def body_text(item: Certificate) -> str:
+    """The certificate's sentence: where, as whose team member, and what was won."""
+    if item.award and item.titles:
+        tail = f"荣获{item.award}，并获得“{'”“'.join(item.titles)}”称号。"
+    elif item.award:
+        tail = f"荣获{item.award}。"
+    else:
+        tail = f"获得“{'”“'.join(item.titles)}”称号。"
+    team = f"作为“{item.team}”成员，" if item.team else ""
+    return f"在{item.contest_name}{item.event_label}比赛中，{team}成绩优异，{tail}"
+
+
 def _page(pdf: _CertificatePDF, item: Certificate, base_url: str) -> None:
     pdf.add_page()
     pdf.frame()
@@ -154,15 +166,7 @@ def _page(pdf: _CertificatePDF, item: Certificate, base_url: str) -> None:
     pdf.cell(width, 12, f"{name} 同志：", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, size=18)
     pdf.set_y(84)
-    if item.award and item.titles:
-        tail = f"荣获{item.award}，并获得“{'”“'.join(item.titles)}”称号。"
-    elif item.award:
-        tail = f"荣获{item.award}。"
-    else:
-        tail = f"获得“{'”“'.join(item.titles)}”称号。"
-    team = f"作为“{item.team}”队成员，" if item.team else ""
-    text = f"在{item.contest_name}{item.event_label}比赛中，{team}成绩优异，{tail}"
-    for line in _lines(pdf, width - 12, text):
+    for line in _lines(pdf, width - 12, body_text(item)):
         pdf.set_x(left + 12)
         pdf.cell(width - 12, 11, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     # The award, large, in the middle
