@@ -49,8 +49,8 @@ from contest.models import (
 )
 from contest.models.contest import NOT_COMPETING, EventGroup
 from contest.models.honor import HonorLevel
+from contest.services.skills import arbitration, policies, rubrics, turnout
 from contest.services.skills import contests as contest_service
-from contest.services.skills import policies, rubrics, turnout
 from contest.services.skills import status as status_service
 from contest.services.skills.contests import (
     ComponentRow,
@@ -199,6 +199,7 @@ def show(contest_id: int) -> str:
         closing_key=turnout.answer_key(closing) if closing else None,
         field_decisions={e.id: policies.field_decision(e) for e in contest.events},
         setup=contest.status in contest_service.SETUP_STATUSES,
+        arbitrators=arbitration.arbitrators_of(contest),
     )
 
 

@@ -134,6 +134,8 @@ def test_organizer_builds_the_panel(
     expert = make_user("judge", organization=c.judge_unit)
     client = client_for(c.organizer)
     url = f"/contests/{c.contest.id}/arbitration"
+    contest_page = client.get(f"/contests/{c.contest.id}").get_data(as_text=True)
+    assert "尚未组建" in contest_page and url in contest_page
     assert "尚未组建仲裁组" in client.get(url).get_data(as_text=True)
     assert client.post(url, data={"arb-user_id": str(expert.id)}).status_code == 302
     assert client.post(url, data={"arb-user_id": str(c.judges[1].id)}).status_code == 302
@@ -142,6 +144,7 @@ def test_organizer_builds_the_panel(
     assert client.post(url, data={"arb-user_id": "abc"}).status_code == 302
     ids = set(db.session.scalars(select(Arbitrator.user_id)))
     assert ids == {expert.id, c.judges[1].id}
+    assert expert.name in client.get(f"/contests/{c.contest.id}").get_data(as_text=True)
     client.post(f"{url}/{c.judges[1].id}/remove")
     db.session.expire_all()
     assert set(db.session.scalars(select(Arbitrator.user_id))) == {expert.id}
