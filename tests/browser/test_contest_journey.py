@@ -336,7 +336,8 @@ def test_contest_journey(
         desk = org_page.locator("#entries-table tbody tr", has=org_page.locator("button")).first
         code = desk.locator("td").first.inner_text()
         desk.get_by_role("button", name="检录").click()
-        _flash(org_page, f"参赛号 {code} 已检录")  # wait for this row's answer, not the last
+        # The desk answers in place (no reload): wait for this row's answer, not the last.
+        expect(org_page.locator("[data-desk-status]")).to_contain_text(f"参赛号 {code}）已检录")
     expect(org_page.locator("#entries-table button", has_text="检录")).to_have_count(0)
     org_page.goto(event_url + "/draws")
     org_page.fill("#seat-seed", "2026-10-20-A-seat")
