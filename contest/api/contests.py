@@ -96,7 +96,18 @@ def contest_results(contest_id: int):  # type: ignore[no-untyped-def]
         "host": header.host,
         "published_at": as_utc(header.published_at).isoformat(),
         "digest": header.digest,
-        "events": [{"code": e.code, "name": e.label, "count": e.count} for e in header.events],
+        "events": [
+            {
+                "code": e.code,
+                "name": e.label,
+                "count": e.count,
+                # Registration closed below the minimum field: cancelled, or ranked only.
+                "cancelled": e.cancelled,
+                "no_awards": e.no_awards,
+                "absent": list(e.absent),  # 参赛号 of the 缺考 entrants (rank null)
+            }
+            for e in header.events
+        ],
     }
     if code is None and page is None and per_page is None:
         rows = results_cache.data(

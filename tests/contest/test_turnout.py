@@ -145,7 +145,7 @@ def test_without_check_in_everyone_registered_is_scored(db: Any, make_contest: A
 
 
 def test_absent_entrants_do_not_block_sign_off_and_publish_as_absent(
-    db: Any, make_contest: Any
+    db: Any, make_contest: Any, client: Any
 ) -> None:
     made = make_contest(status=S.REVIEW, entries=4, judges=2)
     no_show = made.entries[-1]
@@ -170,6 +170,9 @@ def test_absent_entrants_do_not_block_sign_off_and_publish_as_absent(
     public = results.public_contest(made.contest.id)
     assert isinstance(public, results.PublicContest)
     assert public.events[0].absent == (no_show.entry_code,)
+    api = client.get(f"/api/v1/contests/{made.contest.id}/results").get_json()
+    assert api["contest"]["events"][0]["absent"] == [no_show.entry_code]
+    assert api["results"][-1]["rank"] is None
     sheet = load_workbook(io.BytesIO(result_exports.results_workbook(made.contest, snapshot)))
     last = [cell.value for cell in list(sheet.worksheets[0].rows)[-1]]
     assert last[1] == no_show.entry_code and "缺考" in last and "缺考/退赛" not in last
@@ -198,7 +201,9 @@ def _short(db: Any, made: Any, minimum: int = 10) -> None:
     db.session.commit()
 
 
-def test_short_field_needs_a_decision_and_cancel_takes_effect(db: Any, make_contest: Any) -> None:
+def test_short_field_needs_a_decision_and_cancel_takes_effect(
+    db: Any, make_contest: Any, client: Any
+) -> None:
     made = make_contest(status=S.REGISTRATION, entries=3, judges=2)
     _short(db, made)
     (item,) = turnout.questions(made.contest).short
@@ -223,6 +228,8 @@ def test_short_field_needs_a_decision_and_cancel_takes_effect(db: Any, make_cont
     public = results.public_contest(made.contest.id)
     assert isinstance(public, results.PublicContest)
     assert public.events[0].cancelled and public.events[0].count == 0
+    api = client.get(f"/api/v1/contests/{made.contest.id}/results").get_json()
+    assert api["contest"]["events"][0]["cancelled"] is True and api["results"] == []
     book = load_workbook(io.BytesIO(result_exports.results_workbook(made.contest, snapshot)))
     info = [[cell.value for cell in row] for row in book.worksheets[-1].rows]
     assert ["A 数控车工(职工组)", "参赛人数不足最低要求，赛项已取消"] in info
