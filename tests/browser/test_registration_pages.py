@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from contest.validation import id_check_digit
 from tests.conftest import PASSWORD
@@ -106,7 +107,7 @@ def test_import_draw_and_assign(
 
     page.goto(f"{base}/entries")
     page.locator("#entries-table button", has_text="检录").first.click()
-    assert "已检录" in page.locator(".flashes").inner_text()
+    expect(page.locator("[data-desk-status]")).to_contain_text("已检录")  # answered in place
     assert numbers[0] not in page.content()  # ID numbers only masked
     screenshot(page, "registration-entries")
     page.goto(f"{base}/draws/entry-list")
