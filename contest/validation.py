@@ -46,9 +46,9 @@ def normalise_id_number(raw: object) -> str:
     if (isinstance(raw, float | int) and not isinstance(raw, bool)) or _EXCEL_NUMBER_RE.match(
         value
     ):
-        raise ValueError(_("身份证号被 Excel 当作数字保存,已丢失位数;请把该列设为文本后重新填写"))
+        raise ValueError(_("身份证号被 Excel 当作数字保存，已丢失位数；请把该列设为文本后重新填写"))
     if not _ID_RE.match(value):
-        raise ValueError(_("身份证号应为 18 位(最后一位可以是 X)"))
+        raise ValueError(_("身份证号应为 18 位（最后一位可以是 X）"))
     try:
         date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
@@ -74,7 +74,7 @@ def normalise_phone(raw: object) -> str:
     value = re.sub(r"[\s()()]", "", str(raw)).removeprefix("+86")
     if _MOBILE_RE.match(value) or _LANDLINE_RE.match(value):
         return value
-    raise ValueError(_("联系电话格式不正确(手机 11 位,座机需带区号)"))
+    raise ValueError(_("联系电话格式不正确（手机 11 位，座机需带区号）"))
 
 
 def normalise_credit_code(raw: object) -> str:
@@ -88,9 +88,9 @@ def normalise_credit_code(raw: object) -> str:
     try:
         return str(uscc.validate(text))
     except InvalidChecksum:
-        raise ValueError(_("统一社会信用代码校验位不正确,请核对")) from None
+        raise ValueError(_("统一社会信用代码校验位不正确，请核对")) from None
     except ValidationError:
-        raise ValueError(_("统一社会信用代码格式不正确(含有不允许的字符)")) from None
+        raise ValueError(_("统一社会信用代码格式不正确（含有不允许的字符）")) from None
 
 
 # ---------------------------------------------------------------- numbers people type
@@ -233,6 +233,12 @@ def full_width_punctuation(text: str) -> str:
     Sheet headers go through here, so "赛项(工种)" typed by hand or kept from an old template
     is the same column as the template's "赛项（工种）".
     """
+    while (turned := _full_width_once(text)) != text:
+        text = turned  # a mark made full-width makes its neighbour Chinese: "(备份):"
+    return text
+
+
+def _full_width_once(text: str) -> str:
     flat = _PLACEHOLDER.sub(lambda match: "x" * len(match.group()), text)
     chinese = bool(_CJK_CHAR.search(flat))
     flagged: set[int] = set()
@@ -254,4 +260,10 @@ def full_width_punctuation(text: str) -> str:
     chars = list(text)
     for index in flagged:
         chars[index] = _HALF_TO_FULL[chars[index]]
+        # Full-width marks carry their own space: "完成 (备份): 3" reads "完成（备份）：3".
+        for step in (-1, 1):
+            beside = index + step
+            while 0 <= beside < len(chars) and chars[beside] == " ":
+                chars[beside] = ""
+                beside += step
     return "".join(chars)
