@@ -213,7 +213,17 @@ _CJK_CHAR = re.compile(
 )
 _HALF_MARK = re.compile(r"[,;:()!?]")
 # Placeholders and query strings are code, not text: %(name)s, %s, {name}, ?contest=3.
-_PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[sdif]|\{\w*\}|[?&]\w+=\S*")
+_PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[sdif]|\{\w+\}|[?&]\w+=\S*")
+
+
+def _neutral(match: re.Match[str]) -> str:
+    """A placeholder as a neutral run of the same length: a name filled in by ``%(x)s`` or
+    ``{x}`` reads as a word of the Chinese around it ("%(event)s：%(problem)s"), a number or a
+    query string as Latin ("%(n)d:%(m)02d" stays a time)."""
+    word = match.group()
+    return ("字" if word.endswith(("s", "}")) and not word.startswith(("?", "&")) else "x") * len(
+        word
+    )
 
 
 def _neighbour(text: str, index: int, step: int) -> str:
@@ -239,7 +249,7 @@ def full_width_punctuation(text: str) -> str:
 
 
 def _full_width_once(text: str) -> str:
-    flat = _PLACEHOLDER.sub(lambda match: "x" * len(match.group()), text)
+    flat = _PLACEHOLDER.sub(_neutral, text)
     chinese = bool(_CJK_CHAR.search(flat))
     flagged: set[int] = set()
     for match in _HALF_MARK.finditer(flat):

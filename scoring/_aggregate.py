@@ -131,9 +131,9 @@ def check_panels(sheet: Sheet, method: Method, trim: int) -> None:
                 row,
                 "judge",
                 "too_few_judges",
-                f"参赛号 {entry} 的评分项 {crit} 只有 {have} 位评委打分,"
+                f"参赛号 {entry} 的评分项 {crit} 只有 {have} 位评委打分，"
                 f"去掉 {trim} 个最高分和 {trim} 个最低分后没有剩余分数"
-                f" (至少需要 {2 * trim + 1} 位)",
+                f"（至少需要 {2 * trim + 1} 位）",
                 f"entry {entry}, criterion {crit}: {have} judges, dropping {trim} highest and "
                 f"{trim} lowest leaves none (needs {2 * trim + 1})",
                 entry=entry,

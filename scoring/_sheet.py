@@ -335,7 +335,7 @@ def read_sheet(scores: pd.DataFrame, rubric: Rubric | None = None) -> Sheet:
                 "conflicting_component",
                 lambda row: (
                     f"评分项 {_label(criteria, int(criterion[row]))} 属于模块 "
-                    f"{components[int(expected[row])]},不是 {scores[COMPONENT].iloc[row]}",
+                    f"{components[int(expected[row])]}，不是 {scores[COMPONENT].iloc[row]}",
                     f"criterion {_label(criteria, int(criterion[row]))} belongs to component "
                     f"{components[int(expected[row])]}, not {scores[COMPONENT].iloc[row]}",
                 ),
@@ -505,7 +505,7 @@ def _check_marks(scores: pd.DataFrame, sheet: Sheet) -> None:
             "duplicate_mark",
             lambda row: (
                 f"评委 {scores[JUDGE].iloc[row]} 对 {scores[ENTRY].iloc[row]} 的 "
-                f"{scores[CRITERION].iloc[row]} 重复评分 (与第 {lookup[row] + 1} 行重复)",
+                f"{scores[CRITERION].iloc[row]} 重复评分（与第 {lookup[row] + 1} 行重复）",
                 f"judge {scores[JUDGE].iloc[row]} marked {scores[CRITERION].iloc[row]} of "
                 f"{scores[ENTRY].iloc[row]} twice (same as row {lookup[row] + 1})",
             ),

@@ -126,7 +126,7 @@ def _matrix(ratings: pd.DataFrame) -> FloatArray:
                 int(r),
                 str(ratings.columns[c]),
                 "missing_rating",
-                "ICC 需要完整的评分矩阵,此处缺少分数",
+                "ICC 需要完整的评分矩阵，此处缺少分数",
                 "ICC needs complete ratings; this cell is empty or not a number",
                 entry=str(ratings.index[r]),
             )

@@ -64,5 +64,5 @@ class ScoringInputError(ScoringError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.total: int = len(self.problems) if total is None else total
         head = "; ".join(p.describe() for p in self.problems[:5])
-        more = f" (共 {self.total} 处问题)" if self.total > 5 else ""
-        super().__init__(f"评分表有误: {head}{more}")
+        more = f"（共 {self.total} 处问题）" if self.total > 5 else ""
+        super().__init__(f"评分表有误：{head}{more}")

@@ -110,35 +110,35 @@ class RankingResult:
         table = self.table
         digits = self.policy.precision
         row = table.iloc[i]
-        text = f"第 {row['rank']} 名,总分 {row['total']:.{digits}f}"
+        text = f"第 {row['rank']} 名，总分 {row['total']:.{digits}f}"
         tied = np.flatnonzero(self._keys[:, 0] == self._keys[i, 0])
         others = [int(j) for j in tied if j != i]
         if others:
             names = [str(table.iloc[j][ENTRY]) for j in others]
             shown = names[:8] + (["等"] if len(names) > 8 else [])
-            text += f";与 {'、'.join(shown)} 总分并列"
+            text += f"；与 {'、'.join(shown)} 总分并列"
             parts: list[str] = []
             for j in others[:8]:
                 differs = np.flatnonzero(self._keys[i, 1:] != self._keys[j, 1:])
                 other = str(table.iloc[j][ENTRY])
                 if not len(differs):
-                    parts.append(f"与 {other} 各项并列规则均相同,名次并列")
+                    parts.append(f"与 {other} 各项并列规则均相同，名次并列")
                     continue
                 link = int(differs[0])
                 ahead = self._keys[i, link + 1] < self._keys[j, link + 1]
                 mine, theirs = self._shown[i, link], self._shown[j, link]
                 parts.append(
                     f"{self._links[link]}{'领先' if ahead else '落后'} {other}"
-                    f"({_fmt(mine, digits)} 对 {_fmt(theirs, digits)})"
+                    f"（{_fmt(mine, digits)} 对 {_fmt(theirs, digits)}）"
                 )
-            text += ",按并列规则:" + ";".join(parts)
+            text += "，按并列规则：" + "；".join(parts)
         award = row["award"]
         if award is not None:
-            text += f";获{award}"
+            text += f"；获{award}"
         if row["titles"]:
-            text += f";{'、'.join(row['titles'])}"
+            text += f"；{'、'.join(row['titles'])}"
         if not row["eligible"]:
-            text += ";未达到模块及格线,不参与评奖"
+            text += "；未达到模块及格线，不参与评奖"
         return text
 
 
@@ -269,7 +269,7 @@ def rank_with_policy(
         if policy.awards or policy.titles:
             notes.append(
                 f"参赛{'队' if policy.team_total else '人'}数 {n} 少于最低要求 "
-                f"{policy.min_field},本项目不评奖、不授予称号"
+                f"{policy.min_field}，本项目不评奖、不授予称号"
             )
     sorted_units = total_units[order]
     award: npt.NDArray[np.object_] = np.full(n, None, dtype=object)
@@ -336,13 +336,13 @@ def _check_policy(sheet: Sheet, policy: RankingPolicy) -> None:
     for link in policy.tie_breaks:
         if link.kind == "component" and link.key not in comp_keys:
             raise PolicyError(
-                f"并列规则引用了不存在的模块 {link.key} (sheet components: "
+                f"并列规则引用了不存在的模块 {link.key} (sheet components："
                 f"{', '.join(comp_keys) or 'none'})"
             )
         if link.kind == "criterion" and link.key not in crit_keys:
             raise PolicyError(f"并列规则引用了不存在的评分项 {link.key}")
         if link.kind == "time" and sheet.time is None:
-            raise PolicyError("并列规则按用时比较,但评分表没有 time 列")
+            raise PolicyError("并列规则按用时比较，但评分表没有 time 列")
     if policy.team_total is not None and sheet.team_of is None:
         raise PolicyError("团体排名需要评分表中的 team 列")
 

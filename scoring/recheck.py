@@ -29,7 +29,7 @@ def recheck_sample(
     (``top`` or ``sample``) in rank order.
     """
     if top < 0 or not 0 <= fraction <= 1:
-        raise PolicyError("复核范围无效 (top must be ≥ 0 and fraction in [0, 1])")
+        raise PolicyError("复核范围无效（top must be ≥ 0 and fraction in [0, 1]）")
     ordered = ranking.loc[:, ["entry", "rank"]].sort_values(
         ["rank", "entry"], kind="stable", ignore_index=True
     )
@@ -58,9 +58,9 @@ class RecheckOutcome:
     @property
     def message(self) -> str:
         verdict = "超过" if self.remark_all else "未超过"
-        action = ",须全部重新评分" if self.remark_all else ""
+        action = "，须全部重新评分" if self.remark_all else ""
         return (
-            f"复核 {self.checked} 份,发现错误 {self.errors} 份,错误率 {self.error_rate:.1%},"
+            f"复核 {self.checked} 份，发现错误 {self.errors} 份，错误率 {self.error_rate:.1%}，"
             f"{verdict} {self.limit:.0%}{action}"
         )
 
@@ -69,7 +69,7 @@ def recheck_outcome(checked: int, errors: int, limit: float = 0.05) -> RecheckOu
     """Apply the error-rate rule: more than ``limit`` (5 %) of re-checked sheets wrong → re-mark
     all.  Exactly at the limit does not trigger it; the comparison is exact (no float noise)."""
     if checked <= 0 or not 0 <= errors <= checked:
-        raise PolicyError("复核数量无效 (need checked > 0 and 0 ≤ errors ≤ checked)")
+        raise PolicyError("复核数量无效（need checked > 0 and 0 ≤ errors ≤ checked）")
     rate = Fraction(errors, checked)
     return RecheckOutcome(
         checked=checked,

@@ -46,7 +46,7 @@ class Criterion:
 
     def __post_init__(self) -> None:
         if not self.key:
-            raise PolicyError("评分项缺少编号 (criterion key is empty)")
+            raise PolicyError("评分项缺少编号（criterion key is empty）")
         if not self.max > 0:
             raise PolicyError(f"评分项 {self.key} 的满分必须大于 0 (max must be > 0)")
         if self.kind == "judgement":
@@ -56,7 +56,7 @@ class Criterion:
             if self.scale is not None:
                 raise PolicyError(f"测量分项 {self.key} 不使用 scale (only judgement marks do)")
         else:
-            raise PolicyError(f"评分项 {self.key} 的类型无效: {self.kind!r}")
+            raise PolicyError(f"评分项 {self.key} 的类型无效：{self.kind!r}")
 
     @property
     def mark_max(self) -> float:
@@ -86,9 +86,9 @@ class Component:
 
     def __post_init__(self) -> None:
         if not self.key:
-            raise PolicyError("模块缺少编号 (component key is empty)")
+            raise PolicyError("模块缺少编号（component key is empty）")
         if not self.weight >= 0:
-            raise PolicyError(f"模块 {self.key} 的权重不能为负 (weight must be ≥ 0)")
+            raise PolicyError(f"模块 {self.key} 的权重不能为负（weight must be ≥ 0）")
         if not self.max > 0:
             raise PolicyError(f"模块 {self.key} 的满分必须大于 0 (max must be > 0)")
 
@@ -111,13 +111,13 @@ class Rubric:
 
     def __post_init__(self) -> None:
         if not self.criteria:
-            raise PolicyError("评分细则至少需要一个评分项 (a rubric needs criteria)")
+            raise PolicyError("评分细则至少需要一个评分项（a rubric needs criteria）")
         keys = [c.key for c in self.criteria]
         if len(set(keys)) != len(keys):
-            raise PolicyError(f"评分项编号重复: {_dupes(keys)}")
+            raise PolicyError(f"评分项编号重复：{_dupes(keys)}")
         comp_keys = [c.key for c in self.components]
         if len(set(comp_keys)) != len(comp_keys):
-            raise PolicyError(f"模块编号重复: {_dupes(comp_keys)}")
+            raise PolicyError(f"模块编号重复：{_dupes(comp_keys)}")
         if self.components:
             if sum(c.weight for c in self.components) <= 0:
                 raise PolicyError("模块权重之和必须大于 0 (weights sum to zero)")
@@ -158,12 +158,12 @@ class TieBreak:
     def __post_init__(self) -> None:
         if self.kind in ("component", "criterion"):
             if not self.key:
-                raise PolicyError(f"并列规则 {self.kind} 需要指定编号 (key)")
+                raise PolicyError(f"并列规则 {self.kind} 需要指定编号（key）")
         elif self.kind == "time":
             if self.key is not None:
-                raise PolicyError("用时并列规则不需要编号 (time takes no key)")
+                raise PolicyError("用时并列规则不需要编号（time takes no key）")
         else:
-            raise PolicyError(f"未知的并列规则: {self.kind!r}")
+            raise PolicyError(f"未知的并列规则：{self.kind!r}")
 
     @classmethod
     def component(cls, key: str, name: str = "") -> TieBreak:
@@ -217,7 +217,7 @@ class AwardBand:
 
     def __post_init__(self) -> None:
         if not self.name:
-            raise PolicyError("奖项名称不能为空 (band name is empty)")
+            raise PolicyError("奖项名称不能为空（band name is empty）")
         if sum(x is not None for x in (self.share, self.count, self.upto)) > 1:
             raise PolicyError(
                 f"奖项 {self.name} 只能按比例、按名额或按“前若干比例的其余选手”之一设置"
@@ -230,9 +230,9 @@ class AwardBand:
         ):
             raise PolicyError(f"奖项 {self.name} 需要比例、名额或最低分")
         if self.upto is not None and not 0 < self.upto <= 1:
-            raise PolicyError(f"奖项 {self.name} 的覆盖比例须在 0 与 1 之间 (upto in (0, 1])")
+            raise PolicyError(f"奖项 {self.name} 的覆盖比例须在 0 与 1 之间（upto in (0, 1])")
         if self.share is not None and not 0 < self.share <= 1:
-            raise PolicyError(f"奖项 {self.name} 的比例须在 0 与 1 之间 (share in (0, 1])")
+            raise PolicyError(f"奖项 {self.name} 的比例须在 0 与 1 之间（share in (0, 1])")
         if self.count is not None and self.count < 0:
             raise PolicyError(f"奖项 {self.name} 的名额不能为负")
 
@@ -262,9 +262,9 @@ class Title:
 
     def __post_init__(self) -> None:
         if not self.name:
-            raise PolicyError("称号名称不能为空 (title name is empty)")
+            raise PolicyError("称号名称不能为空（title name is empty）")
         if not 1 <= self.best <= self.worst:
-            raise PolicyError(f"称号 {self.name} 的名次范围无效: {self.best}–{self.worst}")
+            raise PolicyError(f"称号 {self.name} 的名次范围无效：{self.best}–{self.worst}")
 
 
 @dataclass(frozen=True)
@@ -329,30 +329,30 @@ class RankingPolicy:
                 f"未知的标准化方法 {self.normalize!r} (use {', '.join(NORMALIZATIONS)})"
             )
         if self.trim < 0:
-            raise PolicyError("去掉的最高/最低分个数不能为负 (trim must be ≥ 0)")
+            raise PolicyError("去掉的最高/最低分个数不能为负（trim must be ≥ 0）")
         if self.trim and self.method != "trimmed":
             raise PolicyError(
-                "只有去掉最高最低分的平均 (method='trimmed') 才能设置 trim "
+                "只有去掉最高最低分的平均（method='trimmed'）才能设置 trim "
                 "(trim requires method='trimmed')"
             )
         if not 0 <= self.precision <= 6:
-            raise PolicyError("保留小数位数须在 0 到 6 之间 (precision in 0..6)")
+            raise PolicyError("保留小数位数须在 0 到 6 之间（precision in 0..6）")
         if self.award_rounding not in ("floor", "half_up", "ceil"):
             raise PolicyError(f"未知的取整规则 {self.award_rounding!r}")
         if self.edge_ties not in ("include", "exclude"):
             raise PolicyError(f"未知的并列边界规则 {self.edge_ties!r}")
         if self.min_field < 0:
-            raise PolicyError("最低参赛人数不能为负 (min_field must be ≥ 0)")
+            raise PolicyError("最低参赛人数不能为负（min_field must be ≥ 0）")
         if self.team_total not in (None, "sum", "mean"):
             raise PolicyError(f"未知的团体成绩规则 {self.team_total!r}")
         if self.max_spread is not None and self.max_spread < 0:
-            raise PolicyError("允许的评分差不能为负 (max_spread must be ≥ 0)")
+            raise PolicyError("允许的评分差不能为负（max_spread must be ≥ 0）")
         names = [b.name for b in self.awards]
         if len(set(names)) != len(names):
-            raise PolicyError(f"奖项名称重复: {_dupes(names)}")
+            raise PolicyError(f"奖项名称重复：{_dupes(names)}")
         links = [(t.kind, t.key) for t in self.tie_breaks]
         if len(set(links)) != len(links):
-            raise PolicyError("并列规则重复 (a tie-break appears twice)")
+            raise PolicyError("并列规则重复（a tie-break appears twice）")
 
 
 _COUNT = re.compile(r"^\d+$")
@@ -386,7 +386,7 @@ def parse_awards(
         elif isinstance(item, float):
             if not 0 < item < 1:
                 raise PolicyError(
-                    f"奖项比例 {item!r} 须在 0 与 1 之间; 名额请写整数 (use an int for a count)"
+                    f"奖项比例 {item!r} 须在 0 与 1 之间；名额请写整数（use an int for a count）"
                 )
             bands.append(AwardBand(name, share=item))
         else:

@@ -61,7 +61,7 @@ def export_audit():  # type: ignore[no-untyped-def]
         abort(400)
     form = _filter_form()
     if not form.validate():
-        flash(_("筛选条件有误,请更正后再导出。"), "danger")
+        flash(_("筛选条件有误，请更正后再导出。"), "danger")
         return redirect(url_for("admin.audit", **request.args))
     buffer = io.BytesIO()
     audit_log.export_xlsx(current_user, form.filters(), buffer)

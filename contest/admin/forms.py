@@ -52,7 +52,7 @@ class UserForm(CheckedForm):
     def __init__(self, organizations: list[Organization], *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.role.choices = [(r.value, str(label)) for r, label in ROLE_LABELS.items()]
-        self.organization_id.choices = [(0, _l("(无,仅系统管理员)"))] + [
+        self.organization_id.choices = [(0, _l("（无，仅系统管理员）"))] + [
             (o.id, "  " * o.depth + o.name) for o in organizations
         ]
 
@@ -71,18 +71,18 @@ class ResetPasswordForm(CheckedForm):
 
 class JudgeSheetForm(CheckedForm):
     file = FileField(
-        _l("评委名单(.xlsx 或 .csv)"),
+        _l("评委名单（.xlsx 或 .csv）"),
         validators=[FileRequired(_l("请选择要导入的文件"))],
-        description=_l("表头:用户名、姓名、单位(组织名称或组织代码)、联系电话,均为必填"),
+        description=_l("表头：用户名、姓名、单位（组织名称或组织代码）、联系电话，均为必填"),
     )
 
 
 class RosterUploadForm(CheckedForm):
     file = FileField(
-        _l("名录文件(.xlsx 或 .csv)"),
+        _l("名录文件（.xlsx 或 .csv）"),
         validators=[FileRequired(_l("请选择要导入的文件"))],
         description=_l(
-            "表头:姓名、荣誉称号、级别、年份(必填);性别、单位、岗位、技能等级、授予机关、文号、事迹、身份证号、联系电话(选填)"
+            "表头：姓名、荣誉称号、级别、年份（必填）；性别、单位、岗位、技能等级、授予机关、文号、事迹、身份证号、联系电话（选填）"
         ),
     )
 
@@ -94,21 +94,21 @@ class RevokeForm(CheckedForm):
             DataRequired(_l("撤销荣誉必须填写原因")),
             Length(max=1000, message=_l("撤销原因不能超过 1000 个字符")),
         ],
-        description=_l("例如:受到刑事处罚、事迹严重失实、弄虚作假(记入审计日志)"),
+        description=_l("例如：受到刑事处罚、事迹严重失实、弄虚作假（记入审计日志）"),
     )
 
 
 class ExportForm(CheckedForm):
     # A plain <select> in the template: WTForms 3.3 deprecates tuple choices, 3.2 lacks the new.
     format = StringField(_l("格式"), default="xlsx", validators=[AnyOf(["xlsx", "csv"])])
-    valid_only = BooleanField(_l("只导出有效荣誉(不含已撤销)"))
-    include_private = BooleanField(_l("包含身份证号和联系电话(仅限内部使用,将记入审计日志)"))
+    valid_only = BooleanField(_l("只导出有效荣誉（不含已撤销）"))
+    include_private = BooleanField(_l("包含身份证号和联系电话（仅限内部使用，将记入审计日志）"))
 
 
 RECIPIENT_KIND_LABELS = (
     ("person", _l("个人")),
-    ("unit", _l("单位(奖状、先进集体)")),
-    ("team", _l("班组(先锋号)")),
+    ("unit", _l("单位（奖状、先进集体）")),
+    ("team", _l("班组（先锋号）")),
 )
 
 
@@ -123,7 +123,7 @@ class HonorForm(CheckedForm):
     unit_name = StringField(
         _l("单位"),
         validators=[Optional(), Length(max=200)],
-        description=_l("获奖时的单位全称;与组织树中的名称一致时自动关联"),
+        description=_l("获奖时的单位全称；与组织树中的名称一致时自动关联"),
     )
     post = StringField(_l("岗位/职务"), validators=[Optional(), Length(max=100)])
     skill_level = StringField(_l("技能等级或职称"), validators=[Optional(), Length(max=60)])
@@ -133,7 +133,7 @@ class HonorForm(CheckedForm):
     trade = StringField(
         _l("工种"),
         validators=[Optional(), Length(max=60)],
-        description=_l("技能竞赛类称号填写,劳模墙显示为“称号(工种)”"),
+        description=_l("技能竞赛类称号填写，劳模墙显示为“称号（工种）”"),
     )
     level = SelectField(_l("级别"), default="city")
     year = IntegerField(
@@ -146,19 +146,19 @@ class HonorForm(CheckedForm):
     conferring_body = StringField(
         _l("授予机关"),
         validators=[Optional(), Length(max=200)],
-        description=_l("例如:江州市人民政府、江南省总工会"),
+        description=_l("例如：江州市人民政府、江南省总工会"),
     )
     document_number = StringField(
         _l("文号"),
         validators=[Optional(), Length(max=100)],
-        description=_l("表彰决定的文号,例如:江政发〔2015〕12号"),
+        description=_l("表彰决定的文号，例如：江政发〔2015〕12号"),
     )
     conferred_on = DateField(_l("授予日期"), validators=[Optional()])
     industry = StringField(_l("行业"), validators=[Optional(), Length(max=60)])
     deeds_summary = TextAreaField(
         _l("事迹摘要"),
         validators=[Optional(), Length(max=500, message=_l("事迹摘要不能超过 500 字"))],
-        description=_l("不超过 500 字;个人事迹须本人同意后才在劳模墙展示"),
+        description=_l("不超过 500 字；个人事迹须本人同意后才在劳模墙展示"),
     )
     deeds_full = TextAreaField(
         _l("详细事迹"),
@@ -185,7 +185,7 @@ class DayField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError(_l("请按“年-月-日”填写日期,例如 2026-05-01")) from None
+            raise ValueError(_l("请按“年-月-日”填写日期，例如 2026-05-01")) from None
         if self.data is not None and not self.first <= self.data <= self.last:
             self.data = None
             raise ValueError(_l("日期应在 1900 年至 2999 年之间"))

@@ -49,7 +49,7 @@ def json_body() -> Any:
     Infinity, 1e999) parse as floats; the code that reads a number refuses them.
     """
     if _nests_deeper_than(request.get_data(cache=True), MAX_JSON_DEPTH):
-        raise BodyRefused(_("请求体嵌套过深(最多 %(n)d 层)。", n=MAX_JSON_DEPTH))
+        raise BodyRefused(_("请求体嵌套过深（最多 %(n)d 层）。", n=MAX_JSON_DEPTH))
     body = request.get_json(silent=True)
     if body is None:
         raise BodyRefused(_("请求体应为 JSON 对象。"))

@@ -84,7 +84,7 @@ def contest_results(contest_id: int):  # type: ignore[no-untyped-def]
     bad_per_page = "per_page" in request.args and not 1 <= (per_page or 0) <= MAX_PER_PAGE
     if bad_page or bad_per_page:
         return render_error(
-            400, _("page 应为正整数,per_page 应在 1 到 %(max)d 之间", max=MAX_PER_PAGE)
+            400, _("page 应为正整数，per_page 应在 1 到 %(max)d 之间", max=MAX_PER_PAGE)
         )
     contest = {
         "id": header.id,
@@ -171,7 +171,7 @@ _RESULT = {
         "rank": {"type": "integer", "nullable": True, "description": "null: absent/withdrawn"},
         "entry_code": {"type": "string", "description": "参赛号"},
         "name": {"type": "string"},
-        "is_female": {"type": "boolean", "description": "The official (女) marker"},
+        "is_female": {"type": "boolean", "description": "The official（女）marker"},
         "organization": {"type": "string"},
         "total": {
             "type": "string",
@@ -184,7 +184,7 @@ _RESULT = {
         "recommended": {
             "type": "array",
             "items": {"type": "string"},
-            "description": "Titles the entrant is put forward for (推荐, e.g. 五一劳动奖章): "
+            "description": "Titles the entrant is put forward for（推荐，e.g. 五一劳动奖章）："
             "a recommendation for a nomination campaign, not a title held",
         },
         "standard_score": {

@@ -52,7 +52,7 @@ _HONOR_SCHEMA = {
         "trade": {
             "type": "string",
             "nullable": True,
-            "description": "工种 a contest title was won in; shown as title(工种)",
+            "description": "工种 a contest title was won in; shown as title（工种）",
         },
     },
 }

@@ -91,7 +91,7 @@ def _resolve(code: str) -> Entry | Response:
         try:
             contest_id = db_int(contest_arg)
         except ValueError:
-            return _error(400, "bad_request", _("参数 contest 应为赛事编号(整数)。"))
+            return _error(400, "bad_request", _("参数 contest 应为赛事编号（整数）。"))
     try:
         found = judging.find_assigned(current_user, code, contest_id)
     except codes.CodeError as error:
@@ -104,7 +104,7 @@ def _resolve(code: str) -> Entry | Response:
             409,
             "ambiguous",
             _(
-                "您在多个赛事中都有编号 %(code)s 的选手(赛事 %(ids)s),"
+                "您在多个赛事中都有编号 %(code)s 的选手（赛事 %(ids)s），"
                 "请用参数 ?contest=赛事编号 指明。",
                 code=code,
                 ids=ids,
@@ -150,7 +150,7 @@ def _body() -> tuple[dict[str, object], bool, int | None] | Response:
     scores = body.get("scores", {})
     fields: dict[str, str] = {}
     if not isinstance(scores, dict):
-        fields["scores"] = _("scores 应为对象(评分项 → 分值)")
+        fields["scores"] = _("scores 应为对象（评分项 → 分值）")
     submit = body.get("submit", False)
     if not isinstance(submit, bool):
         fields["submit"] = _("submit 应为 true 或 false")
@@ -158,7 +158,7 @@ def _body() -> tuple[dict[str, object], bool, int | None] | Response:
     if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
         fields["version"] = _("version 应为整数")
     if fields:
-        return _error(422, "invalid", _("请求内容有误,未保存。"), fields=fields)
+        return _error(422, "invalid", _("请求内容有误，未保存。"), fields=fields)
     return scores, submit, version
 
 
@@ -238,7 +238,7 @@ openapi.SCHEMAS["JudgeAssignment"] = {
         "code_kind": {
             "type": "string",
             "enum": ["seat", "entry"],
-            "description": "Which code entry_code is: seat (赛位号, A-07) or entry (参赛号, A001)",
+            "description": "Which code entry_code is: seat（赛位号，A-07）or entry（参赛号，A001）",
         },
         "event": {"type": "string"},
         "event_code": {"type": "string"},
@@ -257,7 +257,7 @@ openapi.SCHEMAS["JudgeSheet"] = {
         "code_kind": {
             "type": "string",
             "enum": ["seat", "entry"],
-            "description": "Which code entry_code is: seat (赛位号, A-07) or entry (参赛号, A001)",
+            "description": "Which code entry_code is: seat（赛位号，A-07）or entry（参赛号，A001）",
         },
         "contest": {"type": "integer"},
         "status": {"type": "string", "enum": ["empty", "draft", "submitted", "locked"]},

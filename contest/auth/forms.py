@@ -60,7 +60,7 @@ class TokenForm(CheckedForm):
     name = StringField(
         _l("名称"),
         validators=[Optional()],  # its length is the service's rule (users.create_token)
-        description=_l("用来认出这个令牌,例如“评分平板 1 号”或“数据大屏”"),
+        description=_l("用来认出这个令牌，例如“评分平板 1 号”或“数据大屏”"),
     )
     expires = SelectField(_l("有效期"), choices=TOKEN_LIFETIMES, default="90")
 

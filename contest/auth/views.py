@@ -47,7 +47,7 @@ def login():  # type: ignore[no-untyped-def]
         db.session.commit()
         if result.user is not None:
             _sign_in(result.user, bool(form.remember.data))
-            flash(_("欢迎,%(name)s", name=result.user.name), "success")
+            flash(_("欢迎，%(name)s", name=result.user.name), "success")
             target = safe_next(request.args.get("next"))
             if result.user.must_change_password:
                 return redirect(url_for("auth.change_password", next=target))
@@ -55,7 +55,7 @@ def login():  # type: ignore[no-untyped-def]
         if result.locked:
             form.form_errors.append(
                 _(
-                    "登录失败次数过多,账号已暂时锁定。请 %(m)d 分钟后再试或联系管理员。",
+                    "登录失败次数过多，账号已暂时锁定。请 %(m)d 分钟后再试或联系管理员。",
                     m=current_app.config["LOGIN_LOCKOUT_MINUTES"],
                 )
             )
@@ -102,6 +102,6 @@ def change_password():  # type: ignore[no-untyped-def]
         here = sessions.current_session(user)
         user_service.set_password(user, user, form.new.data or "")
         _sign_in(user, remember=bool(here and here.remember))
-        flash(_("密码已修改,其他设备上的登录和 API 令牌已失效。"), "success")
+        flash(_("密码已修改，其他设备上的登录和 API 令牌已失效。"), "success")
         return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

@@ -31,10 +31,10 @@ def backup_command(file: Path) -> None:
         raise click.ClickException(str(error)) from None
     rows = sum(summary.tables.values())
     click.echo(
-        f"备份完成 (backed up): {rows} 行 rows in {len(summary.tables)} tables, "
+        f"备份完成（backed up）：{rows} 行 rows in {len(summary.tables)} tables，"
         f"{summary.uploads} 个上传文件 uploads, schema {summary.revision} → {file}"
     )
-    click.echo("请把数据密钥 CONTEST_DATA_KEY 与备份分开妥善保管 (keep the data key with it).")
+    click.echo("请把数据密钥 CONTEST_DATA_KEY 与备份分开妥善保管（keep the data key with it）.")
 
 
 @click.command("restore")
@@ -50,6 +50,6 @@ def restore_command(file: Path, force: bool) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(
-        f"恢复完成 (restored): {sum(summary.tables.values())} 行 rows, "
+        f"恢复完成（restored）：{sum(summary.tables.values())} 行 rows，"
         f"{summary.uploads} 个上传文件 uploads, from schema {summary.revision}"
     )

@@ -31,9 +31,9 @@ def honors_import(file: Path) -> None:
         file, lambda data, name, progress: import_roster(None, data, name, progress=progress)
     )
     click.echo(
-        f"导入完成 (imported): {result.rows} 行 rows, "
-        f"{result.honors_created} 条荣誉 honors, "
-        f"{result.people_created} 位新职工 new people, "
+        f"导入完成（imported）：{result.rows} 行 rows，"
+        f"{result.honors_created} 条荣誉 honors，"
+        f"{result.people_created} 位新职工 new people，"
         f"{result.people_matched} 位已有职工 matched people"
     )
 
@@ -43,7 +43,7 @@ def honors_import(file: Path) -> None:
 @click.option(
     "--include-private",
     is_flag=True,
-    help="Include 身份证号 and 联系电话 (decrypted). Keep such a file in the admin's hands.",
+    help="Include 身份证号 and 联系电话（decrypted）. Keep such a file in the admin's hands.",
 )
 @click.option("--valid-only", is_flag=True, help="Leave out revoked honors.")
 @with_appcontext
@@ -57,4 +57,4 @@ def honors_export(file: Path, include_private: bool, valid_only: bool) -> None:
             None, out, kind, include_private=include_private, valid_only=valid_only
         ),
     )
-    click.echo(f"已导出 (exported) {count} 行 rows → {file}")
+    click.echo(f"已导出（exported）{count} 行 rows → {file}")

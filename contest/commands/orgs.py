@@ -29,7 +29,7 @@ def orgs_import(file: Path) -> None:
     result = run_import(
         file, lambda data, name, progress: import_tree(None, data, name, progress=progress)
     )
-    click.echo(f"导入完成 (imported): {result.created} 个组织 organisations")
+    click.echo(f"导入完成（imported）：{result.created} 个组织 organisations")
 
 
 @orgs_group.command("export")
@@ -40,4 +40,4 @@ def orgs_export(file: Path) -> None:
     from contest.services.core.org_sheet import export_tree
 
     count = write_export(file, lambda out, kind: export_tree(None, out, kind))
-    click.echo(f"已导出 (exported) {count} 个组织 organisations → {file}")
+    click.echo(f"已导出（exported）{count} 个组织 organisations → {file}")

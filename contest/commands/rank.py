@@ -34,17 +34,17 @@ def _read(path: Path) -> pd.DataFrame:
         elif suffix in (".xlsx", ".xlsm"):
             frame = pd.read_excel(path, engine="openpyxl")
         else:
-            raise click.UsageError(f"不支持的文件类型 {suffix or '(无)'}: 请使用 .csv 或 .xlsx")
+            raise click.UsageError(f"不支持的文件类型 {suffix or '（无）'}：请使用 .csv 或 .xlsx")
     except click.UsageError:
         raise
     except Exception as error:  # any parser error: report it, never a traceback
-        raise click.ClickException(f"无法读取 {path.name}: {error}") from None
+        raise click.ClickException(f"无法读取 {path.name}：{error}") from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         raise click.ClickException(
-            f"{path.name} 缺少必需的列: {', '.join(missing)} "
-            f"(需要 {', '.join(REQUIRED)}; 可选 {', '.join(OPTIONAL)})"
+            f"{path.name} 缺少必需的列：{', '.join(missing)} "
+            f"（需要 {', '.join(REQUIRED)}；可选 {', '.join(OPTIONAL)}）"
         )
     for column in ("entry", "judge", "criterion"):
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
@@ -88,7 +88,7 @@ def _plain(value: object) -> object:
     type=click.Choice(["mean", "trimmed", "median"]),
     default="mean",
     show_default=True,
-    help="各评委分数的汇总方式 (trimmed: 去掉最高分和最低分后取平均)",
+    help="各评委分数的汇总方式（trimmed：去掉最高分和最低分后取平均）",
 )
 @click.option("--trim", type=click.IntRange(min=0), default=None, help="去掉的最高/最低分个数")
 @click.option(
@@ -96,12 +96,12 @@ def _plain(value: object) -> object:
     type=click.Choice(["none", "zscore"]),
     default="none",
     show_default=True,
-    help="评委宽严校正 (zscore: 按评委标准化)",
+    help="评委宽严校正（zscore：按评委标准化）",
 )
-@click.option("--awards", default=None, help="奖项比例或名额, 如 10%,20%,30% 或 1,2,5")
+@click.option("--awards", default=None, help="奖项比例或名额，如 10%,20%,30% 或 1,2,5")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option(
-    "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件 (xlsx 必填)"
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件（xlsx 必填）"
 )
 def rank_command(
     scores: Path,
@@ -137,7 +137,7 @@ def rank_command(
         if error.total > len(lines):
             lines.append(f"……共 {error.total} 处问题")
         raise click.ClickException(
-            f"{scores.name} 有误, 未排名 (行号为表格中的行号):\n  " + "\n  ".join(lines)
+            f"{scores.name} 有误，未排名（行号为表格中的行号）：\n  " + "\n  ".join(lines)
         ) from None
     except PolicyError as error:
         raise click.UsageError(str(error)) from None
@@ -151,7 +151,7 @@ def rank_command(
         out["award"] = out["award"].astype(object).where(out["award"].notna(), "")
         with output.open("wb") as handle:
             write_xlsx(out, handle, sheet_title="ranking")
-        click.echo(f"已写入 {output} ({len(ranked)} 条)", err=True)
+        click.echo(f"已写入 {output}（{len(ranked)} 条）", err=True)
         return
     if fmt == "json":
         text = json.dumps(_records(ranked), ensure_ascii=False, indent=2)
@@ -161,6 +161,6 @@ def rank_command(
         text = _table(ranked)
     if output is not None:
         output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        click.echo(f"已写入 {output} ({len(ranked)} 条)", err=True)
+        click.echo(f"已写入 {output}（{len(ranked)} 条）", err=True)
     else:
         click.echo(text.rstrip("\n"))

@@ -19,7 +19,7 @@ def init_command() -> None:
     if "CONTEST_SECRET_KEY" not in os.environ:
         ensure_secret_key_file()
     upgrade()
-    click.echo("数据库已就绪 (schema at head).")
+    click.echo("数据库已就绪（schema at head）.")
 
 
 @click.command("demo")
@@ -35,7 +35,7 @@ def demo_command(large: bool, if_empty: bool) -> None:
     except DemoError as error:
         raise click.ClickException(str(error)) from None
     if summary is None:
-        click.echo("数据库中已有数据,跳过演示数据 (database not empty, demo skipped).")
+        click.echo("数据库中已有数据，跳过演示数据（database not empty, demo skipped）.")
         return
     click.echo(summary.describe())
 
@@ -51,7 +51,7 @@ def serve_command(host: str, port: int, workers: int) -> None:
     store = os.environ.get("CONTEST_RATELIMIT_STORAGE_URI") or "memory://"
     if workers > 1 and store.startswith("memory://"):
         click.echo(
-            f"注意:登录限制按进程计数,{workers} 个进程各算各的;多进程或多台服务器请设置 "
+            f"注意：登录限制按进程计数，{workers} 个进程各算各的；多进程或多台服务器请设置 "
             "CONTEST_RATELIMIT_STORAGE_URI=redis://… (login limits are counted per worker "
             "with memory://: set a Redis URL to share them)",
             err=True,

@@ -16,7 +16,7 @@ T = TypeVar("T")
 # Below this many rows a progress bar is noise.
 PROGRESS_MIN_ROWS = 2_000
 
-_STAGE_LABELS = {"validate": "校验 (validating)", "write": "写入 (writing) "}
+_STAGE_LABELS = {"validate": "校验（validating）", "write": "写入（writing）"}
 
 
 class Progress:
@@ -87,7 +87,7 @@ def write_export(file: Path, exporter: Callable[[IO[bytes], str], int]) -> int:
         kind = file_kind(file.name)
     except SheetRefused:
         raise click.ClickException(
-            f"只支持 .xlsx 或 .csv 文件 (unsupported extension: {file.suffix or 'none'})"
+            f"只支持 .xlsx 或 .csv 文件（unsupported extension: {file.suffix or 'none'}）"
         ) from None
     partial = file.with_name(file.name + ".part")
     with partial.open("wb") as out:

@@ -39,7 +39,7 @@ def token_create(username: str, name: str, expires_days: int | None) -> None:
 
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise click.ClickException(f"用户 {username} 不存在 (no such user)")
+        raise click.ClickException(f"用户 {username} 不存在（no such user）")
     try:
         token = create_token(None, user, name=name, expires_in_days=expires_days)
     except AccountError as error:
@@ -100,11 +100,11 @@ def token_revoke(prefix: str) -> None:
 
     found = tokens_matching(prefix)
     if not found:
-        raise click.ClickException(f"没有以 {prefix} 开头的令牌 (no such token)")
+        raise click.ClickException(f"没有以 {prefix} 开头的令牌（no such token）")
     if len(found) > 1:
         names = ", ".join(f"{t.prefix} ({t.user.username})" for t in found)
         raise click.ClickException(
-            f"{prefix} 对应多个令牌,请写得更长一些 (matches several tokens: {names})"
+            f"{prefix} 对应多个令牌，请写得更长一些（matches several tokens：{names}）"
         )
     token = found[0]
     if not revoke_token(None, token):

@@ -42,7 +42,7 @@ def user_create(
     if org_id is not None:
         org = db.session.get(Organization, org_id)
         if org is None:
-            raise click.ClickException(f"组织 {org_id} 不存在 (no organization with id {org_id})")
+            raise click.ClickException(f"组织 {org_id} 不存在（no organization with id {org_id}）")
     try:
         user = create_user(None, username, password, Role(role), org, display_name)
     except AccountError as error:

@@ -51,7 +51,7 @@ class ContestForm(CheckedForm):
     name = StringField(
         _l("大赛名称"),
         validators=[DataRequired(_l("请填写大赛名称")), Length(max=200)],
-        description=_l("例如:2026 年江州市职工职业技能大赛"),
+        description=_l("例如：2026 年江州市职工职业技能大赛"),
     )
     level = SelectField(_l("级别"), coerce=choice_value)
     year = IntegerField(
@@ -64,10 +64,10 @@ class ContestForm(CheckedForm):
     starts_on = DateField(_l("开始日期"), validators=[Optional()])
     ends_on = DateField(_l("结束日期"), validators=[Optional()])
     appeal_window_hours = IntegerField(
-        _l("申诉时限(小时)"),
+        _l("申诉时限（小时）"),
         default=2,
         validators=[NumberRange(0, 720, _l("申诉时限应在 0 到 720 小时之间"))],
-        description=_l("赛项比赛结束后多少小时内受理书面申诉(通常为 2 小时)"),
+        description=_l("赛项比赛结束后多少小时内受理书面申诉（通常为 2 小时）"),
     )
     conferring_body = StringField(
         _l("证书授予机关"),
@@ -86,7 +86,7 @@ class EventForm(CheckedForm):
     code = StringField(
         _l("赛项代码"),
         validators=[DataRequired(_l("请填写赛项代码")), Length(max=3)],
-        description=_l("1–3 个大写字母,作参赛号前缀(A → A001)"),
+        description=_l("1–3 个大写字母，作参赛号前缀（A → A001）"),
         render_kw={"autocapitalize": "characters", "maxlength": 3},
     )
     occupation = StringField(
@@ -96,7 +96,7 @@ class EventForm(CheckedForm):
     quota_per_unit = IntegerField(
         _l("每单位名额"),
         validators=[Optional()],
-        description=_l("每个单位最多报名人数,不限请留空"),
+        description=_l("每个单位最多报名人数，不限请留空"),
     )
     min_age = IntegerField(_l("最低年龄"), validators=[Optional()])
     max_age = IntegerField(_l("最高年龄"), validators=[Optional()])
@@ -134,11 +134,11 @@ def utc_to_local(value: datetime | None) -> datetime | None:
 class ComponentsForm(CheckedForm):
     """Weights and pass marks of 理论 / 实操 / 答辩 (a blank weight leaves one out)."""
 
-    theory_weight = DecimalField(_l("理论权重(%)"), validators=[Optional()], places=None)
+    theory_weight = DecimalField(_l("理论权重（%）"), validators=[Optional()], places=None)
     theory_pass_mark = DecimalField(_l("理论合格分"), validators=[Optional()], places=None)
-    practical_weight = DecimalField(_l("实操权重(%)"), validators=[Optional()], places=None)
+    practical_weight = DecimalField(_l("实操权重（%）"), validators=[Optional()], places=None)
     practical_pass_mark = DecimalField(_l("实操合格分"), validators=[Optional()], places=None)
-    oral_weight = DecimalField(_l("答辩权重(%)"), validators=[Optional()], places=None)
+    oral_weight = DecimalField(_l("答辩权重（%）"), validators=[Optional()], places=None)
     oral_pass_mark = DecimalField(_l("答辩合格分"), validators=[Optional()], places=None)
 
     def rows(self) -> list[tuple[str, Field, Field]]:
@@ -163,7 +163,7 @@ class CriterionForm(CheckedForm):
     name = StringField(
         _l("评分项名称"),
         validators=[DataRequired(_l("请填写评分项名称")), Length(max=200)],
-        render_kw={"placeholder": _l("如:零件加工、安全文明生产")},
+        render_kw={"placeholder": _l("如：零件加工、安全文明生产")},
     )
 
 
@@ -171,7 +171,7 @@ class AspectForm(CheckedForm):
     key = StringField(
         _l("评分要素编号"),
         validators=[DataRequired(_l("请填写评分要素编号")), Length(max=20)],
-        description=_l("本赛项内唯一,如 M1、J2、2.3"),
+        description=_l("本赛项内唯一，如 M1、J2、2.3"),
     )
     name = StringField(
         _l("评分要素"), validators=[DataRequired(_l("请填写评分要素名称")), Length(max=300)]
@@ -181,31 +181,31 @@ class AspectForm(CheckedForm):
         _l("分值"),
         validators=[DataRequired(_l("请填写分值"))],
         places=None,
-        description=_l("该要素满分;评价类按 等级 ÷ 最高等级 × 分值 折算"),
+        description=_l("该要素满分；评价类按 等级 ÷ 最高等级 × 分值 折算"),
     )
     scale = IntegerField(
         _l("评价最高等级"),
         validators=[Optional()],
         default=3,
-        description=_l("评价类:0 到此等级(世赛为 0–3)"),
+        description=_l("评价类：0 到此等级（世赛为 0–3）"),
     )
     step = DecimalField(
         _l("步长"),
         validators=[Optional()],
         places=None,
         default=Decimal("0.5"),
-        description=_l("测量/扣分类:评委可输入的最小单位,如 0.5"),
+        description=_l("测量/扣分类：评委可输入的最小单位，如 0.5"),
     )
     descriptors = TextAreaField(
         _l("评价等级描述"),
         validators=[Optional(), Length(max=5000)],
-        description=_l("评价类:每行一个等级,从 0 级开始,如「0: 不合格」"),
+        description=_l("评价类：每行一个等级，从 0 级开始，如「0：不合格」"),
         render_kw={"rows": 5},
     )
     standard = TextAreaField(
         _l("评分标准"),
         validators=[Optional(), Length(max=5000)],
-        description=_l("测量/扣分类:如「每超差 0.01 mm 扣 2 分」"),
+        description=_l("测量/扣分类：如「每超差 0.01 mm 扣 2 分」"),
         render_kw={"rows": 3},
     )
 
@@ -235,10 +235,10 @@ class SaveTemplateForm(CheckedForm):
 
 class RubricImportForm(CheckedForm):
     file = FileField(
-        _l("评分细则文件(.xlsx)"),
+        _l("评分细则文件（.xlsx）"),
         validators=[FileRequired(_l("请选择要导入的文件"))],
         description=_l(
-            "表头:模块、评分项、评分要素编号、评分要素、类型(测量/评价/扣分)、分值、评价等级、步长、评价描述/评分标准"
+            "表头：模块、评分项、评分要素编号、评分要素、类型（测量/评价/扣分）、分值、评价等级、步长、评价描述/评分标准"
         ),
     )
 
@@ -259,7 +259,7 @@ class PolicyForm(CheckedForm):
         _l("去掉最高、最低分各几个"),
         validators=[Optional()],
         default=0,
-        description=_l("仅用于“去掉最高最低分后平均”,5 人评委组通常为 1"),
+        description=_l("仅用于“去掉最高最低分后平均”，5 人评委组通常为 1"),
     )
     normalize = SelectField(_l("评委打分标准化"))
     precision = IntegerField(_l("保留小数位数"), validators=[Optional()], default=2)
@@ -282,20 +282,20 @@ class PolicyForm(CheckedForm):
         _l("最低参赛人数"),
         validators=[Optional()],
         default=0,
-        description=_l("参赛人数少于此数则不评奖、不授称号(省级通常为 30)"),
+        description=_l("参赛人数少于此数则不评奖、不授称号（省级通常为 30）"),
     )
     max_spread = DecimalField(
         _l("允许的评委评分差"),
         validators=[Optional()],
         places=None,
-        description=_l("同一评价要素各评委等级相差超过此值时标记复议(世赛常用 1);留空不标记"),
+        description=_l("同一评价要素各评委等级相差超过此值时标记复议（世赛常用 1）；留空不标记"),
     )
     recheck_top = IntegerField(_l("复核前几名"), validators=[Optional()], default=10)
     recheck_share = DecimalField(
-        _l("其余选手抽查比例(%)"), validators=[Optional()], places=None, default=Decimal(15)
+        _l("其余选手抽查比例（%）"), validators=[Optional()], places=None, default=Decimal(15)
     )
     recheck_error_limit = DecimalField(
-        _l("差错率上限(%)"),
+        _l("差错率上限（%）"),
         validators=[Optional()],
         places=None,
         default=Decimal(5),
@@ -311,11 +311,11 @@ class PolicyForm(CheckedForm):
         ]
         self.normalize.choices = [
             ("none", str(_l("不标准化"))),
-            ("zscore", str(_l("按评委标准化(消除宽严差异)"))),
+            ("zscore", str(_l("按评委标准化（消除宽严差异）"))),
         ]
         self.award_mode.choices = [
-            ("share", str(_l("按比例(%)"))),
-            ("count", str(_l("按名额(人)"))),
+            ("share", str(_l("按比例（%）"))),
+            ("count", str(_l("按名额（人）"))),
         ]
         self.award_rounding.choices = [
             ("floor", str(_l("向下取整"))),
@@ -329,7 +329,7 @@ class PolicyForm(CheckedForm):
 
 
 def tie_break_choices(event: Event) -> list[tuple[str, str]]:
-    choices = [("", str(_l("(无)")))]
+    choices = [("", str(_l("（无）")))]
     for component in event.components:
         choices.append(
             (f"component:{component.key}", str(_l("%(name)s成绩高者优先", name=component.name)))
@@ -445,7 +445,7 @@ def policy_from_form(form: PolicyForm, posted: Any) -> dict[str, Any]:
         raw = posted.get(f"award-{i}-value") or ""
         field = f"award-{i}-value"
         if mode == "share":
-            value = _dec_or_none(raw, str(_l("奖项比例须是数字(如 10 表示 10%)")), field)
+            value = _dec_or_none(raw, str(_l("奖项比例须是数字（如 10 表示 10%）")), field)
             if value is None:
                 continue
             awards.append({"name": name, "share": float(value / 100)})

@@ -77,7 +77,7 @@ def _run(action: Callable[[], T], success: str) -> T | None:
 
 def _form_problem(form: object) -> None:
     errors = [str(m) for messages in getattr(form, "errors", {}).values() for m in messages]
-    flash("; ".join(errors) or _("表单已过期,请刷新页面后重试。"), "danger")
+    flash("; ".join(errors) or _("表单已过期，请刷新页面后重试。"), "danger")
 
 
 @bp.route("/<int:contest_id>/events/<int:event_id>/panels/add", methods=["POST"])
@@ -140,7 +140,7 @@ def panel_conflict(contest_id: int, event_id: int):  # type: ignore[no-untyped-d
         lambda: panel_service.declare_conflict(
             current_user, event, user, entry, form.reason.data or ""
         ),
-        _("已登记回避:%(name)s 不评选手 %(code)s。", name=user.name, code=entry.code or ""),
+        _("已登记回避：%(name)s 不评选手 %(code)s。", name=user.name, code=entry.code or ""),
     )
     return _back(contest_id, event_id)
 
@@ -156,7 +156,7 @@ def panel_conflict_remove(contest_id: int, event_id: int, conflict_id: int):  # 
         abort(404)
     _run(
         lambda: panel_service.remove_conflict(current_user, conflict),
-        _("已撤销该回避申报(如需评分,请重新分配)。"),
+        _("已撤销该回避申报（如需评分，请重新分配）。"),
     )
     return _back(contest_id, event_id)
 
@@ -175,7 +175,7 @@ def panel_assign(contest_id: int, event_id: int):  # type: ignore[no-untyped-def
     if report is not None:
         flash(
             _(
-                "已分配评分任务:新增 %(created)d,撤销 %(removed)d,保留已有评分表 %(kept)d;"
+                "已分配评分任务：新增 %(created)d，撤销 %(removed)d，保留已有评分表 %(kept)d；"
                 "因回避跳过 %(skipped)d 个评委—选手组合。",
                 created=report.created,
                 removed=report.removed,
@@ -187,7 +187,7 @@ def panel_assign(contest_id: int, event_id: int):  # type: ignore[no-untyped-def
         if report.short:
             flash(
                 _(
-                    "以下选手可评的评委不足 k 人:%(codes)s。请增加评委或调整回避。",
+                    "以下选手可评的评委不足 k 人：%(codes)s。请增加评委或调整回避。",
                     codes="、".join(report.short),
                 ),
                 "warning",

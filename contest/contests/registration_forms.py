@@ -29,7 +29,7 @@ def _gender_choices() -> list[tuple[str, object]]:
 def _phone_field() -> StringField:
     """联系电话, optional; like the 身份证号 it is shown back only as typed in the request."""
     return StringField(
-        _l("联系电话(选填)"),
+        _l("联系电话（选填）"),
         validators=[Optional(), Length(max=30)],
         widget=WriteOnlyInput(),
         render_kw={"autocomplete": "off", "inputmode": "tel"},
@@ -37,7 +37,7 @@ def _phone_field() -> StringField:
 
 
 def _post_field() -> StringField:
-    return StringField(_l("岗位(选填)"), validators=[Optional(), Length(max=100)])
+    return StringField(_l("岗位（选填）"), validators=[Optional(), Length(max=100)])
 
 
 class RegisterForm(CheckedForm):
@@ -48,7 +48,7 @@ class RegisterForm(CheckedForm):
         _l("身份证号"),
         validators=[DataRequired(_l("请填写身份证号")), Length(max=30)],
         widget=WriteOnlyInput(),
-        description=_l("用于匹配职工库中的人员;加密保存,不会公开"),
+        description=_l("用于匹配职工库中的人员；加密保存，不会公开"),
         render_kw={"autocomplete": "off"},
     )
     gender = SelectField(_l("性别"), validators=[Optional()], coerce=choice_value)
@@ -103,10 +103,11 @@ class TeamForm(CheckedForm):
 
 class ImportForm(CheckedForm):
     file = FileField(
-        _l("报名表(.xlsx 或 .csv)"),
+        _l("报名表（.xlsx 或 .csv）"),
         validators=[FileRequired(_l("请选择要导入的文件"))],
         description=_l(
-            "表头:姓名、身份证号、单位(必填);赛项(工种)+组别 或 赛项代码;性别、联系电话、岗位(选填)"
+            "表头：姓名、身份证号、单位（必填）；赛项（工种）"
+            "+组别 或 赛项代码；性别、联系电话、岗位（选填）"
         ),
     )
 
@@ -118,15 +119,15 @@ class WithdrawForm(CheckedForm):
             DataRequired(_l("退赛必须填写原因")),
             Length(max=1000, message=_l("原因不能超过 1000 个字符")),
         ],
-        description=_l("例如:本人申请退赛、检录未到(记入审计日志)"),
+        description=_l("例如：本人申请退赛、检录未到（记入审计日志）"),
     )
 
 
 class DrawForm(CheckedForm):
     seed = StringField(
-        _l("随机种子(选填)"),
+        _l("随机种子（选填）"),
         validators=[Optional(), Length(max=64, message=_l("随机种子不能超过 64 个字符"))],
-        description=_l("留空由系统随机生成;种子与结果一并记录,可据此复核抽签"),
+        description=_l("留空由系统随机生成；种子与结果一并记录，可据此复核抽签"),
     )
 
 
@@ -154,7 +155,7 @@ class ConflictForm(CheckedForm):
             DataRequired(_l("申报回避必须填写原因")),
             Length(max=1000, message=_l("原因不能超过 1000 个字符")),
         ],
-        description=_l("例如:师徒关系、亲属关系、曾共同参加培训"),
+        description=_l("例如：师徒关系、亲属关系、曾共同参加培训"),
     )
 
     def __init__(
@@ -178,5 +179,5 @@ class AssignForm(CheckedForm):
         # Set after construction: WTForms 3.3 warns about tuple choices given to the field.
         self.mode.choices = [
             ("all", _l("全部评委评全部选手")),
-            ("balanced", _l("均衡分配(每位选手 k 名评委)")),
+            ("balanced", _l("均衡分配（每位选手 k 名评委）")),
         ]

@@ -93,7 +93,7 @@ def entries(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
             db.session.commit()
             flash(
                 _(
-                    "已报名:%(name)s(%(unit)s)",
+                    "已报名：%(name)s（%(unit)s）",
                     name=entry.person.name,
                     unit=entry.organization.name,
                 ),
@@ -303,7 +303,7 @@ def entries_import(contest_id: int):  # type: ignore[no-untyped-def]
             db.session.commit()
             flash(
                 _(
-                    "导入完成:报名 %(rows)d 人,其中新建职工 %(new)d 人,匹配职工库 %(old)d 人。",
+                    "导入完成：报名 %(rows)d 人，其中新建职工 %(new)d 人，匹配职工库 %(old)d 人。",
                     rows=result.entries_created,
                     new=result.people_created,
                     old=result.people_matched,
@@ -358,7 +358,7 @@ def _draw(contest_id: int, event_id: int, which: str):  # type: ignore[no-untype
     contest, event = load_event(contest_id, event_id)
     form = DrawForm(prefix=which)
     if not form.validate_on_submit():
-        for message in form.seed.errors or [_("表单已过期,请刷新页面后重试。")]:
+        for message in form.seed.errors or [_("表单已过期，请刷新页面后重试。")]:
             flash(str(message), "danger")
         return redirect(url_for("contests.draws", contest_id=contest.id, event_id=event.id))
     if not confirm.confirmed():  # codes cannot be drawn again: ask first
@@ -376,7 +376,7 @@ def _draw(contest_id: int, event_id: int, which: str):  # type: ignore[no-untype
         what = _("参赛号") if which == "entry" else _("赛位号")
         flash(
             _(
-                "%(what)s抽签完成:%(n)d 人,随机种子 %(seed)s(已记入审计日志)。",
+                "%(what)s抽签完成：%(n)d 人，随机种子 %(seed)s（已记入审计日志）。",
                 what=what,
                 n=result.count,
                 seed=result.seed,

@@ -144,7 +144,7 @@ def rubric_criterion_add(contest_id: int, event_id: int) -> Response:
     except RubricError as error:
         return _refused(error, contest, event, anchor)
     db.session.commit()
-    flash(_("已添加评分项“%(name)s”,请为它添加评分要素。", name=criterion.name), "success")
+    flash(_("已添加评分项“%(name)s”，请为它添加评分要素。", name=criterion.name), "success")
     return redirect(_rubric_url(contest, event, f"criterion-{criterion.id}"))
 
 
@@ -328,7 +328,7 @@ def rubric_apply_template(contest_id: int, event_id: int) -> Response:
         return _refused(error, contest, event, anchor)
     db.session.commit()
     flash(
-        _("已将模板应用到「%(name)s」模块,可继续修改各评分要素。", name=component.name), "success"
+        _("已将模板应用到「%(name)s」模块，可继续修改各评分要素。", name=component.name), "success"
     )
     return redirect(_rubric_url(contest, event, anchor))
 
@@ -349,7 +349,7 @@ def rubric_save_template(contest_id: int, event_id: int) -> Response:
     db.session.commit()
     flash(
         _(
-            "已保存为“%(org)s”的模板“%(name)s”,本单位及下级工会的大赛均可使用。",
+            "已保存为“%(org)s”的模板“%(name)s”，本单位及下级工会的大赛均可使用。",
             org=contest.organization.name,
             name=template.name,
         ),

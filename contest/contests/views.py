@@ -117,7 +117,7 @@ def _contest_data(form: ContestForm) -> ContestData:
 def create() -> str | Response:
     hosts = contest_service.host_choices(current_user)
     if not hosts:
-        flash(_("您的账号没有所属工会,不能创建大赛。请联系系统管理员。"), "warning")
+        flash(_("您的账号没有所属工会，不能创建大赛。请联系系统管理员。"), "warning")
         return redirect(url_for("contests.index"))
     form = ContestForm(hosts)
     if request.method == "GET":
@@ -130,7 +130,7 @@ def create() -> str | Response:
             put_error(form, error)
         else:
             db.session.commit()
-            flash(_("已创建大赛“%(name)s”。下一步:添加赛项。", name=contest.name), "success")
+            flash(_("已创建大赛“%(name)s”。下一步：添加赛项。", name=contest.name), "success")
             return redirect(url_for("contests.show", contest_id=contest.id))
     return render_template("contests/form.html", form=form, contest=None)
 
@@ -209,7 +209,7 @@ def change_status(contest_id: int) -> Response:
     form = StatusForm()
     back = redirect(url_for("contests.show", contest_id=contest.id))
     if not form.validate_on_submit():
-        flash(_("表单已过期,请重试。"), "danger")
+        flash(_("表单已过期，请重试。"), "danger")
         return back
     try:
         target = ContestStatus(form.to.data)
@@ -229,7 +229,7 @@ def change_status(contest_id: int) -> Response:
     except ContestError as error:
         db.session.rollback()
         if error.problems:
-            flash(_("不能转为「%(to)s」:", to=target.label), "danger")
+            flash(_("不能转为「%(to)s」：", to=target.label), "danger")
             for problem in error.problems:
                 flash(problem, "danger")
         else:
@@ -294,7 +294,8 @@ def event_create(contest_id: int) -> str | Response:
             db.session.commit()
             flash(
                 _(
-                    "已添加赛项 %(code)s %(name)s(默认理论 30%%、实操 70%%,可在“考核模块”中修改)。",
+                    "已添加赛项 %(code)s %(name)s（默认理论 30%%、"
+                    "实操 70%%，可在“考核模块”中修改）。",
                     code=event.code,
                     name=event.label,
                 ),

@@ -49,7 +49,7 @@ def database_has_data() -> bool:
     except (OperationalError, ProgrammingError):  # no schema yet
         db.session.rollback()
         raise DemoError(
-            "数据库尚未初始化，请先运行 contest init (the database has no schema yet; "
+            "数据库尚未初始化，请先运行 contest init (the database has no schema yet；"
             "run `contest init` first)."
         ) from None
 

@@ -66,7 +66,7 @@ DEMO_ACCOUNTS: tuple[tuple[Role, str, str, str | None, str], ...] = (
 _KIND_LABELS = {
     OrgKind.CITY: "市总工会 city federation",
     OrgKind.DISTRICT: "区县总工会 district unions",
-    OrgKind.TOWNSHIP: "乡镇(街道)工会 township unions",
+    OrgKind.TOWNSHIP: "乡镇（街道）工会 township unions",
     OrgKind.INDUSTRY: "产业工会 industry unions",
     OrgKind.GRASSROOTS: "基层工会 enterprise unions",
 }

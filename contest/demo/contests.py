@@ -143,8 +143,8 @@ def add_contests(ctx: DemoContext) -> None:
     door = _check_in_contest(ctx, organizer)
     ctx.summary.count("技能大赛 contests", 3)
     ctx.summary.notes.append(
-        f"技能大赛:「{published.name}」已公布成绩与证书;「{judging_contest.name}」评分进行中,"
-        f"评委 judge 为裁判长 (skills contests: one published with certificates, one mid-judging)"
+        f"技能大赛：「{published.name}」已公布成绩与证书；「{judging_contest.name}」评分进行中，"
+        f"评委 judge 为裁判长（skills contests: one published with certificates, one mid-judging）"
     )
     ctx.summary.notes.append(
         f"「{door.name}」正在检录：在「报名与检录」页按姓名、身份证号后 4 位或参赛号查找并检录 "
@@ -156,7 +156,7 @@ def add_contests(ctx: DemoContext) -> None:
         f"(the other panel judges share the judge's password)"
     )
     ctx.summary.notes.append(
-        "仲裁组 arbiter_liu、arbiter_chen(密码与 judge 相同)在「申诉仲裁」裁决申诉 "
+        "仲裁组 arbiter_liu、arbiter_chen（密码与 judge 相同）在「申诉仲裁」裁决申诉 "
         "(the arbitration panel decides appeals; same password as judge)"
     )
     if ctx.large:
@@ -429,14 +429,14 @@ def _published_contest(
                 event,
                 entry_code=entry.code or "",
                 appellant="选手本人",
-                content="认为实操零件尺寸测量有误,申请复核。",
+                content="认为实操零件尺寸测量有误，申请复核。",
                 received_at=ended + timedelta(minutes=50),
             )
             appeals.decide_appeal(
                 arbiters[0],
                 appeal,
                 upheld=False,
-                reason="仲裁组复测零件尺寸,与原测量结果一致,维持原成绩。",
+                reason="仲裁组复测零件尺寸，与原测量结果一致，维持原成绩。",
             )
         signoff.sign_off(chief, event)
     _date_the_day(contest)

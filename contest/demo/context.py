@@ -44,7 +44,7 @@ class DemoSummary:
     def describe(self) -> str:
         """Chinese first, English after: the operator's first view of the platform."""
         scale = "（含基准测试规模数据 / with benchmark-scale data）" if self.large else ""
-        lines = [f"演示数据已载入 (demo data loaded){scale}", ""]
+        lines = [f"演示数据已载入（demo data loaded）{scale}", ""]
         width = max((_display_width(label) for label in self.counts), default=0)
         for label, value in self.counts.items():
             lines.append(f"  {_pad(label, width)}  {value:>8,}")
@@ -53,7 +53,7 @@ class DemoSummary:
             lines.extend(f"  {note}" for note in self.notes)
         lines += [
             "",
-            "演示账号 (demo logins) — 仅供演示，正式使用前请修改密码 "
+            "演示账号（demo logins）— 仅供演示，正式使用前请修改密码 "
             "(for the demo only; change these passwords before real use):",
         ]
         label_width = max((_display_width(login.label) for login in self.logins), default=0)

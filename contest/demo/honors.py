@@ -106,18 +106,18 @@ _HISTORIC_POSTS = [
     "机修工",
 ]
 _DEEDS = [
-    "{name}扎根{post}岗位{years}年,{feat}。",
-    "{name}刻苦钻研技术,{feat},带出徒弟{pupils}名。",
-    "{name}爱岗敬业、甘于奉献,{feat},被职工称为“{nickname}”。",
+    "{name}扎根{post}岗位{years}年，{feat}。",
+    "{name}刻苦钻研技术，{feat}，带出徒弟{pupils}名。",
+    "{name}爱岗敬业、甘于奉献，{feat}，被职工称为“{nickname}”。",
 ]
 _FEATS = [
-    "创造的操作法在全市推广,产品合格率由92%提高到99.6%",
-    "带领班组攻克关键工序难题,年节约成本三百余万元",
-    "完成技术革新四十余项,其中三项获得国家专利",
+    "创造的操作法在全市推广，产品合格率由92%提高到99.6%",
+    "带领班组攻克关键工序难题，年节约成本三百余万元",
+    "完成技术革新四十余项，其中三项获得国家专利",
     "连续十二年安全生产无事故",
     "在全国职工职业技能大赛中获得第一名",
-    "主动承担最艰苦的抢修任务,先后排除重大故障六十余次",
-    "坚持夜班一线,累计超额完成生产任务两万多工时",
+    "主动承担最艰苦的抢修任务，先后排除重大故障六十余次",
+    "坚持夜班一线，累计超额完成生产任务两万多工时",
 ]
 _NICKNAMES = ["技术大拿", "铁人", "老黄牛", "金手指", "定海神针", "拼命三郎"]
 
@@ -137,8 +137,8 @@ def _deeds(rng: Any, name: str, post: str) -> tuple[str, str]:
     )
     more = "".join(rng.sample(_FEATS, 3))
     full = (
-        f"{summary}\n\n工作中,{name}始终坚持“把每一件产品当作作品”。{more}。\n\n"
-        f"面对新技术、新工艺,{name}主动学习、大胆创新,并把经验毫无保留地传授给青年职工。"
+        f"{summary}\n\n工作中，{name}始终坚持“把每一件产品当作作品”。{more}。\n\n"
+        f"面对新技术、新工艺，{name}主动学习、大胆创新，并把经验毫无保留地传授给青年职工。"
     )
     return summary, full
 
@@ -315,7 +315,7 @@ def _honor_rows(ctx: DemoContext) -> list[dict[str, Any]]:
                 conferring_body="中华全国总工会" if national else f"{PROVINCE}总工会",
                 document_number=_doc(rng, "总工发" if national else "江南工发", year),
                 source=HonorSource.ROSTER,
-                deeds_summary=f"{org.name.removesuffix('工会')}坚持创新驱动,开展劳动和技能竞赛,职工之家建设达到“六好”标准。",
+                deeds_summary=f"{org.name.removesuffix('工会')}坚持创新驱动，开展劳动和技能竞赛，职工之家建设达到“六好”标准。",
             )
         )
     teams = ["数控加工班", "维保一班", "质检班组", "抢修突击队", "调度班", "护理组", "焊接班"]
@@ -336,7 +336,7 @@ def _honor_rows(ctx: DemoContext) -> list[dict[str, Any]]:
                 conferring_body="中华全国总工会" if national else "江州市总工会",
                 document_number=_doc(rng, "总工发" if national else "江总发", year),
                 source=HonorSource.ROSTER,
-                deeds_summary=f"{team}连续多年超额完成任务,班组创新成果在全市推广。",
+                deeds_summary=f"{team}连续多年超额完成任务，班组创新成果在全市推广。",
             )
         )
     return rows
@@ -352,10 +352,10 @@ def add_honors(ctx: DemoContext) -> None:
         select(Honor).where(Honor.level == HonorLevel.CITY).order_by(Honor.id).limit(1)
     ).first()
     if victim is not None:
-        revoke_honor(None, victim, "经查事迹材料严重失实(演示数据)")
+        revoke_honor(None, victim, "经查事迹材料严重失实（演示数据）")
     ctx.summary.count("荣誉 honors", len(rows))
     if ctx.large:
-        ctx.summary.count("荣誉(基准规模) benchmark honors", add_large_roster(ctx))
+        ctx.summary.count("荣誉（基准规模）benchmark honors", add_large_roster(ctx))
     bump_version(HONORS_CONTENT)
 
 

@@ -150,5 +150,5 @@ def sheet_form_class(aspects: list[Aspect]) -> type[SheetForm]:
 class ConfirmLabels:
     """Texts sheet.js shows (kept here so they are translated with the rest)."""
 
-    submit = _l("提交后评分表将锁定,不能再修改(需裁判长重新开放)。确定提交吗?")
-    leave = _l("评分表有未保存的修改,确定离开吗?")
+    submit = _l("提交后评分表将锁定，不能再修改（需裁判长重新开放）。确定提交吗？")
+    leave = _l("评分表有未保存的修改，确定离开吗？")

@@ -120,7 +120,7 @@ def save_sheet(contest_id: int, code: str):  # type: ignore[no-untyped-def]
     form = form_class()
     if not form.validate_on_submit():
         # Only the CSRF token and the hidden version are checked by the form itself.
-        flash(_("页面已过期,请刷新后重新填写。"), "danger")
+        flash(_("页面已过期，请刷新后重新填写。"), "danger")
         return redirect(url_for(".sheet", contest_id=contest_id, code=code))
     action = request.form.get("action")
     wants_submit = action in ("submit", "submit-confirmed")
@@ -168,7 +168,7 @@ def _confirm_step(entry: Entry, form_class: type[SheetForm]) -> Any:
     missing = {key: _("提交前请填写此项") for key, value in form.values().items() if value is None}
     if missing:
         form.add_errors(missing)
-        flash(_("草稿已保存。还有未填写的项目,填写完整后才能提交。"), "warning")
+        flash(_("草稿已保存。还有未填写的项目，填写完整后才能提交。"), "warning")
         return _render(entry, form, sheet, status=422)
     flash(_("草稿已保存。请核对分数后确认提交。"), "info")
     return _render(entry, form, sheet, confirm=True)

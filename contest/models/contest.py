@@ -221,7 +221,7 @@ class Event(TimestampMixin, db.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.occupation}({self.group.label})"
+        return f"{self.occupation}（{self.group.label}）"
 
     @property
     def is_signed_off(self) -> bool:

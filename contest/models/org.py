@@ -38,7 +38,7 @@ ORG_KIND_LABELS: dict[OrgKind, LazyString] = {
     OrgKind.PROVINCIAL: _l("省总工会"),
     OrgKind.CITY: _l("市总工会"),
     OrgKind.DISTRICT: _l("区县总工会"),
-    OrgKind.TOWNSHIP: _l("乡镇(街道)工会"),
+    OrgKind.TOWNSHIP: _l("乡镇（街道）工会"),
     OrgKind.INDUSTRY: _l("产业工会"),
     OrgKind.GRASSROOTS: _l("基层工会"),
     OrgKind.JOINT: _l("联合工会"),

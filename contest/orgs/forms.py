@@ -33,14 +33,14 @@ class PersonForm(CheckedForm):
         _l("身份证号"),
         validators=[Optional(), Length(max=18)],
         widget=WriteOnlyInput(),
-        description=_l("加密保存,登记后不再显示;留空则保留原值"),
+        description=_l("加密保存，登记后不再显示；留空则保留原值"),
         render_kw={"autocomplete": "off", "inputmode": "text"},
     )
     phone = StringField(
         _l("联系电话"),
         validators=[Optional(), Length(max=20)],
         widget=WriteOnlyInput(),
-        description=_l("加密保存,登记后不再显示;留空则保留原值"),
+        description=_l("加密保存，登记后不再显示；留空则保留原值"),
         render_kw={"autocomplete": "off", "inputmode": "tel"},
     )
     consent_photo = BooleanField(_l("本人同意公开照片"))
@@ -70,12 +70,12 @@ class OrganizationForm(CheckedForm):
     code = StringField(
         _l("组织代码"),
         validators=[Optional(), Length(max=40)],
-        description=_l("本会内部编码,导入时可用它指定上级工会"),
+        description=_l("本会内部编码，导入时可用它指定上级工会"),
     )
     employer = StringField(
         _l("所属单位"),
         validators=[Optional(), Length(max=200)],
-        description=_l("企业或单位的全称,成绩和证书上显示"),
+        description=_l("企业或单位的全称，成绩和证书上显示"),
     )
     credit_code = StringField(
         _l("统一社会信用代码"),
@@ -112,7 +112,7 @@ class MoveForm(CheckedForm):
     reason = StringField(
         _l("原因"),
         validators=[Optional(), Length(max=200)],
-        description=_l("例如:行政区划调整、企业划转(记入审计日志)"),
+        description=_l("例如：行政区划调整、企业划转（记入审计日志）"),
     )
 
     def __init__(self, parents: list[Organization], *args: object, **kwargs: object) -> None:
@@ -124,7 +124,7 @@ class CloseForm(CheckedForm):
     reason = StringField(
         _l("撤销原因"),
         validators=[DataRequired(_l("请填写撤销原因")), Length(max=200)],
-        description=_l("例如:企业注销、并入其他工会(记入审计日志)"),
+        description=_l("例如：企业注销、并入其他工会（记入审计日志）"),
     )
     confirm = BooleanField(
         _l("我确认撤销该组织"), validators=[DataRequired(_l("请勾选确认后再撤销"))]
@@ -133,7 +133,7 @@ class CloseForm(CheckedForm):
 
 class SheetUploadForm(CheckedForm):
     file = FileField(
-        _l("文件(.xlsx 或 .csv)"),
+        _l("文件（.xlsx 或 .csv）"),
         validators=[FileRequired(_l("请选择要导入的文件"))],
     )
 
@@ -144,13 +144,13 @@ class TreeExportForm(CheckedForm):
 
 
 class PeopleExportForm(TreeExportForm):
-    include_private = BooleanField(_l("包含身份证号和联系电话(仅限系统管理员,将记入审计日志)"))
+    include_private = BooleanField(_l("包含身份证号和联系电话（仅限系统管理员，将记入审计日志）"))
 
 
 class PhotoForm(CheckedForm):
     # No extension filter: the service checks what the bytes are, whatever the file is called.
     photo = FileField(
-        _l("照片(JPEG 或 PNG,不超过 10 MB)"),
+        _l("照片（JPEG 或 PNG，不超过 10 MB）"),
         validators=[FileRequired(_l("请选择照片文件"))],
-        description=_l("上传后自动转正、缩小并去除拍摄地点等隐藏信息;本人同意后才在劳模墙展示"),
+        description=_l("上传后自动转正、缩小并去除拍摄地点等隐藏信息；本人同意后才在劳模墙展示"),
     )

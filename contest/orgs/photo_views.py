@@ -28,7 +28,7 @@ def upload_photo(person_id: int):  # type: ignore[no-untyped-def]
     person = load_person(person_id)
     form = PhotoForm()
     if not form.validate_on_submit():
-        for message in form.photo.errors or [_("上传失败,请重试")]:
+        for message in form.photo.errors or [_("上传失败，请重试")]:
             flash(str(message), "danger")
         return _back(person.id)
     try:

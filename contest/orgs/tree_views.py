@@ -116,7 +116,7 @@ def new_org():  # type: ignore[no-untyped-def]
     parents = _parents_for_new()
     form = OrganizationForm(parents)
     if current_user.role is Role.ADMIN:
-        form.parent_id.choices = [(0, _("(无上级:顶层组织)")), *form.parent_id.choices]
+        form.parent_id.choices = [(0, _("（无上级：顶层组织）")), *form.parent_id.choices]
     if request.method == "GET":
         parent_id = request.args.get("parent", type=int)
         if parent_id:
@@ -210,7 +210,7 @@ def close_org(org_id: int):  # type: ignore[no-untyped-def]
 def reopen_org(org_id: int):  # type: ignore[no-untyped-def]
     org = load_org(org_id)
     if not ActionForm().validate_on_submit():
-        flash(_("页面已过期,请重试。"), "danger")
+        flash(_("页面已过期，请重试。"), "danger")
         return redirect(url_for("orgs.show", org_id=org.id))
     try:
         org_service.reopen_organization(current_user, org)

@@ -186,7 +186,7 @@ def publish(contest_id: int):  # type: ignore[no-untyped-def]
                 flash(problem, "danger")
             return redirect(url_for("results.publish", contest_id=contest_id))
         db.session.commit()
-        flash(_("成绩已公布,快照哈希 %(digest)s", digest=snapshot.digest[:16] + "…"), "success")
+        flash(_("成绩已公布，快照哈希 %(digest)s", digest=snapshot.digest[:16] + "…"), "success")
         return redirect(url_for("results.publish", contest_id=contest_id))
     publishable = contest.status in (ContestStatus.REVIEW, ContestStatus.PUBLISHED)
     problems = publishing.publish_problems(contest) if publishable else []

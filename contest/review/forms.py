@@ -40,7 +40,7 @@ class ReopenForm(CheckedForm):
 
 class RecheckForm(CheckedForm):
     errors_found = IntegerField(
-        _l("发现差错的评分表(份)"),
+        _l("发现差错的评分表（份）"),
         default=0,
         validators=[
             InputRequired(_l("请填写发现差错的评分表份数")),
@@ -87,7 +87,7 @@ class AppealForm(CheckedForm):
         _l("收到时间"),
         format="%Y-%m-%dT%H:%M",
         validators=[Optional()],
-        description=_l("留空则为现在;须在申诉期限内"),
+        description=_l("留空则为现在；须在申诉期限内"),
     )
 
 

@@ -121,7 +121,7 @@ def _fail(error: Exception) -> None:
     if isinstance(error, MarkErrors) and error.problems:
         for key, problem in error.problems.items():
             label = _("原因") if key == "reason" else key
-            flash(_("%(field)s:%(problem)s", field=label, problem=problem), "danger")
+            flash(_("%(field)s：%(problem)s", field=label, problem=problem), "danger")
         return
     flash(getattr(error, "message", None) or str(error), "danger")
 
@@ -173,8 +173,8 @@ def progress(event_id: int):  # type: ignore[no-untyped-def]
     if len(report) >= 2:
         figure = charts.leniency_figure(
             report,
-            x_title=_("与其他评委平均分之差(占该项满分 %)"),
-            hover=_("{name}:{value}%"),
+            x_title=_("与其他评委平均分之差（占该项满分 %）"),
+            hover=_("{name}：{value}%"),
         )
         chart = Markup(charts.figure_payload(figure))
     return render_template(
@@ -373,7 +373,7 @@ def recheck_build(event_id: int):  # type: ignore[no-untyped-def]
         _fail(error)
     else:
         db.session.commit()
-        flash(_("已生成复核名单,共 %(n)s 名选手。", n=len(items)), "success")
+        flash(_("已生成复核名单，共 %(n)s 名选手。", n=len(items)), "success")
     return redirect(url_for("review.recheck", event_id=event.id))
 
 
@@ -412,7 +412,7 @@ def remark(event_id: int):  # type: ignore[no-untyped-def]
     else:
         db.session.commit()
         flash(
-            _("已退回全部 %(n)s 份评分表重新评分;评委重新提交后再生成复核名单。", n=count),
+            _("已退回全部 %(n)s 份评分表重新评分；评委重新提交后再生成复核名单。", n=count),
             "warning",
         )
     return redirect(url_for("review.recheck", event_id=event.id))
@@ -466,7 +466,7 @@ def appeals(event_id: int):  # type: ignore[no-untyped-def]
             form.form_errors.append(error.message)
         return _render_appeals(event, form, 422)
     db.session.commit()
-    flash(_("已登记 %(code)s 的申诉,待仲裁裁决。", code=shown_code(appeal.entry)), "success")
+    flash(_("已登记 %(code)s 的申诉，待仲裁裁决。", code=shown_code(appeal.entry)), "success")
     return redirect(url_for("review.appeals", event_id=event.id))
 
 
@@ -492,7 +492,7 @@ def sign_off(event_id: int):  # type: ignore[no-untyped-def]
             return redirect(url_for("review.sign_off", event_id=event.id))
         db.session.commit()
         flash(
-            _("已签字确认,%(n)s 份评分表已锁定;选手姓名现已对评审组显示。", n=locked),
+            _("已签字确认，%(n)s 份评分表已锁定；选手姓名现已对评审组显示。", n=locked),
             "success",
         )
         return redirect(url_for("review.progress", event_id=event.id))

@@ -120,7 +120,7 @@ def _refuse_untrusted_host():  # type: ignore[no-untyped-def]
     if refused is not None and request.path != "/healthz":
         # For the operator who forgot a name in CONTEST_TRUSTED_HOSTS (a client's text: cut).
         log.warning("refused a request for the untrusted host %r", refused[:100])
-        return render_error(400, _("本站不接受以此主机名访问,请使用本站的正式网址。"))
+        return render_error(400, _("本站不接受以此主机名访问，请使用本站的正式网址。"))
     return None
 
 

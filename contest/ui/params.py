@@ -55,11 +55,11 @@ def refuse_control_characters() -> Any:
     if _has_control(request.path) or any(
         _has_control(key) or _has_control(value) for key, value in request.args.items(multi=True)
     ):
-        return render_error(400, _("请求的网址或参数中含有控制字符,无法处理。"))
+        return render_error(400, _("请求的网址或参数中含有控制字符，无法处理。"))
     if request.method in ("POST", "PUT") and any(
         "\x00" in value for _key, value in request.form.items(multi=True)
     ):
-        return render_error(400, _("提交的内容中含有控制字符(NUL),未保存。"))
+        return render_error(400, _("提交的内容中含有控制字符（NUL），未保存。"))
     return None
 
 

@@ -35,7 +35,7 @@ WITHHELD_STATUS = 503
 
 def withheld() -> NoReturn:
     """Stop the request: these results do not check, so none of them is shown."""
-    message = _("成绩数据校验未通过,暂停公开,请联系主办方")
+    message = _("成绩数据校验未通过，暂停公开，请联系主办方")
     if wants_json():
         response = make_response(jsonify(error="results_withheld", message=message))
     else:

@@ -111,20 +111,20 @@ def _charts(stats: wall_stats.WallStats) -> list[Chart]:
         ),
         Chart(
             "chart-women",
-            _("女性所占比例(按年代)"),
+            _("女性所占比例（按年代）"),
             _payload(women_share),
             (_("年代"), _("女性"), _("已知性别"), _("女性比例")),
             [
                 (decade_format.format(d), int(w), int(k), _percent(w / k if k else None))
                 for d, w, k in women.itertuples(index=False)
             ],
-            _("按个人荣誉计;未记录性别的 %(n)d 项未计入。", n=head.gender_unknown)
+            _("按个人荣誉计；未记录性别的 %(n)d 项未计入。", n=head.gender_unknown)
             if head.gender_unknown
             else _("按个人荣誉计。"),
         ),
         Chart(
             "chart-by-title",
-            _("荣誉称号(前 %(n)d 名)", n=wall_stats.TOP_TITLES),
+            _("荣誉称号（前 %(n)d 名）", n=wall_stats.TOP_TITLES),
             _payload(by_title),
             (_("荣誉称号"), count_label),
             [(t, int(n)) for t, n in stats.by_title.itertuples(index=False)],
@@ -146,7 +146,7 @@ def _charts(stats: wall_stats.WallStats) -> list[Chart]:
                 (categories.get(_text(c, ""), unknown), int(n))
                 for c, n in stats.categories.itertuples(index=False)
             ],
-            _("一线工人含一线职工、产业工人和农民工,按个人荣誉计,未填写类别的不计入比例。"),
+            _("一线工人含一线职工、产业工人和农民工，按个人荣誉计，未填写类别的不计入比例。"),
         ),
     ]
 

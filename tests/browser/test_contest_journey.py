@@ -207,7 +207,7 @@ def test_contest_journey(
         ".rubric-component", has=org_page.get_by_role("heading", name="实操")
     )
     practical.get_by_label("套用模板").select_option("builtin:cn100")
-    practical.get_by_role("button", name="套用(替换本模块细则)").click()
+    practical.get_by_role("button", name="套用（替换本模块细则）").click()
     _flash(org_page, "已将模板应用到「实操」模块")
     expect(practical.locator(".rubric-total")).to_contain_text("合计 100 / 100 分")
 
@@ -278,7 +278,7 @@ def test_contest_journey(
             "身份证号": id_number,
             "性别": "",
             "单位": units[unit].name,
-            "赛项(工种)": "数控车工",
+            "赛项（工种）": "数控车工",
             "组别": "职工组",
             "赛项代码": "A",
             "岗位": "车工",
@@ -405,10 +405,10 @@ def test_contest_journey(
     tabs.get_by_role("link", name="签字确认").click()
     chief_page.get_by_role("button", name="签字确认并锁定全部评分表").click()
     _confirm(chief_page, "签字确认", "15 份评分表全部锁定")
-    _flash(chief_page, "已签字确认,15 份评分表已锁定")
+    _flash(chief_page, "已签字确认，15 份评分表已锁定")
     expect(chief_page.locator("h1")).to_contain_text("裁判长已签字确认")
     tabs.get_by_role("link", name="评分对照").click()  # names are revealed after sign-off
-    expect(chief_page.get_by_text("裁判长已签字确认,显示选手姓名与单位")).to_be_visible()
+    expect(chief_page.get_by_text("裁判长已签字确认，显示选手姓名与单位")).to_be_visible()
     for name, *_ in ENTRANTS:
         expect(chief_page.locator(".entry-name", has_text=name)).to_have_count(1)
     screenshot(chief_page, "journey-16-signed-off")
@@ -420,7 +420,7 @@ def test_contest_journey(
     _confirm(org_page, "公布成绩", "公布后成绩对公众可见，不能撤回")
     expect(org_page.get_by_text("校验通过")).to_be_visible()
     screenshot(org_page, "journey-17-published")
-    export_link = org_page.get_by_role("link", name="导出成绩表 (.xlsx)").get_attribute("href")
+    export_link = org_page.get_by_role("link", name="导出成绩表（.xlsx）").get_attribute("href")
     export = org_page.request.get(base + export_link)
     assert export.ok
     sheet = load_workbook(io.BytesIO(export.body())).worksheets[0]

@@ -34,7 +34,7 @@ def test_rubric_builder_and_dashboard(
     section = page.locator(f"#component-{practical_id}")
     section.locator("select").select_option("builtin:worldskills")
     page.once("dialog", lambda dialog: dialog.accept())
-    section.get_by_role("button", name="套用(替换本模块细则)").click()
+    section.get_by_role("button", name="套用（替换本模块细则）").click()
     page.wait_for_load_state()
     assert "已将模板应用到「实操」模块" in page.content()
     assert (

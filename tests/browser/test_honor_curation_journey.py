@@ -69,7 +69,7 @@ def test_an_admin_adds_an_honor_and_a_photo_and_the_wall_follows_consent(
 
     # A correction of the 事迹 from the person's record.
     page.get_by_role("link", name="修改", exact=True).click()
-    page.fill("#deeds_summary", "扎根一线二十年,带出徒弟三十余名。")
+    page.fill("#deeds_summary", "扎根一线二十年，带出徒弟三十余名。")
     page.get_by_role("button", name="保存").click()
     assert page.get_by_text("已保存“劳动模范”的修改").is_visible()
 

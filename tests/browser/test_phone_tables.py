@@ -81,7 +81,7 @@ def test_results_chief_home_and_entries_fit_a_phone(
     assert first.locator("td.rank").inner_text().strip() == "1"
     assert _in_view(page, first.locator(".award"))
     assert first.locator(".award").inner_text() == "一等奖"
-    winner = first.locator("td.name").inner_text().removesuffix("(女)")
+    winner = first.locator("td.name").inner_text().removesuffix("（女）")
     link = first.get_by_role("link", name=f"{winner}的获奖证书", exact=True)
     assert _in_view(page, link)
     assert link.inner_text() == "证书"

@@ -15,7 +15,7 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-HEADERS = ["姓名", "身份证号", "性别", "单位", "赛项(工种)", "组别", "联系电话", "岗位"]
+HEADERS = ["姓名", "身份证号", "性别", "单位", "赛项（工种）", "组别", "联系电话", "岗位"]
 
 
 def _xlsx(rows: list[list[Any]]) -> bytes:

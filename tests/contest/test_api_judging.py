@@ -63,7 +63,7 @@ def test_assignments_list_codes_criteria_and_status_never_names(
     assert [a["entry_code"] for a in data["assignments"]] == ["A-01", "A-02", "A-03", "A-04"]
     assert [a["status"] for a in data["assignments"]] == ["empty", "draft", "empty", "empty"]
     first = data["assignments"][0]
-    assert first["event"] == "数控车工(职工组)"
+    assert first["event"] == "数控车工（职工组）"
     criteria = {cr["key"]: cr for cr in first["criteria"]}
     assert (criteria["P1"]["kind"], criteria["P1"]["max"], criteria["P1"]["step"]) == (
         "measurement",

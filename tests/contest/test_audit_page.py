@@ -68,7 +68,7 @@ def test_a_submitted_sheet_reads_as_judge_name_verb_and_entrant_code(
     login_as("admin")
     body = _page(client)
     assert "评委 李国栋 提交了评分表 A-01" in _sentences(body)
-    assert "江州市数控技能大赛 · 数控车工(职工组)" in body
+    assert "江州市数控技能大赛 · 数控车工（职工组）" in body
     rows = body[body.index("<tbody>") :]
     assert "sheet.submit" not in rows and "score_sheet" not in rows
 
@@ -300,7 +300,7 @@ def test_pages_are_numbered_and_keep_the_filters(
     login_as("admin")
     first = _page(client, what="honors.export")
     assert len(_sentences(first)) == 50
-    assert "第 1 / 3 页,共 120 条" in first
+    assert "第 1 / 3 页，共 120 条" in first
     assert 'href="/admin/audit?page=3&amp;what=honors.export"' in first
     last = _page(client, what="honors.export", page=3)
     assert len(_sentences(last)) == 20 and '<span aria-current="page">3</span>' in last
@@ -325,7 +325,7 @@ def test_the_export_has_every_filtered_entry_in_the_columns_asked_for(
     assert ids == sorted(ids, reverse=True)
     submit = next(r for r in rows[1:] if r[3] == "提交了评分表")
     assert submit[2] == f"评委 {a.judges[1].name}"
-    assert submit[4] == "评分表 A-01(甲大赛 · 数控车工(职工组))"
+    assert submit[4] == "评分表 A-01（甲大赛 · 数控车工（职工组））"
     assert "状态: 已提交" in submit[7] and "分数 T1: 88" in submit[7]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", submit[1])
     entry = db.session.get(AuditEntry, submit[0])

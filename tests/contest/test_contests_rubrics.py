@@ -85,7 +85,7 @@ def test_builder_add_edit_delete_and_totals(db: Any, make_contest: Any) -> None:
     )
     assert aspect.step == 1 and aspect.scale == 2 and aspect.event_id == made.event.id
     assert component_problems(practical) == [
-        "「实操」模块各评分要素分值合计 110 分,应等于模块满分 100 分"
+        "「实操」模块各评分要素分值合计 110 分，应等于模块满分 100 分"
     ]
     rubrics.update_aspect(
         made.organizer, made.aspects["P1"], rubrics.aspect_data(made.aspects["P1"])
@@ -99,7 +99,7 @@ def test_builder_add_edit_delete_and_totals(db: Any, make_contest: Any) -> None:
     assert any("下没有评分要素" in p for p in component_problems(practical))
     rubrics.delete_criterion(made.organizer, empty)
     rubrics.delete_aspect(made.organizer, aspect)
-    assert "「实操」模块各评分要素分值合计 90 分,应等于模块满分 100 分" in (
+    assert "「实操」模块各评分要素分值合计 90 分，应等于模块满分 100 分" in (
         component_problems(practical)
     )
     with pytest.raises(RubricError, match="评分项名称"):
@@ -120,7 +120,7 @@ def test_rubric_locked_after_registration(
 ) -> None:
     made = make_contest(status=status)
     practical = made.components["practical"]
-    with pytest.raises(RubricError, match="评分可能已经开始,评分细则已锁定"):
+    with pytest.raises(RubricError, match="评分可能已经开始，评分细则已锁定"):
         rubrics.add_criterion(made.organizer, practical, "新评分项")
     with pytest.raises(RubricError, match="已锁定"):
         rubrics.delete_aspect(made.organizer, made.aspects["P1"])
@@ -243,13 +243,13 @@ def test_xlsx_import_errors_all_or_nothing(db: Any, make_contest: Any) -> None:
     with pytest.raises(RubricImportRefused) as info:
         rubric_io.import_xlsx(made.organizer, made.event, data)
     lines = [p.describe() for p in info.value.problems]
-    assert "第 3 行「模块」:模块「答辩」不是本赛项的模块" in lines
+    assert "第 3 行「模块」：模块「答辩」不是本赛项的模块" in lines
     assert any(
         line.startswith("第 4 行「评分要素编号」") and "第 2 行重复" in line for line in lines
     )
-    assert "第 5 行「类型(测量/评价/扣分)」:类型应为 测量、评价 或 扣分" in lines
+    assert "第 5 行「类型（测量/评价/扣分）」：类型应为 测量、评价 或 扣分" in lines
     assert any(line.startswith("第 6 行「评价描述/评分标准」") for line in lines)
-    assert "第 7 行「分值」:分值必须是数字" in lines
+    assert "第 7 行「分值」：分值必须是数字" in lines
     assert any(line.startswith("第 8 行") and "「理论」模块使用" in line for line in lines)
     assert any("合计" in line for line in lines)
     db.session.expire_all()

@@ -75,7 +75,7 @@ def test_draft_to_registration_weights(db: Any, make_contest: Any) -> None:
     made = make_contest(status=S.DRAFT)
     made.components["theory"].weight = Decimal(20)
     db.session.flush()
-    _one(check_transition(made.contest, S.REGISTRATION), "权重之和为 90%,应为 100%")
+    _one(check_transition(made.contest, S.REGISTRATION), "权重之和为 90%，应为 100%")
     with pytest.raises(ContestError) as info:
         transition(made.organizer, made.contest, S.REGISTRATION)
     assert "权重" in info.value.message
@@ -88,7 +88,7 @@ def test_draft_to_registration_rubric_totals(db: Any, make_contest: Any) -> None
     made.aspects["P2"].descriptors = ["差", "好"]
     db.session.flush()
     problems = check_transition(made.contest, S.REGISTRATION)
-    _one(problems, "「实操」模块各评分要素分值合计 95 分,应等于模块满分 100 分")
+    _one(problems, "「实操」模块各评分要素分值合计 95 分，应等于模块满分 100 分")
     _one(problems, "P2")
 
 
@@ -136,7 +136,7 @@ def test_judging_to_registration(db: Any, make_contest: Any) -> None:
         ScoreSheet(event_id=made.event.id, entry_id=made.entries[0].id, user_id=made.chief.id)
     )
     db.session.flush()
-    _one(check_transition(made.contest, S.REGISTRATION), "评委已开始评分(1 份评分表)")
+    _one(check_transition(made.contest, S.REGISTRATION), "评委已开始评分（1 份评分表）")
 
 
 def test_judging_to_review(db: Any, make_contest: Any) -> None:
@@ -204,7 +204,7 @@ def test_review_to_judging(db: Any, make_contest: Any) -> None:
     assert check_transition(made.contest, S.JUDGING) == []
     made.event.signed_off_at = datetime.now(UTC)
     db.session.flush()
-    _one(check_transition(made.contest, S.JUDGING), "已由裁判长签字确认,不能退回评分")
+    _one(check_transition(made.contest, S.JUDGING), "已由裁判长签字确认，不能退回评分")
 
 
 def test_review_to_published(db: Any, make_contest: Any) -> None:

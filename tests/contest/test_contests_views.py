@@ -73,7 +73,7 @@ def test_organizer_creates_contest_event_and_rubric(
     response = client.post(
         f"{ev}/components", data={"theory_weight": "30", "practical_weight": "60"}
     )
-    assert "各模块权重之和为 90%,应为 100%" in _text(response)
+    assert "各模块权重之和为 90%，应为 100%" in _text(response)
     response = client.post(
         f"{ev}/components",
         data={"theory_weight": "20", "practical_weight": "60", "oral_weight": "20"},
@@ -246,7 +246,7 @@ def test_locked_rubric_pages(db: Any, make_contest: Any, client_for: Any) -> Non
     response = client.post(
         f"{ev}/rubric/aspects/{aspect.id}/delete", data={"confirmed": "1"}, follow_redirects=True
     )
-    assert "评分可能已经开始,评分细则已锁定" in _text(response)
+    assert "评分可能已经开始，评分细则已锁定" in _text(response)
     assert db.session.get(Aspect, aspect.id) is not None
 
 
@@ -289,7 +289,7 @@ def test_save_template_and_edit_aspect_pages(db: Any, make_contest: Any, client_
     assert "数控车工实操" in _text(client.get(f"{ev}/rubric"))
     aspect = made.aspects["P2"]
     page = _text(client.get(f"{ev}/rubric/aspects/{aspect.id}"))
-    assert "0: 不合格" in page
+    assert "0：不合格" in page
     response = client.post(
         f"{ev}/rubric/aspects/{aspect.id}",
         data={

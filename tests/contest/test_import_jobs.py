@@ -90,7 +90,7 @@ def test_a_refusal_keeps_its_report_and_writes_nothing(
         job = import_jobs.start("orgs", owner, work)
     assert (job.status, job.error_count) == ("refused", 2)
     page = client_for(owner).get(f"/orgs/import?job={job.id}").get_data(as_text=True)
-    assert "导入被拒绝:发现 2 处错误" in page and "类型应为 基层工会 等" in page
+    assert "导入被拒绝：发现 2 处错误" in page and "类型应为 基层工会 等" in page
     db.session.rollback()
     assert db.session.query(Organization).filter_by(name="乙厂工会").count() == 0
 

@@ -25,7 +25,7 @@ from tests.contest.results_fixtures import ready_contest_fixture  # noqa: F401
 from tests.contest.test_audit import _tamper, entries_fixture  # noqa: F401
 
 FULL = {"T1": 88, "P1": "35.5", "P2": 2, "P3": 3}
-WITHHELD = "成绩数据校验未通过,暂停公开,请联系主办方"
+WITHHELD = "成绩数据校验未通过，暂停公开，请联系主办方"
 TAMPERED_NAME = "篡改者"
 
 

@@ -189,7 +189,7 @@ def test_a_stale_form_is_refused_and_the_stored_values_are_shown(
     html = response.get_data(as_text=True)
     assert "已被保存过" in html
     assert 'value="60"' in html  # the stored value, not the refused one
-    assert "您刚才填写(未保存):75" in html
+    assert "您刚才填写（未保存）：75" in html
     assert 'name="version" type="hidden" value="1"' in html
     sheet = judging.sheet_for(judge, c.entries[0])
     assert judging.marks_of(sheet) == {"T1": Decimal(60)}

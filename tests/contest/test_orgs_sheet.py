@@ -148,7 +148,7 @@ def test_ambiguous_parent_names_ask_for_the_code(db: Any, city: Any, make_org: A
     problems = refused(
         None, xlsx([{"组织名称": "车间", "类型": "分工会", "上级工会": "机床厂工会"}])
     )
-    assert problems == [(2, "上级工会", "有多个名为“机床厂工会”的组织,请改填组织代码")]
+    assert problems == [(2, "上级工会", "有多个名为“机床厂工会”的组织，请改填组织代码")]
 
 
 def test_parent_cycles_in_the_file_are_refused(db: Any, city: Any) -> None:

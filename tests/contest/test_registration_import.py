@@ -18,7 +18,7 @@ from contest.services.skills.registration import (
 )
 from tests.contest.templates_support import check_template, example_upload
 
-HEADERS = ["姓名", "身份证号", "性别", "单位", "赛项(工种)", "组别", "联系电话", "岗位"]
+HEADERS = ["姓名", "身份证号", "性别", "单位", "赛项（工种）", "组别", "联系电话", "岗位"]
 
 
 def xlsx(rows: list[list[Any]], headers: list[str] = HEADERS) -> bytes:
@@ -53,7 +53,7 @@ def row(c: Any, number: str, name: str = "李明", unit: Any = None, **over: Any
         "身份证号": number,
         "性别": "男",
         "单位": (unit or c.units[0]).name,
-        "赛项(工种)": "数控车工",
+        "赛项（工种）": "数控车工",
         "组别": "职工组",
         "联系电话": "13800138000",
         "岗位": "车工",
@@ -103,9 +103,9 @@ def test_csv_and_short_names_and_event_code(db: Any, c: Any, ids: list[str]) -> 
     ("change", "column", "words"),
     [
         ({"单位": "不存在的厂"}, "单位", "未知单位"),
-        ({"赛项(工种)": "焊工"}, "赛项(工种)", "没有工种"),
-        ({"组别": "学生组"}, "赛项(工种)", "没有学生组"),
-        ({"组别": "老年组"}, "赛项(工种)", "组别应为"),
+        ({"赛项（工种）": "焊工"}, "赛项（工种）", "没有工种"),
+        ({"组别": "学生组"}, "赛项（工种）", "没有学生组"),
+        ({"组别": "老年组"}, "赛项（工种）", "组别应为"),
         ({"性别": "未知"}, "性别", "性别应为"),
         ({"性别": "女"}, "性别", "性别与身份证号不符"),
         ({"联系电话": "12345"}, "联系电话", "联系电话格式"),
@@ -159,7 +159,7 @@ def test_the_report_names_no_one_for_a_number_recorded_in_another_district(
     district = make_contest(status="registration", entries=0, judges=1, host=east)
     errors = refused(db, district, xlsx([row(district, ids[0], name="王方")]))
     assert [(e.row, e.column, e.message) for e in errors] == [
-        (2, "身份证号", "该身份证号已被登记,请联系上级工会核实")
+        (2, "身份证号", "该身份证号已被登记，请联系上级工会核实")
     ]
 
 
@@ -208,14 +208,14 @@ def test_file_level_problems(db: Any, c: Any, ids: list[str]) -> None:
     assert "只支持" in refused(db, c, b"x", "a.xls")[0].message
     assert "不是 .xlsx" in refused(db, c, b"not a zip", "a.xlsx")[0].message
     missing = refused(db, c, xlsx([["李明"]], ["姓名"]))
-    assert {e.column for e in missing} >= {"身份证号", "单位", "赛项(工种)"}
+    assert {e.column for e in missing} >= {"身份证号", "单位", "赛项（工种）"}
     assert "没有数据行" in refused(db, c, xlsx([]))[0].message
 
 
 def test_every_error_of_a_file_is_listed(db: Any, c: Any, ids: list[str]) -> None:
     rows = [
         row(c, ids[0], 单位="某厂"),
-        row(c, ids[1], 赛项="x", **{"赛项(工种)": "焊工"}),
+        row(c, ids[1], 赛项="x", **{"赛项（工种）": "焊工"}),
         row(c, "123"),
     ]
     errors = refused(db, c, xlsx(rows))

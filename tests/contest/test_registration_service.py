@@ -223,7 +223,7 @@ def test_a_number_recorded_in_another_district_gets_one_answer_naming_no_one(
             register_entry(c.organizer, c.contest, data(c, number, name=name))
         db.session.rollback()
         answers.append(refused.value.problems)
-    assert answers == [{"id_number": "该身份证号已被登记,请联系上级工会核实"}] * 3
+    assert answers == [{"id_number": "该身份证号已被登记，请联系上级工会核实"}] * 3
     assert db.session.scalar(select(Entry)) is None
 
 

@@ -39,7 +39,7 @@ def test_results_page_shows_published_rows_without_personal_numbers(
     html = page.get_data(as_text=True)
     for text in (
         first.name,
-        "(女)",
+        "（女）",
         first.entry_code,
         first.organization,
         "一等奖",
@@ -186,6 +186,7 @@ def test_certificate_text_never_starts_a_line_with_a_comma() -> None:
     pdf.add_page()
     pdf.set_font(certificates.FONT, size=18)
     text = (
+        # Built with half-width brackets so that "，" falls exactly where the line breaks.
         "在2025年江州市百万职工技能大比武数控车工(职工组)比赛中，成绩优异，"
         "荣获一等奖，并获得“江州市技术能手”称号。"
     )

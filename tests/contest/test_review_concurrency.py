@@ -52,9 +52,7 @@ def _actions(action: str) -> int:
     return _db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == action))
 
 
-def test_an_appeal_is_decided_once(
-    app: Flask, db: Any, make_contest: Any, make_user: Any
-) -> None:
+def test_an_appeal_is_decided_once(app: Flask, db: Any, make_contest: Any, make_user: Any) -> None:
     c = make_contest(status="review")
     c.event.ended_at = utcnow() - timedelta(minutes=30)
     appeal = appeals.record_appeal(

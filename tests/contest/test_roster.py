@@ -202,7 +202,7 @@ def test_every_error_is_collected(db: Any) -> None:
     error = refused(db, data)
     assert [(e.row, e.column) for e in error.errors] == [(2, "级别"), (4, "年份"), (4, "联系电话")]
     lines = error.report().splitlines()
-    assert lines[0].startswith("第 2 行 [级别]: ")
+    assert lines[0].startswith("第 2 行 [级别]：")
 
 
 def test_one_bad_row_in_fifty_writes_nothing(db: Any) -> None:
@@ -588,8 +588,8 @@ def test_cli_import_refusal_prints_report_and_exits_1(
     )
     result = runner.invoke(args=["honors", "import", str(path)])
     assert result.exit_code == 1
-    assert "第 3 行 [级别]: 级别应为" in result.output
-    assert "第 4 行 [身份证号]: 身份证号被 Excel 当作数字" in result.output
+    assert "第 3 行 [级别]：级别应为" in result.output
+    assert "第 4 行 [身份证号]：身份证号被 Excel 当作数字" in result.output
     assert number not in result.output
     db.session.rollback()
     assert count(db, Honor) == 0

@@ -176,7 +176,7 @@ def test_a_zip_of_too_many_parts_is_refused_before_zipfile_lists_them(
 ) -> None:
     data = workbook(rows(1), extra_parts=30)
     monkeypatch.setattr(spreadsheets.zipfile, "ZipFile", None)  # reached: a TypeError
-    assert "部件过多(上限 20 个)" in refusal(data, limits=SMALL)
+    assert "部件过多（上限 20 个）" in refusal(data, limits=SMALL)
     assert no_parsing == []
 
 
@@ -291,12 +291,12 @@ def test_a_real_workbook_within_the_limits_is_read() -> None:
 
 def test_a_csv_line_of_millions_of_columns_is_refused_while_read() -> None:
     data = "姓名\n".encode() + b"," * 3_000_000
-    assert "第 2 行 []: 一行超过 1048576 个字符" in refusal(data, "bomb.csv")
+    assert "第 2 行 []：一行超过 1048576 个字符" in refusal(data, "bomb.csv")
 
 
 def test_a_csv_row_wider_than_the_limit_is_refused() -> None:
     data = ("姓名\n" + "x," * 300 + "\n").encode()
-    assert "第 2 行 []: 表格超过 256 列" in refusal(data, "wide.csv")
+    assert "第 2 行 []：表格超过 256 列" in refusal(data, "wide.csv")
 
 
 def test_a_csv_field_past_the_limit_is_refused() -> None:
@@ -312,7 +312,7 @@ def test_csv_rows_past_the_limit_are_refused() -> None:
 
 
 def test_csv_text_beyond_the_header_is_refused_and_empty_trailing_cells_are_not() -> None:
-    assert "第 3 行 []: 表头之外的列有内容" in refusal("姓名\n王芳,,\n李明,,x\n".encode(), "c.csv")
+    assert "第 3 行 []：表头之外的列有内容" in refusal("姓名\n王芳,,\n李明,,x\n".encode(), "c.csv")
     read = read_sheet("姓名,单位\n王芳,,\n李明\n".encode(), "c.csv")
     assert read.frame.values.tolist() == [["王芳", ""], ["李明", ""]]
 

@@ -82,7 +82,7 @@ def test_after_a_submit_the_sheet_links_to_the_next_unscored_entry(
     data = {"version": 0, "action": "submit", "confirmed": "1", **_fields(c, **full)}
     html = client.post(_url(c), data=data, follow_redirects=True).get_data(as_text=True)
     # A-02 is already submitted: the next unscored sheet is A-03.
-    assert re.search(rf'href="{_url(c, "A-03")}">下一个未评分 · A-03', html)
+    assert re.search(rf'href="{_url(c, "A-03")}">下一个未评分 · 工位 A-03', html)
 
 
 def test_when_every_sheet_is_submitted_the_link_leads_back_to_the_task_list(

@@ -232,7 +232,7 @@ def test_short_field_needs_a_decision_and_cancel_takes_effect(
     assert api["contest"]["events"][0]["cancelled"] is True and api["results"] == []
     book = load_workbook(io.BytesIO(result_exports.results_workbook(made.contest, snapshot)))
     info = [[cell.value for cell in row] for row in book.worksheets[-1].rows]
-    assert ["A 数控车工(职工组)", "参赛人数不足最低要求，赛项已取消"] in info
+    assert ["A 数控车工（职工组）", "参赛人数不足最低要求，赛项已取消"] in info
 
 
 def test_rank_without_awards_publishes_ranks_only(db: Any, make_contest: Any) -> None:

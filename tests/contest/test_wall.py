@@ -183,7 +183,7 @@ def test_withdrawn_consent_hides_deeds_again(
 def test_female_marker_follows_the_person(client: Any, honor: Any, make_person: Any) -> None:
     person = make_person(name="王秀英", gender=Gender.FEMALE)
     honor("王秀英", person=person)
-    assert '王秀英<span class="female">(女)</span>' in client.get("/wall/").get_data(as_text=True)
+    assert '王秀英<span class="female">（女）</span>' in client.get("/wall/").get_data(as_text=True)
     assert client.get("/api/v1/honors").json["items"][0]["is_female"] is True
 
 

@@ -119,16 +119,16 @@ def test_explanation_names_the_tied_entry_and_the_deciding_link():
     policy = RankingPolicy(tie_breaks=(TieBreak.component("practical"),))
     result = rank_with_policy(scores, RUBRIC, policy)
     assert result.explain("E07") == (
-        "第 1 名,总分 85.00;与 E12 总分并列,按并列规则:实操成绩领先 E12(90.00 对 80.00)"
+        "第 1 名，总分 85.00；与 E12 总分并列，按并列规则：实操成绩领先 E12（90.00 对 80.00）"
     )
     assert "实操成绩落后 E07" in result.explain("E12")
-    assert result.explain("E30") == "第 3 名,总分 10.00"
+    assert result.explain("E30") == "第 3 名，总分 10.00"
     assert list(result.explanations.index) == ["E07", "E12", "E30"]
 
 
 def test_explanation_of_a_full_tie():
     result = rank_with_policy(ladder(5, 5))
-    assert "与 E02 各项并列规则均相同,名次并列" in result.explain("E01")
+    assert "与 E02 各项并列规则均相同，名次并列" in result.explain("E01")
 
 
 # --- awards -------------------------------------------------------------------------------
@@ -191,7 +191,7 @@ def test_minimum_field_size_gives_no_awards_and_says_so():
     result = rank_with_policy(ladder(*range(12)), policy=policy)
     assert awards_of(result.table) == [None] * 12
     assert not result.awards_given
-    assert result.notes == ("参赛人数 12 少于最低要求 30,本项目不评奖、不授予称号",)
+    assert result.notes == ("参赛人数 12 少于最低要求 30，本项目不评奖、不授予称号",)
 
 
 def test_linked_titles_by_placing_including_ties_at_the_edge():

@@ -135,7 +135,7 @@ def _match_people(rows: list[_Row], errors: list[RowError]) -> None:
                 RowError(
                     row.number,
                     COL_NAME,
-                    _("与第 %(n)s 行是同一位职工(姓名、单位和联系电话都相同)", n=seen[key]),
+                    _("与第 %(n)s 行是同一位职工（姓名、单位和联系电话都相同）", n=seen[key]),
                 )
             )
             continue
@@ -177,7 +177,7 @@ def import_judges(actor: User | None, data: bytes, filename: str) -> ImportResul
         raise SheetRefused([RowError(0, "", _("文件中没有评委账号"))])
     if len(sheet.row_numbers) > MAX_ACCOUNTS:
         raise SheetRefused(
-            [RowError(0, "", _("一次最多创建 %(n)d 个账号,请分批导入", n=MAX_ACCOUNTS))]
+            [RowError(0, "", _("一次最多创建 %(n)d 个账号，请分批导入", n=MAX_ACCOUNTS))]
         )
     units = UnitFinder(actor)
     errors: list[RowError] = []
@@ -244,7 +244,7 @@ def template_workbook() -> bytes:
         HEADERS,
         required=HEADERS,
         examples=[example],
-        notes={COL_UNIT: "组织名称或组织代码", COL_USERNAME: "登录用的用户名,不能与已有账号重复"},
+        notes={COL_UNIT: "组织名称或组织代码", COL_USERNAME: "登录用的用户名，不能与已有账号重复"},
         widths=WIDTHS,
     )
 

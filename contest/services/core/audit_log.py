@@ -506,7 +506,7 @@ def _local(value: datetime) -> str:
 
 
 def _export_row(view: EntryView) -> tuple[object, ...]:
-    target = f"{view.target}({view.context})" if view.context else view.target
+    target = f"{view.target}（{view.context}）" if view.context else view.target
     return (
         view.entry.id,
         _local(view.entry.created_at),

@@ -192,7 +192,7 @@ ACTION_GROUPS: dict[str, ActionGroup] = {
         {
             "demo.load": ("demo", _l("加载了演示数据")),
             "audit.export": ("audit", _l("导出了审计日志")),
-            "import.undone": ("import", _l("撤回了一次未完成的导入,已写入的部分已删除")),
+            "import.undone": ("import", _l("撤回了一次未完成的导入，已写入的部分已删除")),
         },
     ),
 }
@@ -238,7 +238,7 @@ FIELD_LABELS: dict[str, LazyString] = {
     "year": _l("年份"),
     "starts_on": _l("开始日期"),
     "ends_on": _l("结束日期"),
-    "appeal_window_hours": _l("申诉时限(小时)"),
+    "appeal_window_hours": _l("申诉时限（小时）"),
     "conferring_body": _l("授予机关"),
     "description": _l("说明"),
     "status": _l("状态"),
@@ -375,7 +375,7 @@ FIELD_LABELS: dict[str, LazyString] = {
     "must_change_password": _l("首次登录须改密码"),
     "people_linked": _l("关联到的职工"),
     "photo": _l("照片"),
-    "bytes": _l("文件大小(字节)"),
+    "bytes": _l("文件大小（字节）"),
 }
 
 

@@ -63,7 +63,7 @@ def level_problem(org: Organization, level: HonorLevel) -> str | None:
     tier = tier_of(org)
     if level.rank < tier.rank:
         return _(
-            "%(org)s 只能主办或授予%(tier)s及以下的评选,不能是%(level)s",
+            "%(org)s 只能主办或授予%(tier)s及以下的评选，不能是%(level)s",
             org=org.name,
             tier=tier.label,
             level=level.label,
@@ -88,7 +88,7 @@ def reserved_word_problem(text: str, org: Organization) -> str | None:
     if found is None:
         return None
     return _(
-        "“%(word)s”字样只能由全国总工会或全国产业工会主办的评选使用,%(org)s 不能使用",
+        "“%(word)s”字样只能由全国总工会或全国产业工会主办的评选使用，%(org)s 不能使用",
         word=found,
         org=org.name,
     )
@@ -106,6 +106,6 @@ def title_level_problem(
     if found is None:
         return None
     return _(
-        "含“%(word)s”字样的荣誉只能是全国或省部级,请核对称号和级别",
+        "含“%(word)s”字样的荣誉只能是全国或省部级，请核对称号和级别",
         word=found,
     )

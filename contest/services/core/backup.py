@@ -167,7 +167,7 @@ def create_backup(target: Path, *, uploads: Path | None = None) -> BackupSummary
                 with conn.begin():
                     revision = current_revision(conn)
                     if revision is None:
-                        raise BackupError("数据库尚未初始化(请先运行 contest init)")
+                        raise BackupError("数据库尚未初始化（请先运行 contest init）")
                     for table in _tables():
                         count = 0
                         with archive.open(f"tables/{table.name}.jsonl", "w") as member:
@@ -204,7 +204,7 @@ def read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
     try:
         manifest = json.loads(archive.read(MANIFEST))
     except (KeyError, ValueError):
-        raise BackupError("不是本系统的备份文件(缺少 manifest.json)") from None
+        raise BackupError("不是本系统的备份文件（缺少 manifest.json）") from None
     if manifest.get("format") != FORMAT:
         raise BackupError(f"备份文件格式 {manifest.get('format')} 无法识别")
     return dict(manifest)
@@ -296,7 +296,7 @@ def _extract_uploads(archive: zipfile.ZipFile, folder: Path | None) -> int:
         relative = PurePosixPath(name).relative_to("uploads")
         destination = (root / relative).resolve()
         if root not in destination.parents:  # a crafted name ("../../etc") stays out
-            raise BackupError(f"备份中的文件路径不安全:{name}")
+            raise BackupError(f"备份中的文件路径不安全：{name}")
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(archive.read(name))
         count += 1
@@ -310,16 +310,16 @@ def restore_backup(
     try:
         archive = zipfile.ZipFile(source)
     except (OSError, zipfile.BadZipFile):
-        raise BackupError("无法读取备份文件(文件不存在、已损坏或不是 .zip)") from None
+        raise BackupError("无法读取备份文件（文件不存在、已损坏或不是 .zip）") from None
     with archive:
         manifest = read_manifest(archive)
         revision = str(manifest["revision"])
         if not _known(revision):
-            raise BackupError(f"备份来自更新版本的数据库结构({revision}),请先升级本系统再恢复")
+            raise BackupError(f"备份来自更新版本的数据库结构（{revision}），请先升级本系统再恢复")
         with db.engine.connect() as conn:
             has_data = database_has_data(conn)
         if has_data and not force:
-            raise BackupError("目标数据库已有数据;确认要覆盖时请加 --force")
+            raise BackupError("目标数据库已有数据；确认要覆盖时请加 --force")
         db.session.remove()
         db.drop_all()
         with db.engine.begin() as conn:

@@ -94,7 +94,7 @@ KIND_NAMES: dict[str, OrgKind] = {
     "区总工会": OrgKind.DISTRICT,
     "县总工会": OrgKind.DISTRICT,
     "区县总": OrgKind.DISTRICT,
-    "乡镇(街道)工会": OrgKind.TOWNSHIP,
+    "乡镇（街道）工会": OrgKind.TOWNSHIP,
     "乡镇工会": OrgKind.TOWNSHIP,
     "街道工会": OrgKind.TOWNSHIP,
     "产业工会": OrgKind.INDUSTRY,
@@ -109,7 +109,7 @@ KIND_CANONICAL = {
     OrgKind.PROVINCIAL: "省总工会",
     OrgKind.CITY: "市总工会",
     OrgKind.DISTRICT: "区县总工会",
-    OrgKind.TOWNSHIP: "乡镇(街道)工会",
+    OrgKind.TOWNSHIP: "乡镇（街道）工会",
     OrgKind.INDUSTRY: "产业工会",
     OrgKind.JOINT: "联合工会",
     OrgKind.GRASSROOTS: "基层工会",
@@ -179,7 +179,7 @@ def _parse_kind(raw: str) -> OrgKind:
     for kind in OrgKind:
         if value in (kind.value, kind.label):
             return kind
-    raise ValueError(_("类型应为:%(names)s", names="、".join(KIND_CANONICAL.values())))
+    raise ValueError(_("类型应为：%(names)s", names="、".join(KIND_CANONICAL.values())))
 
 
 def _parse_ownership(raw: str) -> Ownership | None:
@@ -188,7 +188,7 @@ def _parse_ownership(raw: str) -> Ownership | None:
         return None
     if value in OWNERSHIP_NAMES:
         return OWNERSHIP_NAMES[value]
-    raise ValueError(_("所有制应为:国有、集体、非公有制 或 机关事业"))
+    raise ValueError(_("所有制应为：国有、集体、非公有制 或 机关事业"))
 
 
 def _parse_flag(raw: str) -> bool:
@@ -359,7 +359,9 @@ def _resolve_parents(
             existing = directory.by_name.get(ref, [])
             if len(in_file) + len(existing) > 1:
                 check.add(
-                    row.number, COL_PARENT, _("有多个名为“%(name)s”的组织,请改填组织代码", name=ref)
+                    row.number,
+                    COL_PARENT,
+                    _("有多个名为“%(name)s”的组织，请改填组织代码", name=ref),
                 )
                 continue
             if in_file:
@@ -576,9 +578,9 @@ def template_workbook() -> bytes:
         required=REQUIRED,
         examples=examples,
         notes={
-            COL_PARENT: "上级工会的组织代码或名称;可以是系统中已有的组织,也可以是本文件的另一行",
+            COL_PARENT: "上级工会的组织代码或名称；可以是系统中已有的组织，也可以是本文件的另一行",
             COL_KEY: "是 或 否",
-            COL_COUNTED: "职工人数、会员人数的统计日期,例如 2026-06-30",
+            COL_COUNTED: "职工人数、会员人数的统计日期，例如 2026-06-30",
         },
         widths=WIDTHS,
     )

@@ -145,9 +145,9 @@ class UnitFinder:
             return self.by_code[ref]
         found = self.by_name.get(ref, [])
         if len(found) > 1:
-            raise ValueError(_("有多个名为“%(name)s”的单位,请改填组织代码", name=ref))
+            raise ValueError(_("有多个名为“%(name)s”的单位，请改填组织代码", name=ref))
         if not found:
-            raise ValueError(_("找不到单位“%(name)s”(或不在您管理的范围内)", name=ref))
+            raise ValueError(_("找不到单位“%(name)s”（或不在您管理的范围内）", name=ref))
         return found[0]
 
 
@@ -217,7 +217,7 @@ def clean(data: OrgData, *, existing: Organization | None = None) -> OrgData:
     if data.counted_on is not None and data.counted_on > date.today():
         raise OrganizationError(_("统计日期不能晚于今天"), "counted_on")
     if (data.headcount is not None or data.member_count is not None) and not data.counted_on:
-        raise OrganizationError(_("填写职工人数或会员人数时,请同时填写统计日期"), "counted_on")
+        raise OrganizationError(_("填写职工人数或会员人数时，请同时填写统计日期"), "counted_on")
     cleaned = OrgData(
         name=name,
         kind=data.kind,
@@ -296,7 +296,7 @@ def update_organization(actor: User, org: Organization, data: OrgData) -> Organi
     """Change an organisation's profile (not its place in the tree: :func:`move_organization`)."""
     _require(can_manage(actor, org))
     if org.is_closed:
-        raise OrganizationError(_("该组织已撤销,不能修改"))
+        raise OrganizationError(_("该组织已撤销，不能修改"))
     cleaned = clean(data, existing=org)
     if cleaned.kind is not org.kind:
         problem = placement_problem(cleaned.kind, org.parent)
@@ -408,7 +408,7 @@ def close_organization(actor: User, org: Organization, reason: str) -> Organizat
     problems = open_work(org)
     if problems:
         raise OrganizationError(
-            _("不能撤销“%(name)s”:%(problems)s", name=org.name, problems=";".join(problems))
+            _("不能撤销“%(name)s”：%(problems)s", name=org.name, problems=";".join(problems))
         )
     org.closed_at = utcnow()
     org.closed_reason = text
@@ -425,7 +425,7 @@ def reopen_organization(actor: User, org: Organization) -> Organization:
     if not org.is_closed:
         raise OrganizationError(_("该组织未撤销"))
     if org.parent is not None and org.parent.is_closed:
-        raise OrganizationError(_("上级工会已撤销,请先恢复上级工会"))
+        raise OrganizationError(_("上级工会已撤销，请先恢复上级工会"))
     org.closed_at = None
     org.closed_reason = None
     db.session.flush()

@@ -89,7 +89,7 @@ def _parse_category(raw: str) -> WorkerCategory | None:
     names = _category_names()
     if value in names:
         return names[value]
-    raise ValueError(_("人员类别应为:%(names)s", names="、".join(names)))
+    raise ValueError(_("人员类别应为：%(names)s", names="、".join(names)))
 
 
 def _check_row(
@@ -282,7 +282,7 @@ def template_workbook() -> bytes:
         notes={
             COL_UNIT: "组织名称或组织代码",
             COL_ID: "请保持本列为“文本”格式",
-            COL_GENDER: "男 或 女,须与身份证号一致",
+            COL_GENDER: "男 或 女，须与身份证号一致",
         },
         widths=WIDTHS,
     )

@@ -51,22 +51,25 @@ def normalise(data: bytes) -> bytes:
     try:
         image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
     except Image.DecompressionBombError:
-        raise PhotoRefused(_("照片像素过大(超过 4000 万像素),请缩小后再上传")) from None
+        raise PhotoRefused(_("照片像素过大（超过 4000 万像素），请缩小后再上传")) from None
     except (UnidentifiedImageError, OSError):
         raise PhotoRefused(_("只接受 JPEG 或 PNG 格式的照片")) from None
     width, height = image.size
     if width * height > MAX_PIXELS:
-        raise PhotoRefused(_("照片像素过大(超过 4000 万像素),请缩小后再上传"))
+        raise PhotoRefused(_("照片像素过大（超过 4000 万像素），请缩小后再上传"))
     if min(width, height) < MIN_SIDE:
         message = _(
-            "照片太小(%(w)d×%(h)d),请上传至少 %(min)d 像素宽的照片", w=width, h=height, min=MIN_SIDE
+            "照片太小（%(w)d×%(h)d），请上传至少 %(min)d 像素宽的照片",
+            w=width,
+            h=height,
+            min=MIN_SIDE,
         )
         raise PhotoRefused(message)
     try:
         image.load()
         upright = ImageOps.exif_transpose(image)
     except (OSError, ValueError, Image.DecompressionBombError):
-        raise PhotoRefused(_("照片文件已损坏,无法读取")) from None
+        raise PhotoRefused(_("照片文件已损坏，无法读取")) from None
     if upright.mode in ("RGBA", "LA", "P"):
         upright = upright.convert("RGBA")
         background = Image.new("RGB", upright.size, "white")

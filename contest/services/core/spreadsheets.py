@@ -67,10 +67,10 @@ class RowError:
 
     def describe(self) -> str:
         if self.row == 0:
-            return str(_("文件: %(message)s", message=self.message))
+            return str(_("文件：%(message)s", message=self.message))
         return str(
             _(
-                "第 %(row)d 行 [%(column)s]: %(message)s",
+                "第 %(row)d 行 [%(column)s]：%(message)s",
                 row=self.row,
                 column=self.column,
                 message=self.message,
@@ -82,7 +82,7 @@ class SheetRefused(ValueError):
     """The file was refused; nothing was written. ``errors`` lists every problem found."""
 
     def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(_("导入被拒绝:发现 %(n)d 处错误,未写入任何数据", n=len(errors)))
+        super().__init__(_("导入被拒绝：发现 %(n)d 处错误，未写入任何数据", n=len(errors)))
         self.errors = errors
 
     def report(self) -> str:
@@ -144,7 +144,7 @@ def _decode_csv(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise SheetRefused([RowError(0, "", _("无法识别 CSV 文件的编码(请另存为 UTF-8)"))])
+    raise SheetRefused([RowError(0, "", _("无法识别 CSV 文件的编码（请另存为 UTF-8）"))])
 
 
 def _cell_text(value: Any) -> str:
@@ -235,7 +235,7 @@ class SheetLimits:
     def too_many_rows(self, width: int) -> SheetRefused:
         if self.max_records(width) < self.max_rows:
             return self.too_many_cells()
-        return _refusal(_("数据超过 %(limit)d 行,请拆分后分批导入", limit=self.max_rows))
+        return _refusal(_("数据超过 %(limit)d 行，请拆分后分批导入", limit=self.max_rows))
 
     def too_many_columns(self, row: int = 0) -> SheetRefused:
         return _refusal(_("表格超过 %(limit)d 列", limit=self.max_columns), row)
@@ -243,7 +243,7 @@ class SheetLimits:
     def too_many_cells(self) -> SheetRefused:
         return _refusal(
             _(
-                "数据超过 %(limit)d 个单元格(行数 × 列数),请拆分后分批导入",
+                "数据超过 %(limit)d 个单元格（行数 × 列数），请拆分后分批导入",
                 limit=self.max_cells,
             )
         )
@@ -261,11 +261,11 @@ def _refusal(message: str, row: int = 0) -> SheetRefused:
 
 
 def _unreadable() -> SheetRefused:
-    return _refusal(_("无法读取 .xlsx 文件(文件已损坏或不是工作簿)"))
+    return _refusal(_("无法读取 .xlsx 文件（文件已损坏或不是工作簿）"))
 
 
 def _too_complex() -> SheetRefused:
-    return _refusal(_("工作簿的结构过于复杂(嵌套的元素过多),无法读取"))
+    return _refusal(_("工作簿的结构过于复杂（嵌套的元素过多），无法读取"))
 
 
 def _check_directory(data: bytes, limits: SheetLimits) -> None:
@@ -279,7 +279,7 @@ def _check_directory(data: bytes, limits: SheetLimits) -> None:
     entries = int.from_bytes(data[end + 10 : end + 12], "little")
     directory = int.from_bytes(data[end + 12 : end + 16], "little")
     if entries > limits.max_parts or directory > limits.max_parts * 1024:
-        raise _refusal(_("工作簿包含的部件过多(上限 %(limit)d 个)", limit=limits.max_parts))
+        raise _refusal(_("工作簿包含的部件过多（上限 %(limit)d 个）", limit=limits.max_parts))
 
 
 def _tags(handle: IO[bytes], pattern: re.Pattern[bytes]) -> Iterator[bytes]:
@@ -311,7 +311,7 @@ def _check_dimension(archive: zipfile.ZipFile, name: str, limits: SheetLimits) -
     if (max_col or 0) > limits.max_columns or (max_row or 0) - 1 > limits.max_rows:
         raise _refusal(
             _(
-                "工作表的范围 %(ref)s 超过 %(rows)d 行或 %(columns)d 列,请拆分后分批导入",
+                "工作表的范围 %(ref)s 超过 %(rows)d 行或 %(columns)d 列，请拆分后分批导入",
                 ref=ref[:40],
                 rows=limits.max_rows,
                 columns=limits.max_columns,
@@ -329,7 +329,7 @@ def _open_workbook(data: bytes, limits: SheetLimits) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
         if len(members) > limits.max_parts:
-            raise _refusal(_("工作簿包含的部件过多(上限 %(limit)d 个)", limit=limits.max_parts))
+            raise _refusal(_("工作簿包含的部件过多（上限 %(limit)d 个）", limit=limits.max_parts))
         for member in members:
             data_part = _DATA_PART.search(member.filename) is not None
             small = not data_part and _XML_PART.search(member.filename) is not None
@@ -337,7 +337,7 @@ def _open_workbook(data: bytes, limits: SheetLimits) -> zipfile.ZipFile:
             if member.file_size > (limit or limits.max_part_bytes):
                 raise _refusal(
                     _(
-                        "工作簿的部件 %(part)s 解压后超过 %(mb)d MB,请拆分后分批导入",
+                        "工作簿的部件 %(part)s 解压后超过 %(mb)d MB，请拆分后分批导入",
                         part=member.filename[:80],
                         mb=(limit or limits.max_part_bytes) // (1024 * 1024),
                     )
@@ -345,7 +345,7 @@ def _open_workbook(data: bytes, limits: SheetLimits) -> zipfile.ZipFile:
         if sum(member.file_size for member in members) > limits.max_total_bytes:
             raise _refusal(
                 _(
-                    "工作簿解压后超过 %(mb)d MB,请拆分后分批导入",
+                    "工作簿解压后超过 %(mb)d MB，请拆分后分批导入",
                     mb=limits.max_total_bytes // (1024 * 1024),
                 )
             )
@@ -865,7 +865,7 @@ def template_xlsx(
         [header, "必填" if header in required else "选填", notes.get(header, "")]
         for header in headers
     ]
-    guide += [[], ["示例(请在第一个工作表中填写,示例不会被导入)"], list(headers)]
+    guide += [[], ["示例（请在第一个工作表中填写，示例不会被导入）"], list(headers)]
     guide += [[example.get(header, "") for header in headers] for example in examples]
     explain = SheetSpec(
         TEMPLATE_NOTES_TITLE,
@@ -942,7 +942,7 @@ def header_problems(
             RowError(
                 1,
                 "、".join(unknown),
-                _("无法识别的列;可用的列为:%(names)s", names="、".join(listed)),
+                _("无法识别的列；可用的列为：%(names)s", names="、".join(listed)),
             )
         )
     errors.extend(

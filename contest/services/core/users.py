@@ -61,7 +61,7 @@ def clean_username(username: str) -> str:
     """The username as stored (stripped); refused when empty or too long."""
     username = username.strip()
     if not username or len(username) > USERNAME_MAX:
-        raise AccountError(_("用户名不能为空,且不超过 64 个字符"))
+        raise AccountError(_("用户名不能为空，且不超过 64 个字符"))
     problem = text_problem(username)
     if problem:
         raise AccountError(problem)
@@ -96,7 +96,7 @@ def create_user(
     username = clean_username(username)
     check_password(password)
     if role is not Role.ADMIN and organization is None:
-        raise AccountError(_("除系统管理员外,每个账号都必须属于一个组织"))
+        raise AccountError(_("除系统管理员外，每个账号都必须属于一个组织"))
     exists = db.session.scalar(
         select(func.count()).select_from(User).where(User.username == username)
     )

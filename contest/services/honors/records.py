@@ -318,7 +318,7 @@ def update_honor(actor: User | None, honor: Honor, data: HonorData) -> Honor:
         current = data_of(honor)
         for name in CONTEST_FIXED_FIELDS:
             if getattr(data, name) != getattr(current, name):
-                raise HonorError(name, _("比赛产生的荣誉以公布的成绩为准,此项不能修改"))
+                raise HonorError(name, _("比赛产生的荣誉以公布的成绩为准，此项不能修改"))
     values = row_values(data)
     before = snapshot(honor)
     for column in EDITABLE_COLUMNS:

@@ -353,7 +353,7 @@ def _validate(
         if cells.get(COL_YEAR):
             match = _YEAR_RE.match(cells[COL_YEAR].replace(" ", ""))
             if match is None:
-                bad(COL_YEAR, _("年份应为四位数字,例如 1989"))
+                bad(COL_YEAR, _("年份应为四位数字，例如 1989"))
             elif not 1949 <= int(match.group(1)) <= today_year + 1:
                 bad(COL_YEAR, _("年份应在 1949 年到明年之间"))
             else:
@@ -440,7 +440,7 @@ def _validate(
                 check.add(
                     row,
                     COL_ID,
-                    _("与第 %(row)d 行身份证号相同,但姓名不同", row=person.first_row),
+                    _("与第 %(row)d 行身份证号相同，但姓名不同", row=person.first_row),
                 )
                 continue
             else:
@@ -474,7 +474,7 @@ def _validate(
             check.add(
                 plan.row,
                 COL_NAME,
-                _("有多位同名同单位的职工,请填写身份证号以区分"),
+                _("有多位同名同单位的职工，请填写身份证号以区分"),
             )
             continue
         if holders:
@@ -536,13 +536,13 @@ def _check_duplicates(plans: list[_HonorPlan], check: _Validation) -> None:
             check.add(
                 plan.row,
                 COL_TITLE,
-                _("与第 %(row)d 行重复(同一人、同一称号、级别和年份)", row=seen[key]),
+                _("与第 %(row)d 行重复（同一人、同一称号、级别和年份）", row=seen[key]),
             )
             continue
         seen[key] = plan.row
         if db_key is not None and db_key in existing:
             check.add(
-                plan.row, COL_TITLE, _("系统中已有这条荣誉记录(同一人、同一称号、级别和年份)")
+                plan.row, COL_TITLE, _("系统中已有这条荣誉记录（同一人、同一称号、级别和年份）")
             )
 
 
@@ -844,7 +844,7 @@ def template_workbook() -> bytes:
         COL_YEAR: 2015,
         COL_BODY: "某某市人民政府",
         COL_DOC: "某政发〔2015〕12号",
-        COL_DEEDS: "扎根一线二十年,带出徒弟三十余名。",
+        COL_DEEDS: "扎根一线二十年，带出徒弟三十余名。",
         COL_ID: first17 + id_check_digit(first17),
         COL_PHONE: "13800138000",
     }
@@ -855,11 +855,11 @@ def template_workbook() -> bytes:
         examples=[example],
         notes={
             COL_LEVEL: "全国、省部级、地市级、区县级 或 企业级",
-            COL_YEAR: "四位数字,例如 2015",
-            COL_BODY: "作出表彰决定的机关,例如 某某市人民政府",
+            COL_YEAR: "四位数字，例如 2015",
+            COL_BODY: "作出表彰决定的机关，例如 某某市人民政府",
             COL_DOC: "表彰决定的文号",
-            COL_DEEDS: "摘要不超过 500 字;空一行后为详细事迹",
-            COL_ID: "请保持本列为“文本”格式;同一身份证号的多行视为同一人",
+            COL_DEEDS: "摘要不超过 500 字；空一行后为详细事迹",
+            COL_ID: "请保持本列为“文本”格式；同一身份证号的多行视为同一人",
         },
         widths=WIDTHS,
     )

@@ -120,12 +120,12 @@ def recused_assignments(
 def recusal_reason(user: User, entry: Entry) -> str | None:
     """Why ``user`` must not score ``entry`` (automatic unit rule or a declared conflict)."""
     if unit_recusal(user, entry):
-        return _("评委与选手同属一个单位(或下属单位),自动回避")
+        return _("评委与选手同属一个单位（或下属单位），自动回避")
     conflict = db.session.scalar(
         select(Conflict).where(Conflict.entry_id == entry.id, Conflict.user_id == user.id)
     )
     if conflict is not None:
-        return _("已申报回避:%(reason)s", reason=conflict.reason)
+        return _("已申报回避：%(reason)s", reason=conflict.reason)
     return None
 
 

@@ -81,9 +81,9 @@ def record_appeal(
     deadline.  ``received_at`` defaults to now and may not lie in the future."""
     require_reviewer(actor, event)
     if event.contest.status not in (ContestStatus.JUDGING, ContestStatus.REVIEW):
-        raise ReviewError(_("大赛当前不在评分或复核阶段,不能登记申诉。"))
+        raise ReviewError(_("大赛当前不在评分或复核阶段，不能登记申诉。"))
     if event.is_signed_off:
-        raise ReviewError(_("本赛项已由裁判长签字确认,不能再登记申诉。"))
+        raise ReviewError(_("本赛项已由裁判长签字确认，不能再登记申诉。"))
     try:
         entry = find_entry(event, entry_code)
     except codes.CodeError as error:
@@ -108,7 +108,7 @@ def record_appeal(
     deadline = appeal_deadline(event)
     if deadline is None:
         raise ReviewError(
-            _("本赛项还没有登记比赛结束时间,无法确定申诉期限;请组织者先在赛项设置中填写。"),
+            _("本赛项还没有登记比赛结束时间，无法确定申诉期限；请组织者先在赛项设置中填写。"),
             "received_at",
         )
     assert event.ended_at is not None
@@ -117,7 +117,7 @@ def record_appeal(
     if received > deadline:
         raise ReviewError(
             _(
-                "申诉已超过期限:须在比赛结束后 %(h)s 小时内(%(deadline)s 前)以书面形式提出。",
+                "申诉已超过期限：须在比赛结束后 %(h)s 小时内（%(deadline)s 前）以书面形式提出。",
                 h=event.contest.appeal_window_hours,
                 deadline=local_text(deadline),
             ),
@@ -161,9 +161,9 @@ def decide_appeal(actor: User, appeal: Appeal, *, upheld: bool, reason: str) -> 
     require_arbitrator(actor, event)
     lock_row(appeal)
     if appeal.status is not AppealStatus.PENDING:
-        raise ReviewError(_("该申诉已裁决,仲裁结果为最终决定,不能更改。"))
+        raise ReviewError(_("该申诉已裁决，仲裁结果为最终决定，不能更改。"))
     if event.is_signed_off:
-        raise ReviewError(_("本赛项已由裁判长签字确认,不能再修改。"))
+        raise ReviewError(_("本赛项已由裁判长签字确认，不能再修改。"))
     text = (reason or "").strip()
     if not text:
         raise ReviewError(_("请填写裁决理由。"), "reason")

@@ -186,7 +186,7 @@ def create_contest(actor: User, data: ContestData) -> Contest:
 def update_contest(actor: User, contest: Contest, data: ContestData) -> Contest:
     """Edit the contest's particulars; refused once results are published (they are frozen)."""
     if contest.is_published:
-        raise ContestError(_("成绩已公布,大赛信息不能再修改"))
+        raise ContestError(_("成绩已公布，大赛信息不能再修改"))
     _check_contest(actor, data)
     if data.organization is not contest.organization and contest.status not in SETUP_STATUSES:
         raise ContestError(_("比赛开始后不能更换主办工会"), "organization")
@@ -240,7 +240,7 @@ def _check_event(contest: Contest, data: EventData, event: Event | None = None) 
     data.code = data.code.strip().upper()
     data.occupation = data.occupation.strip()
     if not EVENT_CODE_RE.match(data.code):
-        raise ContestError(_("赛项代码应为 1–3 个大写字母(如 A),用作参赛号前缀"), "code")
+        raise ContestError(_("赛项代码应为 1–3 个大写字母（如 A），用作参赛号前缀"), "code")
     clash = db.session.scalar(
         select(Event.id).where(
             Event.contest_id == contest.id,
@@ -258,7 +258,7 @@ def _check_event(contest: Contest, data: EventData, event: Event | None = None) 
     if problem:
         raise ContestError(problem, "occupation")
     if data.quota_per_unit is not None and data.quota_per_unit < 1:
-        raise ContestError(_("每单位名额至少为 1(不限请留空)"), "quota_per_unit")
+        raise ContestError(_("每单位名额至少为 1（不限请留空）"), "quota_per_unit")
     for name, value in (("min_age", data.min_age), ("max_age", data.max_age)):
         if value is not None and not 14 <= value <= 80:
             raise ContestError(_("年龄限制应在 14 到 80 岁之间"), name)
@@ -284,7 +284,7 @@ def _check_team_size(data: EventData) -> None:
 def create_event(actor: User, contest: Contest, data: EventData) -> Event:
     """Add an event (工种 × 组别); only while the contest is being prepared or registering."""
     if contest.status not in SETUP_STATUSES:
-        raise ContestError(_("大赛已进入比赛阶段,不能再增加赛项"))
+        raise ContestError(_("大赛已进入比赛阶段，不能再增加赛项"))
     _check_event(contest, data)
     position = max((e.position for e in contest.events), default=-1) + 1
     event = Event(
@@ -318,14 +318,14 @@ def update_event(actor: User, event: Event, data: EventData) -> Event:
     change; the code is fixed once entrants hold codes with its prefix."""
     contest = event.contest
     if contest.is_published:
-        raise ContestError(_("成绩已公布,赛项信息不能再修改"))
+        raise ContestError(_("成绩已公布，赛项信息不能再修改"))
     _check_event(contest, data, event)
     before = _event_snapshot(event)
     if contest.status not in SETUP_STATUSES:
         after = _event_snapshot_of_data(data)
         changed = sorted(k for k, v in after.items() if k != "ended_at" and v != before[k])
         if changed:
-            raise ContestError(_("比赛已开始,只能修改赛项的结束时间"), changed[0])
+            raise ContestError(_("比赛已开始，只能修改赛项的结束时间"), changed[0])
     if data.code != event.code:
         drawn = db.session.scalar(
             select(Entry.id)
@@ -333,7 +333,7 @@ def update_event(actor: User, event: Event, data: EventData) -> Event:
             .limit(1)
         )
         if drawn is not None:
-            raise ContestError(_("已抽取参赛号,赛项代码不能再修改"), "code")
+            raise ContestError(_("已抽取参赛号，赛项代码不能再修改"), "code")
     if (data.team_max is None) != (event.team_max is None) and _has_entries(event):
         raise ContestError(_("赛项已有报名，不能在个人项目和团体项目之间切换"), "team_max")
     event.code = data.code
@@ -371,9 +371,9 @@ def delete_event(actor: User, event: Event) -> None:
     """Remove an event with no entrants while the contest is still being prepared."""
     contest = event.contest
     if contest.status not in SETUP_STATUSES:
-        raise ContestError(_("大赛已进入比赛阶段,不能删除赛项"))
+        raise ContestError(_("大赛已进入比赛阶段，不能删除赛项"))
     if _has_entries(event):
-        raise ContestError(_("该赛项已有报名选手,不能删除"))
+        raise ContestError(_("该赛项已有报名选手，不能删除"))
     before = _event_snapshot(event)
     event_id = event.id
     db.session.delete(event)
@@ -426,12 +426,12 @@ def save_components(actor: User, event: Event, rows: list[ComponentRow]) -> list
             raise ContestError(_("合格分应在 0 到 100 之间"), f"{row.key}-pass_mark")
         used.append(row)
     if not used:
-        raise ContestError(_("至少设置一个考核模块(如理论、实操)"), "practical-weight")
+        raise ContestError(_("至少设置一个考核模块（如理论、实操）"), "practical-weight")
     total = sum((r.weight or Decimal(0) for r in used), Decimal(0))
     if total != 100:
         raise ContestError(
             _(
-                "各模块权重之和为 %(total)s%%,应为 100%%",
+                "各模块权重之和为 %(total)s%%，应为 100%%",
                 total=rubrics.format_points(total),
             ),
             f"{used[0].key}-weight",
@@ -444,7 +444,7 @@ def save_components(actor: User, event: Event, rows: list[ComponentRow]) -> list
             if component.criteria:
                 raise ContestError(
                     _(
-                        "「%(name)s」模块已有评分细则,请先在评分细则中删除其评分项,再取消该模块",
+                        "「%(name)s」模块已有评分细则，请先在评分细则中删除其评分项，再取消该模块",
                         name=component.name,
                     ),
                     f"{key}-weight",
@@ -482,7 +482,7 @@ def weight_problems(event: Event) -> list[str]:
     if total != 100:
         return [
             _(
-                "赛项 %(code)s 各模块权重之和为 %(total)s%%,应为 100%%",
+                "赛项 %(code)s 各模块权重之和为 %(total)s%%，应为 100%%",
                 code=event.code,
                 total=rubrics.format_points(total),
             )

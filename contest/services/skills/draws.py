@@ -100,13 +100,13 @@ def _check_state(event: Event, states: tuple[ContestStatus, ...], what: str) -> 
     if contest.status not in states:
         raise DrawError(
             _(
-                "大赛当前状态为“%(status)s”,此时不能%(what)s",
+                "大赛当前状态为“%(status)s”，此时不能%(what)s",
                 status=contest.status.label,
                 what=what,
             )
         )
     if event.is_signed_off:
-        raise DrawError(_("该赛项已由裁判长签字确认,不能再%(what)s", what=what))
+        raise DrawError(_("该赛项已由裁判长签字确认，不能再%(what)s", what=what))
 
 
 def draw_entry_codes(actor: User | None, event: Event, seed: str | None = None) -> DrawResult:
@@ -114,11 +114,11 @@ def draw_entry_codes(actor: User | None, event: Event, seed: str | None = None) 
     _check_state(event, ENTRY_DRAW_STATES, _("抽取参赛号"))
     if event.entry_drawn_at is not None:
         raise DrawError(
-            _("该赛项已于 %(at)s 抽取参赛号,不能重新抽签", at=_when(event.entry_drawn_at))
+            _("该赛项已于 %(at)s 抽取参赛号，不能重新抽签", at=_when(event.entry_drawn_at))
         )
     entries = _entries(event, exclude=(EntryStatus.WITHDRAWN,))
     if not entries:
-        raise DrawError(_("该赛项还没有报名选手,无法抽签"))
+        raise DrawError(_("该赛项还没有报名选手，无法抽签"))
     seed = _seed(seed)
     order = permutation([e.id for e in entries], seed)
     codes = {entry_id: entry_code(event, i) for i, entry_id in enumerate(order, start=1)}
@@ -141,15 +141,15 @@ def check_in(actor: User | None, entry: Entry) -> Entry:
     event = entry.event
     _check_state(event, DAY_STATES, _("检录"))
     if entry.status is EntryStatus.WITHDRAWN:
-        raise DrawError(_("该选手已退赛,不能检录"))
+        raise DrawError(_("该选手已退赛，不能检录"))
     if entry.status is EntryStatus.ABSENT:
         raise DrawError(_("该选手已标记缺考，不能检录"))
     if entry.status is EntryStatus.CHECKED_IN:
         raise DrawError(_("参赛号 %(code)s 已检录", code=entry.entry_code or ""))
     if event.entry_drawn_at is None or not entry.entry_code:
-        raise DrawError(_("请先抽取参赛号,再检录"))
+        raise DrawError(_("请先抽取参赛号，再检录"))
     if event.seat_drawn_at is not None:
-        raise DrawError(_("赛位号已抽取,不能再检录"))
+        raise DrawError(_("赛位号已抽取，不能再检录"))
     entry.status = EntryStatus.CHECKED_IN
     entry.checked_in_at = utcnow()
     db.session.flush()
@@ -178,14 +178,14 @@ def draw_seat_codes(actor: User | None, event: Event, seed: str | None = None) -
         raise DrawError(_("请先抽取参赛号"))
     if event.seat_drawn_at is not None:
         raise DrawError(
-            _("该赛项已于 %(at)s 抽取赛位号,不能重新抽签", at=_when(event.seat_drawn_at))
+            _("该赛项已于 %(at)s 抽取赛位号，不能重新抽签", at=_when(event.seat_drawn_at))
         )
     if has_sheets(event):
-        raise DrawError(_("该赛项已有评分表,不能再抽取赛位号(会打乱评委看到的编号)"))
+        raise DrawError(_("该赛项已有评分表，不能再抽取赛位号（会打乱评委看到的编号）"))
     entries = _entries(event)
     present = [e for e in entries if e.status is EntryStatus.CHECKED_IN]
     if not present:
-        raise DrawError(_("还没有选手检录,无法抽取赛位号"))
+        raise DrawError(_("还没有选手检录，无法抽取赛位号"))
     seed = _seed(seed)
     order = permutation([e.id for e in present], seed)
     codes = {entry_id: seat_code(event, i) for i, entry_id in enumerate(order, start=1)}

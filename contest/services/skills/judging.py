@@ -97,8 +97,8 @@ class StaleSheet(SheetError):
         super().__init__(
             message
             or _(
-                "此评分表在您打开之后已被保存过(可能是另一个窗口或设备)。"
-                "您的修改未保存,请核对当前内容后重新填写。"
+                "此评分表在您打开之后已被保存过（可能是另一个窗口或设备）。"
+                "您的修改未保存，请核对当前内容后重新填写。"
             )
         )
 
@@ -110,7 +110,7 @@ class MarkErrors(SheetError):
     code = "invalid"
 
     def __init__(self, problems: dict[str, str], message: str | None = None) -> None:
-        super().__init__(message or _("评分内容有误,未保存,请按提示修改。"))
+        super().__init__(message or _("评分内容有误，未保存，请按提示修改。"))
         self.problems = problems
 
 
@@ -204,16 +204,16 @@ def _refusal(user: User, entry: Entry, member: PanelMember | None) -> SheetError
         return NotAllowed(_("此参赛作品未分配给您评分。"))
     reason = access.recusal_reason(user, entry)
     if reason is not None:
-        return NotAllowed(_("您需回避此参赛作品:%(reason)s", reason=reason))
+        return NotAllowed(_("您需回避此参赛作品：%(reason)s", reason=reason))
     if entry.status in NOT_COMPETING:
-        return NotAllowed(_("该选手已退赛或缺考,无需评分。"))
+        return NotAllowed(_("该选手已退赛或缺考，无需评分。"))
     if entry.status is EntryStatus.REGISTERED and turnout.check_in_used(entry.event):
         return NotAllowed(_("该选手未检录，无需评分。"))
     if entry.contest.status not in SCORING_PHASES:
         status = entry.contest.status.label
-        return NotAllowed(_("本赛事当前不在评分阶段(%(status)s)。", status=status))
+        return NotAllowed(_("本赛事当前不在评分阶段（%(status)s）。", status=status))
     if entry.event.is_signed_off:
-        return SheetLocked(_("裁判长已签字确认本赛项成绩,评分表已锁定。"))
+        return SheetLocked(_("裁判长已签字确认本赛项成绩，评分表已锁定。"))
     return None
 
 
@@ -464,9 +464,9 @@ def save_sheet(
     sheet = sheet_for(user, entry)
     if sheet is not None and sheet.status is not SheetStatus.DRAFT:
         raise SheetLocked(
-            _("此评分表已提交,不能再修改。如需更正,请联系裁判长重新开放。")
+            _("此评分表已提交，不能再修改。如需更正，请联系裁判长重新开放。")
             if sheet.status is SheetStatus.SUBMITTED
-            else _("此评分表已锁定,不能再修改。")
+            else _("此评分表已锁定，不能再修改。")
         )
     current_version = sheet.version if sheet is not None else 0
     if expected_version is not None and expected_version != current_version:
@@ -580,9 +580,9 @@ def reopen_sheet(chief: User, sheet: ScoreSheet, reason: str) -> ScoreSheet:
         raise NotAllowed(_("只有本赛项的裁判长或赛事组织者可以重新开放评分表。"))
     text = _require_reason(reason)
     if event.contest.status not in SCORING_PHASES:
-        raise NotAllowed(_("本赛事当前不在评分阶段,不能重新开放评分表。"))
+        raise NotAllowed(_("本赛事当前不在评分阶段，不能重新开放评分表。"))
     if event.is_signed_off or sheet.status is SheetStatus.LOCKED:
-        raise SheetLocked(_("本赛项已签字确认,评分表已锁定,不能重新开放。"))
+        raise SheetLocked(_("本赛项已签字确认，评分表已锁定，不能重新开放。"))
     if sheet.status is SheetStatus.DRAFT:
         return sheet
     marks = marks_of(sheet)

@@ -165,7 +165,7 @@ def _recusals(
             if access.unit_recusal(member.user, entry):
                 reasons[key] = (access.recusal_reason(member.user, entry) or "", False)
             elif key in declared:
-                reasons[key] = (_("已申报回避:%(reason)s", reason=declared[key]), True)
+                reasons[key] = (_("已申报回避：%(reason)s", reason=declared[key]), True)
     return reasons
 
 
@@ -202,9 +202,9 @@ def matrix(event: Event) -> Matrix:
 def editing_problem(event: Event) -> str | None:
     """Why the panel cannot change now, or None."""
     if event.contest.status in CLOSED_STATES:
-        return _("大赛成绩已公布,评委组不能再修改")
+        return _("大赛成绩已公布，评委组不能再修改")
     if event.is_signed_off:
-        return _("该赛项已由裁判长签字确认,评委组不能再修改")
+        return _("该赛项已由裁判长签字确认，评委组不能再修改")
     return None
 
 
@@ -277,7 +277,7 @@ def remove_judge(actor: User | None, event: Event, user: User) -> None:
     _check_editable(event)
     member = _member(event, user)
     if _has_sheet(event, user) is not None:
-        raise PanelError(_("%(name)s 已有评分表,不能移出评委组", name=user.name))
+        raise PanelError(_("%(name)s 已有评分表，不能移出评委组", name=user.name))
     before = _member_snapshot(member)
     removed = db.session.execute(
         delete(Assignment).where(Assignment.event_id == event.id, Assignment.user_id == user.id)
@@ -338,7 +338,7 @@ def declare_conflict(
     if sheet is not None:
         raise PanelError(
             _(
-                "%(name)s 已为选手 %(code)s 建立评分表(%(status)s),不能再申报回避;"
+                "%(name)s 已为选手 %(code)s 建立评分表（%(status)s），不能再申报回避；"
                 "请先由裁判长处理该评分表",
                 name=user.name,
                 code=entry.code or "",
@@ -398,7 +398,7 @@ def assign(
         raise PanelError(_("该赛项因参赛人数不足已取消，不再分配评分任务"))
     mode = AssignMode(mode) if isinstance(mode, str) else mode
     if event.entry_drawn_at is None:
-        raise PanelError(_("请先抽取参赛号,再分配评分任务(评委只看编号)"))
+        raise PanelError(_("请先抽取参赛号，再分配评分任务（评委只看编号）"))
     panel = members(event)
     if not panel:
         raise PanelError(_("评委组还没有评委"))
@@ -407,7 +407,7 @@ def assign(
         raise PanelError(_("该赛项没有可分配的选手"))
     if mode is AssignMode.BALANCED:
         if k is None or k < 1:
-            raise PanelError(_("请填写每位选手的评委人数(至少 1 人)"))
+            raise PanelError(_("请填写每位选手的评委人数（至少 1 人）"))
         if k > len(panel):
             raise PanelError(_("每位选手 %(k)d 名评委超过了评委组人数 %(n)d", k=k, n=len(panel)))
     recused = _recusals(conflicts(event), panel, entries)

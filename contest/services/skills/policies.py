@@ -151,11 +151,11 @@ def _awards(raw: Any) -> tuple[scoring.AwardBand, ...]:
         if b.min_total is None and b.upto is None
     }
     if len(kinds) > 1:
-        raise PolicyInvalid(_("奖项须统一按比例或统一按名额设置,不能混用"), "awards")
+        raise PolicyInvalid(_("奖项须统一按比例或统一按名额设置，不能混用"), "awards")
     total_share = sum(b.share or 0 for b in bands)
     if total_share > 1 + 1e-9:
         raise PolicyInvalid(
-            _("各奖项比例之和为 %(total)s%%,不能超过 100%%", total=round(total_share * 100, 2)),
+            _("各奖项比例之和为 %(total)s%%，不能超过 100%%", total=round(total_share * 100, 2)),
             "awards",
         )
     return tuple(bands)
@@ -268,11 +268,11 @@ def validate(raw: dict[str, Any], event: Event | None = None) -> dict[str, Any]:
         for link in policy.tie_breaks:
             if link.kind == "component" and link.key not in components:
                 raise PolicyInvalid(
-                    _("并列规则引用了不存在的模块:%(key)s", key=link.key), "tie_breaks"
+                    _("并列规则引用了不存在的模块：%(key)s", key=link.key), "tie_breaks"
                 )
             if link.kind == "criterion" and link.key not in aspects:
                 raise PolicyInvalid(
-                    _("并列规则引用了不存在的评分要素:%(key)s", key=link.key), "tie_breaks"
+                    _("并列规则引用了不存在的评分要素：%(key)s", key=link.key), "tie_breaks"
                 )
         # Titles become honors conferred by the host union (DOMAIN.md rule 29); a recommendation
         # confers nothing, so a city contest may put its champion forward for 全国五一劳动奖章.
@@ -350,9 +350,9 @@ def max_spread(event: Event) -> float | None:
 def ensure_policy_editable(event: Event) -> None:
     """The policy is frozen once the chief judge has signed the event off or results are out."""
     if event.contest.is_published:
-        raise PolicyInvalid(_("成绩已公布,排名规则不能再修改"))
+        raise PolicyInvalid(_("成绩已公布，排名规则不能再修改"))
     if event.is_signed_off:
-        raise PolicyInvalid(_("裁判长已签字确认,排名规则不能再修改"))
+        raise PolicyInvalid(_("裁判长已签字确认，排名规则不能再修改"))
 
 
 def save_policy(actor: Any, event: Event, raw: dict[str, Any]) -> dict[str, Any]:

@@ -116,7 +116,7 @@ def _event_rows(contest: Contest, event: Event) -> tuple[Event, int, list[Result
         result = standings.ranking(event)
     except scoring.ScoringError as error:
         raise ResultsError(
-            [_("项目“%(event)s”无法排名:%(error)s", event=event.label, error=str(error))]
+            [_("项目“%(event)s”无法排名：%(error)s", event=event.label, error=str(error))]
         ) from error
     digits = int(result.policy.precision)
     components = result.components
@@ -330,7 +330,7 @@ def _sync_honors(actor: User | None, contest: Contest, rows: list[ResultRow]) ->
     for key, honor in held.items():
         if key not in wanted:
             honor_service.revoke_honor(
-                actor, honor, _stored(lambda: _("成绩更正后重新公布,不再符合该称号"))
+                actor, honor, _stored(lambda: _("成绩更正后重新公布，不再符合该称号"))
             )
     return created
 
@@ -379,7 +379,7 @@ def publish(actor: User | None, contest: Contest) -> ResultSnapshot:
     per_event = [_event_rows(contest, event) for event in contest.events]
     previous = current_snapshot(contest.id)
     if previous is not None and _unchanged(previous, per_event):
-        raise ResultsError([_("成绩与现行公布版本完全相同,无需重新公布")])
+        raise ResultsError([_("成绩与现行公布版本完全相同，无需重新公布")])
     for event, _digits, rows in per_event:
         _assign_certificates(contest, event, rows)
 

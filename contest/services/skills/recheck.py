@@ -162,14 +162,14 @@ def build_recheck(actor: User, event: Event, *, seed: int | None = None) -> list
     if not state.complete:
         raise ReviewError(
             _(
-                "还有 %(n)s 份评分表未提交,评分全部完成后才能生成复核名单。",
+                "还有 %(n)s 份评分表未提交，评分全部完成后才能生成复核名单。",
                 n=state.total - state.done,
             )
         )
     try:
         result = ranking(event)
     except scoring.ScoringError as exc:
-        raise ReviewError(_("无法计算暂定名次:%(error)s", error=str(exc))) from None
+        raise ReviewError(_("无法计算暂定名次：%(error)s", error=str(exc))) from None
     settings = recheck_settings(event)
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     sample = scoring.recheck_sample(
@@ -216,7 +216,7 @@ def record_check(
         raise ReviewError(_("发现差错的评分表份数必须是整数。"), "errors_found")
     if not 0 <= errors_found <= sheets:
         raise ReviewError(
-            _("发现差错的评分表份数须在 0 到 %(n)s 之间(该选手共 %(n)s 份评分表)。", n=sheets),
+            _("发现差错的评分表份数须在 0 到 %(n)s 之间（该选手共 %(n)s 份评分表）。", n=sheets),
             "errors_found",
         )
     text = (note or "").strip() or None

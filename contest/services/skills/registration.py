@@ -83,7 +83,7 @@ from contest.validation import (
 # ------------------------------------------------------------------ the file format
 
 COL_NAME, COL_ID, COL_GENDER, COL_UNIT = "姓名", "身份证号", "性别", "单位"
-COL_OCCUPATION, COL_GROUP, COL_CODE = "赛项(工种)", "组别", "赛项代码"
+COL_OCCUPATION, COL_GROUP, COL_CODE = "赛项（工种）", "组别", "赛项代码"
 COL_PHONE, COL_POST, COL_TEAM = "联系电话", "岗位", "队名"
 
 TEMPLATE_HEADERS = (
@@ -236,11 +236,11 @@ def registration_problem(contest: Contest, event: Event | None = None) -> str | 
     """Why no entry can be added now, or None when registration is open."""
     if contest.status is not ContestStatus.REGISTRATION:
         return _(
-            "大赛当前状态为“%(status)s”,只有在“报名中”时才能报名",
+            "大赛当前状态为“%(status)s”，只有在“报名中”时才能报名",
             status=contest.status.label,
         )
     if event is not None and event.entry_drawn_at is not None:
-        return _("赛项“%(event)s”已抽取参赛号,不再接受报名", event=event.label)
+        return _("赛项“%(event)s”已抽取参赛号，不再接受报名", event=event.label)
     return None
 
 
@@ -325,12 +325,12 @@ def _check(
         if person is not None:
             if person.id in ctx.registered_people:
                 # The contest's entrants are all on this user's lists: nothing new is told.
-                problems["id_number"] = _("该身份证号已报名本次大赛(每人只能报一个赛项)")
+                problems["id_number"] = _("该身份证号已报名本次大赛（每人只能报一个赛项）")
             elif ctx.actor is not None and not ctx.actor.can_manage_org(person.organization):
-                problems["id_number"] = _("该身份证号已被登记,请联系上级工会核实")
+                problems["id_number"] = _("该身份证号已被登记，请联系上级工会核实")
             elif name and person.name != name:
                 problems["id_number"] = _(
-                    "该身份证号在职工库中登记的姓名与所填姓名不一致,请核对姓名和身份证号"
+                    "该身份证号在职工库中登记的姓名与所填姓名不一致，请核对姓名和身份证号"
                 )
 
     phone = None
@@ -359,13 +359,13 @@ def _check(
             age = age_on(birth_date_from_id(number), ctx.day)
             if event.min_age is not None and age < event.min_age:
                 problems["id_number"] = _(
-                    "年龄不符合要求:比赛首日 %(age)d 周岁,赛项要求不小于 %(min)d 周岁",
+                    "年龄不符合要求：比赛首日 %(age)d 周岁，赛项要求不小于 %(min)d 周岁",
                     age=age,
                     min=event.min_age,
                 )
             elif event.max_age is not None and age > event.max_age:
                 problems["id_number"] = _(
-                    "年龄不符合要求:比赛首日 %(age)d 周岁,赛项要求不大于 %(max)d 周岁",
+                    "年龄不符合要求：比赛首日 %(age)d 周岁，赛项要求不大于 %(max)d 周岁",
                     age=age,
                     max=event.max_age,
                 )
@@ -374,7 +374,7 @@ def _check(
             if ctx.quota_used[key] >= event.quota_per_unit:
                 delegation = ctx.units.get(key[1], unit)
                 problems["organization_id"] = _(
-                    "名额已满:“%(unit)s”在赛项“%(event)s”限报 %(quota)d 人,已报 %(used)d 人",
+                    "名额已满：“%(unit)s”在赛项“%(event)s”限报 %(quota)d 人，已报 %(used)d 人",
                     unit=delegation.name,
                     event=event.label,
                     quota=event.quota_per_unit,
@@ -579,13 +579,13 @@ def withdraw_entry(actor: User | None, entry: Entry, reason: str) -> Entry:
         raise RegistrationError(
             {
                 "": _(
-                    "大赛当前状态为“%(status)s”,只有在报名或比赛阶段才能办理退赛",
+                    "大赛当前状态为“%(status)s”，只有在报名或比赛阶段才能办理退赛",
                     status=contest.status.label,
                 )
             }
         )
     if entry.event.is_signed_off:
-        raise RegistrationError({"": _("该赛项裁判长已签字确认成绩,不能再办理退赛")})
+        raise RegistrationError({"": _("该赛项裁判长已签字确认成绩，不能再办理退赛")})
     before = _snapshot(entry)
     entry.status = EntryStatus.WITHDRAWN
     db.session.flush()
@@ -639,31 +639,31 @@ def _match_event(
         event = found[0]
         if occupation and occupation != event.occupation:
             return None, _(
-                "赛项代码与工种不一致(代码 %(code)s 是“%(event)s”)",
+                "赛项代码与工种不一致（代码 %(code)s 是“%(event)s”）",
                 code=event.code,
                 event=event.label,
             )
         if group is not None and group is not event.group:
             return None, _(
-                "赛项代码与组别不一致(代码 %(code)s 是“%(event)s”)",
+                "赛项代码与组别不一致（代码 %(code)s 是“%(event)s”）",
                 code=event.code,
                 event=event.label,
             )
         return event, None
     if not occupation:
-        return None, _("请填写赛项(工种)或赛项代码")
+        return None, _("请填写赛项（工种）或赛项代码")
     found = [e for e in events if e.occupation == occupation]
     if not found:
         names = "、".join(sorted({e.occupation for e in events}))
         return None, _(
-            "本次大赛没有工种“%(name)s”;可报的工种:%(names)s", name=occupation, names=names
+            "本次大赛没有工种“%(name)s”；可报的工种：%(names)s", name=occupation, names=names
         )
     if group is not None:
         found = [e for e in found if e.group is group]
         if not found:
             return None, _("工种“%(name)s”没有%(group)s", name=occupation, group=group.label)
     if len(found) > 1:
-        return None, _("工种“%(name)s”分职工组和学生组,请填写组别", name=occupation)
+        return None, _("工种“%(name)s”分职工组和学生组，请填写组别", name=occupation)
     return found[0], None
 
 
@@ -678,7 +678,7 @@ def _header_errors(headers: list[str]) -> list[RowError]:
         if name not in present:
             errors.append(RowError(1, name, _("缺少必填列")))
     if COL_OCCUPATION not in present and COL_CODE not in present:
-        errors.append(RowError(1, COL_OCCUPATION, _("缺少“赛项(工种)”列或“赛项代码”列")))
+        errors.append(RowError(1, COL_OCCUPATION, _("缺少“赛项（工种）”列或“赛项代码”列")))
     for name in sorted({h for h in present if present.count(h) > 1}):
         errors.append(RowError(1, name, _("列名重复")))
     return errors
@@ -762,7 +762,7 @@ def import_entries(
                         row_number,
                         COL_UNIT,
                         _(
-                            "未知单位“%(name)s”:不在主办工会“%(host)s”的组织树中",
+                            "未知单位“%(name)s”：不在主办工会“%(host)s”的组织树中",
                             name=unit_name,
                             host=contest.organization.name,
                         ),
@@ -773,7 +773,7 @@ def import_entries(
                     RowError(
                         row_number,
                         COL_UNIT,
-                        _("单位名称“%(name)s”对应多个组织,请填写全称", name=unit_name),
+                        _("单位名称“%(name)s”对应多个组织，请填写全称", name=unit_name),
                     )
                 )
             else:
@@ -925,7 +925,7 @@ def template_workbook(contest: Contest) -> bytes:
         notes={
             COL_ID: "请保持本列为“文本”格式",
             COL_UNIT: "报名单位的名称",
-            COL_CODE: "赛项代码;只有一个赛项时可不填",
+            COL_CODE: "赛项代码；只有一个赛项时可不填",
             COL_TEAM: "团体项目必填：同一队的各行填相同队名，第一行为队长；个人项目留空",
         },
     )

@@ -184,7 +184,7 @@ def sheets_workbook(contest: Contest) -> bytes:
             [
                 entry_code or "",
                 seat_text(seat_code) if seat_code else "",
-                name if revealed else "(签字确认后揭晓)",
+                name if revealed else "（签字确认后揭晓）",
                 judge,
                 key,
                 aspect_name,

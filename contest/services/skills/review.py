@@ -113,12 +113,12 @@ def require_open(event: Event) -> None:
     if event.contest.status is not ContestStatus.REVIEW:
         raise ReviewError(
             _(
-                "大赛当前处于「%(status)s」阶段,复核与签字只能在「复核与申诉」阶段进行。",
+                "大赛当前处于「%(status)s」阶段，复核与签字只能在「复核与申诉」阶段进行。",
                 status=event.contest.status.label,
             )
         )
     if event.is_signed_off:
-        raise ReviewError(_("本赛项已由裁判长签字确认,不能再修改。"))
+        raise ReviewError(_("本赛项已由裁判长签字确认，不能再修改。"))
 
 
 # ---------------------------------------------------------------- progress

@@ -49,7 +49,7 @@ from contest.services.skills.rubrics import (
 COL_COMPONENT, COL_CRITERION, COL_KEY, COL_NAME = "模块", "评分项", "评分要素编号", "评分要素"
 
 
-COL_KIND, COL_POINTS, COL_SCALE, COL_STEP = "类型(测量/评价/扣分)", "分值", "评价等级", "步长"
+COL_KIND, COL_POINTS, COL_SCALE, COL_STEP = "类型（测量/评价/扣分）", "分值", "评价等级", "步长"
 
 
 COL_TEXT = "评价描述/评分标准"
@@ -82,19 +82,19 @@ class RowProblem:
             return self.message
         if self.column:
             return _(
-                "第 %(row)s 行「%(column)s」:%(message)s",
+                "第 %(row)s 行「%(column)s」：%(message)s",
                 row=self.row,
                 column=self.column,
                 message=self.message,
             )
-        return _("第 %(row)s 行:%(message)s", row=self.row, message=self.message)
+        return _("第 %(row)s 行：%(message)s", row=self.row, message=self.message)
 
 
 class RubricImportRefused(ValueError):
     """The file was refused as a whole; ``problems`` lists every row's problems."""
 
     def __init__(self, problems: list[RowProblem]) -> None:
-        super().__init__(_("评分细则未导入,共 %(n)s 处问题", n=len(problems)))
+        super().__init__(_("评分细则未导入，共 %(n)s 处问题", n=len(problems)))
         self.problems = problems
 
 
@@ -120,22 +120,22 @@ def _workbook_bytes(rows: Iterable[Sequence[Any]], notes: list[str]) -> bytes:
 
 def _notes(event: Event | None) -> list[str]:
     notes = [
-        _("每行一个评分要素;同一模块、同一评分项的连续行归为一个评分项。"),
+        _("每行一个评分要素；同一模块、同一评分项的连续行归为一个评分项。"),
         _(
-            "模块:填写模块名称或编号(如 理论/theory、实操/practical、答辩/oral),"
+            "模块：填写模块名称或编号（如 理论/theory、实操/practical、答辩/oral），"
             "须是本赛项已设置的模块。"
         ),
         _(
-            "类型:测量、评价 或 扣分。评价类须填「评价等级」(如 3,即 0–3 级),"
-            "并在最后一列每行写一个等级的描述(如 0: 不合格)。"
+            "类型：测量、评价 或 扣分。评价类须填「评价等级」（如 3，即 0–3 级），"
+            "并在最后一列每行写一个等级的描述（如 0：不合格）。"
         ),
-        _("测量与扣分类须填「步长」(如 0.5),最后一列写评分标准;分值须是步长的整数倍。"),
-        _("每个模块各评分要素分值合计须等于模块满分(100 分)。"),
-        _("导入时文件中出现的模块的评分细则整体替换;有任何错误则全部不导入。"),
+        _("测量与扣分类须填「步长」（如 0.5），最后一列写评分标准；分值须是步长的整数倍。"),
+        _("每个模块各评分要素分值合计须等于模块满分（100 分）。"),
+        _("导入时文件中出现的模块的评分细则整体替换；有任何错误则全部不导入。"),
     ]
     if event is not None:
-        names = "、".join(f"{c.name}({c.key})" for c in event.components)
-        notes.append(_("本赛项的模块:%(names)s", names=names or "-"))
+        names = "、".join(f"{c.name}（{c.key}）" for c in event.components)
+        notes.append(_("本赛项的模块：%(names)s", names=names or "-"))
     return notes
 
 
@@ -177,7 +177,7 @@ def template_xlsx(event: Event | None = None) -> bytes:
             30,
             3,
             None,
-            "0: 不合格\n1: 基本符合\n2: 良好\n3: 优秀",
+            "0：不合格\n1：基本符合\n2：良好\n3：优秀",
         ],
         ["实操", "安全文明生产", "P3", "违规操作", "扣分", 30, None, 1, "每次违规扣 5 分"],
     ]
@@ -223,7 +223,7 @@ def read_rubric_xlsx(event: Event, data: bytes) -> dict[Component, list[Criterio
         if component is None:
             bad(
                 COL_COMPONENT,
-                _("模块「%(name)s」不是本赛项的模块", name=values[COL_COMPONENT] or "(空)"),
+                _("模块「%(name)s」不是本赛项的模块", name=values[COL_COMPONENT] or "（空）"),
             )
             continue
         criterion_name = values[COL_CRITERION]
@@ -321,7 +321,8 @@ def read_rubric_xlsx(event: Event, data: bytes) -> dict[Component, list[Criterio
                     0,
                     None,
                     _(
-                        "「%(name)s」模块各评分要素分值合计 %(total)s 分,应等于模块满分 %(max)s 分",
+                        "「%(name)s」模块各评分要素分值合计 %(total)s 分，"
+                        "应等于模块满分 %(max)s 分",
                         name=component.name,
                         total=format_points(total),
                         max=format_points(component.max_score),

@@ -61,9 +61,10 @@ def _builtin() -> dict[str, dict[str, Any]]:
     """Built at call time so the names are translated for the current request."""
     return {
         "worldskills": {
-            "name": _("世赛式测量/评价(M/J)模板"),
+            "name": _("世赛式测量/评价（M/J）模板"),
             "description": _(
-                "测量分项按是否达标给分;评价分项由 3 名裁判按 0–3 级评价,每级有描述。合计 100 分。"
+                "测量分项按是否达标给分；评价分项由 3 名裁判按 0–3 级评价，"
+                "每级有描述。合计 100 分。"
             ),
             "data": {
                 "criteria": [
@@ -75,7 +76,7 @@ def _builtin() -> dict[str, dict[str, Any]]:
                                 _("正确佩戴安全防护用品"),
                                 5,
                                 "5",
-                                _("全部正确得 5 分,否则 0 分"),
+                                _("全部正确得 5 分，否则 0 分"),
                             ),
                             _m("M2", _("工位整洁、工具归位"), 5, "1", _("每处不符合扣 1 分")),
                         ],
@@ -83,8 +84,8 @@ def _builtin() -> dict[str, dict[str, Any]]:
                     {
                         "name": _("B 尺寸与功能"),
                         "aspects": [
-                            _m("M3", _("关键尺寸一"), 20, "0.5", _("在公差内得满分,超差不得分")),
-                            _m("M4", _("关键尺寸二"), 20, "0.5", _("在公差内得满分,超差不得分")),
+                            _m("M3", _("关键尺寸一"), 20, "0.5", _("在公差内得满分，超差不得分")),
+                            _m("M4", _("关键尺寸二"), 20, "0.5", _("在公差内得满分，超差不得分")),
                             _m("M5", _("功能测试"), 10, "1", _("各项功能逐项测试")),
                         ],
                     },
@@ -96,10 +97,10 @@ def _builtin() -> dict[str, dict[str, Any]]:
                                 _("表面质量"),
                                 15,
                                 [
-                                    _("明显缺陷,未达到行业标准"),
+                                    _("明显缺陷，未达到行业标准"),
                                     _("达到行业基本标准"),
                                     _("达到并部分超过行业标准"),
-                                    _("优秀,达到行业领先水平"),
+                                    _("优秀，达到行业领先水平"),
                                 ],
                             ),
                             _j(
@@ -107,7 +108,7 @@ def _builtin() -> dict[str, dict[str, Any]]:
                                 _("整体工艺"),
                                 15,
                                 [
-                                    _("工艺混乱,返工明显"),
+                                    _("工艺混乱，返工明显"),
                                     _("工艺基本合理"),
                                     _("工艺合理、过程规范"),
                                     _("工艺精湛、过程高效规范"),
@@ -118,10 +119,10 @@ def _builtin() -> dict[str, dict[str, Any]]:
                                 _("布局与美观"),
                                 10,
                                 [
-                                    _("布局杂乱,不便使用"),
+                                    _("布局杂乱，不便使用"),
                                     _("布局基本合理"),
                                     _("布局合理、美观"),
-                                    _("布局出色,兼顾美观与功能"),
+                                    _("布局出色，兼顾美观与功能"),
                                 ],
                             ),
                         ],
@@ -130,9 +131,9 @@ def _builtin() -> dict[str, dict[str, Any]]:
             },
         },
         "cn100": {
-            "name": _("百分制评分细则(含扣分项)"),
+            "name": _("百分制评分细则（含扣分项）"),
             "description": _(
-                "按工艺准备、加工质量、职业素养、安全文明生产分项打分,违规扣分。合计 100 分。"
+                "按工艺准备、加工质量、职业素养、安全文明生产分项打分，违规扣分。合计 100 分。"
             ),
             "data": {
                 "criteria": [
@@ -144,14 +145,16 @@ def _builtin() -> dict[str, dict[str, Any]]:
                                 _("工艺文件编制"),
                                 10,
                                 "1",
-                                _("工序合理、参数正确,每处错误扣 2 分"),
+                                _("工序合理、参数正确，每处错误扣 2 分"),
                             ),
                         ],
                     },
                     {
                         "name": _("二、加工质量"),
                         "aspects": [
-                            _m("2", _("尺寸精度"), 40, "0.5", _("每超差 0.01 mm 扣 2 分,扣完为止")),
+                            _m(
+                                "2", _("尺寸精度"), 40, "0.5", _("每超差 0.01 mm 扣 2 分，扣完为止")
+                            ),
                             _m("3", _("表面粗糙度"), 10, "1", _("Ra 超差一级扣 5 分")),
                             _m("4", _("形位公差"), 10, "1", _("每项超差扣 5 分")),
                         ],
@@ -168,13 +171,13 @@ def _builtin() -> dict[str, dict[str, Any]]:
                         ],
                     },
                     {
-                        "name": _("四、安全文明生产(扣分项)"),
+                        "name": _("四、安全文明生产（扣分项）"),
                         "aspects": [
                             _d(
                                 "6",
                                 _("违规操作"),
                                 10,
-                                _("每次违规扣 2 分;发生安全事故取消比赛资格"),
+                                _("每次违规扣 2 分；发生安全事故取消比赛资格"),
                             ),
                             _d("7", _("设备及工量具维护"), 10, _("损坏或乱放工量具每次扣 2 分")),
                         ],
@@ -261,10 +264,10 @@ def save_as_template(actor: User, component: Component, name: str) -> RubricTemp
         raise rubrics.RubricError(problem, "name")
     data = rubrics.component_data(component)
     if not any(c["aspects"] for c in data["criteria"]):
-        raise rubrics.RubricError(_("该模块还没有评分要素,无法保存为模板"))
+        raise rubrics.RubricError(_("该模块还没有评分要素，无法保存为模板"))
     problems = rubrics.component_problems(component)
     if problems:
-        raise rubrics.RubricError(_("评分细则尚不完整,不能保存为模板:%(p)s", p=problems[0]))
+        raise rubrics.RubricError(_("评分细则尚不完整，不能保存为模板：%(p)s", p=problems[0]))
     contest = component.event.contest
     template = RubricTemplate(
         name=name,

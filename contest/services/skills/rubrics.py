@@ -190,12 +190,12 @@ def component_problems(component: Component) -> list[str]:
             )
     for aspect in aspects:
         for message in aspect_problems(aspect_data(aspect)).values():
-            problems.append(_("评分要素 %(key)s:%(message)s", key=aspect.key, message=message))
+            problems.append(_("评分要素 %(key)s：%(message)s", key=aspect.key, message=message))
     total = component_total(component)
     if total != Decimal(component.max_score):
         problems.append(
             _(
-                "「%(name)s」模块各评分要素分值合计 %(total)s 分,应等于模块满分 %(max)s 分",
+                "「%(name)s」模块各评分要素分值合计 %(total)s 分，应等于模块满分 %(max)s 分",
                 name=component.name,
                 total=format_points(total),
                 max=format_points(component.max_score),
@@ -262,7 +262,7 @@ def aspect_problems(data: AspectData) -> dict[str, str]:
     if not data.key:
         problems["key"] = _("请填写评分要素编号")
     elif not KEY_RE.match(data.key):
-        problems["key"] = _("编号只能由字母、数字、点、横线组成,最长 20 个字符(如 M1、2.3)")
+        problems["key"] = _("编号只能由字母、数字、点、横线组成，最长 20 个字符（如 M1、2.3）")
     if not data.name.strip():
         problems["name"] = _("请填写评分要素名称")
     elif len(data.name) > 300:
@@ -278,12 +278,12 @@ def aspect_problems(data: AspectData) -> dict[str, str]:
         problems["max_points"] = _("分值不能超过 1000")
     if data.kind is AspectKind.JUDGEMENT:
         if data.scale is None or not 1 <= data.scale <= MAX_SCALE:
-            problems["scale"] = _("评价类要素需要最高等级(1–10,世赛通常为 3)")
+            problems["scale"] = _("评价类要素需要最高等级（1–10，世赛通常为 3）")
         elif len(data.descriptors) != data.scale + 1 or not all(
             d.strip() for d in data.descriptors
         ):
             problems["descriptors"] = _(
-                "请为每个评价等级 0–%(scale)s 各写一条描述(共 %(n)s 条)",
+                "请为每个评价等级 0–%(scale)s 各写一条描述（共 %(n)s 条）",
                 scale=data.scale,
                 n=data.scale + 1,
             )
@@ -349,17 +349,18 @@ def parse_decimal(value: Any, field_name: str, label: str) -> Decimal:
         raise RubricError(_("%(label)s必须是数字", label=label), field_name) from None
 
 
-_LEVEL_PREFIX = re.compile(r"^\s*(\d+)\s*[::、.．)）]\s*")
+_LEVEL_PREFIX = re.compile(r"^\s*(\d+)\s*[:：、.．)）]\s*")
 
 
 def split_descriptors(text: str) -> list[str]:
-    """Descriptor lines of a spreadsheet cell: one per line, "0: 不合格" or just "不合格"."""
+    """Descriptor lines of a spreadsheet cell, one per line: "0：不合格", "0: 不合格" or
+    just "不合格"."""
     lines = [line for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
     return [_LEVEL_PREFIX.sub("", line, count=1).strip() for line in lines]
 
 
 def join_descriptors(descriptors: Iterable[str]) -> str:
-    return "\n".join(f"{level}: {text}" for level, text in enumerate(descriptors))
+    return "\n".join(f"{level}：{text}" for level, text in enumerate(descriptors))
 
 
 # ------------------------------------------------------------------ writes
@@ -370,8 +371,8 @@ def ensure_editable(event: Event) -> None:
     if event.contest.status not in EDITABLE_STATUSES:
         raise RubricError(
             _(
-                "大赛当前状态为「%(status)s」,评分可能已经开始,评分细则已锁定,不能再修改。"
-                "如确需修改,请先将大赛退回「报名中」(须尚无评分表)。",
+                "大赛当前状态为「%(status)s」，评分可能已经开始，评分细则已锁定，不能再修改。"
+                "如确需修改，请先将大赛退回「报名中」（须尚无评分表）。",
                 status=event.contest.status.label,
             )
         )
@@ -543,7 +544,7 @@ def plan_from_data(data: Mapping[str, Any]) -> list[CriterionPlan]:
             if problems:
                 raise RubricError(
                     _(
-                        "评分要素 %(key)s:%(message)s",
+                        "评分要素 %(key)s：%(message)s",
                         key=aspect.key or "?",
                         message=next(iter(problems.values())),
                     )

@@ -67,7 +67,7 @@ def sign_off_blockers(
         blockers.append(
             Blocker(
                 _(
-                    "大赛当前处于「%(status)s」阶段,须先转入「复核与申诉」阶段。",
+                    "大赛当前处于「%(status)s」阶段，须先转入「复核与申诉」阶段。",
                     status=event.contest.status.label,
                 )
             )
@@ -91,7 +91,7 @@ def sign_off_blockers(
         assert recheck.outcome is not None
         blockers.append(
             Blocker(
-                _("复核差错率超过上限,须全部重新评分:%(msg)s", msg=recheck.outcome.message),
+                _("复核差错率超过上限，须全部重新评分：%(msg)s", msg=recheck.outcome.message),
                 "review.recheck",
             )
         )

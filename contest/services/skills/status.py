@@ -63,7 +63,7 @@ def _problems_to_registration(contest: Contest) -> list[str]:
     for event in contest.events:
         name = _event_name(event)
         for problem in weight_problems(event) + rubrics.rubric_problems(event):
-            problems.append(_("%(event)s:%(problem)s", event=name, problem=problem))
+            problems.append(_("%(event)s：%(problem)s", event=name, problem=problem))
     return problems
 
 
@@ -81,7 +81,7 @@ def _problems_to_judging(contest: Contest) -> list[str]:
         name = _event_name(event)
 
         def add(message: str, name: str = name) -> None:
-            problems.append(_("%(event)s:%(problem)s", event=name, problem=message))
+            problems.append(_("%(event)s：%(problem)s", event=name, problem=message))
 
         # The rubric may have been edited during registration: it must still be whole.
         for problem in weight_problems(event) + rubrics.rubric_problems(event):
@@ -132,7 +132,7 @@ def _problems_to_review(contest: Contest) -> list[str]:
         if missing:
             problems.append(
                 _(
-                    "%(event)s:还有 %(n)s 份评分表未提交",
+                    "%(event)s：还有 %(n)s 份评分表未提交",
                     event=_event_name(event),
                     n=missing,
                 )
@@ -147,14 +147,14 @@ def _problems_to_published(contest: Contest) -> list[str]:
         if turnout.is_cancelled(event):
             continue  # not scored, nothing to sign or decide
         if not event.is_signed_off:
-            problems.append(_("%(event)s:裁判长尚未签字确认", event=name))
+            problems.append(_("%(event)s：裁判长尚未签字确认", event=name))
         pending = db.session.scalar(
             select(func.count(Appeal.id)).where(
                 Appeal.event_id == event.id, Appeal.status == AppealStatus.PENDING
             )
         )
         if pending:
-            problems.append(_("%(event)s:有 %(n)s 件申诉尚未裁决", event=name, n=pending))
+            problems.append(_("%(event)s：有 %(n)s 件申诉尚未裁决", event=name, n=pending))
         unchecked = db.session.scalar(
             select(func.count(RecheckItem.id)).where(
                 RecheckItem.event_id == event.id, RecheckItem.checked_at.is_(None)
@@ -162,7 +162,7 @@ def _problems_to_published(contest: Contest) -> list[str]:
         )
         if unchecked:
             problems.append(
-                _("%(event)s:复核名单中还有 %(n)s 名选手未复核", event=name, n=unchecked)
+                _("%(event)s：复核名单中还有 %(n)s 名选手未复核", event=name, n=unchecked)
             )
     if not contest.events:
         problems.append(_("大赛还没有赛项"))
@@ -185,18 +185,18 @@ def check_transition(contest: Contest, to: ContestStatus) -> list[str]:
         count = db.session.scalar(
             select(func.count(Entry.id)).where(Entry.contest_id == contest.id)
         )
-        return [_("已有 %(n)s 名选手报名,不能退回筹备", n=count)] if count else []
+        return [_("已有 %(n)s 名选手报名，不能退回筹备", n=count)] if count else []
     if (current, to) == (S.REGISTRATION, S.JUDGING):
         return _problems_to_judging(contest)
     if (current, to) == (S.JUDGING, S.REGISTRATION):
         count = _sheet_count(contest)
-        return [_("评委已开始评分(%(n)s 份评分表),不能退回报名", n=count)] if count else []
+        return [_("评委已开始评分（%(n)s 份评分表），不能退回报名", n=count)] if count else []
     if (current, to) == (S.JUDGING, S.REVIEW):
         return _problems_to_review(contest)
     if (current, to) == (S.REVIEW, S.JUDGING):
         signed = [_event_name(e) for e in contest.events if e.is_signed_off]
         if signed:
-            return [_("%(events)s 已由裁判长签字确认,不能退回评分", events="、".join(signed))]
+            return [_("%(events)s 已由裁判长签字确认，不能退回评分", events="、".join(signed))]
         return []
     if (current, to) == (S.REVIEW, S.PUBLISHED):
         return _problems_to_published(contest)
@@ -260,7 +260,7 @@ def transition(
     """
     if to is S.PUBLISHED:
         raise ContestError(
-            _("公布成绩须通过「公布成绩」操作完成(计算成绩并生成不可更改的成绩快照)")
+            _("公布成绩须通过「公布成绩」操作完成（计算成绩并生成不可更改的成绩快照）")
         )
     closing = (contest.status, to) == (S.REGISTRATION, S.JUDGING)
     if closing and not check_transition(contest, to):
@@ -271,7 +271,7 @@ def transition(
     problems = check_transition(contest, to)
     if problems:
         raise ContestError(
-            _("不能转为「%(to)s」:%(problems)s", to=to.label, problems=";".join(problems)),
+            _("不能转为「%(to)s」：%(problems)s", to=to.label, problems=";".join(problems)),
             problems=problems,
         )
     before = contest.status
