@@ -263,6 +263,14 @@ class PolicyForm(CheckedForm):
     )
     normalize = SelectField(_l("评委打分标准化"))
     precision = IntegerField(_l("保留小数位数"), validators=[Optional()], default=2)
+    team_total = SelectField(
+        _l("团体成绩"),
+        default="",
+        description=_l(
+            "成员成绩之和或平均：每名队员各自抽签、检录、评分，团队按队员总成绩之和或平均排名；"
+            "缺考或退赛的队员不计成绩（求和时相当于 0 分，求平均时不计入人数）。有报名后不能再改。"
+        ),
+    )
     award_mode = SelectField(_l("奖项设置方式"))
     award_rounding = SelectField(_l("按比例计算名额时"))
     edge_ties = SelectField(_l("奖项分界处并列时"))
@@ -312,6 +320,11 @@ class PolicyForm(CheckedForm):
         self.normalize.choices = [
             ("none", str(_l("不标准化"))),
             ("zscore", str(_l("按评委标准化（消除宽严差异）"))),
+        ]
+        self.team_total.choices = [
+            ("", str(_l("整队评分"))),
+            ("sum", str(_l("成员成绩之和"))),
+            ("mean", str(_l("成员成绩平均"))),
         ]
         self.award_mode.choices = [
             ("share", str(_l("按比例（%）"))),
@@ -393,6 +406,7 @@ def fill_policy_form(form: PolicyForm, data: dict[str, Any]) -> None:
     form.trim.data = data["trim"]
     form.normalize.data = data["normalize"] if data["normalize"] in ("none", "zscore") else "none"
     form.precision.data = data["precision"]
+    form.team_total.data = data["team_total"] or ""
     form.award_mode.data = policy_rows(data)["award_mode"]
     form.award_rounding.data = data["award_rounding"]
     form.edge_ties.data = data["edge_ties"]
@@ -502,4 +516,5 @@ def policy_from_form(form: PolicyForm, posted: Any) -> dict[str, Any]:
             DEFAULT_POLICY["recheck_error_limit"] if limit is None else float(limit / 100)
         ),
         "scale": dict(STANDARD_SCALE) if form.standard_scale.data else None,
+        "team_total": form.team_total.data or None,
     }

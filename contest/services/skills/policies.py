@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 import scoring
 from contest.extensions import db
-from contest.models.contest import Event
+from contest.models.contest import Entry, Event
 from contest.models.honor import HonorLevel
 from contest.services.core import audit, authority
 
@@ -42,6 +43,7 @@ DEFAULT_POLICY: dict[str, Any] = {
     "recheck_share": 0.15,
     "recheck_error_limit": 0.05,
     "scale": None,
+    "team_total": None,
 }
 
 POLICY_KEYS = frozenset(DEFAULT_POLICY)
@@ -66,6 +68,10 @@ MIN_FIELD_BY_LEVEL: dict[HonorLevel, int] = {HonorLevel.NATIONAL: 30, HonorLevel
 # "no_awards", ``contest.services.skills.turnout``): kept beside the policy keys, never edited
 # through the policy form.
 FIELD_DECISION = "short_field"
+# How a team event's teams are scored (DOMAIN §1.9): None, the team as one entry (its captain's
+# entry, one sheet per judge); "sum" or "mean", each member on their own entry and sheets and
+# the team ranked by the sum or the mean of its competing members' totals.
+TEAM_TOTALS = (None, "sum", "mean")
 
 
 class PolicyInvalid(ValueError):
@@ -283,8 +289,23 @@ def validate(raw: dict[str, Any], event: Event | None = None) -> dict[str, Any]:
             problem = authority.reserved_word_problem(title.name, host)
             if problem:
                 raise PolicyInvalid(problem, "titles")
+    _check_team_total(data, event)
     recheck_settings_of(data)
     return data
+
+
+def _check_team_total(data: dict[str, Any], event: Event | None) -> None:
+    if data["team_total"] not in TEAM_TOTALS:
+        raise PolicyInvalid(_("团体成绩的计算方式无效"), "team_total")
+    if data["team_total"] and event is not None and not event.is_team:
+        raise PolicyInvalid(_("个人项目没有团体成绩"), "team_total")
+
+
+def team_total_of(event: Event) -> str | None:
+    """ "sum" or "mean" when the event's teams are scored member by member, else None (an
+    individual event, or a team scored as one)."""
+    value = merged(event.policy or {})["team_total"]
+    return value if event.is_team and value in ("sum", "mean") else None
 
 
 def recheck_settings_of(data: dict[str, Any]) -> RecheckSettings:
@@ -355,11 +376,24 @@ def ensure_policy_editable(event: Event) -> None:
         raise PolicyInvalid(_("裁判长已签字确认，排名规则不能再修改"))
 
 
+def _has_entries(event: Event) -> bool:
+    return (
+        db.session.scalar(select(Entry.id).where(Entry.event_id == event.id).limit(1)) is not None
+    )
+
+
 def save_policy(actor: Any, event: Event, raw: dict[str, Any]) -> dict[str, Any]:
     """Validate and store an event's ranking policy (audited, before and after)."""
     ensure_policy_editable(event)
     data = validate(raw, event)
     before = merged(event.policy or {})
+    if data["team_total"] != before["team_total"] and _has_entries(event):
+        # Member-scored teams are registered one entry per member, a team scored as one as one
+        # entry: the entries already made would not fit the other way.
+        raise PolicyInvalid(
+            _("赛项已有报名，团体成绩的计算方式不能再改（整队评分与成员各自评分的报名方式不同）"),
+            "team_total",
+        )
     decision = field_decision(event)
     event.policy = data
     set_field_decision(event, decision)
