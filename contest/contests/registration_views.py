@@ -28,6 +28,7 @@ from contest.models import Contest, Entry, EntryStatus, Event, Gender
 from contest.services.core.spreadsheets import RowError, SheetRefused, read_upload
 from contest.services.skills import draws as draw_service
 from contest.services.skills.codes import CodeError
+from contest.services.skills.policies import team_total_of
 from contest.services.skills.registration import (
     EntrantData,
     ImportResult,
@@ -115,6 +116,7 @@ def entries(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
         rows=rows,
         query=query,
         desk=draw_service.desk_count(event),
+        member_scored=team_total_of(event) is not None,
         **(_row_context(contest, event) | page_context(contest, event, "entries")),
     )
 

@@ -71,6 +71,7 @@ from contest.services.core.spreadsheets import (
     read_sheet,
     template_xlsx,
 )
+from contest.services.skills.policies import team_total_of
 from contest.validation import (
     birth_date_from_id,
     gender_from_id,
@@ -198,6 +199,9 @@ class _Context:
     # Non-withdrawn entries per (event id, 报名单位 id), including candidates planned so far.
     quota_used: Counter[tuple[int, int]] = field(default_factory=Counter)
     registered_people: set[int] = field(default_factory=set)
+    # Member-scored teams (event id, unit id, 队名) so far: a team is its members' entries, so
+    # its name must be unique in its unit and event, and it counts once against the quota.
+    member_teams: set[tuple[int, int, str]] = field(default_factory=set)
 
 
 # ------------------------------------------------------------------ helpers
@@ -281,12 +285,16 @@ def _context(contest: Contest, actor: User | None, *, lock: bool = True) -> _Con
     members = select(EntryMember.person_id).where(EntryMember.contest_id == contest.id)
     ctx.registered_people.update(db.session.scalars(members))
     rows = db.session.execute(
-        select(Entry.event_id, Entry.organization_id, Entry.person_id, Entry.status).where(
-            Entry.contest_id == contest.id
-        )
+        select(
+            Entry.event_id, Entry.organization_id, Entry.person_id, Entry.status, Entry.team_name
+        ).where(Entry.contest_id == contest.id)
     )
-    for event_id, org_id, person_id, status in rows:
+    for event_id, org_id, person_id, status, team_name in rows:
         ctx.registered_people.add(person_id)
+        if team_name and event_id in ctx.events and team_total_of(ctx.events[event_id]):
+            if (event_id, org_id, team_name) in ctx.member_teams:
+                continue  # the team's other members: the team was counted once
+            ctx.member_teams.add((event_id, org_id, team_name))
         if status is not EntryStatus.WITHDRAWN and org_id in ctx.units:
             ctx.quota_used[(event_id, delegation_of(contest, ctx.units[org_id]))] += 1
     return ctx
@@ -369,6 +377,13 @@ def _check(
                     age=age,
                     max=event.max_age,
                 )
+        team = _member_team(event, unit, data) if counted else None
+        if team is not None and team in ctx.member_teams:
+            problems["team_name"] = _(
+                "“%(unit)s”在本赛项已有名为“%(team)s”的团队，请换一个队名",
+                unit=unit.name if unit else "",
+                team=team[2],
+            )
         if counted and unit is not None and event.quota_per_unit is not None:
             key = (event.id, delegation_of(ctx.contest, unit))
             if ctx.quota_used[key] >= event.quota_per_unit:
@@ -384,9 +399,21 @@ def _check(
         return problems, None
     if counted:
         ctx.quota_used[(event.id, delegation_of(ctx.contest, unit))] += 1
+        if team is not None:
+            ctx.member_teams.add(team)
     if person is not None:
         ctx.registered_people.add(person.id)
     return problems, _Plan(data, number, person, unit, event, phone)
+
+
+def _member_team(
+    event: Event, unit: Organization | None, data: EntrantData
+) -> tuple[int, int, str] | None:
+    """The (event, unit, 队名) of a member-scored team's candidate; None for any other."""
+    name = (data.team_name or "").strip()
+    if unit is None or not name or not team_total_of(event):
+        return None
+    return (event.id, unit.id, name)
 
 
 def _kind_problem(event: Event, data: EntrantData) -> str | None:
@@ -416,6 +443,9 @@ def _release(ctx: _Context, plan: _Plan, *, counted: bool = True) -> None:
     """Undo what :func:`_check` counted for a candidate that is refused after all."""
     if counted:
         ctx.quota_used[(plan.event.id, delegation_of(ctx.contest, plan.unit))] -= 1
+        team = _member_team(plan.event, plan.unit, plan.data)
+        if team is not None:
+            ctx.member_teams.discard(team)
     if plan.person is not None:
         ctx.registered_people.discard(plan.person.id)
 
@@ -461,9 +491,13 @@ def _person(actor: User | None, plan: _Plan) -> tuple[Person, bool]:
     return person, created
 
 
-def _write(actor: User | None, plans: list[_Plan], contest: Contest) -> tuple[Entry, list[int]]:
-    """Create (or reuse) the people and the entry: an individual, or a team's captain and
-    members. Returns the entry and the ids of the people created."""
+def _write(
+    actor: User | None, plans: list[_Plan], contest: Contest
+) -> tuple[list[Entry], list[int]]:
+    """Create (or reuse) the people and the entries: an individual; a team scored as one (the
+    captain's entry, the others its members); or a member-scored team, one entry per member
+    under the team's name, captain first, so each member is drawn, checked in and scored on
+    their own. Returns the entries and the ids of the people created."""
     created: list[int] = []
     people = []
     for plan in plans:
@@ -472,26 +506,34 @@ def _write(actor: User | None, plans: list[_Plan], contest: Contest) -> tuple[En
         if new:
             created.append(person.id)
     first = plans[0]
-    entry = Entry(
-        contest_id=contest.id,
-        event_id=first.event.id,
-        person_id=people[0].id,
-        organization_id=first.unit.id,
-        status=EntryStatus.REGISTERED,
-        registered_by_id=actor.id if actor is not None else None,
-        team_name=(first.data.team_name or "").strip() or None,
-    )
-    db.session.add(entry)
+    split = team_total_of(first.event) is not None
+    entries = [
+        Entry(
+            contest_id=contest.id,
+            event_id=first.event.id,
+            person_id=person.id,
+            organization_id=first.unit.id,
+            status=EntryStatus.REGISTERED,
+            registered_by_id=actor.id if actor is not None else None,
+            team_name=(first.data.team_name or "").strip() or None,
+        )
+        for person in (people if split else people[:1])
+    ]
+    db.session.add_all(entries)
     db.session.flush()
-    for position, person in enumerate(people[1:], start=1):
+    for position, person in enumerate([] if split else people[1:], start=1):
         db.session.add(
             EntryMember(
-                entry_id=entry.id, contest_id=contest.id, person_id=person.id, position=position
+                entry_id=entries[0].id,
+                contest_id=contest.id,
+                person_id=person.id,
+                position=position,
             )
         )
     db.session.flush()
-    audit.record(actor, "entry.create", "entry", entry.id, after=_snapshot(entry))
-    return entry, created
+    for entry in entries:
+        audit.record(actor, "entry.create", "entry", entry.id, after=_snapshot(entry))
+    return entries, created
 
 
 # ------------------------------------------------------------------ the form
@@ -503,8 +545,8 @@ def register_entry(actor: User | None, contest: Contest, data: EntrantData) -> E
     problems, plan = _check(ctx, data)
     if problems or plan is None:
         raise RegistrationError(problems or {"": _("报名失败")})
-    entry, _created = _write(actor, [plan], contest)
-    return entry
+    entries, _created = _write(actor, [plan], contest)
+    return entries[0]
 
 
 def member_field(index: int, name: str) -> str:
@@ -513,7 +555,8 @@ def member_field(index: int, name: str) -> str:
 
 
 def register_team(actor: User | None, contest: Contest, team: TeamData) -> Entry:
-    """Register a team into a team event: one entry, the first member its captain.
+    """Register a team into a team event: one entry, the first member its captain (a
+    member-scored team: one entry per member, see :func:`_write`; the captain's is returned).
 
     Every member is checked as an entrant (ID, unit, age, one entry per person per contest);
     the team needs a name and a size within the event's bounds, and counts once against the
@@ -561,8 +604,8 @@ def register_team(actor: User | None, contest: Contest, team: TeamData) -> Entry
                 problems[member_field(index, key)] = message
     if problems or len(plans) != len(team.members) or not plans:
         raise RegistrationError(problems or {"": _("报名失败")})
-    entry, _created = _write(actor, plans, contest)
-    return entry
+    entries, _created = _write(actor, plans, contest)
+    return entries[0]
 
 
 def withdraw_entry(actor: User | None, entry: Entry, reason: str) -> Entry:
@@ -854,7 +897,10 @@ def import_entries(
             )
     return ImportResult(
         rows=len(plans),
-        entries_created=len(groups),
+        # a member-scored team is one entry per member
+        entries_created=sum(
+            len(group) if team_total_of(group[0][1].event) else 1 for group in groups.values()
+        ),
         people_created=people_created,
         people_matched=len(plans) - people_created,
         file_sha256=digest,
@@ -888,8 +934,8 @@ def _write_batch(
     people: list[int] = []
     entries: list[int] = []
     for plans in checked:
-        entry, created = _write(actor, plans, contest)
-        entries.append(entry.id)
+        written, created = _write(actor, plans, contest)
+        entries.extend(entry.id for entry in written)
         people.extend(created)
     batches.created(Person, people)
     batches.created(Entry, entries)  # a team's members go with their entry (ON DELETE CASCADE)
