@@ -74,6 +74,9 @@ class ResultRow(db.Model):
     is_female: Mapped[bool] = mapped_column(Boolean, default=False)  # the official (女) marker
     organization: Mapped[str] = mapped_column(String(200))
     total: Mapped[Decimal | None] = mapped_column(Numeric(9, 3))
+    # A member-scored team event (policy ``team_total`` sum/mean): the member's own total; the
+    # row's ``total``, rank and award are the team's.  None everywhere else.
+    member_total: Mapped[Decimal | None] = mapped_column(Numeric(9, 3))
     components: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     award: Mapped[str | None] = mapped_column(String(40))
     titles: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -112,21 +112,30 @@ def _event_rows(contest: Contest, event: Event) -> tuple[Event, int, list[Result
             )
         )
     }
+    member_scored = policies.team_total_of(event) is not None
     try:
-        result = standings.ranking(event)
+        if member_scored:
+            result, alone = standings.team_ranking(event)
+        else:
+            result = alone = standings.ranking(event)
     except scoring.ScoringError as error:
         raise ResultsError(
             [_("项目“%(event)s”无法排名：%(error)s", event=event.label, error=str(error))]
         ) from error
     digits = int(result.policy.precision)
-    components = result.components
+    own_totals = dict(
+        zip(alone.table["entry"].tolist(), alone.table["total"].tolist(), strict=True)
+    )
+    components = alone.components
     component_keys = [c.key for c in event.components if c.key in components.columns]
     rows: list[ResultRow] = []
     ranked: set[int] = set()
     table = result.table
     # The standardised scale (a column only when the policy asks): shown beside, never ranked.
     scaled = table["standardised"].tolist() if "standardised" in table else [None] * len(table)
-    for entry_id, total, rank, award, titles, recommended, standard in zip(
+    # A member-scored team's row is the team (its captain's entry); its members are who get rows.
+    members = table["members"].tolist() if member_scored else [None] * len(table)
+    for entry_id, total, rank, award, titles, recommended, standard, scored in zip(
         table["entry"].tolist(),
         table["total"].tolist(),
         table["rank"].tolist(),
@@ -134,25 +143,30 @@ def _event_rows(contest: Contest, event: Event) -> tuple[Event, int, list[Result
         table["titles"].tolist(),
         table["recommended"].tolist(),
         scaled,
+        members,
         strict=True,
     ):
-        entry = entries.get(int(entry_id))
-        if entry is None:  # pragma: no cover - marks of a deleted entry
-            continue
-        ranked.add(entry.id)
-        scores = {
-            key: decimal_text(float(components.at[entry_id, key]), digits) for key in component_keys
-        }
-        for row in _rows(entry, event, rank=int(rank), total=total, digits=digits):
-            row.components = {k: v for k, v in scores.items() if v is not None}
-            row.award = award if isinstance(award, str) and award else None
-            row.titles = [str(t) for t in (titles or ())]
-            # put forward, not conferred: read by nomination campaigns, never made an honor
-            row.recommended = [str(t) for t in (recommended or ())]
-            row.standard_score = (
-                None if standard is None else Decimal(str(decimal_text(standard, 1)))
-            )
-            rows.append(row)
+        for member_id in sorted(scored) if scored else [entry_id]:
+            entry = entries.get(int(member_id))
+            if entry is None:  # pragma: no cover - marks of a deleted entry
+                continue
+            ranked.add(entry.id)
+            scores = {
+                key: decimal_text(float(components.at[member_id, key]), digits)
+                for key in component_keys
+            }
+            for row in _rows(entry, event, rank=int(rank), total=total, digits=digits):
+                row.components = {k: v for k, v in scores.items() if v is not None}
+                if member_scored:
+                    row.member_total = Decimal(str(decimal_text(own_totals[member_id], digits)))
+                row.award = award if isinstance(award, str) and award else None
+                row.titles = [str(t) for t in (titles or ())]
+                # put forward, not conferred: read by nomination campaigns, never made an honor
+                row.recommended = [str(t) for t in (recommended or ())]
+                row.standard_score = (
+                    None if standard is None else Decimal(str(decimal_text(standard, 1)))
+                )
+                rows.append(row)
     unranked = sorted(
         (e for e in entries.values() if e.id not in ranked),
         key=lambda e: (e.entry_code or "", e.id),

@@ -106,6 +106,12 @@ def row_document(row: ResultRow, digits: int) -> dict[str, Any]:
         "certificate_no": row.certificate_no,
         # A team event's rows only, so documents published before teams hash as they did.
         **({"team": row.team} if row.team else {}),
+        # A member-scored team's member: their own total beside the team's (``total``).
+        **(
+            {"member_total": decimal_text(row.member_total, digits)}
+            if row.member_total is not None
+            else {}
+        ),
         # Likewise only when set: titles the entrant is put forward for (推荐, not conferred)
         # and the standardised 700-scale score of an event whose policy shows it.
         **({"recommended": list(row.recommended)} if row.recommended else {}),
