@@ -171,7 +171,7 @@ def team_register(contest_id: int, event_id: int):  # type: ignore[no-untyped-de
                     "已报名团队“%(team)s”（%(unit)s），共 %(n)d 人",
                     team=entry.team_name,
                     unit=entry.organization.name,
-                    n=len(entry.people),
+                    n=len(team.members),  # a member-scored team is one entry per member
                 ),
                 "success",
             )

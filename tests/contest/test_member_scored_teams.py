@@ -13,13 +13,23 @@ from contest.models import Entry, EntryMember, EntryStatus, ResultRow
 from contest.services.skills import certificates, policies, publishing, results, standings
 from contest.services.skills.registration import RegistrationError, register_team
 from tests.contest.results_fixtures import MARKS, ready_contest_fixture  # noqa: F401
-from tests.contest.test_team_events import members, team, team_contest  # noqa: F401
+from tests.contest.test_team_events import members, team
 
 M0, M1, M2, M3 = MARKS[0], MARKS[1], MARKS[2], MARKS[3]
 # 甲 and 乙 hold the same two members' marks (a tie); 丙 the weaker pair; 丁's second member
 # withdraws after being marked, so 丁 competes with its best member alone.
 TEAMS = {"甲队": (0, 1), "乙队": (2, 3), "丙队": (4, 5), "丁队": (6, 7)}
 PLAN = [M0, M1, M1, M0, M2, M3, M0, M1]
+
+
+@pytest.fixture
+def team_event(db: Any, make_contest: Any) -> Any:
+    """A contest in registration whose event "A" takes teams of 2–3 and has no entries."""
+    c = make_contest(status="registration", entries=0, judges=1)
+    c.event.team_min, c.event.team_max = 2, 3
+    c.event.entry_drawn_at = c.event.seat_drawn_at = None
+    db.session.commit()
+    return c
 
 
 def member_scored(db: Any, ready_contest: Any, mode: str) -> Any:
@@ -130,9 +140,9 @@ def test_an_individual_ranking_remains_per_member_for_the_recheck_list(
 
 
 def test_the_mode_is_saved_on_a_team_event_and_refused_on_an_individual_one(
-    db: Any, team_contest: Any, make_contest: Any
+    db: Any, team_event: Any
 ) -> None:
-    c = team_contest
+    c = team_event
     data = policies.save_policy(c.organizer, c.event, {"team_total": "mean"})
     assert data["team_total"] == "mean" and policies.team_total_of(c.event) == "mean"
     with pytest.raises(policies.PolicyInvalid) as refused:
@@ -144,9 +154,9 @@ def test_the_mode_is_saved_on_a_team_event_and_refused_on_an_individual_one(
 
 
 def test_a_member_scored_team_is_one_entry_per_member_and_counts_once_in_the_quota(
-    db: Any, team_contest: Any, make_id_number: Any
+    db: Any, team_event: Any, make_id_number: Any
 ) -> None:
-    c = team_contest
+    c = team_event
     policies.save_policy(c.organizer, c.event, {"team_total": "sum"})
     c.event.quota_per_unit = 1
     db.session.commit()
@@ -164,9 +174,9 @@ def test_a_member_scored_team_is_one_entry_per_member_and_counts_once_in_the_quo
 
 
 def test_a_second_member_scored_team_of_the_same_name_and_unit_is_refused(
-    db: Any, team_contest: Any, make_id_number: Any
+    db: Any, team_event: Any, make_id_number: Any
 ) -> None:
-    c = team_contest
+    c = team_event
     policies.save_policy(c.organizer, c.event, {"team_total": "sum"})
     register_team(c.organizer, c.contest, team(c, members(make_id_number, 2)))
     db.session.commit()
@@ -176,9 +186,9 @@ def test_a_second_member_scored_team_of_the_same_name_and_unit_is_refused(
 
 
 def test_the_mode_cannot_change_once_the_event_has_entries(
-    db: Any, team_contest: Any, make_id_number: Any
+    db: Any, team_event: Any, make_id_number: Any
 ) -> None:
-    c = team_contest
+    c = team_event
     register_team(c.organizer, c.contest, team(c, members(make_id_number, 2)))
     db.session.commit()
     with pytest.raises(policies.PolicyInvalid, match="团体成绩的计算方式不能再改"):
