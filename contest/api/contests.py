@@ -67,6 +67,7 @@ def _api_row(row: dict[str, Any]) -> dict[str, Any]:
         "standard_score": row.get("standard_score"),
         "event": row["event"],
         "team": row.get("team"),
+        "member_total": row.get("member_total"),
     }
 
 
@@ -198,6 +199,12 @@ _RESULT = {
             "type": "string",
             "nullable": True,
             "description": "A team event's team name (one row per member); null: individual",
+        },
+        "member_total": {
+            "type": "string",
+            "nullable": True,
+            "description": "A member-scored team event (team total = sum or mean of the "
+            "members'): the member's own total; total, rank and award are the team's",
         },
     },
 }

@@ -5,13 +5,16 @@ team's, and each gets a certificate."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from contest.models import Entry, EntryMember, EntryStatus, ResultRow
 from contest.services.skills import certificates, policies, publishing, results, standings
 from contest.services.skills.registration import RegistrationError, register_team
+from contest.services.skills.result_exports import results_workbook, sheets_workbook
 from tests.contest.results_fixtures import MARKS, ready_contest_fixture  # noqa: F401
 from tests.contest.test_team_events import members, team
 
@@ -126,6 +129,26 @@ def test_the_public_results_show_each_members_total_under_the_team_total(
     assert f"团队“甲队”· 团体成绩 {rows[0].total:.2f}" in page
     for row in rows[:6]:
         assert f'data-label="个人成绩">{row.member_total:.2f}<' in page
+
+
+def test_the_export_and_the_api_carry_each_members_own_total(
+    db: Any, ready_contest: Any, client: Any
+) -> None:
+    ns = member_scored(db, ready_contest, "mean")
+    rows = published(db, ns)
+    sheet = load_workbook(io.BytesIO(results_workbook(ns.contest, rows[0].snapshot))).worksheets[0]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    own, total = values[0].index("个人成绩"), values[0].index("总成绩")
+    assert own == total - 1
+    assert [(v[own], v[total]) for v in values[1:3]] == [
+        (float(r.member_total or 0), float(r.total or 0)) for r in rows[:2]
+    ]
+    api = client.get(f"/api/v1/contests/{ns.contest.id}/results").get_json()["results"]
+    assert [r["member_total"] for r in api[:2]] == [f"{r.member_total:.2f}" for r in rows[:2]]
+    # Each member's score sheets are named after the member (after sign-off), not the team.
+    marks = load_workbook(io.BytesIO(sheets_workbook(ns.contest))).worksheets[0]
+    named = {row[2] for row in marks.iter_rows(min_row=2, values_only=True)}
+    assert named == {entry.person.name for entry in ns.entries}
 
 
 def test_an_individual_ranking_remains_per_member_for_the_recheck_list(

@@ -33,6 +33,7 @@ from contest.models import (
 from contest.models.base import local_text
 from contest.services.core.spreadsheets import SheetSpec, write_workbook
 from contest.services.skills.codes import seat_text
+from contest.services.skills.policies import team_total_of
 
 HEADER_FILL = "F3E3E3"
 
@@ -92,9 +93,17 @@ def results_workbook(contest: Contest, snapshot: ResultSnapshot) -> bytes:
         # The standardised 700 scale and recommendations: columns only when the event has them.
         scaled = any(row.standard_score is not None for row in event_rows)
         recommends = any(row.recommended for row in event_rows)
+        # A member-scored team event: each member's own total beside the team's.
+        own = any(row.member_total is not None for row in event_rows)
         headers = ["名次", "参赛号", *(["队名"] if teams else []), "姓名", "性别标注", "单位"]
         headers += [f"{name}成绩" for _, name in components]
-        headers += ["总成绩", *(["标准分"] if scaled else []), "奖项", "称号"]
+        headers += [
+            *(["个人成绩"] if own else []),
+            "总成绩",
+            *(["标准分"] if scaled else []),
+            "奖项",
+            "称号",
+        ]
         headers += [*(["推荐"] if recommends else []), "证书编号"]
         data = [
             [
@@ -105,6 +114,7 @@ def results_workbook(contest: Contest, snapshot: ResultSnapshot) -> bytes:
                 "女" if row.is_female else "",
                 row.organization,
                 *[_number((row.components or {}).get(key)) for key, _ in components],
+                *([_number(row.member_total)] if own else []),
                 _number(row.total)
                 if row.total is not None
                 else ("缺考" if row.entry_code in absent else "缺考/退赛"),
@@ -163,7 +173,11 @@ def sheets_workbook(contest: Contest) -> bytes:
             select(
                 Entry.entry_code,
                 Entry.seat_code,
-                func.coalesce(Entry.team_name, Person.name),  # a team's sheet is the team's
+                # a team scored as one has one sheet, the team's; a member-scored team's
+                # member has their own
+                Person.name
+                if team_total_of(event)
+                else func.coalesce(Entry.team_name, Person.name),
                 func.coalesce(User.display_name, User.username),
                 Aspect.key,
                 Aspect.name,
