@@ -53,7 +53,9 @@ def panels(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
         "contests/panels.html",
         matrix=matrix,
         add_form=_add_form(event),
-        conflict_form=_conflict_form(matrix.members, matrix.entries),
+        # Recusal is declared before the day too: every entrant still in the event, not only
+        # those checked in so far (the matrix lists who competes).
+        conflict_form=_conflict_form(matrix.members, panel_service.recusable_entries(event)),
         assign_form=AssignForm(prefix="assign"),
         action_form=ActionForm(),
         locked=panel_service.editing_problem(event),
@@ -130,7 +132,7 @@ def panel_chief(contest_id: int, event_id: int, user_id: int):  # type: ignore[n
 @bp.route("/<int:contest_id>/events/<int:event_id>/panels/conflicts", methods=["POST"])
 def panel_conflict(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
     _contest, event = load_event(contest_id, event_id)
-    form = _conflict_form(panel_service.members(event), panel_service.active_entries(event))
+    form = _conflict_form(panel_service.members(event), panel_service.recusable_entries(event))
     if not form.validate_on_submit():
         _form_problem(form)
         return _back(contest_id, event_id)

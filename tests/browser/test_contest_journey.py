@@ -23,6 +23,7 @@ from playwright.sync_api import expect
 
 from contest.validation import id_check_digit
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.support import confirm
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -61,13 +62,6 @@ def _login(page: Any, base: str, user: Any) -> None:
     page.fill("#password", PASSWORD)
     page.click("main form button[type=submit]")
     page.wait_for_url("**/home")
-
-
-def _confirm(page: Any, action: str, consequence: str) -> None:
-    """Accept the confirmation dialog of an action that cannot be undone, after it names it."""
-    dialog = page.locator("dialog.confirm-dialog[open]")
-    expect(dialog).to_contain_text(consequence)
-    dialog.get_by_role("button", name=action, exact=True).click()
 
 
 def _flash(page: Any, text: str) -> None:
@@ -214,7 +208,7 @@ def test_contest_journey(
     # ... and the theory rubric by hand: a measurement aspect and a judgement aspect.
     theory = org_page.locator(".rubric-component", has=org_page.get_by_role("heading", name="理论"))
     for criterion, aspect in (
-        ("理论知识", ("measurement", "理论试卷(客观题)", "80", "按标准答案逐题计分")),
+        ("理论知识", ("measurement", "理论试卷（客观题）", "80", "按标准答案逐题计分")),
         ("工艺论述", ("judgement", "零件加工工艺方案论述", "20", None)),
     ):
         theory.get_by_label("添加评分项").fill(criterion)
@@ -231,8 +225,8 @@ def test_contest_journey(
             org_page.fill("#scale", "3")
             org_page.fill(
                 "#descriptors",
-                "0: 方案不可行,工序混乱\n1: 方案基本可行,个别工序不合理\n"
-                "2: 方案合理,工序与参数正确\n3: 方案优化,兼顾效率与质量",
+                "0：方案不可行，工序混乱\n1：方案基本可行，个别工序不合理\n"
+                "2：方案合理，工序与参数正确\n3：方案优化，兼顾效率与质量",
             )
             screenshot(org_page, "journey-01-judgement-aspect")
         else:
@@ -251,9 +245,12 @@ def test_contest_journey(
         org_page.fill(f"input[name=award-{i}-name]", name)
         org_page.fill(f"input[name=award-{i}-value]", count)
     org_page.fill("input[name=award-3-value]", "")
-    org_page.fill("input[name=title-0-name]", "技术能手")
-    org_page.fill("input[name=title-0-best]", "1")
-    org_page.fill("input[name=title-0-worst]", "3")
+    # DOMAIN's defaults are offered (1st recommended for 五一劳动奖章, top 5 技术能手):
+    # keep the recommendation, narrow 技术能手 to places 1–3.
+    expect(org_page.locator("input[name=title-0-name]")).to_have_value("五一劳动奖章")
+    expect(org_page.locator("input[name=title-1-name]")).to_have_value("技术能手")
+    org_page.fill("input[name=title-1-best]", "1")
+    org_page.fill("input[name=title-1-worst]", "3")
     org_page.fill("#recheck_top", "3")
     org_page.fill("#recheck_share", "34")
     screenshot(org_page, "journey-03-policy")
@@ -308,8 +305,8 @@ def test_contest_journey(
     org_page.goto(event_url + "/draws")
     org_page.fill("#entry-seed", "2026-10-20-A")
     org_page.click("#entry-draw button[type=submit]")
-    _confirm(org_page, "抽取参赛号", "将为 6 名选手随机抽取参赛号")
-    _flash(org_page, "参赛号抽签完成:6 人")
+    confirm(org_page, "抽取参赛号", "将为 6 名选手随机抽取参赛号")
+    _flash(org_page, "参赛号抽签完成：6 人")
 
     org_page.goto(event_url + "/panels")
     for judge, as_chief in ((chief, True), (insider, False), (outsider, False)):
@@ -342,8 +339,8 @@ def test_contest_journey(
     org_page.goto(event_url + "/draws")
     org_page.fill("#seat-seed", "2026-10-20-A-seat")
     org_page.click("#seat-draw button[type=submit]")
-    _confirm(org_page, "抽取赛位号", "将为 6 名已检录选手随机抽取赛位号")
-    _flash(org_page, "赛位号抽签完成:6 人")
+    confirm(org_page, "抽取赛位号", "将为 6 名已检录选手随机抽取赛位号")
+    _flash(org_page, "赛位号抽签完成：6 人")
     screenshot(org_page, "journey-08-draws")
 
     # ---- 4. the judges score: two on phones, the chief judge on a tablet
@@ -404,7 +401,7 @@ def test_contest_journey(
     screenshot(chief_page, "journey-15-recheck")
     tabs.get_by_role("link", name="签字确认").click()
     chief_page.get_by_role("button", name="签字确认并锁定全部评分表").click()
-    _confirm(chief_page, "签字确认", "15 份评分表全部锁定")
+    confirm(chief_page, "签字确认", "15 份评分表全部锁定")
     _flash(chief_page, "已签字确认，15 份评分表已锁定")
     expect(chief_page.locator("h1")).to_contain_text("裁判长已签字确认")
     tabs.get_by_role("link", name="评分对照").click()  # names are revealed after sign-off
@@ -417,7 +414,7 @@ def test_contest_journey(
     org_page.goto(contest_url)
     org_page.get_by_role("button", name="公布成绩…").click()
     org_page.get_by_role("button", name="公布成绩", exact=True).click()
-    _confirm(org_page, "公布成绩", "公布后成绩对公众可见，不能撤回")
+    confirm(org_page, "公布成绩", "公布后成绩对公众可见，不能撤回")
     expect(org_page.get_by_text("校验通过")).to_be_visible()
     screenshot(org_page, "journey-17-published")
     export_link = org_page.get_by_role("link", name="导出成绩表（.xlsx）").get_attribute("href")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.support import confirm
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -33,8 +34,8 @@ def test_rubric_builder_and_dashboard(
     page.goto(rubric_url)
     section = page.locator(f"#component-{practical_id}")
     section.locator("select").select_option("builtin:worldskills")
-    page.once("dialog", lambda dialog: dialog.accept())
     section.get_by_role("button", name="套用（替换本模块细则）").click()
+    confirm(page, "套用（替换本模块细则）", "替换")
     page.wait_for_load_state()
     assert "已将模板应用到「实操」模块" in page.content()
     assert (

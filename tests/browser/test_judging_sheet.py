@@ -38,10 +38,10 @@ def test_a_judge_scores_an_entry_on_a_phone_and_a_tablet(
     judge = c.judges[1]
     if size == "phone375":  # WorldSkills-style sentences: the long-descriptor layout
         c.aspects["P2"].descriptors = [
-            "表面有明显划伤或毛刺,未达到图纸要求",
-            "表面基本平整,局部有轻微刀痕",
-            "表面光洁,刀纹均匀,达到图纸要求",
-            "表面光洁度优于图纸要求,无任何瑕疵",
+            "表面有明显划伤或毛刺，未达到图纸要求",
+            "表面基本平整，局部有轻微刀痕",
+            "表面光洁，刀纹均匀，达到图纸要求",
+            "表面光洁度优于图纸要求，无任何瑕疵",
         ]
         db.session.commit()
     username = judge.username

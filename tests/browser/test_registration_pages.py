@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from contest.validation import id_check_digit
+from tests.browser.support import confirm
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -103,6 +104,7 @@ def test_import_draw_and_assign(
     page.goto(f"{base}/draws")
     page.fill("#entry-seed", "2026-10-20-A")
     page.click("#entry-draw button[type=submit]")
+    confirm(page, "抽取参赛号", "不能重抽")
     assert "抽签完成" in page.locator(".flashes").inner_text()
 
     page.goto(f"{base}/entries")
@@ -110,6 +112,11 @@ def test_import_draw_and_assign(
     expect(page.locator("[data-desk-status]")).to_contain_text("已检录")  # answered in place
     assert numbers[0] not in page.content()  # ID numbers only masked
     screenshot(page, "registration-entries")
+    # The others arrive too: once check-in is used, only the checked-in are assigned.
+    waiting = page.locator("#entries-table").get_by_role("button", name="检录", exact=True)
+    while (count := waiting.count()) > 0:
+        waiting.first.click()
+        expect(waiting).to_have_count(count - 1)
     page.goto(f"{base}/draws/entry-list")
     page.emulate_media(media="print")
     assert not page.locator(".site-header").is_visible()

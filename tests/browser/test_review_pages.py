@@ -85,7 +85,7 @@ def test_recheck_alarm_and_appeals(
         c.event,
         entry_code="A-03",
         appellant="江州汽车厂领队",
-        content="表面质量评价等级偏低,申请复议。",
+        content="表面质量评价等级偏低，申请复议。",
     )
     db.session.commit()
     page = new_page("laptop")

@@ -59,7 +59,7 @@ def wall_data(app: Any, db: Any, make_org: Any, make_person: Any) -> dict[str, A
                     industry="制造业",
                     conferring_body="江州市人民政府",
                     document_number="江政发〔2015〕8号",
-                    deeds_summary=f"{name}扎根一线二十年,带出徒弟四十余名。",
+                    deeds_summary=f"{name}扎根一线二十年，带出徒弟四十余名。",
                     deeds_full=f"{name}扎根一线二十年。\n\n先后完成技术革新四十余项。",
                 ),
             )

@@ -253,3 +253,20 @@ def test_panel_page_actions(db: Any, c: Any, client_for: Any, make_user: Any) ->
     assert "请填写每位选手的评委人数" in missing.get_data(as_text=True)
     client.post(f"{base}/{c.judges[3].id}/remove", data={"confirmed": "1"})
     assert access.panel_member(c.judges[3], c.event) is None
+
+
+def test_recusal_lists_entrants_not_yet_checked_in_but_not_those_who_left(db: Any, c: Any) -> None:
+    """Conflicts are declared before the day: once the first entrant is checked in, the others
+    are still on the recusal list (assignment waits for their check-in), the absent are not."""
+    from contest.models import EntryStatus
+    from contest.services.skills.panels import active_entries, recusable_entries
+
+    first, absent = c.entries[0], c.entries[1]
+    for entry in c.entries:
+        entry.status, entry.checked_in_at = EntryStatus.REGISTERED, None
+    first.status, first.checked_in_at = EntryStatus.CHECKED_IN, datetime.now(UTC)
+    absent.status = EntryStatus.ABSENT
+    db.session.flush()
+    assert [e.id for e in active_entries(c.event)] == [first.id]
+    listed = {e.id for e in recusable_entries(c.event)}
+    assert first.id in listed and c.entries[2].id in listed and absent.id not in listed

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import selectinload
 
 from contest.extensions import db
@@ -34,6 +34,7 @@ from contest.models import (
     ScoreSheet,
     User,
 )
+from contest.models.contest import NOT_COMPETING
 from contest.services.core import audit
 from contest.services.skills import access, turnout
 
@@ -131,9 +132,20 @@ def active_entries(event: Event) -> list[Entry]:
     checked-in ones), by code (seat code, then 参赛号), with their units (the recusal rule
     compares them with each judge's)."""
     ids = [e.id for e in turnout.competing_entries(event)]
-    entries = db.session.scalars(
-        select(Entry).where(Entry.id.in_(ids)).options(selectinload(Entry.organization))
+    return _by_code(select(Entry).where(Entry.id.in_(ids)))
+
+
+def recusable_entries(event: Event) -> list[Entry]:
+    """The entrants a judge may declare a conflict with: everyone still in the event, checked
+    in or not yet — recusal is declared before the day, not only for those already at the door.
+    """
+    return _by_code(
+        select(Entry).where(Entry.event_id == event.id, Entry.status.not_in(NOT_COMPETING))
     )
+
+
+def _by_code(query: Select[tuple[Entry]]) -> list[Entry]:
+    entries = db.session.scalars(query.options(selectinload(Entry.organization)))
     return sorted(entries, key=lambda e: (e.code is None, e.code or "", e.id))
 
 
