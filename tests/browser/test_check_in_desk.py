@@ -144,6 +144,8 @@ def test_check_in_at_the_door_on_a_tablet(
         page.set_viewport_size({"width": width, "height": height})
         page.goto(live_server.url + desk.url)
         expect(page.locator("[data-desk-checked]")).to_have_text("2")
+        sideways = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+        assert sideways <= 0, f"the desk scrolls {sideways} px sideways at {name} px"
         screenshot(page, f"check-in-desk-{name}")
 
 

@@ -96,6 +96,8 @@ def test_organizer_registers_a_team(
         view.wait_for_url("**/home")
         view.goto(f"{base}/entries")
         expect(view.locator("#entries-table tr.team-head")).to_be_visible()
+        sideways = view.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+        assert sideways <= 0, f"the entries list scrolls {sideways} px sideways ({size})"
         screenshot(view, f"team-entries-{size}")
         view.goto(f"{base}/teams/new")
         expect(view.locator("fieldset.team-member")).to_have_count(3)
