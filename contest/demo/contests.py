@@ -392,18 +392,27 @@ def _published_contest(
             ("A", "数控车工", "cn100"),
             ("B", "电工", "worldskills"),
             ("C", "电梯安装维修工", "worldskills"),
+            ("D", "钳工", "cn100"),
         ],
-        teams={"C": 3},  # 团体项目: teams of three, scored as one
+        # 团体项目: teams of three; C's scored as one, D's members each on their own sheets
+        teams={"C": 3, "D": 3},
     )
     next(e for e in contest.events if e.code == "B").policy = dict(SHOWCASE_POLICY)
     # Few teams: fixed prize counts (DOMAIN §1.10 [L]) rather than shares that round to nothing.
+    team_awards = [
+        {"name": "一等奖", "count": 1},
+        {"name": "二等奖", "count": 2},
+        {"name": "三等奖", "count": 3},
+    ]
     next(e for e in contest.events if e.code == "C").policy = {
         **DEFAULT_POLICY,
-        "awards": [
-            {"name": "一等奖", "count": 1},
-            {"name": "二等奖", "count": 2},
-            {"name": "三等奖", "count": 3},
-        ],
+        "awards": team_awards,
+    }
+    # 团体成绩 = 成员成绩之和: the team ranks by its members' totals added up.
+    next(e for e in contest.events if e.code == "D").policy = {
+        **DEFAULT_POLICY,
+        "awards": team_awards,
+        "team_total": "sum",
     }
     taken: set[int] = set()
     _register(ctx, organizer, contest, 12, taken)

@@ -36,9 +36,11 @@ def test_demo_publishes_one_contest_and_leaves_one_mid_judging(db: Any, client: 
     ).all()
     assert certified, "awards and titles carry certificate numbers"
     # The team event (团体项目): each awarded team of three has a certificate per member.
-    team_rows = [row for row in certified if row.team]
+    team_rows = [row for row in certified if row.team and row.member_total is None]
     assert team_rows and len(team_rows) % 3 == 0
     assert len({row.person_id for row in team_rows}) == len(team_rows)
+    # Event D's teams are member-scored: each member's own total beside the team's sum.
+    assert any(row.member_total is not None for row in certified)
     honors = db.session.scalar(
         select(func.count(Honor.id)).where(Honor.source == HonorSource.CONTEST)
     )
