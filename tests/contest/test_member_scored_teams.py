@@ -12,11 +12,23 @@ import pytest
 from openpyxl import load_workbook
 
 from contest.models import Entry, EntryMember, EntryStatus, ResultRow
-from contest.services.skills import certificates, policies, publishing, results, standings
-from contest.services.skills.registration import RegistrationError, register_team
+from contest.services.skills import (
+    certificates,
+    policies,
+    publishing,
+    results,
+    standings,
+    turnout,
+)
+from contest.services.skills.registration import (
+    EntryImportRefused,
+    RegistrationError,
+    import_entries,
+    register_team,
+)
 from contest.services.skills.result_exports import results_workbook, sheets_workbook
 from tests.contest.results_fixtures import MARKS, ready_contest_fixture  # noqa: F401
-from tests.contest.test_team_events import members, team
+from tests.contest.test_team_events import csv_bytes, members, new_id, team
 
 M0, M1, M2, M3 = MARKS[0], MARKS[1], MARKS[2], MARKS[3]
 # 甲 and 乙 hold the same two members' marks (a tie); 丙 the weaker pair; 丁's second member
@@ -151,6 +163,13 @@ def test_the_export_and_the_api_carry_each_members_own_total(
     assert named == {entry.person.name for entry in ns.entries}
 
 
+def test_the_minimum_field_counts_teams_not_members(db: Any, ready_contest: Any) -> None:
+    ns = member_scored(db, ready_contest, "sum")
+    assert turnout.entrant_count(ns.event) == 4  # 丁 still competes with one member
+    ns.entries[6].status = EntryStatus.WITHDRAWN
+    assert turnout.entrant_count(ns.event) == 3
+
+
 def test_an_individual_ranking_remains_per_member_for_the_recheck_list(
     db: Any, ready_contest: Any
 ) -> None:
@@ -194,6 +213,35 @@ def test_a_member_scored_team_is_one_entry_per_member_and_counts_once_in_the_quo
     with pytest.raises(RegistrationError) as refused:
         register_team(c.organizer, c.contest, team(c, members(make_id_number, 2), name="二队"))
     assert "名额已满" in refused.value.problems["organization_id"]
+
+
+def test_an_import_writes_a_member_scored_team_as_one_entry_per_member(
+    db: Any, team_event: Any, make_id_number: Any
+) -> None:
+    c = team_event
+    policies.save_policy(c.organizer, c.event, {"team_total": "mean"})
+    unit = c.units[0].name
+    rows = [
+        ["赵强", new_id(make_id_number), unit, "A", "精工队"],
+        ["孙丽", new_id(make_id_number), unit, "A", "巧匠队"],
+        ["钱伟", new_id(make_id_number), unit, "A", "精工队"],
+        ["周敏", new_id(make_id_number), unit, "A", "巧匠队"],
+    ]
+    result = import_entries(c.organizer, c.contest, csv_bytes(rows), "报名.csv")
+    db.session.commit()
+    assert result.entries_created == 4 and result.people_created == 4
+    entries = db.session.query(Entry).order_by(Entry.id).all()
+    assert [(e.team_name, e.person.name) for e in entries] == [
+        ("精工队", "赵强"),
+        ("精工队", "钱伟"),
+        ("巧匠队", "孙丽"),
+        ("巧匠队", "周敏"),
+    ]
+    # A later file cannot add a second 精工队 of the same unit: the name is what groups members.
+    again = [[name, new_id(make_id_number), unit, "A", "精工队"] for name in ("李娜", "吴敏")]
+    with pytest.raises(EntryImportRefused) as refused:
+        import_entries(c.organizer, c.contest, csv_bytes(again), "报名.csv")
+    assert "已有名为“精工队”的团队" in refused.value.errors[0].message
 
 
 def test_a_second_member_scored_team_of_the_same_name_and_unit_is_refused(

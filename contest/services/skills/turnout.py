@@ -136,15 +136,19 @@ def absent_codes(event: Event) -> list[str]:
 
 
 def entrant_count(event: Event) -> int:
-    """Entrants not withdrawn (or absent): the field the minimum is compared with."""
-    return int(
-        db.session.scalar(
-            select(func.count(Entry.id)).where(
-                Entry.event_id == event.id, Entry.status.not_in(NOT_COMPETING)
-            )
-        )
-        or 0
+    """Entrants not withdrawn (or absent): the field the minimum is compared with.  A
+    member-scored team event counts its teams with a member competing, as its ranking does."""
+    counted = (
+        select(Entry.organization_id, Entry.team_name)
+        if policies.team_total_of(event)
+        else select(Entry.id)
     )
+    field = (
+        counted.where(Entry.event_id == event.id, Entry.status.not_in(NOT_COMPETING))
+        .distinct()
+        .subquery()
+    )
+    return int(db.session.scalar(select(func.count()).select_from(field)) or 0)
 
 
 def short_fields(contest: Contest) -> list[ShortField]:
