@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -301,11 +301,13 @@ def _check_team_total(data: dict[str, Any], event: Event | None) -> None:
         raise PolicyInvalid(_("个人项目没有团体成绩"), "team_total")
 
 
-def team_total_of(event: Event) -> str | None:
-    """ "sum" or "mean" when the event's teams are scored member by member, else None (an
+def team_total_of(event: Event) -> Literal["sum", "mean"] | None:
+    """Sum or mean when the event's teams are scored member by member, else None (an
     individual event, or a team scored as one)."""
     value = merged(event.policy or {})["team_total"]
-    return value if event.is_team and value in ("sum", "mean") else None
+    if not event.is_team:
+        return None
+    return "sum" if value == "sum" else "mean" if value == "mean" else None
 
 
 def recheck_settings_of(data: dict[str, Any]) -> RecheckSettings:
