@@ -76,6 +76,16 @@ def test_organizer_sets_sum_of_members_and_the_public_sees_team_totals(
     expect(table.locator("tr.team-head")).to_have_text("团队“精工代表队”· 队员各自评分")
     expect(table.locator("td.person-name")).to_have_count(2)
     screenshot(page, "member-teams-entries-laptop")
+    for size, viewport in SIZES[:2]:
+        view = _login(new_page, live_server.url, username, size)
+        if viewport:
+            view.set_viewport_size(viewport)
+        view.goto(f"{base}/policy")
+        expect(view.locator("#team_total")).to_have_value("sum")
+        screenshot(view, f"member-teams-policy-{size}")
+        view.goto(f"{base}/entries")
+        expect(view.locator("#entries-table tr.team-head")).to_be_visible()
+        screenshot(view, f"member-teams-entries-{size}")
 
     # ---- two more teams, the members scored and signed off (the judging pages are tested
     # elsewhere; what matters here is what ranking and the public page make of the marks)
