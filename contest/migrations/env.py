@@ -89,10 +89,28 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        # SQLite alters a table by copying it and dropping the old one; with foreign keys on
+        # (contest.database turns them on for every connection), dropping ``events`` cascades
+        # to every entry, sheet and mark. Off for the migration, outside any transaction (the
+        # pragma is ignored inside one), checked before the commit, on again for the pool.
+        raw = connection.connection.driver_connection if _sqlite(connection) else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+                if raw is not None:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")
 
-        with context.begin_transaction():
-            context.run_migrations()
+
+def _sqlite(connection):
+    return connection.dialect.name == "sqlite"
 
 
 if context.is_offline_mode():
