@@ -79,7 +79,7 @@ def _run(action: Callable[[], T], success: str) -> T | None:
 
 def _form_problem(form: object) -> None:
     errors = [str(m) for messages in getattr(form, "errors", {}).values() for m in messages]
-    flash("; ".join(errors) or _("表单已过期，请刷新页面后重试。"), "danger")
+    flash("；".join(errors) or _("表单已过期，请刷新页面后重试。"), "danger")
 
 
 @bp.route("/<int:contest_id>/events/<int:event_id>/panels/add", methods=["POST"])

@@ -130,7 +130,8 @@ def _form_errors(form: Any) -> None:
     for name, errors in form.errors.items():
         label = getattr(getattr(form, name, None), "label", None)
         for error in errors:
-            flash(f"{label.text}:{error}" if label else str(error), "danger")
+            text = _("%(field)s：%(problem)s", field=label.text, problem=error) if label else error
+            flash(str(text), "danger")
 
 
 def _safe_next(default: str) -> str:

@@ -497,7 +497,7 @@ def _side(view: EntryView, before: bool) -> str:
     for row in view.diff:
         value = row.before if before else row.after
         if value is not None:
-            lines.append(f"{row.label}: {value}")
+            lines.append(f"{row.label}：{value}")
     return _cell("\n".join(lines))
 
 

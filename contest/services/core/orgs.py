@@ -408,7 +408,7 @@ def close_organization(actor: User, org: Organization, reason: str) -> Organizat
     problems = open_work(org)
     if problems:
         raise OrganizationError(
-            _("不能撤销“%(name)s”：%(problems)s", name=org.name, problems=";".join(problems))
+            _("不能撤销“%(name)s”：%(problems)s", name=org.name, problems="；".join(problems))
         )
     org.closed_at = utcnow()
     org.closed_reason = text

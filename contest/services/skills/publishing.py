@@ -62,7 +62,7 @@ class ResultsError(ValueError):
     """Publishing is refused; ``problems`` are the sentences to show the organizer."""
 
     def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__("; ".join(problems))
+        super().__init__("；".join(problems))
         self.problems = list(problems)
 
 

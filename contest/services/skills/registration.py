@@ -132,7 +132,7 @@ class RegistrationError(ValueError):
     """A refused registration; ``problems`` maps form fields ("" = the form) to messages."""
 
     def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__("; ".join(problems.values()))
+        super().__init__("；".join(problems.values()))
         self.problems = problems
 
 

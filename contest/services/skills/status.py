@@ -271,7 +271,7 @@ def transition(
     problems = check_transition(contest, to)
     if problems:
         raise ContestError(
-            _("不能转为「%(to)s」：%(problems)s", to=to.label, problems=";".join(problems)),
+            _("不能转为「%(to)s」：%(problems)s", to=to.label, problems="；".join(problems)),
             problems=problems,
         )
     before = contest.status
