@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
+from flask_wtf.i18n import translations as wtf_translations
 from wtforms import (
     BooleanField,
     FieldList,
@@ -64,6 +67,12 @@ class RegisterForm(CheckedForm):
 
 class MemberForm(Form):
     """One team member's row of :class:`TeamForm` (empty rows are left out of the team)."""
+
+    class Meta:
+        def get_translations(self, form: Form) -> Any:
+            # A plain WTForms subform does not get Flask-WTF's catalogue, so its built-in
+            # messages ("Not a valid choice.") came out in English on a Chinese page.
+            return wtf_translations
 
     name = StringField(_l("姓名"), validators=[Optional(), Length(max=60)])
     id_number = StringField(
