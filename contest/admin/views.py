@@ -63,17 +63,33 @@ def users():  # type: ignore[no-untyped-def]
 
 @bp.route("/users/<int:user_id>/toggle", methods=["POST"])
 def toggle_user(user_id: int):  # type: ignore[no-untyped-def]
+    """Put an account in the state the form names (``enabled=0`` or ``1``), not the opposite of
+    its current one: a second confirmed 停用 (double click, resubmit, two admins) leaves it
+    disabled and says so. Disabling needs the confirmation field; enabling does not."""
     user = db.session.get(User, user_id) or abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
+    wanted = request.form.get("enabled")
+    if wanted not in ("0", "1"):
+        flash(_("请求无效：未指明启用还是停用账号。"), "danger")
+        return redirect(url_for("admin.users"))
+    enable = wanted == "1"
     if user.id == current_user.id:
         flash(_("不能停用自己的账号。"), "danger")
         return redirect(url_for("admin.users"))
-    if user.is_enabled and not confirm.confirmed():  # enabling again needs no confirmation
+    if not enable and user.is_enabled and not confirm.confirmed():
         return confirm.ask(confirm.disable_user(user), url_for("admin.users"))
-    user_service.set_enabled(current_user, user, not user.is_enabled)
+    if not user_service.set_enabled(current_user, user, enable):
+        if enable:
+            flash(_("账号 %(name)s 已是启用状态，未作更改。", name=user.username), "info")
+        else:
+            flash(_("账号 %(name)s 已是停用状态，未作更改。", name=user.username), "info")
+        return redirect(url_for("admin.users"))
     db.session.commit()
-    flash(_("已更新账号状态。"), "success")
+    if enable:
+        flash(_("已启用账号 %(name)s。", name=user.username), "success")
+    else:
+        flash(_("已停用账号 %(name)s。", name=user.username), "success")
     return redirect(url_for("admin.users"))
 
 

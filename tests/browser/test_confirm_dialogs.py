@@ -164,7 +164,7 @@ def test_desktop_removes_a_judge_and_disables_an_account_only_when_confirmed(
     _cancel_twice_then_confirm(
         page, button, "停用账号", "不能登录", still_enabled, screenshot, "disable-desktop"
     )
-    expect(page.locator(".flashes")).to_contain_text("已更新账号状态")
+    expect(page.locator(".flashes")).to_contain_text(f"已停用账号 {target_name}")
     db.session.rollback()
     assert not db.session.get(User, target_id).is_enabled
 

@@ -13,7 +13,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from contest.models import Aspect, ContestStatus, RubricCriterion, ScoreSheet, SheetStatus
+from contest.models import (
+    Aspect,
+    AuditEntry,
+    ContestStatus,
+    RubricCriterion,
+    ScoreSheet,
+    SheetStatus,
+)
 from contest.services.skills import access, results
 from contest.ui import confirm
 from tests.contest.results_fixtures import ready_contest_fixture  # noqa: F401
@@ -106,13 +113,53 @@ def test_disabling_an_account_asks_enabling_does_not(
     admin, user = make_user("admin"), make_user("judge")
     client = client_for(admin)
     url = f"/admin/users/{user.id}/toggle"
-    _asks(client.post(url), user.username, "不能登录")
+    page = _asks(client.post(url, data={"enabled": "0"}), user.username, "不能登录")
+    assert 'name="enabled" value="0"' in page  # the confirmation page re-sends the target state
     db.session.expire_all()
     assert user.is_enabled
-    client.post(url, data=YES)
+    client.post(url, data={"enabled": "0", **YES})
     db.session.expire_all()
     assert not user.is_enabled
-    assert client.post(url).status_code == 302  # enabling again undoes nothing: no question
+    assert client.post(url, data={"enabled": "1"}).status_code == 302  # enabling: no question
+    db.session.expire_all()
+    assert user.is_enabled
+
+
+def test_a_repeated_confirmed_disable_leaves_the_account_disabled(
+    db: Any, make_user: Any, client_for: Any
+) -> None:
+    """Two confirmed 停用 POSTs (a double click on the confirmation page, a resubmit, two
+    admins) disable once; the second says the account is already disabled and records nothing."""
+    admin, user = make_user("admin"), make_user("judge")
+    client = client_for(admin)
+    url = f"/admin/users/{user.id}/toggle"
+    disable = {"enabled": "0", **YES}
+    client.post(url, data=disable)
+    second = client.post(url, data=disable, follow_redirects=True)
+    db.session.expire_all()
+    assert not user.is_enabled
+    assert "已是停用状态，未作更改" in second.get_data(as_text=True)
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(
+            AuditEntry.target_type == "user", AuditEntry.target_id == str(user.id)
+        )
+    ).all()
+    assert actions.count("user.disable") == 1
+    client.post(url, data={"enabled": "1"})
+    again = client.post(url, data={"enabled": "1"}, follow_redirects=True)
+    db.session.expire_all()
+    assert user.is_enabled
+    assert "已是启用状态，未作更改" in again.get_data(as_text=True)
+
+
+def test_a_toggle_without_the_target_state_changes_nothing(
+    db: Any, make_user: Any, client_for: Any
+) -> None:
+    admin, user = make_user("admin"), make_user("judge")
+    client = client_for(admin)
+    for data in ({}, YES, {"enabled": "x", **YES}):
+        response = client.post(f"/admin/users/{user.id}/toggle", data=data, follow_redirects=True)
+        assert "未指明启用还是停用账号" in response.get_data(as_text=True)
     db.session.expire_all()
     assert user.is_enabled
 

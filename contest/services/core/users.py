@@ -184,9 +184,13 @@ def issue_one_time_password(actor: User | None, user: User) -> str:
     return password
 
 
-def set_enabled(actor: User | None, user: User, enabled: bool) -> None:
-    """Enable or disable ``user``; disabling ends its sessions and revokes its API tokens
-    (enabling again brings none of them back)."""
+def set_enabled(actor: User | None, user: User, enabled: bool) -> bool:
+    """Put ``user`` in the state ``enabled``; disabling ends its sessions and revokes its API
+    tokens (enabling again brings none of them back). Returns whether anything changed: asking
+    for the state the account already has — a double click, a resubmitted form, two admins at
+    once — does nothing and records nothing, so a repeated 停用 never turns into 启用."""
+    if user.is_enabled == enabled:
+        return False
     before = _snapshot(user)
     user.is_enabled = enabled
     if not enabled:
@@ -200,6 +204,7 @@ def set_enabled(actor: User | None, user: User, enabled: bool) -> None:
         after=_snapshot(user),
     )
     db.session.flush()
+    return True
 
 
 def _digest(token: str) -> str:
