@@ -8,6 +8,7 @@ guard already admits only admins and organizers.  GET handlers never write.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -240,13 +241,18 @@ def change_status(contest_id: int) -> Response:
     return back
 
 
+# ASCII digits only and at most 9 of them: str.isdigit() also takes "²" and 5000-digit runs,
+# which int() refuses with a 500.
+_FIELD_ANSWER = re.compile(r"field-([0-9]{1,9})")
+
+
 def _turnout_answers() -> turnout.Answers:
     """The no-show and short-field answers of the status form, as posted (checked by the
     service; an unreadable event number is simply not an answer)."""
     fields = {
-        int(name.removeprefix("field-")): value
+        int(match.group(1)): value
         for name, value in request.form.items()
-        if name.startswith("field-") and name.removeprefix("field-").isdigit()
+        if (match := _FIELD_ANSWER.fullmatch(name))
     }
     return turnout.Answers(
         key=request.form.get("turnout_key") or None,

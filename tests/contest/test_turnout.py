@@ -294,7 +294,14 @@ def test_dashboard_asks_and_a_stale_or_bad_post_changes_nothing(
     db.session.rollback()
     assert made.contest.status is S.REGISTRATION
     assert made.entries[-1].status is EntryStatus.REGISTERED
-    data = {"to": "judging", "turnout_key": key, "no_show": "absent", "field-x": "1"}
+    data = {
+        "to": "judging",
+        "turnout_key": key,
+        "no_show": "absent",
+        "field-x": "1",
+        "field-²": "cancel",
+        "field-" + "9" * 5000: "cancel",
+    }
     text = client.post(f"{base}/status", data=data, follow_redirects=True).get_data(as_text=True)
     assert "大赛状态已改为「比赛评分中」" in text
     db.session.rollback()
