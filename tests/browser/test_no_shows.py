@@ -78,6 +78,41 @@ def test_closing_registration_asks_about_no_shows_and_the_short_field(
     expect(matrix).not_to_contain_text(no_show.entry_code or "")
 
 
+def test_a_field_made_short_by_no_shows_is_asked_about(
+    db: Any, make_contest: Any, live_server: Any, new_page: Any, screenshot: Any
+) -> None:
+    """Six registered, three checked in, minimum four: 缺考 leaves three, so the form asks about
+    the field the no-shows leave, and refuses 缺考 until that question is answered."""
+    made = make_contest(status="registration", entries=6, judges=2)
+    made.event.policy = {"min_field": 4}
+    made.event.entry_drawn_at = utcnow()
+    for entry in made.entries[3:]:
+        entry.status = EntryStatus.REGISTERED
+        entry.seat_code = None
+    db.session.commit()
+    contest_url = f"{live_server.url}/contests/{made.contest.id}"
+    for size in ("phone", "tablet", "desktop"):
+        page = signed_in(new_page, size, live_server.url, made.organizer)
+        page.goto(contest_url)
+        expect(page.locator(".closing-short-if-absent")).to_contain_text(
+            "若将未检录的选手标记缺考，实到 3 人，少于本赛项最低参赛人数 4 人"
+        )
+        screenshot(page, f"closing-short-if-absent-{size}")
+    questions = page.locator(".closing")
+    questions.get_by_label("标记缺考", exact=False).check()
+    page.get_by_role("button", name="进入「比赛评分中」").click()
+    expect(page.locator(".flash-danger")).to_contain_text("参赛人数不足")
+    db.session.rollback()
+    assert made.contest.status.value == "registration"
+    questions.get_by_label("标记缺考", exact=False).check()
+    questions.get_by_label("照常比赛", exact=False).check()
+    page.get_by_role("button", name="进入「比赛评分中」").click()
+    expect(page.locator(".flash-success")).to_contain_text("大赛状态已改为「比赛评分中」")
+    db.session.rollback()
+    assert policies.field_decision(made.event) == "no_awards"
+    assert all(e.status is EntryStatus.ABSENT for e in made.entries[3:])
+
+
 def test_public_results_list_the_absent_last_without_rank(
     db: Any, ready_contest: Any, live_server: Any, new_page: Any, screenshot: Any
 ) -> None:

@@ -95,6 +95,7 @@ def test_keeping_no_shows_leaves_them_registered_but_unassigned(db: Any, make_co
     assert _audit(db, "contest.no_shows")[0] == {
         "choice": "keep",
         "entries": [no_show.id],
+        "absent": [],
         "codes": [no_show.entry_code],
         "assignments_removed": 2,
     }
@@ -268,6 +269,79 @@ def test_back_to_registration_undoes_the_answers(db: Any, make_contest: Any) -> 
     assert made.entries[-1].status is EntryStatus.REGISTERED
     assert policies.field_decision(made.event) is None
     assert _audit(db, "contest.turnout_undone")[0]["entries"] == [made.entries[-1].id]
+
+
+def test_no_shows_that_make_a_field_short_are_asked_about_first(db: Any, make_contest: Any) -> None:
+    """20 registered, 7 checked in, minimum 10 (issue 16): marking the no-shows 缺考 leaves a
+    field of 7, so the short-field question is asked on that field, not on the 20."""
+    made = _closing(db, make_contest, entries=6, absent=3)
+    _short(db, made, minimum=4)
+    found = turnout.questions(made.contest)
+    assert found.short == []
+    (item,) = found.short_if_absent
+    assert (item.event.id, item.entrants, item.minimum) == (made.event.id, 3, 4)
+    key = turnout.answer_key(found)
+    with pytest.raises(ContestError, match="参赛人数不足"):
+        transition(made.organizer, made.contest, S.JUDGING, answers=turnout.Answers(key, "absent"))
+    db.session.rollback()
+    assert made.entries[-1].status is EntryStatus.REGISTERED
+    answers = turnout.Answers(key, "absent", {made.event.id: "no_awards"})
+    transition(made.organizer, made.contest, S.JUDGING, answers=answers)
+    assert made.entries[-1].status is EntryStatus.ABSENT
+    assert policies.field_decision(made.event) == "no_awards"
+    assert policies.policy_for(made.event).awards == ()
+    assert _audit(db, "event.short_field")[0]["entrants"] == 3
+
+
+def test_keeping_the_no_shows_needs_no_field_answer(db: Any, make_contest: Any) -> None:
+    made = _closing(db, make_contest, entries=6, absent=3)
+    _short(db, made, minimum=4)
+    key = turnout.answer_key(turnout.questions(made.contest))
+    transition(made.organizer, made.contest, S.JUDGING, answers=turnout.Answers(key, "keep"))
+    assert made.contest.status is S.JUDGING
+    assert policies.field_decision(made.event) is None
+
+
+def test_no_event_below_its_minimum_reaches_judging_undecided(
+    db: Any, make_contest: Any, monkeypatch: Any
+) -> None:
+    """Whatever the answers did, a short event without a recorded choice stops the move."""
+    made = _closing(db, make_contest, entries=6, absent=3)
+    _short(db, made, minimum=4)
+
+    def absent_only(actor: Any, contest: Any, given: Any) -> None:
+        for entry in made.entries[3:]:
+            entry.status = EntryStatus.ABSENT
+
+    monkeypatch.setattr(turnout, "answer", absent_only)
+    with pytest.raises(ContestError, match="须先选择取消该赛项或只排名、不评奖"):
+        transition(made.organizer, made.contest, S.JUDGING)
+    db.session.rollback()
+    assert made.contest.status is S.REGISTRATION
+
+
+def test_no_shows_of_a_seated_event_are_marked_absent_without_a_choice(
+    db: Any, make_contest: Any, client: Any, login_as: Any
+) -> None:
+    """After the seat draw nobody can check in (draws.check_in), so 保留 is not offered."""
+    made = _closing(db, make_contest)
+    made.event.seat_drawn_at = made.event.created_at
+    db.session.commit()
+    no_show = made.entries[-1]
+    with pytest.raises(draws.DrawError):
+        draws.check_in(made.organizer, no_show)
+    db.session.rollback()
+    found = turnout.questions(made.contest)
+    assert found.seated == [no_show] and found.undecided == []
+    login_as(user=made.organizer)
+    page = client.get(f"/contests/{made.contest.id}").get_data(as_text=True)
+    assert "已抽取赛位号，不能再检录" in page and 'value="keep"' not in page
+    data = {"to": "judging", "turnout_key": turnout.answer_key(found), "no_show": "keep"}
+    client.post(f"/contests/{made.contest.id}/status", data=data)
+    db.session.rollback()
+    assert made.contest.status is S.JUDGING
+    assert no_show.status is EntryStatus.ABSENT
+    assert _audit(db, "contest.no_shows")[0]["absent"] == [no_show.id]
 
 
 # ---------------------------------------------------------------- the dashboard

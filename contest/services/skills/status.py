@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from contest.extensions import db
 from contest.models import User
 from contest.models.base import utcnow
-from contest.models.contest import NOT_COMPETING, Contest, ContestStatus, Entry, Event
+from contest.models.contest import Contest, ContestStatus, Entry, Event
 from contest.models.judging import (
     Appeal,
     AppealStatus,
@@ -50,9 +50,7 @@ def _event_name(event: Event) -> str:
 
 def _live_entries(event: Event) -> list[Entry]:
     return list(
-        db.session.scalars(
-            select(Entry).where(Entry.event_id == event.id, Entry.status.not_in(NOT_COMPETING))
-        )
+        db.session.scalars(select(Entry).where(Entry.event_id == event.id, turnout.in_field()))
     )
 
 
@@ -67,10 +65,26 @@ def _problems_to_registration(contest: Contest) -> list[str]:
     return problems
 
 
+def _undecided_problems(contest: Contest) -> list[str]:
+    """Events below their minimum field with no recorded choice, once the answers are applied
+    (e.g. made short by 缺考): they would otherwise be judged and awarded unasked."""
+    return [
+        _(
+            "%(event)s：参赛 %(n)s 人，少于最低参赛人数 %(min)s 人，"
+            "须先选择取消该赛项或只排名、不评奖",
+            event=_event_name(item.event),
+            n=item.entrants,
+            min=item.minimum,
+        )
+        for item in turnout.undecided_short(contest)
+    ]
+
+
 def _problems_to_judging(contest: Contest) -> list[str]:
     """What the events still need before 比赛评分.  A cancelled event needs nothing, nor does one
     whose field is short and not yet decided: its organizer may still cancel it, and if they
-    choose to rank it instead, :func:`transition` checks it again after the answer."""
+    choose to rank it instead, :func:`transition` checks it again after the answer (and then
+    refuses any short event still without a choice, :func:`_undecided_problems`)."""
     problems: list[str] = []
     if not contest.events:
         return [_("大赛还没有赛项")]
@@ -263,12 +277,15 @@ def transition(
             _("公布成绩须通过「公布成绩」操作完成（计算成绩并生成不可更改的成绩快照）")
         )
     closing = (contest.status, to) == (S.REGISTRATION, S.JUDGING)
-    if closing and not check_transition(contest, to):
+    answered = closing and not check_transition(contest, to)
+    if answered:
         try:
             turnout.answer(actor, contest, answers or turnout.Answers())
         except turnout.TurnoutError as error:
             raise ContestError(str(error)) from None
     problems = check_transition(contest, to)
+    if answered:
+        problems += _undecided_problems(contest)
     if problems:
         raise ContestError(
             _("不能转为「%(to)s」：%(problems)s", to=to.label, problems="；".join(problems)),

@@ -6,11 +6,17 @@ Two questions are put to the organizer when registration closes, i.e. when the c
 - **No-shows.** Once check-in (检录) has been used for an event, an entrant still only registered
   did not come. The organizer marks them 缺考 (they lose their assignments, get no sheets and are
   listed as absent at the bottom of the results) or keeps them (a late check-in stays possible).
-  An event where nobody has checked in is judged as registered: check-in is optional.
+  An event where nobody has checked in is judged as registered: check-in is optional.  Once an
+  event's seats are drawn nobody can check in any more, so its no-shows are marked 缺考 whatever
+  the answer (the form says so and does not offer 保留 for them).
 - **Minimum field.** An event with fewer entrants than its ``min_field`` (the default follows the
   contest level, ``policies.MIN_FIELD_BY_LEVEL``) is cancelled (not scored, not ranked, shown as
   取消) or ranked without awards; the choice is kept in the event's policy
-  (``policies.FIELD_DECISION``) so ranking and publishing follow it.
+  (``policies.FIELD_DECISION``) so ranking and publishing follow it.  The field is counted as
+  it will compete: an event that only falls short once its no-shows are marked 缺考 is asked
+  about too, and must be answered when 标记缺考 is chosen.  After the answers are applied
+  :func:`undecided_short` must be empty, so no event below its minimum reaches 比赛评分 without
+  a recorded choice.
 
 Both answers are audited.  The organizer's form carries :func:`answer_key` of the situation it
 showed: if anyone checked in, withdrew or registered meanwhile, the move is refused as stale and
@@ -21,6 +27,8 @@ from __future__ import annotations
 
 import enum
 import hashlib
+from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -62,14 +70,33 @@ class ShortField:
 
 @dataclass(frozen=True)
 class Questions:
-    """What must be answered before the contest moves to 比赛评分."""
+    """What must be answered before the contest moves to 比赛评分: the no-shows, the events
+    short whatever the no-show answer (``short``) and those short only if the no-shows are marked
+    缺考 (``short_if_absent``, their ``entrants`` counted without the no-shows)."""
 
     no_shows: list[Entry]
     short: list[ShortField]
+    short_if_absent: list[ShortField] = field(default_factory=list)
+
+    @property
+    def seated(self) -> list[Entry]:
+        """No-shows of events whose seats are drawn: they can no longer check in
+        (``draws.check_in``), so they are marked 缺考 whatever the answer."""
+        return [e for e in self.no_shows if e.event.seat_drawn_at is not None]
+
+    @property
+    def undecided(self) -> list[Entry]:
+        """The no-shows the organizer chooses for: 标记缺考 or 保留."""
+        return [e for e in self.no_shows if e.event.seat_drawn_at is None]
+
+    def short_after(self, absent: bool) -> list[ShortField]:
+        """The events to decide when the undecided no-shows are (``absent``) or are not marked
+        缺考."""
+        return self.short + self.short_if_absent if absent else self.short
 
     @property
     def any(self) -> bool:
-        return bool(self.no_shows or self.short)
+        return bool(self.no_shows or self.short or self.short_if_absent)
 
 
 # ------------------------------------------------------------------ reading
@@ -89,6 +116,17 @@ def is_cancelled(event: Event) -> bool:
     return policies.field_decision(event) == FieldChoice.CANCEL.value
 
 
+def in_field() -> ColumnElement[bool]:
+    """SQL for "counted in the field" (报名人数 against the minimum, 应到 at the door): not
+    withdrawn and not absent."""
+    return Entry.status.not_in(NOT_COMPETING)
+
+
+def field_size(counts: Counter[EntryStatus]) -> int:
+    """:func:`in_field` for counts by status (``draws.status_counts``)."""
+    return sum(n for status, n in counts.items() if status not in NOT_COMPETING)
+
+
 def to_be_scored() -> ColumnElement[bool]:
     """SQL for "this entry is to be scored": not withdrawn or absent and, once anyone of its
     event has checked in, checked in itself (the judges' task lists use it as it is)."""
@@ -96,9 +134,7 @@ def to_be_scored() -> ColumnElement[bool]:
     check_in_used = exists().where(
         present.event_id == Entry.event_id, present.status == EntryStatus.CHECKED_IN
     )
-    return Entry.status.not_in(NOT_COMPETING) & (
-        (Entry.status == EntryStatus.CHECKED_IN) | ~check_in_used
-    )
+    return in_field() & ((Entry.status == EntryStatus.CHECKED_IN) | ~check_in_used)
 
 
 def competing_entries(event: Event) -> list[Entry]:
@@ -135,42 +171,59 @@ def absent_codes(event: Event) -> list[str]:
     return sorted(code for code in codes if code)
 
 
-def entrant_count(event: Event) -> int:
-    """Entrants not withdrawn (or absent): the field the minimum is compared with.  A
-    member-scored team event counts its teams with a member competing, as its ranking does."""
+def entrant_count(event: Event, excluding: Collection[int] = ()) -> int:
+    """Entrants :func:`in_field`, leaving out the entries ``excluding`` (no-shows about to be
+    marked 缺考): the field the minimum is compared with.  A member-scored team event counts its
+    teams with a member competing, as its ranking does."""
     counted = (
         select(Entry.organization_id, Entry.team_name)
         if policies.team_total_of(event)
         else select(Entry.id)
     )
-    field = (
-        counted.where(Entry.event_id == event.id, Entry.status.not_in(NOT_COMPETING))
-        .distinct()
-        .subquery()
-    )
+    counted = counted.where(Entry.event_id == event.id, in_field())
+    if excluding:
+        counted = counted.where(Entry.id.not_in(list(excluding)))
+    field = counted.distinct().subquery()
     return int(db.session.scalar(select(func.count()).select_from(field)) or 0)
 
 
-def short_fields(contest: Contest) -> list[ShortField]:
-    """Events (not yet cancelled) with entrants but fewer than their minimum field."""
+def short_fields(contest: Contest, excluding: Collection[int] = ()) -> list[ShortField]:
+    """Events (not yet cancelled) with entrants but fewer than their minimum field (counted
+    without the entries ``excluding``)."""
     found = []
     for event in contest.events:
         minimum = policies.min_field_of(event)
-        count = entrant_count(event)
+        count = entrant_count(event, excluding)
         if minimum and 0 < count < minimum and not is_cancelled(event):
             found.append(ShortField(event, count, minimum))
     return found
 
 
+def undecided_short(contest: Contest) -> list[ShortField]:
+    """Short events with no recorded choice: none may reach 比赛评分 (``status.transition``)."""
+    return [item for item in short_fields(contest) if not policies.field_decision(item.event)]
+
+
 def questions(contest: Contest) -> Questions:
-    return Questions(no_shows(contest), short_fields(contest))
+    """The questions on the field as it will compete: seated no-shows count as absent, and the
+    events that fall short only once the other no-shows are marked 缺考 are asked about apart."""
+    missing = no_shows(contest)
+    found = Questions(missing, [])
+    short = short_fields(contest, excluding={e.id for e in found.seated})
+    if not found.undecided:
+        return Questions(missing, short)
+    asked = {item.event.id for item in short}
+    if_absent = short_fields(contest, excluding={e.id for e in missing})
+    return Questions(missing, short, [s for s in if_absent if s.event.id not in asked])
 
 
 def answer_key(found: Questions) -> str:
     """A short fingerprint of the situation the organizer saw (who, which events, how many)."""
-    parts = [f"e{e.id}" for e in found.no_shows] + [
-        f"f{s.event.id}:{s.entrants}:{s.minimum}" for s in found.short
-    ]
+    parts = (
+        [f"e{e.id}" for e in found.no_shows]
+        + [f"f{s.event.id}:{s.entrants}:{s.minimum}" for s in found.short]
+        + [f"a{s.event.id}:{s.entrants}:{s.minimum}" for s in found.short_if_absent]
+    )
     return hashlib.sha256(",".join(parts).encode()).hexdigest()[:16]
 
 
@@ -212,33 +265,35 @@ def answer(actor: User | None, contest: Contest, given: Answers) -> Questions:
         raise TurnoutError(
             _("检录或报名情况已变化（有选手检录、退赛或报名），请核对新的名单后重新选择。")
         )
-    absent = None
-    if found.no_shows:
+    absent = NoShowChoice.ABSENT
+    if found.undecided:
         absent = _choice(
             NoShowChoice, given.no_show, _("请选择如何处理未检录的选手：标记缺考或保留。")
         )
+    short = found.short_after(absent is NoShowChoice.ABSENT)
     decisions = {
         item.event.id: _choice(
             FieldChoice,
             given.fields.get(item.event.id),
             _("%(event)s 参赛人数不足，请选择取消该赛项或只排名、不评奖。", event=item.event.code),
         )
-        for item in found.short
+        for item in short
     }
-    if absent is not None:
-        _apply_no_shows(actor, contest, found.no_shows, absent)
-    for item in found.short:
+    if found.no_shows:
+        _apply_no_shows(actor, contest, found, absent)
+    for item in short:
         _apply_field(actor, item, decisions[item.event.id])
     return found
 
 
 def _apply_no_shows(
-    actor: User | None, contest: Contest, entries: list[Entry], choice: NoShowChoice
+    actor: User | None, contest: Contest, found: Questions, choice: NoShowChoice
 ) -> None:
+    entries = found.no_shows
     ids = [e.id for e in entries]
-    if choice is NoShowChoice.ABSENT:
-        for entry in entries:
-            entry.status = EntryStatus.ABSENT
+    marked = entries if choice is NoShowChoice.ABSENT else found.seated
+    for entry in marked:
+        entry.status = EntryStatus.ABSENT
     # Either way their tasks leave the judges' lists, so no judge opens a sheet for someone who
     # is not there; a kept entrant who checks in later is assigned again (分配).  A sheet
     # (there is none before 比赛评分) keeps its assignment.
@@ -257,6 +312,7 @@ def _apply_no_shows(
         after={
             "choice": choice.value,
             "entries": ids,
+            "absent": [e.id for e in marked],
             "codes": [e.entry_code for e in entries],
             "assignments_removed": removed,
         },
@@ -279,7 +335,7 @@ def _apply_field(actor: User | None, item: ShortField, choice: FieldChoice) -> N
         event.id,
         after={
             "choice": choice.value,
-            "entrants": item.entrants,
+            "entrants": entrant_count(event),
             "min_field": item.minimum,
             "assignments_removed": removed,
         },
