@@ -27,6 +27,7 @@ from contest.extensions import db
 from contest.models import Contest, Entry, EntryStatus, Event, Gender
 from contest.services.core.spreadsheets import RowError, SheetRefused, read_upload
 from contest.services.skills import draws as draw_service
+from contest.services.skills import turnout
 from contest.services.skills.codes import CodeError
 from contest.services.skills.policies import team_total_of
 from contest.services.skills.registration import (
@@ -347,7 +348,7 @@ def draws(contest_id: int, event_id: int):  # type: ignore[no-untyped-def]
         "contests/draws.html",
         entry_form=DrawForm(prefix="entry"),
         seat_form=DrawForm(prefix="seat"),
-        active=counts.total() - counts[EntryStatus.WITHDRAWN],
+        active=turnout.field_size(counts),
         checked_in=counts[EntryStatus.CHECKED_IN],
         has_sheets=draw_service.has_sheets(event),
         entry_draw_open=contest.status in draw_service.ENTRY_DRAW_STATES,

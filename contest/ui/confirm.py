@@ -32,6 +32,7 @@ from contest.models import (
     User,
 )
 from contest.services.skills.draws import status_counts
+from contest.services.skills.turnout import field_size
 
 __all__ = [
     "FIELD",
@@ -117,7 +118,7 @@ def _marks(event_id: int, aspect_ids: list[int]) -> int:
 
 def draw_entry_codes(event: Event) -> Consequence:
     counts = status_counts(event)
-    active = counts.total() - counts[EntryStatus.WITHDRAWN]
+    active = field_size(counts)
     return Consequence(
         title=_("抽取「%(event)s」的参赛号？", event=event.label),
         text=_(

@@ -401,3 +401,18 @@ def test_judges_get_no_task_or_sheet_for_an_entrant_not_checked_in(
     db.session.flush()
     assert len(judging.assignments_for(other.judges[0])) == 2
     assert judging.refusal(other.judges[0], other.entries[0]) is None
+
+
+def test_one_rule_for_who_is_scored_and_who_counts_in_the_field(db: Any, make_contest: Any) -> None:
+    """The review matrix shows the entries to be scored (not a no-show once check-in is used),
+    and the door's 应到 leaves out the absent as well as the withdrawn (issue 16, one helper)."""
+    made = _closing(db, make_contest, entries=4, absent=2)
+    no_show, absent = made.entries[-2:]
+    absent.status = EntryStatus.ABSENT
+    db.session.flush()
+    view = review.side_by_side(made.event)
+    assert [row.entry.id for row in view.rows] == [e.id for e in made.entries[:2]]
+    assert view.total == 2
+    assert draws.desk_count(made.event).expected == 3  # two checked in + the no-show
+    assert turnout.field_size(draws.status_counts(made.event)) == turnout.entrant_count(made.event)
+    assert no_show.status is EntryStatus.REGISTERED

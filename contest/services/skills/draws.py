@@ -40,7 +40,7 @@ from contest.models import (
 )
 from contest.models.base import local_text, utcnow
 from contest.services.core import audit
-from contest.services.skills import codes
+from contest.services.skills import codes, turnout
 from contest.services.skills.registration import lock_contest
 
 SEED_MAX = 64
@@ -258,7 +258,7 @@ _ID_TAIL_RE = re.compile(r"^\d{3}[\dX]$")
 
 @dataclass(frozen=True)
 class DeskCount:
-    """The door's figures: 已检录 / 应到 (entries not withdrawn)."""
+    """The door's figures: 已检录 / 应到 (entries counted in the field, ``turnout.field_size``)."""
 
     checked_in: int
     expected: int
@@ -266,7 +266,7 @@ class DeskCount:
 
 def desk_count(event: Event) -> DeskCount:
     counts = status_counts(event)
-    return DeskCount(counts[EntryStatus.CHECKED_IN], counts.total() - counts[EntryStatus.WITHDRAWN])
+    return DeskCount(counts[EntryStatus.CHECKED_IN], turnout.field_size(counts))
 
 
 def desk_search(event: Event, text: str) -> list[Entry]:

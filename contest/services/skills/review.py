@@ -49,7 +49,6 @@ from contest.models import (
     SheetStatus,
     User,
 )
-from contest.models.contest import NOT_COMPETING
 from contest.services.skills import access, turnout
 from contest.services.skills.marks import COUNTED_STATUSES, marks_frame
 from contest.services.skills.policies import max_spread
@@ -353,7 +352,7 @@ def side_by_side(
             .order_by(PanelMember.is_chief.desc(), PanelMember.id)
         )
     )
-    query = select(Entry).where(Entry.event_id == event.id, Entry.status.not_in(NOT_COMPETING))
+    query = select(Entry).where(Entry.event_id == event.id, turnout.to_be_scored())
     if flagged_only:
         flagged_ids = [int(e) for e in disagreements(event)["entry"].unique()]
         query = query.where(Entry.id.in_(flagged_ids or [-1]))
