@@ -17,6 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from contest.models import GENDER_LABELS, Component, Entry, Organization, PanelMember, User
@@ -91,23 +92,58 @@ class MemberForm(Form):
         return not any((value or "").strip() for value in typed)
 
 
+# Member rows of a team form when the event sets no 每队最多人数.
+TEAM_ROWS_DEFAULT = 5
+
+
+class _Rows(FieldList):
+    """A FieldList that remembers how many rows were posted before ``max_entries`` cut them,
+    so a form with too many rows is refused rather than silently shortened."""
+
+    posted = 0
+
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        if formdata:
+            self.posted = len(set(self._extract_indices(self.name, formdata)))
+        super().process(formdata, data, extra_filters)
+
+
 class TeamForm(CheckedForm):
     """A team into the page's team event: its name, unit and up to ``size`` members, the first
-    of them the captain (队长)."""
+    of them the captain (队长).  At most ``size`` rows are read (or :data:`TEAM_ROWS_DEFAULT`),
+    so a post of hundreds of rows is refused without checking each."""
 
     team_name = StringField(_l("队名"), validators=[DataRequired(_l("请填写队名")), Length(max=60)])
     organization_id = SelectField(_l("单位"), coerce=int)
-    members = FieldList(FormField(MemberForm))
+    members = _Rows(FormField(MemberForm))
 
     def __init__(
         self, units: list[Organization], size: int, *args: object, **kwargs: object
     ) -> None:
+        self._rows_max = size or TEAM_ROWS_DEFAULT
         super().__init__(*args, **kwargs)
         self.organization_id.choices = [(u.id, "  " * u.depth + u.name) for u in units]
         while len(self.members) < size:
             self.members.append_entry()
         for member in self.members:
             member.form.gender.choices = _gender_choices()
+
+    def process(self, *args: Any, **kwargs: Any) -> None:
+        self.members.max_entries = self._rows_max  # set before the rows are read
+        super().process(*args, **kwargs)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.members.posted > self._rows_max:
+            self.form_errors.append(
+                _l(
+                    "每队最多 %(n)s 人，表单提交了 %(rows)s 行，未保存；请刷新页面后重新填写。",
+                    n=self._rows_max,
+                    rows=self.members.posted,
+                )
+            )
+            return False
+        return valid
 
 
 class ImportForm(CheckedForm):
