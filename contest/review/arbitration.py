@@ -15,12 +15,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.extensions import db
-from contest.models import Appeal, AppealStatus, User
+from contest.models import Appeal, AppealStatus, Entry, User
 from contest.review.blueprint import bp
 from contest.review.forms import DecideForm
 from contest.review.views import _fail, _form_errors
 from contest.services.skills import appeals as appeal_service
-from contest.services.skills import arbitration
+from contest.services.skills import arbitration, judging
 from contest.services.skills.review import ReviewError
 
 
@@ -38,6 +38,32 @@ def arbitration_index():  # type: ignore[no-untyped-def]
         abort(403)
     return render_template(
         "review/arbitration.html", docket=docket, decide=DecideForm(formdata=None)
+    )
+
+
+@bp.route("/arbitration/entries/<int:entry_id>")
+def appealed_marks(entry_id: int):  # type: ignore[no-untyped-def]
+    """An appealed entry's score sheets, read-only, for an arbitrator who may decide the appeal
+    (the rule: ``access.can_read_appealed_marks``); 403 for anyone else. The entry is shown by
+    code, its name only after sign-off, as on the chief judge's entry page."""
+    entry = db.session.get(Entry, entry_id) or abort(404)
+    try:
+        marks = arbitration.appealed_marks(current_user, entry)
+    except ReviewError:
+        abort(403)
+    event = entry.event
+    return render_template(
+        "review/arbitration_marks.html",
+        marks=marks,
+        entry=entry,
+        event=event,
+        view=marks.view,
+        row=marks.row,
+        item=marks.recheck,
+        total=marks.total,
+        appeals=[a for a in appeal_service.appeals_of(event) if a.entry_id == entry.id],
+        names_visible=marks.view.names_visible,
+        num=judging.number,
     )
 
 

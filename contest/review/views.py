@@ -225,11 +225,7 @@ def entry(event_id: int, entry_id: int):  # type: ignore[no-untyped-def]
     reopen = ReopenForm(formdata=None, entry_id=the_entry.id)
     reopen.judge_id.choices = _judge_choices(view, row, submitted_only=True)
     appeals = [a for a in appeal_service.appeals_of(event) if a.entry_id == the_entry.id]
-    item = db.session.scalar(
-        select(RecheckItem).where(
-            RecheckItem.event_id == event.id, RecheckItem.entry_id == the_entry.id
-        )
-    )
+    item = recheck_service.item_of(the_entry)
     return render_template(
         "review/entry.html",
         entry=the_entry,

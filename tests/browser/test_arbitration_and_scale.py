@@ -101,6 +101,18 @@ def test_arbitration_panel_decides_the_appeal(
         arb.wait_for_url("**/review/arbitration")
         expect(arb.get_by_text("实操分漏计")).to_be_visible()
         screenshot(arb, f"arbitration-page-{width}")
+        if width != "tablet":  # the marks under appeal, read-only, one link per appeal
+            arb.locator(f"#appeal-{appeal.id}").get_by_role("link").click()
+            arb.wait_for_url(f"**/review/arbitration/entries/{appeal.entry_id}")
+            expect(arb.get_by_role("heading", name="被申诉的评分", exact=True)).to_be_visible()
+            sheets = arb.locator("table")
+            expect(sheets).to_contain_text(c.judges[1].name)
+            expect(sheets).to_contain_text("T1")
+            expect(arb.get_by_text("当前总分", exact=False)).to_be_visible()
+            assert arb.get_by_role("button", name="更正", exact=True).count() == 0
+            screenshot(arb, f"arbitration-marks-{width}")
+            arb.get_by_role("link", name="‹ 返回申诉仲裁", exact=True).click()
+            arb.wait_for_url(f"**/review/arbitration#appeal-{appeal.id}")
     arb.get_by_label("申诉成立").check()
     arb.get_by_label("裁决理由").fill("复核评分表：实操 P1 漏计 2 分")
     arb.get_by_role("button", name="裁决（最终）").click()

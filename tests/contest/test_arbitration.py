@@ -5,15 +5,24 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from contest.models import Appeal, AppealStatus, Arbitrator, AuditEntry, Event, PanelMember
+from contest.models import (
+    Appeal,
+    AppealStatus,
+    Arbitrator,
+    AuditEntry,
+    Event,
+    PanelMember,
+    RecheckItem,
+)
 from contest.models.base import utcnow
-from contest.services.skills import appeals, arbitration, review
-from tests.contest.review_support import arbitrator
+from contest.services.skills import access, appeals, arbitration, review
+from tests.contest.review_support import arbitrator, score_all
 
 
 def _appeal(db: Any, c: Any) -> Appeal:
@@ -194,3 +203,85 @@ def test_chief_posting_to_the_arbitration_route_gets_403(
     response = client_for(c.chief).post(url, data={"decision": "upheld", "reason": "改判"})
     assert response.status_code == 403
     assert client_for(c.chief).post("/review/arbitration/appeals/999999").status_code == 404
+
+
+# ---------------------------------------------------------------- reading the appealed marks
+
+
+def test_arbitrator_reads_the_appealed_entrys_marks(
+    db: Any, make_contest: Any, make_user: Any
+) -> None:
+    """The sheets under appeal — each judge's mark per aspect, states, the provisional total
+    and the re-check result — for an arbitrator off the event's panel, read-only."""
+    c = make_contest(status="review", entries=3, judges=2)
+    score_all(db, c)
+    appeal = _appeal(db, c)
+    item = RecheckItem(event_id=c.event.id, entry_id=appeal.entry_id, reason="top")
+    item.checked_at, item.errors_found = utcnow(), 1
+    db.session.add(item)
+    arbiter = arbitrator(db, c, make_user)
+    db.session.commit()
+    marks = arbitration.appealed_marks(arbiter, appeal.entry)
+    assert marks.row is not None and marks.row.entry.id == appeal.entry_id
+    assert marks.row.marks[("T1", c.judges[1].id)] == Decimal("90.5")
+    assert set(marks.row.statuses) == {j.id for j in c.judges}
+    assert marks.total is not None and Decimal(marks.total) > 0
+    assert marks.recheck is not None and marks.recheck.errors_found == 1
+
+
+def _appealed_with_arbitrators(db: Any, make_contest: Any, make_user: Any) -> tuple[Any, ...]:
+    """A scored event with an appeal on A001; an arbitrator off its panel, its judge 2 also on
+    the arbitration panel, and an arbitrator of another contest."""
+    c = make_contest(status="review", entries=3, judges=2)
+    score_all(db, c)
+    appeal = _appeal(db, c)
+    arbiter = arbitrator(db, c, make_user)
+    arbitration.add_arbitrator(c.organizer, c.contest, c.judges[1])
+    other = make_contest(status="review", entries=1, judges=1)
+    outsider = arbitrator(db, other, make_user)
+    db.session.commit()
+    return c, appeal, arbiter, outsider
+
+
+def test_only_an_arbitrator_off_the_panel_reads_an_appealed_entry(
+    db: Any, make_contest: Any, make_user: Any
+) -> None:
+    c, appeal, arbiter, outsider = _appealed_with_arbitrators(db, make_contest, make_user)
+    assert access.can_read_appealed_marks(arbiter, appeal.entry)
+    unappealed = next(e for e in c.entries if e.id != appeal.entry_id)
+    refused = [
+        (c.judges[1], appeal.entry),  # an arbitrator on the event's judging panel
+        (outsider, appeal.entry),  # an arbitrator of another contest
+        (arbiter, unappealed),  # an entry nobody appealed
+        (c.organizer, appeal.entry),
+        (c.chief, appeal.entry),
+    ]
+    for user, entry in refused:
+        assert not access.can_read_appealed_marks(user, entry)
+        with pytest.raises(review.NotPermitted):
+            arbitration.appealed_marks(user, entry)
+
+
+def test_the_arbitration_page_links_each_appeal_to_its_marks(
+    db: Any, make_contest: Any, make_user: Any, client_for: Any
+) -> None:
+    c, appeal, arbiter, outsider = _appealed_with_arbitrators(db, make_contest, make_user)
+    url = f"/review/arbitration/entries/{appeal.entry_id}"
+    client = client_for(arbiter)
+    assert url in client.get("/review/arbitration").get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    assert "选手 工位 A-01 的评分表" in page and "90.5" in page and "实操分漏计" in page
+    assert c.judges[1].name in page
+    assert appeal.entry.entrant_name not in page  # by code until sign-off
+    assert 'action="' not in page.split("<main", 1)[1]  # read-only: no form in the page body
+    # the judge-arbitrator gets no link and no page; the others are refused too
+    assert url not in client_for(c.judges[1]).get("/review/arbitration").get_data(as_text=True)
+    for user in (c.judges[1], outsider, c.organizer):
+        assert client_for(user).get(url).status_code == 403
+    unappealed = next(e for e in c.entries if e.id != appeal.entry_id)
+    assert client.get(f"/review/arbitration/entries/{unappealed.id}").status_code == 403
+    assert client.get("/review/arbitration/entries/999999").status_code == 404
+    # after sign-off the page names the entrant, as the chief judge's entry page does
+    c.event.signed_off_at = utcnow()
+    db.session.commit()
+    assert appeal.entry.entrant_name in client.get(url).get_data(as_text=True)

@@ -16,6 +16,8 @@ from sqlalchemy.orm import aliased, selectinload
 
 from contest.extensions import db
 from contest.models import (
+    Appeal,
+    Arbitrator,
     Assignment,
     Conflict,
     Contest,
@@ -58,6 +60,26 @@ def chief_of(event: Event) -> User | None:
         .join(PanelMember, PanelMember.user_id == User.id)
         .where(PanelMember.event_id == event.id, PanelMember.is_chief.is_(True))
     )
+
+
+def can_read_appealed_marks(user: User | Any, entry: Entry) -> bool:
+    """Whether ``user`` may read (never change) ``entry``'s score sheets to decide an appeal
+    (DOMAIN §1 rules 4 and 8): a member of the contest's arbitration panel who does not sit on
+    the event's judging panel, for an entry with an appeal, while the contest is under review
+    or published. Anyone else — the event's own judges and chief on the arbitration panel,
+    another contest's arbitrators, an entry nobody appealed — is refused."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    event = entry.event
+    if event.contest.status not in REVIEW_STATUSES or panel_member(user, event) is not None:
+        return False
+    arbitrates = (
+        select(Arbitrator.id)
+        .where(Arbitrator.contest_id == event.contest_id, Arbitrator.user_id == user.id)
+        .exists()
+    )
+    appealed = select(Appeal.id).where(Appeal.entry_id == entry.id).exists()
+    return bool(db.session.scalar(select(arbitrates & appealed)))
 
 
 def is_assigned(user: User, entry: Entry) -> bool:

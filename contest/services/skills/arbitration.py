@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+import scoring
 from contest.extensions import db
 from contest.models import (
     Appeal,
@@ -23,14 +24,25 @@ from contest.models import (
     Arbitrator,
     Contest,
     ContestStatus,
+    Entry,
     Event,
     PanelMember,
+    RecheckItem,
     Role,
     User,
 )
 from contest.services.core import audit
-from contest.services.skills.access import REVIEW_STATUSES
-from contest.services.skills.review import NotPermitted, ReviewError
+from contest.services.skills.access import REVIEW_STATUSES, can_read_appealed_marks
+from contest.services.skills.recheck import item_of
+from contest.services.skills.results import decimal_text
+from contest.services.skills.review import (
+    NotPermitted,
+    PanelRow,
+    PanelView,
+    ReviewError,
+    side_by_side,
+)
+from contest.services.skills.standings import ranking
 
 
 def arbitrators_of(contest: Contest) -> list[Arbitrator]:
@@ -204,3 +216,47 @@ def docket(user: User) -> list[ContestAppeals]:
             item.events.append(EventAppeals(event, mine, reason))
         result.append(item)
     return result
+
+
+@dataclass
+class AppealedMarks:
+    """What an arbitrator reads before deciding an appeal against ``entry``'s marks: the same
+    side-by-side sheets the chief judge's entry page shows (each judge's mark per aspect, sheet
+    states, flagged spreads; names only after sign-off), the entry's provisional total under
+    the event's policy (None while it cannot be ranked yet), and its re-check, if any."""
+
+    entry: Entry
+    view: PanelView
+    row: PanelRow | None
+    total: str | None
+    recheck: RecheckItem | None
+
+
+def _provisional_total(event: Event, entry: Entry) -> str | None:
+    """The entry's total as the standings rank it now (the re-check list and publishing use the
+    same ranking), at the policy's precision; None when the marks cannot be ranked yet."""
+    try:
+        result = ranking(event)
+    except scoring.ScoringError:
+        return None
+    totals = dict(zip(result.table["entry"].tolist(), result.table["total"].tolist(), strict=True))
+    return decimal_text(totals.get(entry.id), int(result.policy.precision))
+
+
+def appealed_marks(user: User, entry: Entry) -> AppealedMarks:
+    """``entry``'s score sheets, read-only, for an arbitrator who may decide its appeal (see
+    :func:`contest.services.skills.access.can_read_appealed_marks`); raises NotPermitted for
+    anyone else."""
+    if not can_read_appealed_marks(user, entry):
+        raise NotPermitted(
+            _("只有本大赛仲裁组中不在本赛项评审组的成员，才能查看被申诉选手的评分表。")
+        )
+    event = entry.event
+    view = side_by_side(event, entry_ids=[entry.id])
+    return AppealedMarks(
+        entry=entry,
+        view=view,
+        row=view.rows[0] if view.rows else None,
+        total=_provisional_total(event, entry),
+        recheck=item_of(entry),
+    )

@@ -90,6 +90,16 @@ class RecheckState:
         )
 
 
+def item_of(entry: Entry) -> RecheckItem | None:
+    """The entry's place on its event's re-check list and the check's result, if it has one
+    (the chief judge's entry page and the arbitrator's read of appealed marks both show it)."""
+    return db.session.scalar(
+        select(RecheckItem).where(
+            RecheckItem.event_id == entry.event_id, RecheckItem.entry_id == entry.id
+        )
+    )
+
+
 def _counted_sheets(event: Event) -> dict[int, int]:
     return {
         entry_id: count
