@@ -113,6 +113,31 @@ def test_a_field_made_short_by_no_shows_is_asked_about(
     assert all(e.status is EntryStatus.ABSENT for e in made.entries[3:])
 
 
+def test_a_seated_event_offers_no_keep(
+    db: Any, make_contest: Any, live_server: Any, new_page: Any, screenshot: Any
+) -> None:
+    """After the seat draw nobody can check in, so the form says why instead of offering 保留."""
+    made = make_contest(status="registration", entries=4, judges=2)
+    made.event.entry_drawn_at = made.event.seat_drawn_at = utcnow()
+    no_show = made.entries[-1]
+    no_show.status = EntryStatus.REGISTERED
+    no_show.seat_code = None
+    db.session.commit()
+    for size in ("phone", "desktop"):
+        page = signed_in(new_page, size, live_server.url, made.organizer)
+        page.goto(f"{live_server.url}/contests/{made.contest.id}")
+        questions = page.locator(".closing")
+        expect(questions.locator(".closing-seated")).to_have_text(
+            "A 已抽取赛位号，不能再检录，其未检录的选手将标记缺考。"
+        )
+        expect(questions.get_by_label("保留", exact=False)).to_have_count(0)
+        screenshot(page, f"closing-seated-{size}")
+    page.get_by_role("button", name="进入「比赛评分中」").click()
+    expect(page.locator(".flash-success")).to_contain_text("大赛状态已改为「比赛评分中」")
+    db.session.rollback()
+    assert no_show.status is EntryStatus.ABSENT
+
+
 def test_public_results_list_the_absent_last_without_rank(
     db: Any, ready_contest: Any, live_server: Any, new_page: Any, screenshot: Any
 ) -> None:
