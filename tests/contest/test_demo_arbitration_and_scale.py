@@ -19,6 +19,8 @@ def test_demo_has_an_arbitration_panel_and_a_showcase_event(db: Any, client: Any
     assert arbiter in [a.user for a in arbitration.arbitrators_of(published)]
     appeal = db.session.scalar(select(Appeal))
     assert appeal.status is AppealStatus.DISMISSED and appeal.decided_by_id == arbiter.id
+    marks = arbitration.appealed_marks(arbiter, appeal.entry)  # the marks the appeal was about
+    assert marks.row is not None and marks.row.marks and marks.total is not None
     event_b = db.session.scalar(
         select(Event).where(Event.contest_id == published.id, Event.code == "B")
     )
