@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from contest.models import Organization, Person
 from tests.conftest import PASSWORD
@@ -95,29 +96,30 @@ def test_a_federation_builds_its_tree_from_an_empty_database(
     page = new_page("laptop")
     _login(page, base, admin.username)
     page.goto(base + "/orgs/")
-    assert page.get_by_text("还没有组织").is_visible()
+    expect(page.get_by_text("还没有组织")).to_be_visible()
     page.get_by_role("link", name="从 Excel 导入组织").click()
     bad = _xlsx(tmp_path / "bad.xlsx", [TREE[0], ["某某工会", "不知道", "没有这个上级"]])
     page.set_input_files("#file", str(bad))
     page.get_by_role("button", name="导入").click()
     report = page.locator("#import-errors")
-    assert report.get_by_text("类型应为").is_visible()
-    assert report.get_by_text("找不到上级工会").is_visible()
+    # The import runs as a job with progress: wait for its report, never read it at once.
+    expect(report.get_by_text("类型应为")).to_be_visible()
+    expect(report.get_by_text("找不到上级工会")).to_be_visible()
     page.set_input_files("#file", str(_xlsx(tmp_path / "tree.xlsx", TREE)))
     page.get_by_role("button", name="导入").click()
-    assert page.get_by_text("新增组织 6 个").first.is_visible()
+    expect(page.get_by_text("新增组织 6 个").first).to_be_visible()
     screenshot(page, "orgs-import-done-desktop")
 
     # The tree: deeper unions start collapsed; a toggle opens them without a reload.
     page.goto(base + "/orgs/")
     workshop = page.get_by_role("link", name="一车间分工会")
-    assert not workshop.is_visible()
+    expect(workshop).to_be_hidden()
     page.get_by_role("button", name="全部展开").click()
-    assert workshop.is_visible()
+    expect(workshop).to_be_visible()
     screenshot(page, "orgs-tree-desktop")
     page.get_by_role("link", name="江州机床集团工会").click()
-    assert page.get_by_text("91110000600037341L").is_visible()
-    assert page.get_by_text("入会率 95.8%").is_visible()
+    expect(page.get_by_text("91110000600037341L")).to_be_visible()
+    expect(page.get_by_text("入会率 95.8%")).to_be_visible()
     screenshot(page, "orgs-show-desktop")
 
     # The admin creates the district's organizer; the form starts at the least privileged role.
@@ -129,14 +131,13 @@ def test_a_federation_builds_its_tree_from_an_empty_database(
     page.select_option("#organization_id", label="    东湖区总工会")
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="创建", exact=True).click()
-    assert page.get_by_text("donghu").first.is_visible()
-
+    expect(page.get_by_text("donghu").first).to_be_visible()
     # The organizer sees their district only, imports its workers and creates a contest.
     organizer = new_page("tablet")
     organizer.set_viewport_size({"width": 820, "height": 1180})
     _login(organizer, base, "donghu")
     organizer.goto(base + "/orgs/")
-    assert organizer.get_by_role("link", name="东湖区总工会").is_visible()
+    expect(organizer.get_by_role("link", name="东湖区总工会")).to_be_visible()
     assert organizer.get_by_role("link", name="西山纺织厂工会").count() == 0
     organizer.get_by_role("button", name="全部展开").click()
     screenshot(organizer, "orgs-tree-tablet")
@@ -158,8 +159,7 @@ def test_a_federation_builds_its_tree_from_an_empty_database(
     )
     organizer.set_input_files("#file", str(people))
     organizer.get_by_role("button", name="导入").click()
-    assert organizer.get_by_text("新增职工 2 位").first.is_visible()
-
+    expect(organizer.get_by_text("新增职工 2 位").first).to_be_visible()
     organizer.goto(base + "/contests/")
     organizer.get_by_role("link", name="创建大赛").first.click()
     organizer.fill("#name", "东湖区数控技能大赛")
@@ -169,15 +169,14 @@ def test_a_federation_builds_its_tree_from_an_empty_database(
     organizer.fill("#starts_on", "2026-10-20")
     organizer.fill("#ends_on", "2026-10-21")
     organizer.get_by_role("button", name="保存").click()
-    assert organizer.get_by_role("heading", name="东湖区数控技能大赛").is_visible()
-
+    expect(organizer.get_by_role("heading", name="东湖区数控技能大赛")).to_be_visible()
     phone = new_page("phone")
     _login(phone, base, "donghu")
     phone.goto(base + "/orgs/")
     screenshot(phone, "orgs-tree-phone")
     phone.get_by_role("button", name="全部展开").click()
     phone.get_by_role("link", name="一车间分工会").click()
-    assert phone.get_by_role("heading", name="一车间分工会").is_visible()
+    expect(phone.get_by_role("heading", name="一车间分工会")).to_be_visible()
     screenshot(phone, "orgs-show-phone")
     phone.get_by_role("link", name="撤销").click()
     screenshot(phone, "orgs-close-phone")

@@ -142,7 +142,7 @@ def test_personal_numbers_never_show_on_the_page_or_in_the_export(
     body = _page(client, what="group:people")
     assert "登记了职工 周八" in body and "已登记身份证号" in body
     text = "\n".join(str(v) for row in _export(client, what="group:people") for v in row)
-    assert "登记了职工" in text and "已登记身份证号: 是" in text
+    assert "登记了职工" in text and "已登记身份证号：是" in text
     for fragment in (number, number[:14], number[6:], phone, phone[-8:]):
         assert fragment not in body and fragment not in text
 
@@ -326,7 +326,7 @@ def test_the_export_has_every_filtered_entry_in_the_columns_asked_for(
     submit = next(r for r in rows[1:] if r[3] == "提交了评分表")
     assert submit[2] == f"评委 {a.judges[1].name}"
     assert submit[4] == "评分表 A-01（甲大赛 · 数控车工（职工组））"
-    assert "状态: 已提交" in submit[7] and "分数 T1: 88" in submit[7]
+    assert "状态：已提交" in submit[7] and "分数 T1：88" in submit[7]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", submit[1])
     entry = db.session.get(AuditEntry, submit[0])
     assert submit[8] == entry.hash
