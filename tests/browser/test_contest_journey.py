@@ -221,7 +221,7 @@ def test_contest_journey(
         org_page.fill("#name", name)
         org_page.fill("#max_points", points)
         if kind == "judgement":
-            assert org_page.locator("#descriptors").is_visible()
+            expect(org_page.locator("#descriptors")).to_be_visible()
             org_page.fill("#scale", "3")
             org_page.fill(
                 "#descriptors",

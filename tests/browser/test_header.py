@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_orgs_journey import _login
 
@@ -43,17 +44,17 @@ def test_a_group_opens_as_a_drop_down_and_the_account_menu_names_the_user(
     _login(page, live_server.url, admin.username)
     nav = page.locator("#site-nav")
     audit = nav.get_by_role("link", name="审计日志")
-    assert not audit.is_visible()
+    expect(audit).to_be_hidden()
     nav.locator("summary", has_text="系统管理").click()
-    assert audit.is_visible()
+    expect(audit).to_be_visible()
     screenshot(page, "header-admin-group-open")
     # Opening the account menu closes the group; it names the user and their role.
     nav.locator("summary", has_text=admin.name).click()
-    assert not audit.is_visible()
-    assert nav.get_by_text("系统管理员").is_visible()
-    assert nav.get_by_role("link", name="修改密码").is_visible()
+    expect(audit).to_be_hidden()
+    expect(nav.get_by_text("系统管理员")).to_be_visible()
+    expect(nav.get_by_role("link", name="修改密码")).to_be_visible()
     page.keyboard.press("Escape")
-    assert not nav.get_by_role("link", name="修改密码").is_visible()
+    expect(nav.get_by_role("link", name="修改密码")).to_be_hidden()
     nav.locator("summary", has_text="系统管理").click()
     audit.click()
     page.wait_for_url("**/admin/audit")
@@ -63,5 +64,5 @@ def test_a_group_opens_as_a_drop_down_and_the_account_menu_names_the_user(
     phone.click("[data-nav-toggle]")
     phone_nav = phone.locator("#site-nav")
     phone_nav.locator("summary", has_text="技能大赛").click()
-    assert phone_nav.get_by_role("link", name="评审复核").is_visible()
+    expect(phone_nav.get_by_role("link", name="评审复核")).to_be_visible()
     screenshot(phone, "header-admin-phone-menu")

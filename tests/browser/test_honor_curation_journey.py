@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from contest.models import Honor, OrgKind
 from tests.browser.test_orgs_journey import _login
@@ -53,38 +54,36 @@ def test_an_admin_adds_an_honor_and_a_photo_and_the_wall_follows_consent(
     page.fill("#year", "2015")
     page.get_by_role("button", name="保存").click()
     # Every rule the service holds lands on its field, and nothing is written.
-    assert page.get_by_text("请填写授予机关").is_visible()
+    expect(page.get_by_text("请填写授予机关")).to_be_visible()
     page.fill("#conferring_body", "江州市人民政府")
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("请填写表彰文件的文号").is_visible()
+    expect(page.get_by_text("请填写表彰文件的文号")).to_be_visible()
     page.fill("#document_number", "江政发〔2015〕12号")
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("含“全国”字样的荣誉只能是全国或省部级").is_visible()
+    expect(page.get_by_text("含“全国”字样的荣誉只能是全国或省部级")).to_be_visible()
     screenshot(page, "honor-form-refused-desktop")
     page.fill("#title", "劳动模范")
     page.fill("#deeds_summary", "扎根一线二十年。")
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("已添加 王秀英 的“劳动模范”").is_visible()
-    assert page.get_by_text("江政发〔2015〕12号").is_visible()
-
+    expect(page.get_by_text("已添加 王秀英 的“劳动模范”")).to_be_visible()
+    expect(page.get_by_text("江政发〔2015〕12号")).to_be_visible()
     # A correction of the 事迹 from the person's record.
     page.get_by_role("link", name="修改", exact=True).click()
     page.fill("#deeds_summary", "扎根一线二十年，带出徒弟三十余名。")
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("已保存“劳动模范”的修改").is_visible()
-
+    expect(page.get_by_text("已保存“劳动模范”的修改")).to_be_visible()
     # The photo: uploaded on the person's page, shown there, not on the wall without consent.
     page.get_by_role("link", name="上传照片").click()
     page.set_input_files("#photo", str(_photo(tmp_path / "portrait.jpg")))
     page.get_by_role("button", name="上传照片").click()
-    assert page.get_by_text("已更新 王秀英 的照片").is_visible()
+    expect(page.get_by_text("已更新 王秀英 的照片")).to_be_visible()
     portrait = page.get_by_role("img", name="王秀英 的照片")
     # An <img> has no height until its file has loaded: wait for that, then read its size.
     page.wait_for_function(
         "() => { const i = document.querySelector('img.person-photo');"
         " return i && i.complete && i.naturalWidth > 0; }"
     )
-    assert portrait.is_visible()
+    expect(portrait).to_be_visible()
     assert portrait.evaluate("img => img.naturalWidth") == 600
     screenshot(page, "person-photo-desktop")
 
@@ -92,7 +91,7 @@ def test_an_admin_adds_an_honor_and_a_photo_and_the_wall_follows_consent(
     honor = db.session.query(Honor).one()
     wall = new_page("laptop")
     wall.goto(f"{base}/wall/{honor.id}")
-    assert wall.get_by_text("王秀英").first.is_visible()
+    expect(wall.get_by_text("王秀英").first).to_be_visible()
     assert wall.locator("img[src*='/wall/photo/']").count() == 0
     assert wall.get_by_text("带出徒弟三十余名").count() == 0
 
@@ -102,8 +101,7 @@ def test_an_admin_adds_an_honor_and_a_photo_and_the_wall_follows_consent(
     wall.wait_for_timeout(2_100)  # the wall's version check interval
     wall.reload()
     assert wall.locator("img[src*='/wall/photo/']").count() == 1
-    assert wall.get_by_text("带出徒弟三十余名").is_visible()
-
+    expect(wall.get_by_text("带出徒弟三十余名")).to_be_visible()
     for viewport, name in (("phone", "phone"), ("tablet", "tablet")):
         small = new_page(viewport)
         _login(small, base, admin.username)

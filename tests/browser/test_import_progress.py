@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from contest.models import Organization
 from tests.browser.test_orgs_journey import _login
@@ -36,11 +37,11 @@ def test_a_big_tree_import_shows_progress_then_the_result(
     page.set_input_files("#file", str(sheet))
     page.get_by_role("button", name="导入").click()
     progress = page.locator("#import-progress")
-    assert progress.get_by_role("heading", name="正在导入").is_visible()
+    expect(progress.get_by_role("heading", name="正在导入")).to_be_visible()
     screenshot(page, "orgs-import-progress-tablet")
     result = page.locator("#import-result")
     result.wait_for(timeout=120_000)
-    assert result.get_by_text("新增组织 1501 个").is_visible()
+    expect(result.get_by_text("新增组织 1501 个")).to_be_visible()
     assert page.locator("#import-progress").count() == 0
     db.session.rollback()
     assert db.session.query(Organization).count() == 1501

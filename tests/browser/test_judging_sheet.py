@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from contest.database import set_write_intent
 from contest.models import SheetStatus
@@ -62,7 +63,7 @@ def test_a_judge_scores_an_entry_on_a_phone_and_a_tablet(
         page.click("main form button[type=submit]")
         page.wait_for_url("**/home")
         page.goto(live_server.url + "/judging/")
-        assert page.get_by_text("已提交 0 / 4").is_visible()
+        expect(page.get_by_text("已提交 0 / 4")).to_be_visible()
         _no_horizontal_scroll(page)
         screenshot(page, f"judging-tasks-{size}")
 

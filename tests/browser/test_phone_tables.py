@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from contest.services.skills import publishing
 from tests.conftest import PASSWORD
@@ -91,5 +92,5 @@ def test_results_chief_home_and_entries_fit_a_phone(
         page = new_page(size)
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"{live_server.url}/results/{contest_id}")
-        assert page.locator(".results-table thead").is_visible()
+        expect(page.locator(".results-table thead")).to_be_visible()
         screenshot(page, f"results-table-{width}")

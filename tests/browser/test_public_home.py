@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -27,4 +28,4 @@ def test_the_public_home_leads_straight_to_the_public_pages(
 
     entries.get_by_role("link", name="证书查验").click()
     page.wait_for_url("**/verify")
-    assert page.locator("#number").is_visible()
+    expect(page.locator("#number")).to_be_visible()

@@ -119,7 +119,7 @@ def test_import_draw_and_assign(
         expect(waiting).to_have_count(count - 1)
     page.goto(f"{base}/draws/entry-list")
     page.emulate_media(media="print")
-    assert not page.locator(".site-header").is_visible()
+    expect(page.locator(".site-header")).to_be_hidden()
     screenshot(page, "registration-entry-list-print")
     page.emulate_media(media="screen")
 

@@ -53,7 +53,7 @@ def test_results_page_and_verification(
         page.goto(f"{live_server.url}/results/{ns.contest.id}")
         assert page.locator("h1").inner_text() == ns.contest.name
         assert page.locator(".results-table tbody tr").count() == 50
-        assert page.get_by_text(ns.snapshot.digest).is_visible()
+        expect(page.get_by_text(ns.snapshot.digest)).to_be_visible()
         body = page.content()
         assert ID_NUMBER not in body and PHONE not in body
         screenshot(page, f"results-{size}")
@@ -64,11 +64,10 @@ def test_results_page_and_verification(
     page.goto(f"{live_server.url}/verify")
     page.fill("#number", first.certificate_no)
     page.get_by_role("button", name="查验").click()
-    assert page.get_by_role("heading", name="证书有效").is_visible()
+    expect(page.get_by_role("heading", name="证书有效")).to_be_visible()
     screenshot(page, "verify-ok")
     page.goto(f"{live_server.url}/verify/2026-0001-A-0001-ABCD")
-    assert page.get_by_role("heading", name="未找到该证书").is_visible()
-
+    expect(page.get_by_role("heading", name="未找到该证书")).to_be_visible()
     pdf = page.request.get(
         f"{live_server.url}/results/{ns.contest.id}/certificates/{first.certificate_no}.pdf"
     )
@@ -101,7 +100,7 @@ def test_organizer_publishes(
     expect(dialog).to_contain_text("公布后成绩对公众可见，不能撤回")
     dialog.get_by_role("button", name="公布成绩", exact=True).click()
     expect(page.get_by_text("成绩已公布")).to_be_visible()
-    assert page.get_by_text("校验通过").is_visible()
+    expect(page.get_by_text("校验通过")).to_be_visible()
     screenshot(page, "results-publish")
     page.get_by_role("link", name="查看公开成绩页").click()
     assert page.locator(".results-table tbody tr").count() == 12

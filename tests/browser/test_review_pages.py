@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from contest.models import SheetStatus
 from tests.conftest import PASSWORD
@@ -41,11 +42,10 @@ def test_chief_judge_dashboard_and_panel(
     page.fill("#password", PASSWORD)
     page.click("main form button[type=submit]")
     page.wait_for_url("**/home")
-    assert page.get_by_role("heading", name="裁判长").is_visible()
-
+    expect(page.get_by_role("heading", name="裁判长")).to_be_visible()
     page.goto(f"{live_server.url}/review/events/{c.event.id}")
     page.wait_for_selector("#leniency-chart.chart-drawn")
-    assert page.get_by_text("21 / 24").is_visible()
+    expect(page.get_by_text("21 / 24")).to_be_visible()
     screenshot(page, "review-progress-laptop")
 
     page.goto(f"{live_server.url}/review/events/{c.event.id}/panel")
@@ -58,7 +58,7 @@ def test_chief_judge_dashboard_and_panel(
     page.wait_for_selector("#correct-h")
     screenshot(page, "review-entry-laptop")
     page.goto(f"{live_server.url}/review/events/{c.event.id}/sign-off")
-    assert page.get_by_text("暂不能签字确认").is_visible()
+    expect(page.get_by_text("暂不能签字确认")).to_be_visible()
     screenshot(page, "review-sign-off-laptop")
 
 
@@ -95,8 +95,8 @@ def test_recheck_alarm_and_appeals(
     page.click("main form button[type=submit]")
     page.wait_for_url("**/home")
     page.goto(f"{live_server.url}/review/events/{c.event.id}/recheck")
-    assert page.get_by_role("heading", name="全部重新评分").is_visible()
+    expect(page.get_by_role("heading", name="全部重新评分")).to_be_visible()
     screenshot(page, "review-recheck-alarm-laptop")
     page.goto(f"{live_server.url}/review/events/{c.event.id}/appeals")
-    assert page.get_by_text("受理中").is_visible()
+    expect(page.get_by_text("受理中")).to_be_visible()
     screenshot(page, "review-appeals-laptop")

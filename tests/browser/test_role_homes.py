@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from contest.models import OrgKind
 from tests.conftest import PASSWORD
@@ -67,7 +68,7 @@ def test_wrong_password_shows_chinese_error(
     page.fill("#username", "organizer")
     page.fill("#password", "not-the-password")
     page.click("main form button[type=submit]")
-    assert page.get_by_text("用户名或密码不正确").is_visible()
+    expect(page.get_by_text("用户名或密码不正确")).to_be_visible()
     screenshot(page, "login-error-phone")
 
 
@@ -77,6 +78,6 @@ def test_phone_menu_opens_with_the_toggle(
     page = new_page("phone")
     page.goto(live_server.url + "/")
     nav = page.locator("#site-nav")
-    assert not nav.is_visible()
+    expect(nav).to_be_hidden()
     page.click("[data-nav-toggle]")
-    assert nav.is_visible()
+    expect(nav).to_be_visible()

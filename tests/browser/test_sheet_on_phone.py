@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from contest.database import set_write_intent
 from contest.models import SheetStatus
@@ -63,7 +64,7 @@ def test_a_judge_fills_a_sheet_on_a_phone_with_running_totals_and_guided_errors(
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     page.click("button[value=submit]")
     warning = page.locator("[data-incomplete]")
-    assert warning.is_visible()
+    expect(warning).to_be_visible()
     assert "还有 1 项未填写" in warning.inner_text() and "P1" in warning.inner_text()
     assert dialogs == [] and page.locator("text=草稿已保存").count() == 0
 
@@ -81,7 +82,7 @@ def test_a_judge_fills_a_sheet_on_a_phone_with_running_totals_and_guided_errors(
     page.wait_for_function(
         "id => document.activeElement && document.activeElement.id === id", arg=first
     )
-    assert page.locator(f"#aspect-{ids['P1']} .error").is_visible()
+    expect(page.locator(f"#aspect-{ids['P1']} .error")).to_be_visible()
     screenshot(page, "judging-sheet-refused-phone390")
     _no_horizontal_scroll(page)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from contest.demo.photos import save_portrait
 from contest.models import Gender, HonorLevel, OrgKind
@@ -89,8 +90,8 @@ def test_wall_search_profile_and_kiosk(
     screenshot(page, f"wall-search-{size}")
     page.locator(".honor-card a").first.click()
     page.wait_for_url("**/wall/*")
-    assert page.get_by_role("heading", name="王秀英").is_visible()
-    assert page.locator(".profile-qr img").is_visible()
+    expect(page.get_by_role("heading", name="王秀英")).to_be_visible()
+    expect(page.locator(".profile-qr img")).to_be_visible()
     screenshot(page, f"wall-profile-{size}")
     assert errors == []
 
