@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     Date,
     DateTime,
     Enum,
@@ -92,6 +93,16 @@ class AspectKind(enum.Enum):
     MEASUREMENT = "measurement"
     JUDGEMENT = "judgement"
     DEDUCTION = "deduction"
+    # The kinds of labor competitions and union ratings (DOMAIN §2); a skills event refuses them.
+    BONUS = "bonus"  # 加分项: 0..max points on top of the base, capped per rubric owner
+    VETO = "veto"  # 一票否决: mark 1 = triggered; effect on the round or the whole competition
+    MANDATORY = "mandatory"  # 必备项: mark 1 = met; not met → not eligible for the title
+    RATE = "rate"  # a percentage against ``threshold``, −step_deduction per started per_step short
+
+    @property
+    def is_flag(self) -> bool:
+        """Marked 0 or 1 (yes/no) and worth no points."""
+        return self in (AspectKind.VETO, AspectKind.MANDATORY)
 
     @property
     def label(self) -> str:
@@ -102,6 +113,30 @@ ASPECT_KIND_LABELS: dict[AspectKind, LazyString] = {
     AspectKind.MEASUREMENT: _l("测量"),
     AspectKind.JUDGEMENT: _l("评价"),
     AspectKind.DEDUCTION: _l("扣分"),
+    AspectKind.BONUS: _l("加分"),
+    AspectKind.VETO: _l("一票否决"),
+    AspectKind.MANDATORY: _l("必备项"),
+    AspectKind.RATE: _l("比率"),
+}
+
+# The kinds a skills event's rubric may use; the others belong to competitions and ratings.
+SKILLS_ASPECT_KINDS = (AspectKind.MEASUREMENT, AspectKind.JUDGEMENT, AspectKind.DEDUCTION)
+
+
+class VetoEffect(enum.Enum):
+    """What a triggered 一票否决 item voids: the round it was found in, or the whole competition."""
+
+    ROUND = "round"
+    COMPETITION = "competition"
+
+    @property
+    def label(self) -> str:
+        return str(VETO_EFFECT_LABELS[self])
+
+
+VETO_EFFECT_LABELS: dict[VetoEffect, LazyString] = {
+    VetoEffect.ROUND: _l("本轮否决"),
+    VetoEffect.COMPETITION: _l("全程否决"),
 }
 
 
@@ -233,13 +268,27 @@ class Event(TimestampMixin, db.Model):
 
 
 class Component(db.Model):
-    """理论 / 实操 / 答辩: scored out of ``max_score`` (100) and weighted into the total."""
+    """理论 / 实操 / 答辩: scored out of ``max_score`` (100) and weighted into the total.
+
+    The rubric engine is shared by everything judged: a component belongs to exactly one owner —
+    a skills event, or a labor competition / union rating (whose rounds all use its one indicator
+    sheet) — and the check constraint keeps it to one.
+    """
 
     __tablename__ = "components"
-    __table_args__ = (UniqueConstraint("event_id", "key", name="uq_components_event_key"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "key", name="uq_components_event_key"),
+        UniqueConstraint("competition_id", "key", name="uq_components_competition_key"),
+        CheckConstraint("(event_id IS NULL) <> (competition_id IS NULL)", name="one_owner"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    competition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("competitions.id", ondelete="CASCADE"), index=True
+    )
     key: Mapped[str] = mapped_column(String(20))  # theory, practical, oral …
     name: Mapped[str] = mapped_column(String(60))
     weight: Mapped[Decimal] = mapped_column(Numeric(6, 2))  # percent; an event's sum to 100
@@ -247,7 +296,7 @@ class Component(db.Model):
     pass_mark: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    event: Mapped[Event] = relationship(back_populates="components")
+    event: Mapped[Event | None] = relationship(back_populates="components")
     criteria: Mapped[list[RubricCriterion]] = relationship(
         back_populates="component",
         order_by="RubricCriterion.position, RubricCriterion.id",
@@ -282,17 +331,27 @@ class RubricCriterion(db.Model):
 
 
 class Aspect(db.Model):
-    """One marked line of the rubric; ``key`` is unique within the event (A1, A2, …)."""
+    """One marked line of the rubric; ``key`` is unique within its owner (A1, A2, …)."""
 
     __tablename__ = "aspects"
-    __table_args__ = (UniqueConstraint("event_id", "key", name="uq_aspects_event_key"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "key", name="uq_aspects_event_key"),
+        UniqueConstraint("competition_id", "key", name="uq_aspects_competition_key"),
+        CheckConstraint("(event_id IS NULL) <> (competition_id IS NULL)", name="one_owner"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     criterion_id: Mapped[int] = mapped_column(
         ForeignKey("rubric_criteria.id", ondelete="CASCADE"), index=True
     )
-    # Denormalised so sheets and rankings load an event's aspects in one query.
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    # The owner, denormalised from the component so sheets and rankings load an owner's aspects
+    # in one query: a skills event or a competition (exactly one).
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    competition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("competitions.id", ondelete="CASCADE"), index=True
+    )
     key: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(300))
     kind: Mapped[AspectKind] = mapped_column(Enum(AspectKind, native_enum=False, length=12))
@@ -303,6 +362,17 @@ class Aspect(db.Model):
     descriptors: Mapped[list[str]] = mapped_column(JSON, default=list)
     standard: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Rate items: the percentage required, the size of one shortfall step and the points off
+    # per started step (入会率 ≥ 95%, −0.5 per 2% short).
+    threshold: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    per_step: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    step_deduction: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    veto_effect: Mapped[VetoEffect | None] = mapped_column(
+        Enum(VetoEffect, native_enum=False, length=12)
+    )
+    # Where a rate item's figure comes from instead of being typed: "membership_rate" (the
+    # organisation's members over its headcount) or "satisfaction" (the member survey).
+    source: Mapped[str | None] = mapped_column(String(20))
 
     criterion: Mapped[RubricCriterion] = relationship(back_populates="aspects")
 
@@ -318,11 +388,19 @@ class Aspect(db.Model):
         """Largest mark a judge may enter: the level scale for judgement, else the points."""
         if self.kind is AspectKind.JUDGEMENT:
             return Decimal(self.scale or 0)
+        if self.kind.is_flag:
+            return Decimal(1)
+        if self.kind is AspectKind.RATE:
+            return Decimal(100)
         return Decimal(self.max_points)
 
     @property
     def mark_step(self) -> Decimal:
-        return Decimal(1) if self.kind is AspectKind.JUDGEMENT else Decimal(self.step)
+        if self.kind is AspectKind.JUDGEMENT or self.kind.is_flag:
+            return Decimal(1)
+        if self.kind is AspectKind.RATE:
+            return Decimal("0.01")
+        return Decimal(self.step)
 
 
 class RubricTemplate(TimestampMixin, db.Model):

@@ -62,6 +62,7 @@ class HonorSource(enum.Enum):
     CONTEST = "contest"
     CAMPAIGN = "campaign"
     MANUAL = "manual"
+    LABOR = "labor"  # a labor competition's title or a union rating's grade
 
 
 class HonorStatus(enum.Enum):
@@ -105,6 +106,9 @@ class Honor(TimestampMixin, db.Model):
     )
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A title that lapses unless renewed (a union rating's grade is re-rated yearly): after this
+    # day it leaves the wall, though the record stays.  None: the honor does not lapse.
+    valid_until: Mapped[date | None] = mapped_column(Date)
     deeds_summary: Mapped[str | None] = mapped_column(String(500))  # 事迹 ≤ 500 characters
     deeds_full: Mapped[str | None] = mapped_column(Text)
     # Pinyin of the recipient's name: union lists order names this way.

@@ -16,15 +16,18 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     DateTime,
     Enum,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -158,18 +161,60 @@ class Conflict(TimestampMixin, db.Model):
         return f"<Conflict entry={self.entry_id} user={self.user_id}>"
 
 
+class SheetRole(enum.Enum):
+    """Whose column a sheet fills: an assessor's (考评分) or the participant's own (自评分)."""
+
+    ASSESSOR = "assessor"
+    SELF = "self"
+
+
 class ScoreSheet(db.Model):
-    """One judge's marks for one entry.  ``version`` is checked on every update."""
+    """One assessor's marks for one subject.  ``version`` is checked on every update.
+
+    The one sheet of every judged thing: a skills judge's sheet for an entry of an event
+    (``event_id``/``entry_id``), or an assessor's — or the participant's own self-assessment —
+    for a participant in a round of a labor competition or union rating
+    (``round_id``/``participant_id``).  Exactly one of the two pairs is set.
+    """
 
     __tablename__ = "score_sheets"
     __table_args__ = (
         UniqueConstraint("entry_id", "user_id", name="uq_score_sheets_entry_user"),
+        UniqueConstraint(
+            "round_id", "participant_id", "role", "user_id", name="uq_score_sheets_round_subject"
+        ),
         Index("ix_score_sheets_event_status", "event_id", "status"),
+        Index("ix_score_sheets_round_status", "round_id", "status"),
+        # One self-assessment per participant and round, whoever of its union fills it in.
+        Index(
+            "uq_score_sheets_one_self",
+            "round_id",
+            "participant_id",
+            unique=True,
+            sqlite_where=text("role = 'SELF'"),
+            postgresql_where=text("role = 'SELF'"),
+        ),
+        CheckConstraint(
+            "(entry_id IS NOT NULL AND event_id IS NOT NULL"
+            " AND round_id IS NULL AND participant_id IS NULL)"
+            " OR (entry_id IS NULL AND event_id IS NULL"
+            " AND round_id IS NOT NULL AND participant_id IS NOT NULL)",
+            name="one_subject",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
-    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
+    round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("competition_rounds.id", ondelete="CASCADE")
+    )
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("competition_participants.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[SheetRole] = mapped_column(
+        Enum(SheetRole, native_enum=False, length=10), default=SheetRole.ASSESSOR
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[SheetStatus] = mapped_column(
         Enum(SheetStatus, native_enum=False, length=10), default=SheetStatus.DRAFT
@@ -181,7 +226,7 @@ class ScoreSheet(db.Model):
     )
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    entry: Mapped[Entry] = relationship()
+    entry: Mapped[Entry | None] = relationship()
     user: Mapped[User] = relationship()
     marks: Mapped[list[Mark]] = relationship(
         back_populates="sheet", cascade="all, delete-orphan", order_by="Mark.aspect_id"
@@ -190,7 +235,12 @@ class ScoreSheet(db.Model):
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
     def __repr__(self) -> str:
-        return f"<ScoreSheet entry={self.entry_id} user={self.user_id} {self.status.value}>"
+        subject = (
+            f"entry={self.entry_id}"
+            if self.entry_id is not None
+            else f"round={self.round_id} participant={self.participant_id} {self.role.value}"
+        )
+        return f"<ScoreSheet {subject} user={self.user_id} {self.status.value}>"
 
 
 class Mark(db.Model):
@@ -207,6 +257,30 @@ class Mark(db.Model):
 
     def __repr__(self) -> str:
         return f"<Mark sheet={self.sheet_id} aspect={self.aspect_id} {self.value}>"
+
+
+class MarkEvidence(TimestampMixin, db.Model):
+    """A file backing one item of a self-assessment (佐证材料): a photo, a scan, a record.
+
+    Kept in the database like every upload (stateless app servers share it); the participant
+    attaches it, the round's assessors and organizers read it, nobody else.
+    """
+
+    __tablename__ = "mark_evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(
+        ForeignKey("score_sheets.id", ondelete="CASCADE"), index=True
+    )
+    aspect_id: Mapped[int] = mapped_column(ForeignKey("aspects.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    def __repr__(self) -> str:
+        return f"<MarkEvidence {self.id} sheet={self.sheet_id} aspect={self.aspect_id}>"
 
 
 class RecheckItem(db.Model):
