@@ -8,6 +8,7 @@ Formulas, tie-break order and award rules are documented in ``docs/scoring.md``.
 from scoring.agreement import icc, krippendorff_alpha
 from scoring.columns import COMPONENT, CRITERION, ENTRY, JUDGE, SCORE, TEAM, TIME
 from scoring.errors import PolicyError, Problem, ScoringError, ScoringInputError
+from scoring.indicators import Item, RoundScores, grade, item_points, round_scores
 from scoring.judges import judge_report, spread_flags
 from scoring.ranking import RankingResult, rank, rank_with_policy
 from scoring.recheck import RecheckOutcome, recheck_outcome, recheck_sample
@@ -34,18 +35,22 @@ __all__ = [
     "AwardBand",
     "Component",
     "Criterion",
+    "Item",
     "PolicyError",
     "Problem",
     "RankingPolicy",
     "RankingResult",
     "RecheckOutcome",
+    "RoundScores",
     "Rubric",
     "ScoringError",
     "ScoringInputError",
     "StandardScale",
     "TieBreak",
     "Title",
+    "grade",
     "icc",
+    "item_points",
     "judge_report",
     "krippendorff_alpha",
     "parse_awards",
@@ -53,5 +58,6 @@ __all__ = [
     "rank_with_policy",
     "recheck_outcome",
     "recheck_sample",
+    "round_scores",
     "spread_flags",
 ]
