@@ -1,40 +1,26 @@
 """Printable award certificates (荣誉证书) as PDF: CJK font embedded, number and QR code.
 
-fpdf2 (pure Python) embeds a subset of the TTF it is given, so every certificate carries its
-own glyphs and prints the same on any machine.  The font is the GB2312 subset of WenQuanYi
-Micro Hei committed under ``static/fonts/`` (intranet deployments have no internet); a name
-with a rarer character falls back, glyph by glyph, to the full system font when installed.
-The QR code and the printed number lead to the public verification page ``/verify/<number>``.
+The font and the QR code are the platform's PDF pieces (``contest.services.core.pdf``): the
+GB2312 subset of WenQuanYi Micro Hei embedded, falling back to the full system font for a name
+with a rarer character.  The QR code and the printed number lead to the public verification page
+``/verify/<number>``.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urljoin
 
-import qrcode
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
-from qrcode.constants import ERROR_CORRECT_M
 
-from contest.config import PROJECT_ROOT
 from contest.models import Contest
 from contest.models.base import local_time
+from contest.services.core.pdf import FONT, add_fonts
+from contest.services.core.pdf import FONT_FILE as FONT_FILE  # (tests set fonts with it)
+from contest.services.core.pdf import qr_png as _qr_png
 from contest.services.skills.results import Certificate, certificates_of
-
-FONT_DIR = PROJECT_ROOT / "static" / "fonts"
-FONT_FILE = FONT_DIR / "wqy-microhei-gb2312.ttf"
-# The full font, when the system has it (Debian: fonts-wqy-microhei), for rare characters.
-SYSTEM_FONTS = (
-    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
-    Path("/usr/share/fonts/wqy-microhei/wqy-microhei.ttc"),
-)
-FONT = "wqy"
-FALLBACK = "wqyfull"
 
 RED = (178, 34, 34)
 GOLD = (191, 146, 52)
@@ -51,26 +37,10 @@ def verify_url(base_url: str, number: str) -> str:
     return urljoin(base_url.rstrip("/") + "/", f"verify/{number}")
 
 
-@lru_cache(maxsize=1)
-def _subset_characters() -> frozenset[str]:
-    from fontTools.ttLib import TTFont  # heavy, and only a certificate needs it: not at start-up
-
-    with TTFont(str(FONT_FILE), lazy=True) as font:
-        return frozenset(chr(code) for code in font.getBestCmap())
-
-
-def _system_font() -> Path | None:
-    return next((path for path in SYSTEM_FONTS if path.is_file()), None)
-
-
-def _needs_fallback(certificates: Sequence[Certificate]) -> bool:
-    known = _subset_characters()
-    for item in certificates:
-        parts = (item.name, item.organization, item.contest_name, item.event_label, item.team or "")
-        text = "".join((*parts, item.award or "", item.conferring_body, *item.titles))
-        if any(ch not in known for ch in text if not ch.isspace()):
-            return True
-    return False
+def _texts(item: Certificate) -> tuple[str, ...]:
+    """What a certificate prints that came from people (for the font fallback)."""
+    parts = (item.name, item.organization, item.contest_name, item.event_label, item.team or "")
+    return (*parts, item.award or "", item.conferring_body, *item.titles)
 
 
 def _chinese_date(value: datetime | date | None) -> str:
@@ -79,17 +49,6 @@ def _chinese_date(value: datetime | date | None) -> str:
     if isinstance(value, datetime):
         value = local_time(value)  # the day in China, not in UTC
     return f"{value.year}年{value.month}月{value.day}日"
-
-
-def _qr_png(target: str) -> io.BytesIO:
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=1)
-    code.add_data(target)
-    code.make(fit=True)
-    image = code.make_image(fill_color="black", back_color="white")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    buffer.seek(0)
-    return buffer
 
 
 def _lines(pdf: FPDF, width: float, text: str) -> list[str]:
@@ -214,11 +173,7 @@ def certificate_pdf(certificates: Sequence[Certificate], *, base_url: str) -> by
     pdf.set_margins(20, 20, 20)
     pdf.set_title("荣誉证书")
     pdf.set_creator("职工技能竞赛与荣誉平台")
-    pdf.add_font(FONT, fname=str(FONT_FILE))
-    system = _system_font() if _needs_fallback(certificates) else None
-    if system is not None:
-        pdf.add_font(FALLBACK, fname=str(system))
-        pdf.set_fallback_fonts([FALLBACK])
+    add_fonts(pdf, (text for item in certificates for text in _texts(item)))
     for item in certificates:
         _page(pdf, item, base_url)
     return bytes(pdf.output())
