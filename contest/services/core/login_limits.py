@@ -47,43 +47,54 @@ def _limiter() -> FixedWindowRateLimiter:
     return limiter
 
 
-def _item() -> RateLimitItem:
-    return RateLimitItemPerMinute(
-        int(current_app.config["LOGIN_MAX_FAILURES"]),
-        int(current_app.config["LOGIN_LOCKOUT_MINUTES"]),
-    )
+class FailureCount:
+    """Failures of one (digested) key in one namespace: locked after ``limit`` of them within
+    ``minutes``, until the window ends. The sign-in form and the survey code box (labor's
+    会员评家) count their failures this way, in the one store of the request limits."""
 
-
-def _key(address: str | None, username: str, password_hash: str | None) -> str:
-    raw = "\0".join((address or "", username, password_hash or ""))
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
-class LoginAttempt:
-    """The failure count of one (address, account name, password hash)."""
-
-    def __init__(self, address: str | None, username: str, password_hash: str | None) -> None:
-        # An IPv6 client counts by its /64, like the request limits (extensions.client_bucket).
-        self._key = _key(client_bucket(address) if address else address, username, password_hash)
+    def __init__(self, namespace: str, key: str, limit: int, minutes: int) -> None:
+        self._namespace = namespace
+        self._key = key
+        self._item: RateLimitItem = RateLimitItemPerMinute(limit, minutes)
 
     def is_locked(self) -> bool:
         try:
-            return not _limiter().test(_item(), NAMESPACE, self._key)
+            return not _limiter().test(self._item, self._namespace, self._key)
         except _STORE_DOWN as error:
-            log.warning("login failure store unavailable: %s", type(error).__name__)
+            log.warning("failure count store unavailable: %s", type(error).__name__)
             return False
 
     def fail(self) -> bool:
-        """Count a failure; True when it locks this address out of the account."""
+        """Count a failure; True when it locks the key out."""
         try:
-            _limiter().hit(_item(), NAMESPACE, self._key)
+            _limiter().hit(self._item, self._namespace, self._key)
         except _STORE_DOWN as error:
-            log.warning("login failure store unavailable: %s", type(error).__name__)
+            log.warning("failure count store unavailable: %s", type(error).__name__)
             return False
         return self.is_locked()
 
     def succeed(self) -> None:
         try:
-            _limiter().clear(_item(), NAMESPACE, self._key)
+            _limiter().clear(self._item, self._namespace, self._key)
         except _STORE_DOWN as error:
-            log.warning("login failure store unavailable: %s", type(error).__name__)
+            log.warning("failure count store unavailable: %s", type(error).__name__)
+
+
+def address_key(address: str | None, *parts: str) -> str:
+    """The digest a count is kept under: the client's address (an IPv6 client by its /64, like
+    the request limits, ``extensions.client_bucket``) and ``parts``; nothing plain is stored."""
+    bucket = client_bucket(address) if address else address
+    raw = "\0".join((bucket or "", *parts))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class LoginAttempt(FailureCount):
+    """The failure count of one (address, account name, password hash)."""
+
+    def __init__(self, address: str | None, username: str, password_hash: str | None) -> None:
+        super().__init__(
+            NAMESPACE,
+            address_key(address, username, password_hash or ""),
+            int(current_app.config["LOGIN_MAX_FAILURES"]),
+            int(current_app.config["LOGIN_LOCKOUT_MINUTES"]),
+        )
