@@ -27,16 +27,15 @@ from contest.contests.forms import (
 )
 from contest.extensions import db
 from contest.models import Aspect, AspectKind, Component, Contest, Event, RubricCriterion
-from contest.services.skills import rubric_io, rubric_templates, rubrics
-from contest.services.skills.rubric_io import RubricImportRefused
-from contest.services.skills.rubrics import (
+from contest.services.assessment.items import (
     AspectData,
     RubricError,
-    component_problems,
-    component_total,
     join_descriptors,
     split_descriptors,
 )
+from contest.services.skills import rubric_io, rubric_templates, rubrics
+from contest.services.skills.rubric_io import RubricImportRefused
+from contest.services.skills.rubrics import component_problems, component_total
 from contest.ui import confirm
 from contest.ui.forms import ActionForm
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from contest.extensions import db as _db
 from contest.models import Entry, Mark, User
+from contest.services.assessment import sheets
 from contest.services.skills import judging
 from contest.services.skills.judging import StaleSheet
 
@@ -124,16 +125,16 @@ def test_racing_past_the_version_check_is_caught_by_the_database(
     db.session.remove()
 
     both_checked = threading.Barrier(WRITERS)
-    real_stored_marks = judging._stored_marks
+    real_stored_marks = sheets.stored_marks
 
     def stored_marks_after_both_checked(sheet: Any) -> Any:
         both_checked.wait(timeout=10)
         return real_stored_marks(sheet)
 
-    monkeypatch.setattr(judging, "_stored_marks", stored_marks_after_both_checked)
+    monkeypatch.setattr(sheets, "stored_marks", stored_marks_after_both_checked)
     payloads = [{"T1": 60, "P1": 20}, {"T1": 70, "P3": 2}]
     outcomes = _race(app, user_id, entry_id, payloads, version)
-    monkeypatch.setattr(judging, "_stored_marks", real_stored_marks)
+    monkeypatch.setattr(sheets, "stored_marks", real_stored_marks)
 
     assert sorted(outcomes) == ["ok", "stale"], outcomes
     winner = payloads[outcomes.index("ok")]

@@ -21,15 +21,8 @@ from flask_babel import gettext as _
 
 from contest.extensions import db
 from contest.models import User
-from contest.models.contest import AspectKind, Component, Event
-from contest.services.core.spreadsheets import (
-    SheetRefused,
-    SheetSpec,
-    read_sheet,
-    row_cells,
-    write_workbook,
-)
-from contest.services.skills.rubrics import (
+from contest.models.contest import SKILLS_ASPECT_KINDS, AspectKind, Component, Event
+from contest.services.assessment.items import (
     KIND_CANONICAL,
     KIND_NAMES,
     AspectData,
@@ -38,13 +31,20 @@ from contest.services.skills.rubrics import (
     aspect_problems,
     clean_aspect,
     component_data,
-    ensure_editable,
     format_points,
     join_descriptors,
+    kinds_text,
     parse_decimal,
-    replace_component_rubric,
     split_descriptors,
 )
+from contest.services.core.spreadsheets import (
+    SheetRefused,
+    SheetSpec,
+    read_sheet,
+    row_cells,
+    write_workbook,
+)
+from contest.services.skills.rubrics import ensure_editable, replace_component_rubric
 
 COL_COMPONENT, COL_CRITERION, COL_KEY, COL_NAME = "模块", "评分项", "评分要素编号", "评分要素"
 
@@ -232,8 +232,8 @@ def read_rubric_xlsx(event: Event, data: bytes) -> dict[Component, list[Criterio
             continue
         kind_text = values[COL_KIND]
         kind = KIND_NAMES.get(kind_text) or KIND_NAMES.get(kind_text.lower())
-        if kind is None:
-            bad(COL_KIND, _("类型应为 测量、评价 或 扣分"))
+        if kind not in SKILLS_ASPECT_KINDS:
+            bad(COL_KIND, _("类型应为 %(kinds)s", kinds=kinds_text(SKILLS_ASPECT_KINDS)))
             continue
         try:
             points = parse_decimal(values[COL_POINTS], "max_points", _("分值"))

@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from contest.extensions import db
 from contest.models import Organization, User
-from contest.models.contest import Component, Contest, RubricTemplate
+from contest.models.contest import SKILLS_ASPECT_KINDS, Component, Contest, RubricTemplate
+from contest.services.assessment.items import plan_from_data
 from contest.services.core import audit
 from contest.services.skills import rubrics
 from contest.validation import text_problem
@@ -246,7 +247,7 @@ def apply_template(actor: User, component: Component, ref: str) -> None:
     """Replace the component's rubric with the template's (refused when the rubric is locked)."""
     rubrics.ensure_editable(component.event)
     choice = find(component.event.contest, ref)
-    plans = rubrics.plan_from_data(choice.data)
+    plans = plan_from_data(choice.data, SKILLS_ASPECT_KINDS)
     rubrics.replace_component_rubric(
         actor, component, plans, action="rubric.template.apply", reason=choice.name
     )
