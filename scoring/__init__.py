@@ -12,6 +12,7 @@ from scoring.indicators import Item, RoundScores, grade, item_points, round_scor
 from scoring.judges import judge_report, spread_flags
 from scoring.ranking import RankingResult, rank, rank_with_policy
 from scoring.recheck import RecheckOutcome, recheck_outcome, recheck_sample
+from scoring.rounds import RoundSpec, red_flags, standings
 from scoring.rules import (
     AwardBand,
     Component,
@@ -42,6 +43,7 @@ __all__ = [
     "RankingResult",
     "RecheckOutcome",
     "RoundScores",
+    "RoundSpec",
     "Rubric",
     "ScoringError",
     "ScoringInputError",
@@ -58,6 +60,8 @@ __all__ = [
     "rank_with_policy",
     "recheck_outcome",
     "recheck_sample",
+    "red_flags",
     "round_scores",
     "spread_flags",
+    "standings",
 ]

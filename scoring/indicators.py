@@ -337,7 +337,7 @@ def round_scores(
     given = ~np.isnan(value) | bad
     participant, participants = encode(marks[PARTICIPANT])
     assessor, _assessors = encode(marks[ASSESSOR])
-    item_code = _item_codes(marks[ITEM], items)
+    item_code = key_codes(marks[ITEM], [item.key for item in items])
     for column, codes, code, zh, en in (
         (PARTICIPANT, participant, "missing_participant", "缺少参赛单位", "participant is empty"),
         (ASSESSOR, assessor, "missing_assessor", "缺少考评人", "assessor is empty"),
@@ -393,6 +393,13 @@ def require_columns(frame: pd.DataFrame, names: Sequence[str], problems: _Proble
     problems.raise_if_any()
 
 
+def distinct_keys(keys: Sequence[str], noun: str, noun_en: str) -> None:
+    """Refuse a rule list that names the same key twice (``noun``: 指标, 轮次 …)."""
+    if len(set(keys)) != len(keys):
+        twice = "、".join(sorted({k for k in keys if keys.count(k) > 1}))
+        raise PolicyError(f"{noun}编号重复：{twice}（duplicate {noun_en} keys）")
+
+
 def _check_options(
     items: tuple[Item, ...], method: str, trim: int, bonus_cap: float | None
 ) -> None:
@@ -400,10 +407,7 @@ def _check_options(
         raise PolicyError("评分表至少需要一项指标（no items）")
     if not all(isinstance(item, Item) for item in items):
         raise PolicyError("指标须为 Item 对象（items must be Item objects）")
-    keys = [item.key for item in items]
-    if len(set(keys)) != len(keys):
-        twice = "、".join(sorted({k for k in keys if keys.count(k) > 1}))
-        raise PolicyError(f"指标编号重复：{twice}（duplicate item keys）")
+    distinct_keys([item.key for item in items], "指标", "item")
     if method not in ROUND_METHODS:
         raise PolicyError(f"未知的汇总方法 {method!r}（use {', '.join(ROUND_METHODS)}）")
     if isinstance(trim, bool) or not isinstance(trim, int) or trim < 0:
@@ -417,11 +421,14 @@ def _check_options(
         raise PolicyError("加分上限须为不小于 0 的数（bonus_cap must be ≥ 0）")
 
 
-def _item_codes(column: pd.Series, items: tuple[Item, ...]) -> IntArray:
-    """Position of each row's item in ``items``: −1 when blank, −2 when unknown."""
+def key_codes(column: pd.Series, keys: Sequence[str]) -> IntArray:
+    """Position of each row's label among ``keys``: −1 when blank, −2 when unknown.
+
+    Labels are compared as stripped text, so a sheet's ``1`` matches the key ``"1"``.
+    """
     codes, labels = encode(column)
-    keys = pd.Index([item.key for item in items])
-    position = keys.get_indexer(pd.Index([str(label).strip() for label in labels], dtype=object))
+    known = pd.Index(list(keys), dtype=object)
+    position = known.get_indexer(pd.Index([str(label).strip() for label in labels], dtype=object))
     position = np.where(position < 0, -2, position)
     lookup = np.append(position, -1).astype(np.intp)  # code −1 (blank) reads the last slot
     return np.asarray(lookup[codes], dtype=np.intp)
