@@ -417,3 +417,9 @@ def test_bad_bands() -> None:
         grade(90, [(90, "")])
     with pytest.raises(PolicyError):
         grade(90, [(float("nan"), "五星")])
+
+
+def test_an_empty_sheet_gives_an_empty_table() -> None:
+    empty = pd.DataFrame({"participant": [], "assessor": [], "item": [], "mark": []})
+    result = round_scores(empty, ITEMS)
+    assert result.table.empty and result.items.shape == (0, len(ITEMS))

@@ -538,3 +538,10 @@ def test_bad_round_ranks_and_options() -> None:
         red_flags(frame, count=0)
     with pytest.raises(PolicyError):
         red_flags(frame, keep_after=0)
+
+
+def test_empty_inputs_give_empty_tables() -> None:
+    empty = standings(pd.DataFrame({"participant": [], "round": [], "total": []}), R12)
+    assert empty.empty and "why" in empty.columns
+    flags_table = red_flags(pd.DataFrame({"round": [], "participant": [], "rank": []}))
+    assert flags_table.empty and list(flags_table.columns)[-1] == "kept"
