@@ -186,13 +186,14 @@ def test_validator_names_what_is_wrong(built: dict[str, dict[str, Any]], check) 
     items += [veto, rate]
     problems = "\n".join(check(broken))
     assert "重复" in problems
-    assert "请输入数字" in problems
+    # Item checks are the engine's own (assessment.items), the same a union's sheet meets.
+    assert "评分项 A1：分值必须是数字" in problems
     assert "竞赛类型无效" in problems
-    assert "否决项须注明" in problems
-    assert "达标线是百分比" in problems
-    assert "扣分档距" in problems
+    assert "一票否决项需要说明否决范围" in problems
+    assert "比率项需要达标值" in problems
+    assert "比率项需要扣分步长" in problems
     assert "合计应为 100 分" in problems
-    assert "分值须大于 0" in problems
+    assert "分值必须大于 0" in problems
     assert "与其他等级的分数线相同" in problems
 
 

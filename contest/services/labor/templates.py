@@ -21,17 +21,20 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from contest.models.contest import AspectKind, VetoEffect
+from contest.models.contest import AspectKind
 from contest.models.labor import CompetitionKind
+from contest.services.assessment.items import (
+    RubricError,
+    aspect_from_mapping,
+    aspect_problems,
+    clean_aspect,
+)
 from contest.validation import parse_decimal, text_problem
 
-# What a template suits, what its items may be and what a veto voids: the models' own values.
+# What a template suits: the model's own values.
 COMPETITION_KINDS = tuple(kind.value for kind in CompetitionKind)
 # Judgement items (0–3 levels with descriptors) belong to skills rubrics.
-ITEM_KINDS = tuple(kind.value for kind in AspectKind if kind is not AspectKind.JUDGEMENT)
-VETO_EFFECTS = tuple(effect.value for effect in VetoEffect)
-# Where a rate item's percentage can come from instead of the assessor's entry.
-RATE_SOURCES = ("membership_rate", "satisfaction")
+LABOR_KINDS = tuple(kind for kind in AspectKind if kind is not AspectKind.JUDGEMENT)
 SHEET_TOTAL = Decimal(100)
 NAME_MAX = 300
 KEY_MAX = 20
@@ -1243,37 +1246,19 @@ def _text(raw: object, label: str, limit: int, problems: list[str]) -> None:
 
 
 def _item_problems(item: Mapping[str, Any], label: str, problems: list[str]) -> Decimal:
-    """Check one item; return what it counts towards the 100 (0 for bonus, veto, mandatory)."""
-    _text(item.get("name"), label, NAME_MAX, problems)
-    kind = item.get("kind")
-    if kind not in ITEM_KINDS:
-        problems.append(_("%(label)s：类型无效", label=label))
+    """Check one item with the engine's own rules (``assessment.items``, the same a union's
+    sheet is checked with); return what it counts towards the 100 (0 for bonus and flags)."""
+    try:
+        data = clean_aspect(aspect_from_mapping(item, LABOR_KINDS))
+    except RubricError as error:
+        problems.append(_("%(label)s：%(problem)s", label=label, problem=error.message))
         return Decimal(0)
-    points = _number(item.get("max_points"), _("%(label)s的分值", label=label), problems)
-    if "step" in item:
-        _number(item["step"], _("%(label)s的步长", label=label), problems, positive=True)
-    if kind in ("veto", "mandatory") and points != 0:
+    if data.kind.is_flag and Decimal(str(item.get("max_points") or 0)) != 0:
         problems.append(_("%(label)s：否决项和必备项不计分，分值应为 0", label=label))
-    elif kind not in ("veto", "mandatory") and points == 0:
-        problems.append(_("%(label)s：分值须大于 0", label=label))
-    if kind == "veto" and item.get("veto_effect") not in VETO_EFFECTS:
-        problems.append(_("%(label)s：否决项须注明否决本期还是取消竞赛资格", label=label))
-    if kind == "rate":
-        threshold = _number(item.get("threshold"), _("%(label)s的达标线", label=label), problems)
-        if threshold > 100:
-            problems.append(_("%(label)s：达标线是百分比，不能大于 100", label=label))
-        _number(
-            item.get("per_step"), _("%(label)s的扣分档距", label=label), problems, positive=True
-        )
-        _number(
-            item.get("step_deduction"),
-            _("%(label)s的每档扣分", label=label),
-            problems,
-            positive=True,
-        )
-        if item.get("source") not in (None, *RATE_SOURCES):
-            problems.append(_("%(label)s：比率的数据来源无效", label=label))
-    return points if kind in ("measurement", "deduction", "rate") else Decimal(0)
+    for problem in aspect_problems(data, LABOR_KINDS).values():
+        problems.append(_("%(label)s：%(problem)s", label=label, problem=problem))
+    counted = data.kind not in (AspectKind.BONUS, AspectKind.VETO, AspectKind.MANDATORY)
+    return data.max_points if counted else Decimal(0)
 
 
 def _grade_problems(grades: object, problems: list[str]) -> None:
