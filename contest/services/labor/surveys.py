@@ -55,6 +55,7 @@ from contest.models import (
     User,
 )
 from contest.models.base import local_time, utcnow
+from contest.services.assessment.items import format_points
 from contest.services.core import audit
 from contest.services.core.login_limits import FailureCount, address_key
 from contest.services.labor.rates import RateFigure, percent
@@ -74,6 +75,7 @@ __all__ = [
     "default_questions",
     "find_open",
     "format_code",
+    "format_refusal",
     "normalise_code",
     "open_survey",
     "questions_version",
@@ -456,21 +458,24 @@ def _locked_out() -> AnswerRefused:
     )
 
 
+def format_refusal() -> AnswerRefused:
+    """The refusal of typed text that cannot be a code (too short, a 0 or an O…)."""
+    return AnswerRefused(
+        "format",
+        _(
+            "调查码是 %(n)d 位，由数字 2–9 和大写字母组成（没有 0、1、I、O），请对照纸条重新输入。",
+            n=CODE_LENGTH,
+        ),
+    )
+
+
 def _find(raw_code: object, address: str | None) -> tuple[str, SurveyCode]:
     failures = _failures(address)
     if failures.is_locked():
         raise _locked_out()
     code = normalise_code(raw_code)
     if code is None:
-        # A mistyped shape can never match a code: not counted as a guess.
-        raise AnswerRefused(
-            "format",
-            _(
-                "调查码是 %(n)d 位，由数字 2–9 和大写字母组成（没有 0、1、I、O），"
-                "请对照纸条重新输入。",
-                n=CODE_LENGTH,
-            ),
-        )
+        raise format_refusal()  # a shape that can never match: not counted as a guess
     row = db.session.scalar(select(SurveyCode).where(SurveyCode.code == code))
     if row is None:
         if failures.fail():
@@ -651,7 +656,7 @@ def _figure(survey: Survey, issued_: int, answered_: int, totals: QuestionResult
             _(
                 "回收率 %(rate)s%% 低于最低回收率 %(min)s%%，满意率不计入",
                 rate=percent(answered_, issued_),
-                min=survey.min_response_rate,
+                min=format_points(survey.min_response_rate),
             ),
             closed_on,
         )

@@ -1,0 +1,627 @@
+"""会员评家 surveys and 入会率 of union ratings (issue 12 item 8; DOMAIN §2 rule 17).
+
+The survey's promise is anonymity: the schema itself has no place to join a member, a code and
+an answer (read from the SQLAlchemy metadata below), a code can be used once even by two phones
+at the same moment, and the satisfaction figure counts only at the minimum response rate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import re
+import struct
+import threading
+import zlib
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import DateTime, Time, func, select
+
+from contest.extensions import db as _db
+from contest.models import (
+    AuditEntry,
+    Competition,
+    CompetitionKind,
+    HonorLevel,
+    OrgKind,
+    Participant,
+    Survey,
+    SurveyCode,
+    SurveyTally,
+)
+from contest.models.base import local_time
+from contest.services.labor import survey_slips, surveys
+from contest.services.labor.membership import membership_rate, participant_membership_rate
+from contest.services.labor.rates import percent
+from contest.services.labor.surveys import (
+    BASIC,
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    SATISFIED,
+    UNSATISFIED,
+    AnswerRefused,
+    SurveyError,
+)
+
+ADDRESS = "198.51.100.7"
+
+
+@pytest.fixture
+def rating(db: Any, make_org: Callable[..., Any], make_user: Callable[..., Any]) -> Any:
+    """A district federation's 六好 rating with one rated grassroots union of 120 employees
+    and 100 members, and the federation's organizer."""
+    host = make_org(name="新华区总工会", kind=OrgKind.DISTRICT)
+    unit = make_org(
+        name="建设路机械厂工会",
+        kind=OrgKind.GRASSROOTS,
+        parent=host,
+        headcount=120,
+        member_count=100,
+        counted_on=date(2026, 3, 31),
+    )
+    organizer = make_user("organizer", organization=host)
+    competition = Competition(
+        name="2026 年度六好基层工会评级",
+        kind=CompetitionKind.SIX_GOOD,
+        organization=host,
+        year=2026,
+        level=HonorLevel.DISTRICT,
+    )
+    db.session.add(competition)
+    db.session.flush()
+    participant = Participant(competition=competition, name=unit.name, organization=unit)
+    db.session.add(participant)
+    db.session.commit()
+    return SimpleNamespace(
+        host=host, unit=unit, organizer=organizer, competition=competition, participant=participant
+    )
+
+
+def _open(db: Any, r: Any, **kwargs: Any) -> Survey:
+    survey = surveys.open_survey(r.organizer, r.participant, **kwargs)
+    db.session.commit()
+    return survey
+
+
+def _codes(survey: Survey) -> list[str]:
+    return surveys.all_codes(survey)
+
+
+def _answer(survey: Survey, code: str, *choices: str) -> None:
+    answers = dict(enumerate(choices))
+    surveys.submit(code, answers, surveys.questions_version(survey.questions), ADDRESS)
+    _db.session.commit()
+
+
+def _all(survey: Survey, choice: str) -> list[str]:
+    return [choice] * len(survey.questions)
+
+
+# ------------------------------------------------------------------ 入会率
+
+
+def test_membership_rate_is_members_over_headcount_with_two_decimals_and_the_day(
+    rating: Any,
+) -> None:
+    figure = participant_membership_rate(rating.participant)
+    assert figure.value == Decimal("83.33") and figure.reason is None
+    assert figure.counted_on == date(2026, 3, 31)
+
+
+@pytest.mark.parametrize(
+    ("headcount", "members", "value", "reason"),
+    [
+        (200, 190, Decimal("95.00"), None),
+        (3, 2, Decimal("66.67"), None),  # half up at the second decimal
+        (8, 8, Decimal("100.00"), None),
+        (7, 0, Decimal("0.00"), None),  # no members is a figure, not a missing one
+        (None, 10, None, "未填写职工人数"),
+        (10, None, None, "未填写会员人数"),
+        (None, None, None, "未填写职工人数和会员人数"),
+        (0, 0, None, "职工人数为 0"),
+        (10, 11, None, "会员人数（11）多于职工人数（10）"),
+        (-1, 0, None, "为负数"),
+    ],
+)
+def test_membership_rate_edges(
+    db: Any,
+    make_org: Callable[..., Any],
+    headcount: int | None,
+    members: int | None,
+    value: Decimal | None,
+    reason: str | None,
+) -> None:
+    org = make_org(name="某厂工会", kind=OrgKind.GRASSROOTS)
+    org.headcount, org.member_count = headcount, members
+    figure = membership_rate(org)
+    assert figure.value == value
+    if reason is None:
+        assert figure.reason is None
+    else:
+        assert figure.reason is not None and reason in figure.reason and "某厂工会" in figure.reason
+
+
+def test_membership_rate_without_an_organisation_says_so(db: Any) -> None:
+    figure = membership_rate(None)
+    assert figure.value is None and figure.reason == "未关联组织，无法计算入会率"
+
+
+# ------------------------------------------------------------------ opening and codes
+
+
+def test_codes_are_unique_typeable_and_drawn_from_an_alphabet_without_look_alikes(
+    db: Any, rating: Any
+) -> None:
+    survey = _open(db, rating)
+    codes = _codes(survey)
+    assert len(codes) == 100  # the union's 会员人数
+    assert len(set(codes)) == 100
+    assert not set("01IO") & set(CODE_ALPHABET)
+    assert all(len(c) == CODE_LENGTH and set(c) <= set(CODE_ALPHABET) for c in codes)
+    # Unguessable: ≥ 50 bits per code, and no two surveys' codes follow one from another.
+    assert CODE_LENGTH * math.log2(len(CODE_ALPHABET)) >= 50
+    assert len({c[:3] for c in codes}) > 60  # not a counter or a shared prefix
+    assert surveys.format_code(codes[0]) == f"{codes[0][:5]}-{codes[0][5:]}"
+
+
+def test_codes_come_from_the_secrets_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn: list[str] = []
+
+    def choice(alphabet: str) -> str:
+        drawn.append(alphabet)
+        return alphabet[0]
+
+    monkeypatch.setattr(surveys.secrets, "choice", choice)
+    assert surveys._new_code() == CODE_ALPHABET[0] * CODE_LENGTH
+    assert drawn == [CODE_ALPHABET] * CODE_LENGTH
+
+
+def test_a_typed_code_is_read_as_people_type_it() -> None:
+    assert surveys.normalise_code(" abcde-fghjk ") == "ABCDEFGHJK"
+    assert surveys.normalise_code("ＡＢＣＤＥ　ＦＧＨＪＫ") == "ABCDEFGHJK"  # a Chinese keyboard
+    assert surveys.normalise_code("ABCDE FGHJ") is None
+    assert surveys.normalise_code("ABCDE-FGHJO") is None  # O is never in a code
+    assert surveys.normalise_code(None) is None
+
+
+def test_the_number_of_codes_is_checked(db: Any, rating: Any) -> None:
+    for wrong in (0, surveys.MAX_CODES + 1):
+        with pytest.raises(SurveyError) as refused:
+            surveys.open_survey(rating.organizer, rating.participant, codes=wrong)
+        assert refused.value.field == "codes" and "5000" in refused.value.message
+    rating.unit.member_count = None
+    with pytest.raises(SurveyError, match="未登记会员人数"):
+        surveys.open_survey(rating.organizer, rating.participant)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Survey.id))) == 0
+
+
+def test_questions_default_to_the_six_good_list_and_are_checked(db: Any, rating: Any) -> None:
+    assert 1 <= len(surveys.default_questions()) <= 20
+    for bad, message in (
+        ([], "至少填写一个问题"),
+        (["  ", ""], "至少填写一个问题"),
+        ([f"问题{i}" for i in range(21)], "最多 20 个"),
+        (["长" * 201], "超过 200 个字"),
+        (["满意吗？", "满意吗？"], "重复"),
+        (["满意\x07吗？"], "控制字符"),
+    ):
+        with pytest.raises(SurveyError, match=message):
+            surveys.open_survey(rating.organizer, rating.participant, codes=5, questions=bad)
+    with pytest.raises(SurveyError, match="0 到 100"):
+        surveys.open_survey(rating.organizer, rating.participant, codes=5, min_response_rate="101")
+    survey = _open(db, rating, codes=5, questions=["甲？", " 乙？ ", ""])
+    assert survey.questions == ["甲？", "乙？"]
+    assert survey.min_response_rate == Decimal(60)
+    assert db.session.scalar(select(func.count(SurveyTally.id))) == 2 * 3
+
+
+def test_only_a_rating_has_surveys_and_one_per_union(db: Any, rating: Any) -> None:
+    _open(db, rating, codes=3)
+    with pytest.raises(SurveyError, match="已经开展过"):
+        surveys.open_survey(rating.organizer, rating.participant, codes=3)
+    rating.competition.kind = CompetitionKind.PROJECT
+    other = Participant(competition=rating.competition, name="二号标段")
+    db.session.add(other)
+    db.session.flush()
+    with pytest.raises(SurveyError, match="只有工会评级"):
+        surveys.open_survey(rating.organizer, other, codes=3)
+
+
+def test_opening_closing_and_changes_are_audited_but_answers_are_not(db: Any, rating: Any) -> None:
+    survey = _open(db, rating, codes=4)
+    surveys.update_survey(
+        rating.organizer, survey, questions=["甲？"], min_response_rate=Decimal(50)
+    )
+    surveys.add_codes(rating.organizer, survey, 2)
+    db.session.commit()
+    before = db.session.scalar(select(func.count(AuditEntry.id)))
+    _answer(survey, _codes(survey)[0], SATISFIED)
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == before
+    surveys.close_survey(rating.organizer, survey)
+    db.session.commit()
+    actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert [a for a in actions if a.startswith("survey.")] == [
+        "survey.open",
+        "survey.update",
+        "survey.codes",
+        "survey.close",
+    ]
+
+
+def test_questions_and_minimum_are_fixed_once_a_member_has_answered(db: Any, rating: Any) -> None:
+    survey = _open(db, rating, codes=3)
+    _answer(survey, _codes(survey)[0], *_all(survey, BASIC))
+    with pytest.raises(SurveyError, match="已有会员作答"):
+        surveys.update_survey(
+            rating.organizer, survey, questions=["甲？"], min_response_rate=Decimal(10)
+        )
+
+
+def test_more_codes_can_be_issued_up_to_five_thousand_while_open(db: Any, rating: Any) -> None:
+    survey = _open(db, rating, codes=4998)
+    assert surveys.add_codes(rating.organizer, survey, 2) == 5000
+    with pytest.raises(SurveyError, match="最多 5000"):
+        surveys.add_codes(rating.organizer, survey, 1)
+    db.session.commit()
+    assert len(set(_codes(survey))) == 5000
+
+
+# ------------------------------------------------------------------ answering
+
+
+def test_a_code_answers_once_and_adds_one_to_each_chosen_counter(db: Any, rating: Any) -> None:
+    survey = _open(db, rating, codes=3, questions=["甲？", "乙？"])
+    code = _codes(survey)[0]
+    _answer(survey, code, SATISFIED, UNSATISFIED)
+    with pytest.raises(AnswerRefused) as refused:
+        _answer(survey, code, BASIC, BASIC)
+    assert refused.value.reason == "used" and "只能用一次" in refused.value.message
+    db.session.rollback()
+    found = surveys.results(survey)
+    assert found.answered == 1 and found.issued == 3
+    assert [(q.satisfied, q.basic, q.unsatisfied) for q in found.questions] == [
+        (1, 0, 0),
+        (0, 0, 1),
+    ]
+    with pytest.raises(AnswerRefused) as again:
+        surveys.find_open(surveys.format_code(code).lower(), ADDRESS)
+    assert again.value.reason == "used"
+
+
+def test_an_incomplete_answer_changes_nothing(db: Any, rating: Any) -> None:
+    survey = _open(db, rating, codes=2, questions=["甲？", "乙？", "丙？"])
+    code = _codes(survey)[0]
+    version = surveys.questions_version(survey.questions)
+    with pytest.raises(AnswerRefused) as refused:
+        surveys.submit(code, {0: SATISFIED, 2: "maybe"}, version, ADDRESS)
+    assert refused.value.reason == "incomplete" and "第 2、3 题" in refused.value.message
+    db.session.rollback()
+    assert surveys.results(survey).answered == 0
+    assert db.session.scalar(select(func.sum(SurveyTally.count))) == 0
+
+
+def test_answers_to_an_older_question_list_are_refused(db: Any, rating: Any) -> None:
+    survey = _open(db, rating, codes=2, questions=["甲？"])
+    old = surveys.questions_version(survey.questions)
+    surveys.update_survey(rating.organizer, survey, questions=["乙？"], min_response_rate=60)
+    db.session.commit()
+    with pytest.raises(AnswerRefused) as refused:
+        surveys.submit(_codes(survey)[0], {0: SATISFIED}, old, ADDRESS)
+    assert refused.value.reason == "changed"
+
+
+def test_a_closed_survey_takes_no_answers(db: Any, rating: Any) -> None:
+    survey = _open(db, rating, codes=2)
+    surveys.close_survey(rating.organizer, survey)
+    db.session.commit()
+    with pytest.raises(AnswerRefused) as refused:
+        _answer(survey, _codes(survey)[0], *_all(survey, SATISFIED))
+    assert refused.value.reason == "closed"
+    with pytest.raises(SurveyError, match="已经结束"):
+        surveys.close_survey(rating.organizer, survey)
+
+
+def test_unknown_codes_lock_the_address_out_after_the_limit(
+    app: Flask, db: Any, rating: Any
+) -> None:
+    app.config["SURVEY_CODE_MAX_FAILURES"] = 3
+    survey = _open(db, rating, codes=1)
+    real = _codes(survey)[0]
+    wrong = "".join(CODE_ALPHABET[(CODE_ALPHABET.index(c) + 1) % 32] for c in real)
+    reasons = []
+    for _ in range(3):
+        with pytest.raises(AnswerRefused) as refused:
+            surveys.find_open(wrong, ADDRESS)
+        reasons.append(refused.value.reason)
+    assert reasons == ["unknown", "unknown", "locked"]
+    with pytest.raises(AnswerRefused) as locked:
+        surveys.find_open(real, ADDRESS)  # even a real code, until the window ends
+    assert locked.value.reason == "locked" and "15 分钟" in locked.value.message
+    assert surveys.find_open(real, "203.0.113.9")[0] == real  # another address is not locked
+    # Malformed text can never match and is not counted.
+    for _ in range(5):
+        with pytest.raises(AnswerRefused) as malformed:
+            surveys.find_open("12345", "203.0.113.9")
+        assert malformed.value.reason == "format"
+    assert surveys.find_open(real, "203.0.113.9")[0] == real
+
+
+def test_two_phones_submitting_one_code_at_once_count_once(
+    app: Flask, db: Any, rating: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    survey = _open(db, rating, codes=2, questions=["甲？"])
+    code, survey_id = _codes(survey)[0], survey.id
+    version = surveys.questions_version(survey.questions)
+    db.session.remove()
+
+    real = surveys._checked_answers
+    checked = threading.Barrier(2)
+
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        # Both writers checked the code before either claims it (on SQLite the second waits
+        # for the lock instead, and the barrier gives up after a second).
+        with contextlib.suppress(threading.BrokenBarrierError):
+            checked.wait(timeout=1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(surveys, "_checked_answers", paused)
+    start = threading.Barrier(2)
+    outcomes = [""] * 2
+
+    def work(index: int, choice: str) -> None:
+        try:
+            start.wait(timeout=10)
+            with app.app_context():
+                try:
+                    surveys.submit(code, {0: choice}, version, ADDRESS)
+                    _db.session.commit()
+                    outcomes[index] = "ok"
+                except AnswerRefused as error:
+                    _db.session.rollback()
+                    outcomes[index] = error.reason
+                finally:
+                    _db.session.remove()
+        except Exception as error:  # reported through the outcome, never lost in the thread
+            outcomes[index] = f"error: {error!r}"
+
+    threads = [
+        threading.Thread(target=work, args=(0, SATISFIED)),
+        threading.Thread(target=work, args=(1, UNSATISFIED)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["ok", "used"], outcomes
+    counts = db.session.scalar(
+        select(func.sum(SurveyTally.count)).where(SurveyTally.survey_id == survey_id)
+    )
+    assert counts == 1
+    assert db.session.scalar(select(func.count()).where(SurveyCode.used.is_(True))) == 1
+
+
+# ------------------------------------------------------------------ results and rates
+
+
+def _answered(db: Any, r: Any, issued: int, answers: list[list[str]], **kwargs: Any) -> Survey:
+    survey = _open(db, r, codes=issued, **kwargs)
+    for code, choices in zip(_codes(survey), answers, strict=False):
+        _answer(survey, code, *choices)
+    return survey
+
+
+def test_satisfaction_counts_satisfied_and_basic_over_every_answer(db: Any, rating: Any) -> None:
+    survey = _answered(
+        db,
+        rating,
+        5,
+        [
+            [SATISFIED, SATISFIED],
+            [BASIC, UNSATISFIED],
+            [SATISFIED, BASIC],
+            [UNSATISFIED, SATISFIED],
+        ],
+        questions=["甲？", "乙？"],
+    )
+    figure = surveys.satisfaction_rate(survey)
+    assert figure.value is None and figure.reason == "调查尚未结束，满意率在结束后计入"
+    surveys.close_survey(rating.organizer, survey)
+    db.session.commit()
+    found = surveys.results(survey)
+    assert found.response_rate == Decimal("80.00") and found.reached
+    assert [q.rate for q in found.questions] == [Decimal("75.00"), Decimal("75.00")]
+    totals = found.totals
+    assert (totals.satisfied, totals.basic, totals.unsatisfied, totals.answers) == (4, 2, 2, 8)
+    figure = surveys.satisfaction_rate(survey)
+    assert figure.value == Decimal("75.00") and figure.reason is None
+    assert figure.counted_on == local_time(survey.closed_at).date()
+
+
+@pytest.mark.parametrize(
+    ("issued", "answered", "minimum", "counts"),
+    [
+        (5, 3, "60", True),  # exactly the minimum counts
+        (5, 2, "60", False),
+        (3, 2, "66.67", False),  # 66.666…% is below 66.67% although it prints as 66.67
+        (3, 2, "66.66", True),
+        (4, 0, "0", False),  # no answers: no figure even without a minimum
+    ],
+)
+def test_the_figure_counts_only_at_the_minimum_response_rate(
+    db: Any, rating: Any, issued: int, answered: int, minimum: str, counts: bool
+) -> None:
+    survey = _answered(
+        db,
+        rating,
+        issued,
+        [[SATISFIED]] * answered,
+        questions=["甲？"],
+        min_response_rate=Decimal(minimum),
+    )
+    surveys.close_survey(rating.organizer, survey)
+    db.session.commit()
+    found = surveys.results(survey)
+    assert found.reached is (answered * 100 >= Decimal(minimum) * issued and issued > 0)
+    figure = found.satisfaction
+    if counts:
+        assert figure.value == Decimal("100.00") and figure.reason is None
+    elif answered == 0:
+        assert figure.value is None and figure.reason == "没有会员作答，无法计算满意率"
+    else:
+        assert figure.value is None
+        rate = percent(answered, issued)
+        assert figure.reason == f"回收率 {rate}% 低于最低回收率 {minimum}%，满意率不计入"
+
+
+# ------------------------------------------------------------------ anonymity, from the schema
+
+
+def _referring(table_name: str) -> list[str]:
+    return [
+        f"{table.name}.{fk.parent.name}"
+        for table in _db.metadata.tables.values()
+        for fk in table.foreign_keys
+        if fk.column.table.name == table_name
+    ]
+
+
+def test_the_schema_has_no_way_to_link_a_member_a_code_and_an_answer() -> None:
+    tables = _db.metadata.tables
+    codes, tallies = tables["survey_codes"], tables["survey_tallies"]
+    # A code knows its survey and whether it was used: no member, no time, no answer.
+    assert set(codes.columns.keys()) == {"id", "survey_id", "code", "used"}
+    # An answer is a counter per question and choice: no code, no member, no time.
+    assert set(tallies.columns.keys()) == {"id", "survey_id", "question", "choice", "count"}
+    for table in (codes, tallies):
+        assert {fk.column.table.name for fk in table.foreign_keys} == {"surveys"}
+        assert not [c for c in table.columns if isinstance(c.type, DateTime | Time)]
+    # Nothing anywhere points at a code or a counter, so no other table can hold the link.
+    assert _referring("survey_codes") == [] and _referring("survey_tallies") == []
+    # No table of answers exists beside the counters.
+    survey_tables = {name for name in tables if "survey" in name or "answer" in name}
+    assert survey_tables == {"surveys", "survey_codes", "survey_tallies"}
+    # The survey itself names the rated union, not a member.
+    people = {"people", "users", "competition_members"}
+    assert not {fk.column.table.name for fk in tables["surveys"].foreign_keys} & people
+
+
+# ------------------------------------------------------------------ slips
+
+
+def _tiff(width: int, height: int, data: bytes, black_is_one: bool) -> bytes:
+    """A one-strip CCITT G4 TIFF around an image stream of the PDF, for Pillow to decode."""
+    entries = [
+        (256, 4, 1, width),
+        (257, 4, 1, height),
+        (258, 3, 1, 1),
+        (259, 3, 1, 4),  # CCITT Group 4
+        (262, 3, 1, 1 if black_is_one else 0),  # as fpdf2 writes its G4 streams
+        (273, 4, 1, 0),  # strip offset, set below
+        (277, 3, 1, 1),
+        (278, 4, 1, height),
+        (279, 4, 1, len(data)),
+    ]
+    header = 8
+    ifd_size = 2 + 12 * len(entries) + 4
+    offset = header + ifd_size
+    out = bytearray(b"II*\x00" + struct.pack("<I", header))
+    out += struct.pack("<H", len(entries))
+    for tag, kind, count, value in entries:
+        if tag == 273:
+            value = offset
+        packed = struct.pack("<H", value) + b"\0\0" if kind == 3 else struct.pack("<I", value)
+        out += struct.pack("<HHI", tag, kind, count) + packed
+    out += struct.pack("<I", 0)
+    return bytes(out) + data
+
+
+def _qr_matrices(pdf: bytes) -> list[list[list[bool]]]:
+    """The module grid of every QR image in the PDF, read from its CCITT or Flate stream."""
+    from PIL import Image
+
+    grids = []
+    pattern = re.compile(rb"<<\n(/BitsPerComponent 1\n.*?/Subtype /Image.*?)>>\nstream\n", re.S)
+    for match in pattern.finditer(pdf):
+        head = match.group(1)
+        length = int(re.search(rb"/Length (\d+)", head).group(1))  # type: ignore[union-attr]
+        width = int(re.search(rb"/Width (\d+)", head).group(1))  # type: ignore[union-attr]
+        height = int(re.search(rb"/Height (\d+)", head).group(1))  # type: ignore[union-attr]
+        data = pdf[match.end() : match.end() + length]
+        if b"/CCITTFaxDecode" in head:
+            black_is_one = b"/BlackIs1 true" in head
+            image = Image.open(io.BytesIO(_tiff(width, height, data, black_is_one))).convert("L")
+        else:
+            raw = zlib.decompress(data)
+            image = Image.frombytes("1", (width, height), raw).convert("L")
+        grids.append(_modules(image))
+    return grids
+
+
+def _modules(image: Any) -> list[list[bool]]:
+    """Sample the centre of every module (8 px each, a 1-module border as qr_png draws)."""
+    size = image.size[0] // 8
+    return [
+        [image.getpixel((x * 8 + 4, y * 8 + 4)) < 128 for x in range(size)] for y in range(size)
+    ]
+
+
+def _expected(target: str) -> list[list[bool]]:
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=1)
+    code.add_data(target)
+    code.make(fit=True)
+    return [list(row) for row in code.get_matrix()]
+
+
+def _decoded(pdf: bytes) -> list[str] | None:
+    """The QR codes' texts through a real decoder, when one is installed (none is required)."""
+    with contextlib.suppress(ImportError):
+        import zxingcpp  # type: ignore[import-not-found]
+        from PIL import Image
+
+        texts = []
+        for grid in _qr_matrices(pdf):
+            size = len(grid)
+            image = Image.new("L", (size * 8, size * 8), 255)
+            for y, row in enumerate(grid):
+                for x, dark in enumerate(row):
+                    if dark:
+                        image.paste(0, (x * 8, y * 8, x * 8 + 8, y * 8 + 8))
+            texts += [found.text for found in zxingcpp.read_barcodes(image)]
+        return texts
+    return None
+
+
+def test_slips_put_ten_codes_on_a_page_each_with_its_qr_code_and_address(
+    app: Flask, db: Any, rating: Any
+) -> None:
+    survey = _open(db, rating, codes=23)
+    codes = _codes(survey)
+    base = "https://honors.example.org/"
+    with app.test_request_context():
+        pdf = survey_slips.slips_pdf(survey, base_url=base, heading=rating.competition.name)
+    assert pdf.startswith(b"%PDF") and b"FontFile2" in pdf
+    pages = math.ceil(len(codes) / survey_slips.SLIPS_PER_PAGE)
+    assert survey_slips.SLIPS_PER_PAGE >= 8 and pages == 3
+    assert re.search(rb"/Count (\d+)", pdf).group(1) == str(pages).encode()  # type: ignore[union-attr]
+    # Each slip's QR code is also a link to the code's page: the address as printed.
+    links = [u.decode() for u in re.findall(rb"/URI \((https?://[^)]*)\)", pdf)]
+    assert links == [f"{base}s/{code}" for code in codes]
+    # The QR images hold exactly those addresses (a decoder when installed, else the module
+    # grid compared with the one qrcode draws for the address).
+    decoded = _decoded(pdf)
+    if decoded is not None:
+        assert decoded == links
+    else:
+        assert _qr_matrices(pdf) == [_expected(link) for link in links]
