@@ -45,9 +45,14 @@ def level_choices() -> list[tuple[str, str]]:
 @bp.route("/<int:honor_id>")
 @honors_cache.page()
 def profile(honor_id: int):  # type: ignore[no-untyped-def]
+    """An honoree's page; for a lapsed rating (a QR card outlives its year) a 410 saying 已过期
+    and until when, nothing else."""
     data = wall_service.profile(honor_id)
     if data is None:
-        abort(404)
+        lapsed = wall_service.lapsed(honor_id)
+        if lapsed is None:
+            abort(404)
+        return render_template("wall/lapsed.html", lapsed=lapsed), 410
     return render_template("wall/profile.html", profile=data)
 
 

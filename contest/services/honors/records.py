@@ -150,6 +150,8 @@ class HonorData:
     source_ref: str | None = None
     deeds_summary: str | None = None
     deeds_full: str | None = None
+    # A rating's grade lapses after this day unless renewed (None: the honor does not lapse).
+    valid_until: date | None = None
 
 
 TEXT_FIELDS = (
@@ -192,6 +194,8 @@ def validate(data: HonorData) -> None:
         raise HonorError("level", problem)
     if data.deeds_summary and len(data.deeds_summary) > DEEDS_SUMMARY_MAX:
         raise HonorError("deeds_summary", _("事迹摘要不能超过 500 字"))
+    if data.valid_until and data.conferred_on and data.valid_until < data.conferred_on:
+        raise HonorError("valid_until", _("有效期不能早于授予日期"))
 
 
 def row_values(data: HonorData) -> dict[str, Any]:
@@ -219,6 +223,7 @@ def row_values(data: HonorData) -> dict[str, Any]:
         "status": HonorStatus.VALID,
         "deeds_summary": (data.deeds_summary or "").strip() or None,
         "deeds_full": (data.deeds_full or "").strip() or None,
+        "valid_until": data.valid_until,
         "sort_key": sort_key(data.recipient_name.strip()),
         "search_text": search_text(
             data.recipient_name.strip(), data.unit_name, data.title, data.trade
@@ -243,6 +248,7 @@ def snapshot(honor: Honor) -> dict[str, Any]:
         "source": honor.source.value,
         "status": honor.status.value,
         "person_id": honor.person_id,
+        "valid_until": honor.valid_until,
     }
 
 
@@ -303,6 +309,7 @@ def data_of(honor: Honor) -> HonorData:
         source_ref=honor.source_ref,
         deeds_summary=honor.deeds_summary,
         deeds_full=honor.deeds_full,
+        valid_until=honor.valid_until,
     )
 
 
@@ -352,6 +359,28 @@ def revoke_honor(actor: User | None, honor: Honor, reason: str) -> Honor:
     )
     bump_version(HONORS_CONTENT)
     return honor
+
+
+def end_validity(actor: User | None, honor: Honor, last_day: date, reason: str) -> bool:
+    """Make ``honor`` lapse after ``last_day`` (a new rating of the same union replaces its
+    grade: the old one holds until the day before). Never lengthens a validity; False when
+    nothing changes (already over by then, or revoked). Audited, and the wall follows."""
+    if honor.is_revoked or (honor.valid_until is not None and honor.valid_until <= last_day):
+        return False
+    before = snapshot(honor)
+    honor.valid_until = last_day
+    db.session.flush()
+    audit.record(
+        actor,
+        "honor.valid_until",
+        "honor",
+        honor.id,
+        before=before,
+        after=snapshot(honor),
+        reason=reason,
+    )
+    bump_version(HONORS_CONTENT)
+    return True
 
 
 def set_person_consent(actor: User | None, person: Person, *, photo: bool, deeds: bool) -> None:

@@ -2,12 +2,15 @@
 
 Queries here select named columns and build :class:`PublicHonor` objects, which have no field
 for an ID number, phone, address or birth date, so no template or API response fed from this
-module can leak one. Revoked honors never leave this module.
+module can leak one. Revoked honors never leave this module, nor do lapsed ones (a rating's
+grade past its ``valid_until``): every query here filters through
+:mod:`contest.services.honors.validity`, except :func:`lapsed`, which says that one has lapsed.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from flask import url_for
@@ -25,6 +28,7 @@ from contest.models import (
     RecipientKind,
 )
 from contest.models.honor import title_with_trade
+from contest.services.honors.validity import not_lapsed, valid_on
 from contest.validation import db_int
 
 MAX_PER_PAGE = 100
@@ -170,12 +174,13 @@ def _public_rows(searching: bool = False) -> Select[Any]:
 
 
 def _valid(searching: bool) -> Any:
-    """``status = VALID``. For a substring search on SQLite it is written ``+honors.status``:
-    otherwise SQLite walks the status index and fetches every row by rowid to test the LIKE,
-    about 4× slower on 100,000 honors than the plain table scan the unary plus asks for."""
+    """Held today (:func:`~contest.services.honors.validity.valid_on`). For a substring search
+    on SQLite the status test is written ``+honors.status``: otherwise SQLite walks the status
+    index and fetches every row by rowid to test the LIKE, about 4× slower on 100,000 honors
+    than the plain table scan the unary plus asks for."""
     if searching and db.session.get_bind().dialect.name == "sqlite":
-        return text(f"+honors.status = '{HonorStatus.VALID.name}'")
-    return Honor.status == HonorStatus.VALID
+        return and_(text(f"+honors.status = '{HonorStatus.VALID.name}'"), not_lapsed())
+    return valid_on()
 
 
 def _filtered(query: WallQuery) -> Select[Any]:
@@ -276,9 +281,52 @@ def profile(honor_id: int) -> PublicProfile | None:
     )
 
 
+@dataclass(frozen=True)
+class LapsedHonor:
+    """What a link to a lapsed honor still tells (a printed QR card outlives a rating's year):
+    whose title it was and until when, public fields only."""
+
+    name: str
+    title: str
+    level_label: str
+    year: int
+    conferring_body: str | None
+    valid_until: date
+
+
+def lapsed(honor_id: int) -> LapsedHonor | None:
+    """The honor ``honor_id`` if it is not revoked but has lapsed (None otherwise: held honors
+    are read through :func:`profile`, revoked and unknown ones are not found)."""
+    row = db.session.execute(
+        select(
+            Honor.recipient_name,
+            Honor.title,
+            Honor.trade,
+            Honor.level,
+            Honor.year,
+            Honor.conferring_body,
+            Honor.valid_until,
+        ).where(
+            Honor.id == honor_id,
+            Honor.status == HonorStatus.VALID,
+            ~not_lapsed(),
+        )
+    ).first()
+    if row is None:
+        return None
+    return LapsedHonor(
+        name=row.recipient_name,
+        title=title_with_trade(row.title, row.trade),
+        level_label=row.level.label,
+        year=row.year,
+        conferring_body=row.conferring_body,
+        valid_until=row.valid_until,
+    )
+
+
 def facets() -> WallFacets:
     """Filter choices built from what the wall actually holds."""
-    valid = Honor.status == HonorStatus.VALID
+    valid = valid_on()
     industries = db.session.scalars(
         select(Honor.industry)
         .where(valid, Honor.industry.is_not(None))
@@ -311,7 +359,7 @@ def _title_groups() -> list[tuple[str, list[str]]]:
     best = func.min(Honor.level_rank)
     rows = db.session.execute(
         select(Honor.title, best)
-        .where(Honor.status == HonorStatus.VALID)
+        .where(valid_on())
         .group_by(Honor.title)
         .order_by(best, func.count().desc(), Honor.title)
     ).all()
@@ -341,7 +389,7 @@ def photo_filename(person_id: int) -> str | None:
         .where(Person.id == person_id, Person.consent_photo.is_(True))
         .where(
             select(Honor.id)
-            .where(Honor.person_id == person_id, Honor.status == HonorStatus.VALID)
+            .where(Honor.person_id == person_id, valid_on())
             .exists()
         )
     ).first()

@@ -1,9 +1,10 @@
 """Aggregates for the wall's statistics page: GROUP BY in SQL, small DataFrames out.
 
-Every query counts **valid** honors only (revoked ones have left the wall) and groups in the
-database, so the page costs the same few queries at 300 honors or 100,000 and never loads
-honor rows into Python. Each function is the one adapter from its query to a DataFrame whose
-columns are the constants below (the wall's chart builders import them from here).
+Every query counts honors **held today** only (revoked and lapsed ones have left the wall: the
+filter of ``contest.services.honors.validity``) and groups in the database, so the page costs
+the same few queries at 300 honors or 100,000 and never loads honor rows into Python. Each
+function is the one adapter from its query to a DataFrame whose columns are the constants
+below (the wall's chart builders import them from here).
 
 Counting unit: an *honor* (one conferral). A person honored three times counts three times in
 every chart and share, which is how union yearbooks tally their 表彰 statistics; only the
@@ -32,8 +33,9 @@ import pandas as pd
 from sqlalchemy import ColumnElement, distinct, func, select
 
 from contest.extensions import db
-from contest.models import Gender, Honor, HonorStatus, Person, RecipientKind
+from contest.models import Gender, Honor, Person, RecipientKind
 from contest.models.person import WorkerCategory
+from contest.services.honors.validity import valid_on
 
 # The columns of the frames below; the wall's chart builders read these names.
 YEAR = "year"
@@ -91,7 +93,7 @@ class WallStats:
 
 
 def _valid() -> ColumnElement[bool]:
-    return Honor.status == HonorStatus.VALID
+    return valid_on()
 
 
 def _person_honor() -> ColumnElement[bool]:
