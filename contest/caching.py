@@ -10,6 +10,9 @@ on ``honors``, the published results on ``results``.  A :class:`ContentCache` se
 - a cached page or value is keyed on (content, version, locale, path or parameters; a page
   also on the site root it was asked for, scheme and host included): a change
   that bumps the version moves the key, it never rewrites a value under a key;
+- content that changes with the calendar as well (the wall: a union rating's grade lapses after
+  its ``valid_until`` day without any write) is keyed on the site's day too (``daily``), so the
+  first request after midnight China time builds afresh and browsers' ETags change;
 - browsers get an ETag and Last-Modified and revalidate cheaply (304);
 - anonymous visitors share a server-side copy of the rendered page (200s only); logged-in users
   always get a fresh render (their navigation differs);
@@ -35,14 +38,15 @@ from sqlalchemy import select
 
 from contest.extensions import cache, db
 from contest.models import ContentVersion
-from contest.services.core.versions import HONORS_CONTENT, RESULTS_CONTENT
+from contest.models.base import local_time, utcnow
+from contest.services.core.versions import HONORS_CONTENT, LABOR_CONTENT, RESULTS_CONTENT
 
 TIMEOUT = 3600
 # Seconds between two reads of a content version (``WALL_VERSION_TTL`` overrides it): how long
 # a change made through one process or server may take to show on another.
 VERSION_TTL = 2.0
 
-__all__ = ["ContentCache", "honors_cache", "results_cache", "single_flight"]
+__all__ = ["ContentCache", "honors_cache", "labor_cache", "results_cache", "single_flight"]
 
 
 class _VersionMemo:
@@ -128,24 +132,40 @@ class ContentCache:
     """The caches of one kind of public content (see the module docstring).
 
     ``timeout``: seconds a server-side copy is kept: a bound on memory, and on staleness for
-    data read beside the content that changes without a bump.
+    data read beside the content that changes without a bump. ``daily``: the content also
+    changes at midnight (site time) without a bump, so keys carry the day.
     """
 
-    def __init__(self, content: str, *, timeout: int = TIMEOUT) -> None:
+    def __init__(self, content: str, *, timeout: int = TIMEOUT, daily: bool = False) -> None:
         self.content = content
         self.timeout = timeout
+        self.daily = daily
 
     def version(self) -> tuple[int, float]:
         """(version, changed-at epoch seconds), memoised on the app (one per process and db)."""
         memo = current_app.extensions.setdefault(
             f"contest_version:{self.content}", _VersionMemo(self.content)
         )
-        return memo.get(float(current_app.config.get("WALL_VERSION_TTL", VERSION_TTL)))
+        version, changed_at = memo.get(
+            float(current_app.config.get("WALL_VERSION_TTL", VERSION_TTL))
+        )
+        if self.daily:
+            # What a daily content last changed: its last write, or the site's midnight.
+            now = local_time(utcnow())
+            midnight = now.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+            changed_at = max(changed_at, midnight)
+        return version, changed_at
+
+    def _day(self) -> str:
+        return local_time(utcnow()).date().isoformat() if self.daily else ""
 
     def data(self, name: str, builder: Callable[[], Any], *parts: object) -> Any:
-        """Computed data (query results) for the current version, locale and ``parts``."""
+        """Computed data (query results) for the current version, locale, day (``daily``) and
+        ``parts``."""
         version, _ = self.version()
-        key = f"{self.content}:data:" + _digest(repr((name, version, str(get_locale()), parts)))
+        key = f"{self.content}:data:" + _digest(
+            repr((name, version, self._day(), str(get_locale()), parts))
+        )
         boxed = single_flight(key, lambda: (builder(),), self.timeout)  # None is a value too
         return boxed[0]
 
@@ -161,7 +181,7 @@ class ContentCache:
                 # The site root too: a page holding an absolute link built from the request's
                 # host (contest.ui.links, without PUBLIC_BASE_URL) is never served to another.
                 etag = _digest(
-                    f"{self.content}|{version}|{get_locale()}|{request.url_root}"
+                    f"{self.content}|{version}|{self._day()}|{get_locale()}|{request.url_root}"
                     f"|{request.full_path}|{viewer}"
                 )
                 if etag in request.if_none_match:
@@ -197,7 +217,11 @@ class ContentCache:
 
 
 # The wall keeps five minutes per copy (it has many distinct searches; person edits that the
-# wall shows bump ``honors`` in contest.services.core.people.update_person). A published snapshot
+# wall shows bump ``honors`` in contest.services.core.people.update_person), and a day at most:
+# lapsed ratings leave it at midnight (contest.services.honors.validity). A published snapshot
 # is frozen, so results copies live an hour.
-honors_cache = ContentCache(HONORS_CONTENT, timeout=300)
+honors_cache = ContentCache(HONORS_CONTENT, timeout=300, daily=True)
 results_cache = ContentCache(RESULTS_CONTENT, timeout=TIMEOUT)
+# Labor standings change when a round is published (or a published round is corrected); names
+# and the public switches of a competition change without a bump, so copies live five minutes.
+labor_cache = ContentCache(LABOR_CONTENT, timeout=300)

@@ -17,6 +17,8 @@ from contest.models.base import utcnow
 
 HONORS_CONTENT = "honors"
 RESULTS_CONTENT = "results"
+# Published rounds of labor competitions: their standings, red flags and public pages.
+LABOR_CONTENT = "labor"
 
 
 def bump_version(name: str) -> int:
