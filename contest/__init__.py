@@ -79,12 +79,24 @@ def register_areas(app: Flask) -> None:
     The menu lists the areas' entries in the order of this tuple, which is also the order in
     which home sections appear.
     """
-    from contest import admin, api, auth, contests, judging, main, orgs, results, review, wall
+    from contest import (
+        admin,
+        api,
+        auth,
+        contests,
+        judging,
+        labor,
+        main,
+        orgs,
+        results,
+        review,
+        wall,
+    )
     from contest.ui import params
     from contest.ui.areas import register_area
 
     params.init_app(app)  # the bounded <int:…> converter, before any rule is added
-    for area in (judging, wall, main, contests, orgs, admin, results, review, auth, api):
+    for area in (judging, wall, main, contests, labor, orgs, admin, results, review, auth, api):
         register_area(app, area.AREA)
     csrf.exempt(api.bp)  # bearer tokens, no cookies: CSRF does not apply
 

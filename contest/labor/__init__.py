@@ -1,0 +1,43 @@
+"""Labor competitions and union ratings (劳动竞赛, 安康杯, 六好 / 职工之家): DOMAIN §2.
+
+Each view module registers its routes on ``bp`` (``contest.labor.blueprint``); importing it
+here is all a new module needs.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from contest.labor import (  # noqa: F401  (their routes register on bp)
+    assessor_views,
+    indicator_views,
+    participant_views,
+    round_views,
+    views,
+)
+from contest.labor.blueprint import bp
+from contest.models import Role
+from contest.ui.areas import Area, HomeSection, NavItem
+
+# The menu's drop-down for the area's pages (one entry shows as a plain link).
+LABOR_MENU = _l("劳动竞赛")
+
+AREA = Area(
+    bp,
+    nav=(
+        NavItem(
+            "labor.index",
+            _l("劳动竞赛与评级"),
+            frozenset({Role.ADMIN, Role.ORGANIZER}),
+            group=LABOR_MENU,
+        ),
+    ),
+    home_sections=(
+        HomeSection(
+            "labor",
+            "labor/_home_section.html",
+            frozenset({Role.ORGANIZER}),
+            views.home_section,
+        ),
+    ),
+)
+
+__all__ = ["AREA", "LABOR_MENU", "bp"]
