@@ -149,6 +149,15 @@ ACTION_GROUPS: dict[str, ActionGroup] = {
             "honors.export": ("honor", _l("导出了荣誉名录")),
         },
     ),
+    "surveys": ActionGroup(
+        _l("会员评家"),
+        {
+            "survey.open": ("competition", _l("在%(object)s中开展了一项会员评家调查")),
+            "survey.update": ("competition", _l("修改了%(object)s中一项会员评家调查的问题")),
+            "survey.codes": ("competition", _l("为%(object)s中的一项会员评家调查增发了调查码")),
+            "survey.close": ("competition", _l("结束了%(object)s中的一项会员评家调查")),
+        },
+    ),
     "organizations": ActionGroup(
         _l("组织"),
         {
@@ -210,6 +219,7 @@ TARGET_NOUNS: dict[str, LazyString] = {
     "appeal": _l("申诉"),
     "recheck_item": _l("复核项"),
     "rubric_template": _l("评分细则模板"),
+    "competition": _l("劳动竞赛"),
     "honor": _l("荣誉"),
     "organization": _l("组织"),
     "person": _l("职工"),
@@ -335,6 +345,12 @@ FIELD_LABELS: dict[str, LazyString] = {
     "title": _l("荣誉称号"),
     "unit_name": _l("单位"),
     "document_number": _l("文号"),
+    # 会员评家 surveys
+    "union": _l("参评工会"),
+    "survey_codes": _l("调查码数量"),
+    "survey_answered": _l("作答人数"),
+    "survey_questions": _l("调查问题"),
+    "min_response_rate": _l("最低回收率（%）"),
     "deeds_summary": _l("事迹摘要"),
     "deeds_full_chars": _l("事迹全文字数"),
     "valid_until": _l("有效期至"),

@@ -58,6 +58,7 @@ from contest.models.base import local_time, utcnow
 from contest.services.assessment.items import format_points
 from contest.services.core import audit
 from contest.services.core.login_limits import FailureCount, address_key
+from contest.services.labor.base import LaborError
 from contest.services.labor.rates import RateFigure, percent
 from contest.validation import text_problem
 
@@ -108,13 +109,8 @@ DEFAULT_LOCKOUT_MINUTES = 15
 _SEPARATORS = re.compile(r"[\s\-_.·—–]+")
 
 
-class SurveyError(ValueError):
+class SurveyError(LaborError):
     """A refused change, ``message`` in Chinese; ``field`` the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class AnswerRefused(SurveyError):
@@ -353,9 +349,9 @@ def open_survey(
         "competition",
         competition.id,
         after={
-            "participant": participant.name,
-            "codes": count,
-            "questions": len(texts),
+            "union": participant.name,
+            "survey_codes": count,
+            "survey_questions": texts,
             "min_response_rate": str(rate),
         },
     )
@@ -376,7 +372,8 @@ def update_survey(
     texts = check_questions(questions)
     rate = check_min_rate(min_response_rate)
     before = {
-        "questions": list(survey.questions),
+        "union": survey.participant.name,
+        "survey_questions": list(survey.questions),
         "min_response_rate": str(survey.min_response_rate),
     }
     survey.questions = texts
@@ -389,7 +386,11 @@ def update_survey(
         "competition",
         survey.competition_id,
         before=before,
-        after={"questions": texts, "min_response_rate": str(rate)},
+        after={
+            "union": survey.participant.name,
+            "survey_questions": texts,
+            "min_response_rate": str(rate),
+        },
     )
     return survey
 
@@ -407,7 +408,7 @@ def add_codes(actor: User, survey: Survey, count: int) -> int:
                 n=max(MAX_CODES - have, 1),
                 max=MAX_CODES,
             ),
-            "codes",
+            "count",
         )
     _issue(survey, count)
     audit.record(
@@ -415,8 +416,8 @@ def add_codes(actor: User, survey: Survey, count: int) -> int:
         "survey.codes",
         "competition",
         survey.competition_id,
-        before={"codes": have},
-        after={"codes": have + count},
+        before={"union": survey.participant.name, "survey_codes": have},
+        after={"union": survey.participant.name, "survey_codes": have + count},
     )
     return have + count
 
@@ -432,7 +433,11 @@ def close_survey(actor: User, survey: Survey) -> Survey:
         "survey.close",
         "competition",
         survey.competition_id,
-        after={"codes": issued(survey), "answered": answered(survey)},
+        after={
+            "union": survey.participant.name,
+            "survey_codes": issued(survey),
+            "survey_answered": answered(survey),
+        },
     )
     return survey
 
