@@ -11,6 +11,7 @@ from contest.labor import (  # noqa: F401  (their routes register on bp)
     indicator_views,
     participant_views,
     round_views,
+    title_views,
     views,
 )
 from contest.labor.blueprint import bp

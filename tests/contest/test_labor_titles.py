@@ -870,3 +870,154 @@ def test_awards_point_to_their_honors(world: Callable[..., World]) -> None:
     w.confer()
     award = w.db.session.query(CompetitionAward).one()
     assert award.honor_id is not None
+
+
+# ------------------------------------------------------------------ pages
+
+
+def test_the_titles_page_shows_rules_proposal_and_near_misses(
+    world: Callable[..., World], client: Any, login_as: Callable[..., Any]
+) -> None:
+    w = world(rounds=1)
+    w.unit("一公司", [99])
+    w.unit("二公司", [100], registered=False)
+    w.rules({**RANK, "top": 1})
+    login_as(user=w.organizer)
+    page = client.get(f"/labor/{w.competition.id}/titles")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "前 1 名（每个赛道）" in text
+    assert "生成建议名单" in text
+    assert "未在参赛名录备案" in text
+    response = client.post(f"/labor/{w.competition.id}/titles/propose")
+    assert response.status_code == 302
+    text = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "已生成建议名单" in text
+    assert "第 1 名（累计 99 分），前 1 名授予" in text
+
+
+def test_other_unions_organizers_may_not_see_or_change_titles(
+    world: Callable[..., World], client: Any, login_as: Callable[..., Any], make_org: Any
+) -> None:
+    w = world(rounds=1)
+    login_as("organizer", organization=make_org(name="别的市总工会", kind=OrgKind.CITY))
+    assert client.get(f"/labor/{w.competition.id}/titles").status_code == 403
+    assert client.post(f"/labor/{w.competition.id}/titles/propose").status_code == 403
+    assert client.get("/labor/999/titles").status_code in (403, 404)
+
+
+def test_the_rule_form_refuses_bad_input_in_chinese(
+    world: Callable[..., World], client: Any, login_as: Callable[..., Any]
+) -> None:
+    w = world(rounds=1)
+    login_as(user=w.organizer)
+    url = f"/labor/{w.competition.id}/titles/rules/new"
+    assert client.get(url).status_code == 200
+    bad = client.post(url, data={"title": "先进集体", "recipient": "unit", "by": "rank", "top": ""})
+    assert bad.status_code == 200
+    assert "名次（前几名）应为 1 到 1000 之间的整数" in bad.get_data(as_text=True)
+    assert w.competition.title_rules == []
+    good = client.post(
+        url,
+        data={
+            "title": "安康杯优胜单位",
+            "recipient": "unit",
+            "by": "threshold",
+            "min_total": "95",
+            "prior_title": "安康杯",
+            "prior_level": "city",
+            "prior_years": "5",
+            "no_repeat_years": "5",
+        },
+    )
+    assert good.status_code == 302
+    w.db.session.refresh(w.competition)
+    assert w.competition.title_rules == [
+        {
+            "title": "安康杯优胜单位",
+            "recipient": "unit",
+            "by": "threshold",
+            "min_total": "95",
+            "prior": {"title_contains": "安康杯", "level": "city", "years": 5},
+            "no_repeat_years": 5,
+        }
+    ]
+    edit = client.get(f"/labor/{w.competition.id}/titles/rules/0").get_data(as_text=True)
+    assert 'value="安康杯"' in edit
+    assert client.get(f"/labor/{w.competition.id}/titles/rules/7").status_code == 404
+    asked = client.post(
+        f"/labor/{w.competition.id}/titles/rules/0/delete", data={"expected": "安康杯优胜单位"}
+    )
+    assert "删除称号规则「安康杯优胜单位」" in asked.get_data(as_text=True)
+    done = client.post(
+        f"/labor/{w.competition.id}/titles/rules/0/delete",
+        data={"expected": "安康杯优胜单位", "confirmed": "1"},
+    )
+    assert done.status_code == 302
+    w.db.session.refresh(w.competition)
+    assert w.competition.title_rules == []
+
+
+def test_conferring_through_the_page_asks_first_and_links_to_the_wall(
+    world: Callable[..., World], client: Any, login_as: Callable[..., Any]
+) -> None:
+    w = world(rounds=1)
+    unit = w.unit("一公司", [99])
+    member = w.member(unit, "张建国", date(2020, 3, 1))
+    w.rules({**RANK, "top": 1}, BUILDER)
+    login_as(user=w.organizer)
+    base = f"/labor/{w.competition.id}/titles"
+    client.post(f"{base}/propose")
+    added = client.post(f"{base}/people", data={"member_id": member.id, "title": "优秀建设者"})
+    assert added.status_code == 302
+    assert (
+        client.post(f"{base}/people", data={"member_id": "x", "title": "优秀建设者"}).status_code
+        == 404
+    )
+    day = validity.today().isoformat()
+    refused = client.post(
+        f"{base}/confer", data={"document_number": "", "conferred_on": day, "confirmed": "1"}
+    )
+    assert refused.status_code == 302
+    assert "请填写文号" in client.get(base).get_data(as_text=True)
+    assert w.db.session.query(Honor).count() == 0
+    asked = client.post(
+        f"{base}/confer", data={"document_number": "江工发〔2026〕12号", "conferred_on": day}
+    )
+    text = asked.get_data(as_text=True)
+    assert "将创建 2 项荣誉（集体 1 项、个人 1 项）" in text
+    assert w.db.session.query(Honor).count() == 0
+    done = client.post(
+        f"{base}/confer",
+        data={"document_number": "江工发〔2026〕12号", "conferred_on": day, "confirmed": "1"},
+    )
+    assert done.status_code == 302
+    page = client.get(base).get_data(as_text=True)
+    assert "称号已授予" in page and "江工发〔2026〕12号" in page
+    honor_ids = [h.id for h in w.db.session.query(Honor)]
+    assert len(honor_ids) == 2
+    for honor_id in honor_ids:
+        assert f"/wall/{honor_id}" in page
+    again = client.post(
+        f"{base}/confer",
+        data={"document_number": "江工发〔2026〕13号", "conferred_on": day, "confirmed": "1"},
+    )
+    assert again.status_code == 302
+    assert w.db.session.query(Honor).count() == 2
+
+
+def test_a_ratings_page_shows_grades_and_their_titles(
+    world: Callable[..., World], client: Any, login_as: Callable[..., Any]
+) -> None:
+    w = rating(world, 2026)
+    w.unit("机床厂工会", [93], grade="五星")
+    login_as(user=w.organizer)
+    text = client.get(f"/labor/{w.competition.id}/titles").get_data(as_text=True)
+    assert "五星级职工之家" in text and "四星级职工之家" in text
+    assert "添加称号规则" not in text
+    assert client.get(f"/labor/{w.competition.id}/titles/rules/new").status_code == 200
+    refused = client.post(
+        f"/labor/{w.competition.id}/titles/rules/new",
+        data={"title": "先进集体", "recipient": "unit", "by": "rank", "top": "1"},
+    )
+    assert "评级按评定等级授予称号" in refused.get_data(as_text=True)
