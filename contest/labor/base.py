@@ -6,6 +6,7 @@ service's refusal on the form, the one-button POST check, and the tabs of the he
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from flask import abort
@@ -25,7 +26,7 @@ from contest.models import (
     Track,
 )
 from contest.security.guards import roles_required
-from contest.services.assessment.items import RubricError
+from contest.services.assessment.items import RubricError, format_points
 from contest.services.labor.base import LaborError
 from contest.ui.forms import ActionForm
 
@@ -86,6 +87,11 @@ def load_criterion(competition: Competition, criterion_id: int) -> RubricCriteri
     if criterion is None or criterion.component.competition_id != competition.id:
         abort(404)
     return criterion
+
+
+def plain(value: Decimal | None) -> Decimal | None:
+    """A stored number as a form shows it: 5, not 5.00 (the column's scale)."""
+    return None if value is None else Decimal(format_points(value))
 
 
 def require_button() -> None:

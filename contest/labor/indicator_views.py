@@ -25,6 +25,7 @@ from contest.labor.base import (
     load_criterion,
     load_item,
     organizer_view,
+    plain,
     put_error,
     require_button,
 )
@@ -65,7 +66,7 @@ def _page(competition: Competition, rules_form: RulesForm | None = None) -> str:
         rules_form = RulesForm(
             prefix="rules",
             formdata=None,
-            bonus_cap=competition.bonus_cap,
+            bonus_cap=plain(competition.bonus_cap),
             grades=indicators.grades_text(competition),
         )
     return render_template(
@@ -262,6 +263,8 @@ def indicators_item_edit(competition_id: int, aspect_id: int) -> str | Response:
     aspect = load_item(competition, aspect_id)
     form = ItemForm(obj=aspect if request.method == "GET" else None)
     if request.method == "GET":
+        for name in ("max_points", "step", "threshold", "per_step", "step_deduction"):
+            getattr(form, name).data = plain(getattr(aspect, name))
         form.kind.data = aspect.kind.value
         form.veto_effect.data = (aspect.veto_effect or VetoEffect.ROUND).value
         form.source.data = aspect.source or ""

@@ -19,6 +19,7 @@ from contest.labor.base import (
     load_competition,
     load_round,
     organizer_view,
+    plain,
     put_error,
     require_button,
 )
@@ -127,6 +128,8 @@ def round_edit(competition_id: int, round_id: int) -> str | Response:
     competition = load_competition(competition_id)
     round_ = load_round(competition, round_id)
     form = RoundForm(obj=round_ if request.method == "GET" else None)
+    if request.method == "GET":
+        form.weight.data = plain(round_.weight)
     if form.validate_on_submit():
         try:
             service.update_round(current_user, round_, _data(form))
