@@ -10,6 +10,7 @@ from contest.labor import (  # noqa: F401  (their routes register on bp)
     assessor_views,
     indicator_views,
     participant_views,
+    public_views,
     round_views,
     title_views,
     views,
@@ -30,7 +31,15 @@ AREA = Area(
             frozenset({Role.ADMIN, Role.ORGANIZER}),
             group=LABOR_MENU,
         ),
+        NavItem(
+            "labor.public_index",
+            _l("劳动竞赛排名"),
+            frozenset(),
+            public=True,
+            group=LABOR_MENU,
+        ),
     ),
+    public_entries=public_views.PUBLIC_ENTRIES,
     home_sections=(
         HomeSection(
             "labor",

@@ -13,7 +13,12 @@ def test_the_public_home_leads_to_the_public_pages_in_order(client: Any, db: Any
     block = re.search(r'<nav class="public-entries"[^>]*>(.*?)</nav>', html, re.S)
     assert block is not None
     links = re.findall(r'<a class="card public-entry" href="([^"]+)">\s*<strong>([^<]+)', block[1])
-    assert links == [("/wall/", "劳模墙"), ("/results/", "成绩公布"), ("/verify", "证书查验")]
+    assert links == [
+        ("/wall/", "劳模墙"),
+        ("/labor/public/", "劳动竞赛"),
+        ("/results/", "成绩公布"),
+        ("/verify", "证书查验"),
+    ]
     for url, _label in links:
         assert client.get(url).status_code == 200, url
 
