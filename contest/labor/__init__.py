@@ -15,6 +15,7 @@ from contest.labor import (  # noqa: F401  (their routes register on bp)
     title_views,
     views,
 )
+from contest.labor import assess_views, round_steps_views, self_views  # noqa: F401  (rounds)
 from contest.labor.blueprint import bp
 from contest.models import Role
 from contest.ui.areas import Area, HomeSection, NavItem

@@ -1,5 +1,5 @@
-// The score sheet (templates/judging/sheet.html): running subtotals, total and "已填 n / m" as
-// the judge types; after a refused save, jump to the first error and clear each message once
+// The score sheet (templates/judging/sheet.html, and a labor round's sheets in
+// templates/labor/): running subtotals, total and "已填 n / m" as the judge types; after a refused save, jump to the first error and clear each message once
 // its aspect is filled; refuse to submit an incomplete sheet and name what is missing; ask
 // before submitting; warn before leaving with unsaved changes. Without JavaScript the server
 // renders the counts and asks for confirmation in a second step.
@@ -15,9 +15,26 @@
   var incomplete = form.querySelector("[data-incomplete]");
   var dirty = false;
 
+  // Marked by choosing (judgement levels, a labor sheet's 是/否): each choice carries the
+  // points it is worth in data-points.
+  function isChoice(aspect) {
+    return aspect.dataset.kind === "judgement" || aspect.hasAttribute("data-choice");
+  }
+
+  // A rate item's points for a figure: full at data-threshold, data-step-deduction off per
+  // started data-per-step short, never below 0 (scoring.indicators.Item; the server's figure
+  // is the one that counts).
+  function rateCents(aspect, value) {
+    var data = aspect.dataset;
+    var shortfall = Math.max(parseFloat(data.threshold) - value, 0);
+    var steps = Math.ceil(Math.round(shortfall / parseFloat(data.perStep) * 1e9) / 1e9);
+    var points = parseFloat(data.max) - steps * parseFloat(data.stepDeduction);
+    return Math.max(Math.round(points * 100), 0);
+  }
+
   // Cents of what an aspect's value is worth, or null when it is empty or not a valid mark.
   function cents(aspect) {
-    if (aspect.dataset.kind === "judgement") {
+    if (isChoice(aspect)) {
       var checked = aspect.querySelector("input:checked");
       return checked ? Math.round(parseFloat(checked.dataset.points) * 100) : null;
     }
@@ -26,12 +43,13 @@
     if (text === "" || !input.validity.valid) { return null; }
     var value = Math.round(parseFloat(text) * 100);
     if (isNaN(value)) { return null; }
+    if (aspect.dataset.kind === "rate") { return rateCents(aspect, parseFloat(text)); }
     return aspect.dataset.kind === "deduction"
       ? Math.round(parseFloat(aspect.dataset.max) * 100) - value : value;
   }
 
   function isEmpty(aspect) {
-    if (aspect.dataset.kind === "judgement") { return !aspect.querySelector("input:checked"); }
+    if (isChoice(aspect)) { return !aspect.querySelector("input:checked"); }
     return aspect.querySelector("input").value.trim() === "";
   }
 
@@ -39,19 +57,27 @@
     return String(centsValue / 100);
   }
 
+  // A labor sheet's bonus items add at most data-bonus-cap to the total (none: no cap).
+  var bonusCap = form.dataset.bonusCap ? Math.round(parseFloat(form.dataset.bonusCap) * 100) : null;
+
   function refresh() {
     var filled = 0;
     var total = 0;
+    var bonus = 0;
     form.querySelectorAll("[data-component]").forEach(function (component) {
       var subtotal = 0;
       component.querySelectorAll("[data-aspect]").forEach(function (aspect) {
         var worth = cents(aspect);
-        if (worth !== null) { filled += 1; subtotal += worth; }
+        if (worth === null) { return; }
+        filled += 1;
+        subtotal += worth;
+        if (aspect.dataset.kind === "bonus") { bonus += worth; }
       });
       total += subtotal;
       var out = component.querySelector("[data-subtotal]");
       if (out) { out.textContent = show(subtotal); }
     });
+    if (bonusCap !== null && bonus > bonusCap) { total -= bonus - bonusCap; }
     var filledOut = form.querySelector("[data-filled]");
     var totalOut = form.querySelector("[data-total]");
     if (filledOut) { filledOut.textContent = String(filled); }

@@ -648,3 +648,164 @@ def test_excel_import_refuses_bad_columns_and_other_rounds(db: Any, world: Simpl
     assert messages["R2 职工入会率"] == "此指标由数据计算，不需填写，请删除此列"
     assert messages["X9 其他"].startswith("无法识别的列")
     assert messages["S1 安全管理"] == "缺少此指标的列"
+
+
+# ---------------------------------------------------------------- pages
+
+
+def sheet_url(world: SimpleNamespace, kind: str, label: str, round_: Any = None) -> str:
+    round_ = round_ or world.round
+    return f"/labor/{world.competition.id}/rounds/{round_.id}/{kind}/{world.participants[label].id}"
+
+
+def round_url(world: SimpleNamespace, step: str = "progress") -> str:
+    return f"/labor/{world.competition.id}/rounds/{world.round.id}/{step}"
+
+
+def posted(world: SimpleNamespace, marks: dict[str, object], **extra: object) -> dict[str, object]:
+    data: dict[str, object] = {f"m_{world.aspects[k].id}": v for k, v in marks.items()}
+    data.update(extra)
+    return data
+
+
+def test_self_assessment_pages(
+    db: Any, world: SimpleNamespace, client_for: Callable[..., Any]
+) -> None:
+    contact = client_for(world.contacts["P1"])
+    assert "三号线P1标段" in contact.get("/labor/self").get_data(as_text=True)
+    page = contact.get(sheet_url(world, "self", "P1"))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert (
+        "工程质量" in html and "由数据计算（入会率）：96%" in html and 'data-bonus-cap="5"' in html
+    )
+    assert client_for(world.contacts["P2"]).get(sheet_url(world, "self", "P1")).status_code == 403
+    q1 = world.aspects["Q1"].id
+    response = contact.post(
+        sheet_url(world, "self", "P1"),
+        data=posted(
+            world,
+            {"Q1": "39"},
+            version="0",
+            action="save",
+            **{f"note_{q1}": "见验收记录", f"ev_{q1}": (io.BytesIO(png()), "验收.png")},
+        ),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    evidence = db.session.query(MarkEvidence).filter_by(content_type="image/png").one()
+    assert contact.get(f"/labor/evidence/{evidence.id}").headers["Content-Type"] == "image/png"
+    assert client_for(world.contacts["P2"]).get(f"/labor/evidence/{evidence.id}").status_code == 404
+    refused = contact.post(
+        sheet_url(world, "self", "P1"),
+        data=posted(world, {"Q1": "NaN"}, version="1", action="save"),
+    )
+    assert refused.status_code == 422 and "评分内容有误" in refused.get_data(as_text=True)
+    # 提交 without the browser's confirmation saves a draft and asks on the page.
+    asked = contact.post(
+        sheet_url(world, "self", "P1"),
+        data=posted(world, full_marks(), version="1", action="submit"),
+    )
+    assert asked.status_code == 200 and "确认提交三号线P1标段的自评表？".replace(
+        "确认提交", "确认提交 "
+    ).replace("标段的", "标段 的") in asked.get_data(as_text=True)
+    done = contact.post(
+        sheet_url(world, "self", "P1"),
+        data=posted(world, full_marks(), version="2", action="submit-confirmed"),
+    )
+    assert done.status_code == 302
+    assert scoring.self_sheet(world.round, world.participants["P1"]).status is SheetStatus.SUBMITTED
+    again = contact.get(sheet_url(world, "self", "P1")).get_data(as_text=True)
+    assert "自评表已提交" in again and 'name="action"' not in again
+
+
+def test_assessor_pages(db: Any, world: SimpleNamespace, client_for: Callable[..., Any]) -> None:
+    self_assess(db, world, "P1", full_marks(Q1="38"), notes={world.aspects["Q1"].id: "质量月报"})
+    open_scoring(db, world)
+    member = client_for(world.member)
+    listing = member.get("/labor/assess").get_data(as_text=True)
+    assert listing.count("三号线P") == 4
+    page = member.get(sheet_url(world, "assess", "P1")).get_data(as_text=True)
+    assert "标准分" in page and "自评说明：质量月报" in page and "data-self-mark>38<" in page
+    assert client_for(world.electric_only).get(sheet_url(world, "assess", "P1")).status_code == 403
+    assert client_for(world.contacts["P1"]).get(sheet_url(world, "assess", "P1")).status_code == 403
+    first = member.post(
+        sheet_url(world, "assess", "P1"), data=posted(world, {"Q1": "35"}, version="0")
+    )
+    assert first.status_code == 302
+    stale = member.post(
+        sheet_url(world, "assess", "P1"), data=posted(world, {"Q1": "30"}, version="0")
+    )
+    text = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "您刚才填写（未保存）：30" in text
+    hostile = member.post(
+        sheet_url(world, "assess", "P1"), data=posted(world, {"Q1": "1e3"}, version="abc")
+    )
+    assert hostile.status_code == 302  # an unreadable version: the page reloads, nothing saved
+    submitted = member.post(
+        sheet_url(world, "assess", "P1"),
+        data=posted(world, full_marks(), version="1", action="submit-confirmed"),
+    )
+    assert submitted.status_code == 302
+    after = member.get(sheet_url(world, "assess", "P1")).get_data(as_text=True)
+    assert "下一个未评" in after
+
+
+def test_round_page_steps(db: Any, world: SimpleNamespace, client_for: Callable[..., Any]) -> None:
+    organizer, chief = client_for(world.organizer), client_for(world.chief)
+    assert client_for(world.member).get(round_url(world)).status_code == 403
+    assert organizer.get(round_url(world)).status_code == 200
+    asked = organizer.post(round_url(world, "open"))
+    assert asked.status_code == 200 and "还有 4 个未提交自评" in asked.get_data(as_text=True)
+    assert world.round.status is RoundStatus.SELF
+    assert chief.post(round_url(world, "open"), data={"confirmed": "1"}).status_code == 403
+    assert organizer.post(round_url(world, "open"), data={"confirmed": "1"}).status_code == 302
+    db.session.refresh(world.round)
+    assert world.round.status is RoundStatus.SCORING
+    assess(db, world, world.chief, "P1", full_marks())
+    page = chief.get(round_url(world)).get_data(as_text=True)
+    assert "确认本轮成绩" in page and "还有 8 份未提交" in page and "职工入会率" not in page
+    wrong = chief.post(round_url(world, "confirm"), data={"confirmed": "1", "accept_missing": "3"})
+    assert wrong.status_code == 302
+    db.session.refresh(world.round)
+    assert world.round.status is RoundStatus.SCORING
+    ok = chief.post(round_url(world, "confirm"), data={"confirmed": "1", "accept_missing": "8"})
+    assert ok.status_code == 302
+    db.session.refresh(world.round)
+    assert world.round.status is RoundStatus.CONFIRMED
+    results = chief.get(round_url(world)).get_data(as_text=True)
+    assert "本轮成绩" in results and "100" in results
+    assert organizer.post(round_url(world, "reopen"), data={"reopen-reason": ""}).status_code == 302
+    db.session.refresh(world.round)
+    assert world.round.status is RoundStatus.CONFIRMED
+    assert organizer.post(round_url(world, "publish"), data={"confirmed": "1"}).status_code == 302
+    db.session.refresh(world.round)
+    assert world.round.status is RoundStatus.PUBLISHED
+    published = organizer.get(round_url(world)).get_data(as_text=True)
+    assert "流动红旗" in published
+
+
+def test_round_import_pages(
+    db: Any, world: SimpleNamespace, client_for: Callable[..., Any]
+) -> None:
+    open_scoring(db, world)
+    organizer = client_for(world.organizer)
+    assert client_for(world.chief).get(round_url(world, "import")).status_code == 403
+    download = organizer.get(round_url(world, "scores.xlsx") + "?who=team")
+    assert download.status_code == 200 and download.data.startswith(b"PK")
+    assert organizer.get(round_url(world, "scores.xlsx") + "?who=x9").status_code == 404
+    bad = filled([["三号线P1标段", "土建", "考评组", "41", "0", "100", "0", "否", "否", "是"]])
+    refused = organizer.post(
+        round_url(world, "import"),
+        data={"file": (io.BytesIO(bad), "a.xlsx")},
+        content_type="multipart/form-data",
+    )
+    report = refused.get_data(as_text=True)
+    assert "导入被拒绝" in report and "分值应在 0 到 40 之间" in report
+    good = filled([["三号线P1标段", "土建", "考评组", "40", "0", "100", "0", "否", "否", "是"]])
+    done = organizer.post(
+        round_url(world, "import"),
+        data={"file": (io.BytesIO(good), "a.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert "导入完成：1 份考评表" in done.get_data(as_text=True)

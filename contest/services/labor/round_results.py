@@ -594,3 +594,22 @@ def flags_of(round_: Round) -> list[RoundFlag]:
             select(RoundFlag).where(RoundFlag.round_id == round_.id).order_by(RoundFlag.id)
         )
     )
+
+
+def chief_rounds(user: User) -> list[Round]:
+    """The rounds ``user`` confirms as chief assessor: being assessed or confirmed, in running
+    competitions."""
+    return list(
+        db.session.scalars(
+            select(Round)
+            .join(Competition, Round.competition_id == Competition.id)
+            .join(Assessor, Assessor.competition_id == Competition.id)
+            .where(
+                Assessor.user_id == user.id,
+                Assessor.is_chief.is_(True),
+                Competition.status == CompetitionStatus.RUNNING,
+                Round.status.in_([RoundStatus.SCORING, RoundStatus.CONFIRMED]),
+            )
+            .order_by(Competition.id.desc(), Round.position, Round.id)
+        )
+    )
