@@ -13,7 +13,7 @@ import re
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from contest.extensions import db
 from contest.models import (
@@ -78,7 +78,7 @@ def in_host_tree(competition: Competition, org: Organization | None) -> bool:
     return org is not None and competition.organization.contains(org)
 
 
-def scope_orgs_query(user: User) -> object:
+def scope_orgs_query(user: User) -> Select[tuple[Organization]]:
     """The organisations ``user`` may host a competition for: all for an admin, their own
     union and everything below it for an organizer, none for anyone else."""
     query = select(Organization).order_by(Organization.path)

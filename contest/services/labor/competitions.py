@@ -79,7 +79,7 @@ def managed_query(user: User) -> Any:
 
 def host_choices(user: User) -> list[Organization]:
     """Unions ``user`` may host a competition for (their own and everything below it)."""
-    return list(db.session.scalars(scope_orgs_query(user).limit(2000)))  # type: ignore[call-overload]
+    return list(db.session.scalars(scope_orgs_query(user).limit(2000)))
 
 
 # ------------------------------------------------------------------ the competition

@@ -152,7 +152,7 @@ def contact_choices(competition: Competition) -> list[User]:
 def find_contact(competition: Competition, username: str) -> User:
     """The account named ``username`` (the contact field takes a user name); LaborError when
     there is none or it is outside the host union's tree."""
-    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    user: User | None = db.session.scalar(select(User).where(User.username == username.strip()))
     if user is None or not user.is_enabled:
         raise LaborError(_("找不到启用的账号“%(name)s”", name=username.strip()), "contact")
     if user.role is not Role.ADMIN and not in_host_tree(competition, user.organization):

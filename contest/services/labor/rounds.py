@@ -58,7 +58,7 @@ def sheet_counts(competition: Competition) -> dict[int, int]:
         .where(Round.competition_id == competition.id)
         .group_by(ScoreSheet.round_id)
     )
-    return {int(round_id): int(n) for round_id, n in rows}
+    return {int(round_id or 0): int(n) for round_id, n in rows}
 
 
 def is_fixed(round_: Round) -> bool:
