@@ -19,6 +19,7 @@ from contest.demo.base import add_accounts, add_workers, build_union_tree
 from contest.demo.contests import add_contests
 from contest.demo.context import DemoContext, DemoError, DemoLogin, DemoStep, DemoSummary
 from contest.demo.honors import add_honors
+from contest.demo.labor import add_labor
 from contest.extensions import db
 from contest.models import Organization, Person, User
 from contest.services.core import audit
@@ -34,7 +35,14 @@ __all__ = [
     "load_demo",
 ]
 
-STEPS: list[DemoStep] = [build_union_tree, add_workers, add_accounts, add_honors, add_contests]
+STEPS: list[DemoStep] = [
+    build_union_tree,
+    add_workers,
+    add_accounts,
+    add_honors,
+    add_contests,
+    add_labor,
+]
 
 # Tables whose rows mean "someone is using this database"; areas may append theirs.
 DATA_MODELS: list[type] = [Organization, Person, User]
