@@ -12,6 +12,8 @@ from contest.labor import (  # noqa: F401  (their routes register on bp)
     participant_views,
     public_views,
     round_views,
+    survey_answer,
+    survey_views,
     title_views,
     views,
 )

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import DateTime, Time, func, select
 
 from contest.extensions import db as _db
@@ -53,20 +54,11 @@ from contest.services.labor.surveys import (
 ADDRESS = "198.51.100.7"
 
 
-@pytest.fixture
-def rating(db: Any, make_org: Callable[..., Any], make_user: Callable[..., Any]) -> Any:
-    """A district federation's 六好 rating with one rated grassroots union of 120 employees
-    and 100 members, and the federation's organizer."""
-    host = make_org(name="新华区总工会", kind=OrgKind.DISTRICT)
-    unit = make_org(
-        name="建设路机械厂工会",
-        kind=OrgKind.GRASSROOTS,
-        parent=host,
-        headcount=120,
-        member_count=100,
-        counted_on=date(2026, 3, 31),
-    )
-    organizer = make_user("organizer", organization=host)
+def _build(add_org: Callable[..., Any], add_organizer: Callable[[Any], Any], **unit: Any) -> Any:
+    """A district federation's 六好 rating with one rated grassroots union, and its organizer."""
+    host = add_org(name="新华区总工会", kind=OrgKind.DISTRICT)
+    unit_org = add_org(name="建设路机械厂工会", kind=OrgKind.GRASSROOTS, parent=host, **unit)
+    organizer = add_organizer(host)
     competition = Competition(
         name="2026 年度六好基层工会评级",
         kind=CompetitionKind.SIX_GOOD,
@@ -74,14 +66,48 @@ def rating(db: Any, make_org: Callable[..., Any], make_user: Callable[..., Any])
         year=2026,
         level=HonorLevel.DISTRICT,
     )
-    db.session.add(competition)
-    db.session.flush()
-    participant = Participant(competition=competition, name=unit.name, organization=unit)
-    db.session.add(participant)
-    db.session.commit()
+    _db.session.add(competition)
+    _db.session.flush()
+    participant = Participant(competition=competition, name=unit_org.name, organization=unit_org)
+    _db.session.add(participant)
+    _db.session.commit()
     return SimpleNamespace(
-        host=host, unit=unit, organizer=organizer, competition=competition, participant=participant
+        host=host,
+        unit=unit_org,
+        organizer=organizer,
+        competition=competition,
+        participant=participant,
     )
+
+
+@pytest.fixture
+def rating(db: Any, make_org: Callable[..., Any], make_user: Callable[..., Any]) -> Any:
+    """The rating, its union of 120 employees and 100 members counted on 2026-03-31."""
+    return _build(
+        make_org,
+        lambda host: make_user("organizer", organization=host),
+        headcount=120,
+        member_count=100,
+        counted_on=date(2026, 3, 31),
+    )
+
+
+@pytest.fixture
+def rating_on() -> Callable[..., Any]:
+    """The same rating with 5 members, built inside an app of the test's own (``make_app``)."""
+    from contest.models import Role
+    from contest.services.core.orgs import add_organization
+    from contest.services.core.users import create_user
+
+    def _make() -> Any:
+        return _build(
+            lambda **kw: add_organization(None, **kw),
+            lambda host: create_user(None, "zuzhi", "correct-horse-9", Role.ORGANIZER, host),
+            member_count=5,
+            counted_on=date(2026, 3, 31),
+        )
+
+    return _make
 
 
 def _open(db: Any, r: Any, **kwargs: Any) -> Survey:
@@ -625,3 +651,158 @@ def test_slips_put_ten_codes_on_a_page_each_with_its_qr_code_and_address(
         assert decoded == links
     else:
         assert _qr_matrices(pdf) == [_expected(link) for link in links]
+
+
+# ------------------------------------------------------------------ the phone page (public)
+
+
+def _version(page: str) -> str:
+    found = re.search(r'name="version" value="([^"]+)"', page)
+    assert found, "no question-list version on the page"
+    return found.group(1)
+
+
+def test_the_phone_page_needs_no_login_and_a_code_answers_once(
+    client: FlaskClient, db: Any, rating: Any
+) -> None:
+    survey = _open(db, rating, codes=2, questions=["甲满意吗？", "乙满意吗？"])
+    code = _codes(survey)[0]
+    page = client.get(f"/s/{code}")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    text = page.get_data(as_text=True)
+    assert "甲满意吗？" in text and "建设路机械厂工会" in text and "第 1 题 / 共 2 题" in text
+    assert 'name="robots" content="noindex' in text
+    answered = client.post(
+        f"/s/{code}", data={"version": _version(text), "q1": SATISFIED, "q2": UNSATISFIED}
+    )
+    assert answered.status_code == 302 and answered.headers["Location"].endswith("/s/thanks")
+    assert "感谢您的参与" in client.get("/s/thanks").get_data(as_text=True)
+    again = client.get(f"/s/{code}")
+    assert again.status_code == 409 and "只能用一次" in again.get_data(as_text=True)
+    resent = client.post(f"/s/{code}", data={"version": _version(text), "q1": BASIC, "q2": BASIC})
+    assert resent.status_code == 409
+    found = surveys.results(survey)
+    assert found.answered == 1 and found.totals.answers == 2
+
+
+def test_the_phone_page_refuses_unknown_and_malformed_codes_in_chinese(
+    client: FlaskClient, db: Any, rating: Any
+) -> None:
+    survey = _open(db, rating, codes=1)
+    code = _codes(survey)[0]
+    typed = client.get("/s", query_string={"code": surveys.format_code(code).lower()})
+    assert typed.status_code == 302 and typed.headers["Location"].endswith(f"/s/{code}")
+    assert client.get(f"/s/{code.lower()}").headers["Location"].endswith(f"/s/{code}")
+    unknown = client.get("/s/ZZZZZZZZZZ" if code != "ZZZZZZZZZZ" else "/s/YYYYYYYYYY")
+    assert unknown.status_code == 404 and "没有找到这个调查码" in unknown.get_data(as_text=True)
+    malformed = client.get("/s", query_string={"code": "12345"})
+    assert malformed.status_code == 400 and "没有 0、1、I、O" in malformed.get_data(as_text=True)
+    box = client.get("/s")
+    assert box.status_code == 200 and 'name="code"' in box.get_data(as_text=True)
+
+
+def test_an_incomplete_answer_comes_back_with_the_choices_kept(
+    client: FlaskClient, db: Any, rating: Any
+) -> None:
+    survey = _open(db, rating, codes=1, questions=["甲？", "乙？"])
+    code = _codes(survey)[0]
+    version = _version(client.get(f"/s/{code}").get_data(as_text=True))
+    page = client.post(f"/s/{code}", data={"version": version, "q1": BASIC})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "还有第 2 题没有选择" in text
+    assert re.search(r'name="q1" value="basic" required\s+checked', text)
+    assert surveys.results(survey).answered == 0
+
+
+def test_the_answer_form_carries_and_needs_the_csrf_token(
+    make_app: Callable[..., Flask], rating_on: Callable[..., Any]
+) -> None:
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        r = rating_on()
+        survey = surveys.open_survey(r.organizer, r.participant, codes=1, questions=["甲？"])
+        _db.session.commit()
+        code = _codes(survey)[0]
+    client = app.test_client()
+    page = client.get(f"/s/{code}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token, "the answer form has no CSRF token"
+    data = {"version": _version(page), "q1": SATISFIED}
+    refused = client.post(f"/s/{code}", data=data)
+    assert refused.status_code == 400 and "CSRF" in refused.get_data(as_text=True)
+    done = client.post(f"/s/{code}", data={**data, "csrf_token": token.group(1)})
+    assert done.status_code == 302
+    with app.app_context():
+        assert _db.session.scalar(select(func.sum(SurveyTally.count))) == 1
+
+
+# ------------------------------------------------------------------ the organizer's pages
+
+
+def _survey_url(r: Any, tail: str = "") -> str:
+    return f"/labor/competitions/{r.competition.id}/participants/{r.participant.id}/survey{tail}"
+
+
+def test_survey_pages_are_for_the_rating_s_organizers(
+    client: FlaskClient,
+    db: Any,
+    rating: Any,
+    login_as: Callable[..., Any],
+    make_user: Callable[..., Any],
+    make_org: Callable[..., Any],
+) -> None:
+    list_url = f"/labor/competitions/{rating.competition.id}/surveys"
+    assert client.get(list_url).status_code == 302  # to the sign-in
+    assert client.get(_survey_url(rating)).status_code == 302
+    login_as(user=make_user("organizer", organization=make_org(name="别的区总工会")))
+    assert client.get(list_url).status_code == 403
+    assert client.get(_survey_url(rating)).status_code == 403
+    assert client.post(_survey_url(rating, "/open"), data={}).status_code == 403
+    client.post("/logout")
+    login_as(user=rating.organizer)
+    assert client.get(list_url).status_code == 200
+    rating.competition.kind = CompetitionKind.PROJECT
+    db.session.commit()
+    assert client.get(list_url).status_code == 404
+
+
+def test_an_organizer_opens_prints_and_closes_a_survey(
+    client: FlaskClient, db: Any, rating: Any, login_as: Callable[..., Any]
+) -> None:
+    login_as(user=rating.organizer)
+    page = client.get(_survey_url(rating)).get_data(as_text=True)
+    assert "开展会员评家调查" in page and "83.33%" in page
+    assert "您对本单位工会的组织建设" in page  # the default questions, editable
+    refused = client.post(
+        _survey_url(rating, "/open"),
+        data={"codes": "6000", "questions": "甲？", "min_response_rate": "60"},
+    )
+    assert refused.status_code == 400 and "1 到 5000" in refused.get_data(as_text=True)
+    opened = client.post(
+        _survey_url(rating, "/open"),
+        data={"codes": "", "questions": "甲？\n\n乙？", "min_response_rate": "50"},
+    )
+    assert opened.status_code == 302
+    survey = surveys.survey_of(rating.participant)
+    assert survey is not None and surveys.issued(survey) == 100
+    assert survey.questions == ["甲？", "乙？"]
+
+    slips = client.get(_survey_url(rating, "/slips.pdf"))
+    assert slips.status_code == 200 and slips.mimetype == "application/pdf"
+    assert slips.headers["Cache-Control"] == "private, no-store"
+    assert f"/s/{_codes(survey)[0]}".encode() in slips.data
+
+    _answer(survey, _codes(survey)[0], SATISFIED, BASIC)
+    running = client.get(_survey_url(rating)).get_data(as_text=True)
+    assert "调查结束前只显示作答人数" in running
+    assert 'class="table table-cards survey-results"' not in running  # no counts while open
+    asked = client.post(_survey_url(rating, "/close"), data={})
+    assert asked.status_code == 200 and "结束后不再接受作答" in asked.get_data(as_text=True)
+    assert surveys.is_open(survey)
+    closed = client.post(_survey_url(rating, "/close"), data={"confirmed": "1"})
+    assert closed.status_code == 302
+    done = client.get(_survey_url(rating)).get_data(as_text=True)
+    assert "survey-results" in done and "满意率 =（满意 + 基本满意）÷ 全部作答 × 100%" in done
+    assert "回收率 1.00% 低于最低回收率 50%" in done
+    listing = client.get(f"/labor/competitions/{rating.competition.id}/surveys")
+    assert "1 / 100" in listing.get_data(as_text=True)
