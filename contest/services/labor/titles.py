@@ -784,6 +784,8 @@ def _apply_rule(
             short = _(
                 "%(standing)s，未达到 %(min)s 分", standing=standing, min=format_points(threshold)
             )
+        if rule.recipient == "person" and not earns:
+            continue  # a person rule lists people: the units that did not qualify are above
         if entry.vetoed:
             result.near_misses.append(_near(rule, entry, _("一票否决，不参评称号")))
         elif refusal is not None:
