@@ -30,6 +30,7 @@ from contest.models import (
     Track,
     User,
 )
+from contest.services.labor.competitions import tie_break_labels
 from contest.services.labor.indicators import LABOR_KINDS
 from contest.ui.forms import CheckedForm, WriteOnlyInput, choice_value
 
@@ -86,6 +87,9 @@ class CompetitionForm(CheckedForm):
         validators=[Optional()],
         description=_l("工会评级每年复评，通常为 12 个月；劳动竞赛留空"),
     )
+    tie_break_1 = SelectField(_l("累计总分相同时，先比"), default="latest_round")
+    tie_break_2 = SelectField(_l("仍相同时，再比"), default="")
+    tie_break_3 = SelectField(_l("仍相同时，最后比"), default="")
     description = TextAreaField(_l("说明"), validators=[Optional(), Length(max=5000)])
 
     def __init__(self, hosts: list[Organization], *args: Any, **kwargs: Any) -> None:
@@ -98,6 +102,9 @@ class CompetitionForm(CheckedForm):
             ("median", str(_l("中位数"))),
             ("trimmed", str(_l("去掉最高最低分后平均"))),
         ]
+        links = [("", str(_l("不再比较（名次并列）"))), *tie_break_labels().items()]
+        for link in (self.tie_break_1, self.tie_break_2, self.tie_break_3):
+            link.choices = links
         self.cumulation.choices = [
             ("sum", str(_l("各轮得分相加"))),
             ("mean", str(_l("各轮平均"))),

@@ -97,6 +97,9 @@ def _data(form: CompetitionForm) -> CompetitionData:
         flag_count=1 if form.flag_count.data is None else form.flag_count.data,
         flag_keep_after=form.flag_keep_after.data,
         valid_months=form.valid_months.data,
+        tie_break=tuple(
+            link.data or "" for link in (form.tie_break_1, form.tie_break_2, form.tie_break_3)
+        ),
     )
 
 
@@ -137,6 +140,8 @@ def edit(competition_id: int) -> str | Response:
         form.kind.data = competition.kind.value
         form.level.data = competition.level.value
         form.organization_id.data = competition.organization_id
+        chain = [*(competition.tie_break or []), "", "", ""]
+        form.tie_break_1.data, form.tie_break_2.data, form.tie_break_3.data = chain[:3]
     if form.validate_on_submit():
         try:
             service.update_competition(current_user, competition, _data(form))
@@ -186,6 +191,7 @@ def show(competition_id: int) -> str:
         track_form=TrackForm(),
         track_forms=track_forms,
         action_form=ActionForm(),
+        tie_break_labels=service.tie_break_labels(),
     )
 
 

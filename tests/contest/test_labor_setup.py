@@ -18,6 +18,7 @@ from sqlalchemy import select
 from contest.models import (
     AspectKind,
     AuditEntry,
+    Competition,
     CompetitionKind,
     CompetitionStatus,
     HonorLevel,
@@ -197,7 +198,7 @@ def test_tracks(db: Any, union: SimpleNamespace, comp: Any) -> None:
 
 
 def test_apply_the_six_compare_template(db: Any, union: SimpleNamespace, comp: Any) -> None:
-    assert [key for key, _t in indicators.template_choices(comp)][0] == "project_six_compare"
+    assert next(key for key, _t in indicators.template_choices(comp)) == "project_six_compare"
     component = indicators.apply_template(union.organizer, comp, "project_six_compare")
     db.session.commit()
     assert component.key == "indicators" and component.name == "考核指标"
@@ -825,6 +826,24 @@ def test_create_through_the_form(
     assert response.status_code == 302 and response.location.endswith("/indicators")
     page = client.get(response.location).get_data(as_text=True)
     assert "安康杯" in page and "ankang_cup" in page
+    # The form's default chain: the latest round first, then a shared place.
+    competition = db.session.scalar(select(Competition).where(Competition.name == form["name"]))
+    assert competition.tie_break == ["latest_round"]
+
+
+def test_the_tie_break_chain_is_the_organizers(db: Any, union: SimpleNamespace) -> None:
+    """An explicit chain after the cumulative total (issue 12 item 4), in the given order;
+    unknown or repeated links are refused."""
+    chain = ("rounds_won", "latest_round", "fewer_vetoes")
+    competition = competitions.create_competition(union.organizer, _data(union, tie_break=chain))
+    assert competition.tie_break == list(chain)
+    for bad, needle in ((("coin_toss",), "列表中选择"), (("best_round", "best_round"), "不能重复")):
+        with pytest.raises(LaborError, match=needle):
+            competitions.update_competition(
+                union.organizer, competition, _data(union, tie_break=bad)
+            )
+    competitions.update_competition(union.organizer, competition, _data(union, tie_break=("", "")))
+    assert competition.tie_break == []
 
 
 def test_setup_through_the_pages(

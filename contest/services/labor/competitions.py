@@ -51,6 +51,18 @@ from contest.validation import text_problem
 S = CompetitionStatus
 AGGREGATIONS = ("mean", "median", "trimmed")
 CUMULATIONS = ("sum", "mean", "weighted")
+# After the cumulative total, in the organizer's order (``scoring.rounds.standings``).
+TIE_BREAKS = ("latest_round", "best_round", "rounds_won", "fewer_vetoes")
+
+
+def tie_break_labels() -> dict[str, str]:
+    """What each tie-break says, as the form and the overview name it."""
+    return {
+        "latest_round": _("最近一轮得分高者在前"),
+        "best_round": _("单轮最高得分高者在前"),
+        "rounds_won": _("获得轮次第一多者在前"),
+        "fewer_vetoes": _("被否决轮次少者在前"),
+    }
 TRACK_NAME_MAX = 60
 # Forward moves and the moves back (which need a reason).
 TRANSITIONS: dict[CompetitionStatus, tuple[CompetitionStatus, ...]] = {
@@ -103,6 +115,8 @@ class CompetitionData:
     flag_count: int = 1
     flag_keep_after: int | None = None
     valid_months: int | None = None
+    # The tie-break chain after the total; still tied after it → the same rank.
+    tie_break: tuple[str, ...] = ()
 
 
 def snapshot(competition: Competition) -> dict[str, Any]:
@@ -124,6 +138,7 @@ def snapshot(competition: Competition) -> dict[str, Any]:
         "flag_count": competition.flag_count,
         "flag_keep_after": competition.flag_keep_after,
         "valid_months": competition.valid_months,
+        "tie_break": list(competition.tie_break or []),
         "status": competition.status.value,
     }
 
@@ -182,6 +197,12 @@ def _check_rules(data: CompetitionData) -> None:
         )
     if data.valid_months is not None and not 1 <= data.valid_months <= 120:
         raise LaborError(_("有效期应在 1 到 120 个月之间"), "valid_months")
+    chain = [link for link in data.tie_break if link]
+    if any(link not in TIE_BREAKS for link in chain):
+        raise LaborError(_("请从列表中选择并列时的比较方法"), "tie_break")
+    if len(set(chain)) != len(chain):
+        raise LaborError(_("并列时的比较方法不能重复"), "tie_break")
+    data.tie_break = tuple(chain)
 
 
 def _apply(competition: Competition, data: CompetitionData) -> None:
@@ -201,6 +222,7 @@ def _apply(competition: Competition, data: CompetitionData) -> None:
     competition.flag_count = data.flag_count
     competition.flag_keep_after = data.flag_keep_after
     competition.valid_months = data.valid_months
+    competition.tie_break = list(data.tie_break)
 
 
 def create_competition(actor: User, data: CompetitionData) -> Competition:
