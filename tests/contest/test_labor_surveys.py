@@ -17,7 +17,6 @@ import zlib
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -28,9 +27,7 @@ from sqlalchemy import DateTime, Time, func, select
 from contest.extensions import db as _db
 from contest.models import (
     AuditEntry,
-    Competition,
     CompetitionKind,
-    HonorLevel,
     OrgKind,
     Participant,
     Survey,
@@ -50,40 +47,15 @@ from contest.services.labor.surveys import (
     AnswerRefused,
     SurveyError,
 )
+from tests.contest.labor_survey_support import build_rating
 
 ADDRESS = "198.51.100.7"
-
-
-def _build(add_org: Callable[..., Any], add_organizer: Callable[[Any], Any], **unit: Any) -> Any:
-    """A district federation's 六好 rating with one rated grassroots union, and its organizer."""
-    host = add_org(name="新华区总工会", kind=OrgKind.DISTRICT)
-    unit_org = add_org(name="建设路机械厂工会", kind=OrgKind.GRASSROOTS, parent=host, **unit)
-    organizer = add_organizer(host)
-    competition = Competition(
-        name="2026 年度六好基层工会评级",
-        kind=CompetitionKind.SIX_GOOD,
-        organization=host,
-        year=2026,
-        level=HonorLevel.DISTRICT,
-    )
-    _db.session.add(competition)
-    _db.session.flush()
-    participant = Participant(competition=competition, name=unit_org.name, organization=unit_org)
-    _db.session.add(participant)
-    _db.session.commit()
-    return SimpleNamespace(
-        host=host,
-        unit=unit_org,
-        organizer=organizer,
-        competition=competition,
-        participant=participant,
-    )
 
 
 @pytest.fixture
 def rating(db: Any, make_org: Callable[..., Any], make_user: Callable[..., Any]) -> Any:
     """The rating, its union of 120 employees and 100 members counted on 2026-03-31."""
-    return _build(
+    return build_rating(
         make_org,
         lambda host: make_user("organizer", organization=host),
         headcount=120,
@@ -100,7 +72,7 @@ def rating_on() -> Callable[..., Any]:
     from contest.services.core.users import create_user
 
     def _make() -> Any:
-        return _build(
+        return build_rating(
             lambda **kw: add_organization(None, **kw),
             lambda host: create_user(None, "zuzhi", "correct-horse-9", Role.ORGANIZER, host),
             member_count=5,
