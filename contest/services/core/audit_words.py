@@ -158,6 +158,19 @@ ACTION_GROUPS: dict[str, ActionGroup] = {
             "survey.close": ("competition", _l("结束了%(object)s中的一项会员评家调查")),
         },
     ),
+    "titles": ActionGroup(
+        _l("竞赛称号与评级结果"),
+        {
+            "competition.titles.rules": ("competition", _l("修改了%(object)s的称号规则")),
+            "competition.titles.propose": ("competition", _l("生成了%(object)s的称号建议名单")),
+            "competition.award.add": ("competition", _l("将一名职工列入%(object)s的称号建议名单")),
+            "competition.award.remove": (
+                "competition",
+                _l("将一名职工移出%(object)s的称号建议名单"),
+            ),
+            "competition.titles.confer": ("competition", _l("授予了%(object)s的称号")),
+        },
+    ),
     "organizations": ActionGroup(
         _l("组织"),
         {
@@ -354,6 +367,14 @@ FIELD_LABELS: dict[str, LazyString] = {
     "deeds_summary": _l("事迹摘要"),
     "deeds_full_chars": _l("事迹全文字数"),
     "valid_until": _l("有效期至"),
+    "title_rules": _l("称号规则"),
+    "basis": _l("依据"),
+    "conferred_on": _l("授予日期"),
+    "honors": _l("授予的荣誉数"),
+    "honor_ids": _l("荣誉编号"),
+    "ended": _l("截止的此前评级"),
+    "added": _l("新增"),
+    "dropped": _l("移除"),
     "source": _l("来源"),
     "person_id": _l("职工"),
     "organization_id": _l("单位"),
