@@ -19,6 +19,7 @@ from contest.admin.forms import ExportForm, RevokeForm, RosterUploadForm
 from contest.extensions import db
 from contest.models import Honor, HonorStatus
 from contest.models.base import local_time, utcnow
+from contest.services.honors import validity
 from contest.services.honors.records import HonorError, revoke_honor
 from contest.services.honors.roster import export_for, import_roster, template_workbook
 from contest.services.honors.wall import escape_like
@@ -55,6 +56,7 @@ def honors():  # type: ignore[no-untyped-def]
         q=q,
         status=status,
         export_form=ExportForm(),
+        today=validity.today(),  # a lapsed rating's grade is marked 已过期, not 有效
     )
 
 

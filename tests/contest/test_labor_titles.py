@@ -821,9 +821,11 @@ def test_lapsed_honors_leave_the_wall_search_kiosk_stats_and_profile(
 def test_lapsed_honors_stay_in_the_admin_list(
     client: Any, login_as: Callable[..., Any], lapsed: tuple[Honor, Honor]
 ) -> None:
+    old, _kept = lapsed
     login_as("admin")
     page = client.get("/admin/honors").get_data(as_text=True)
     assert "五星级职工之家" in page
+    assert f"已过期（有效期至 {old.valid_until.isoformat()}）" in page  # type: ignore[union-attr]
 
 
 def test_valid_on_answers_for_any_day(db: Any, lapsed: tuple[Honor, Honor]) -> None:
