@@ -603,7 +603,8 @@ def test_excel_import_is_all_or_nothing(db: Any, world: SimpleNamespace) -> None
         "第 3 行 [Q1 工程质量]：分值应在 0 到 40 之间",
         "第 3 行 [M1 农民工工资专户]：请选择 是 或 否",
         "第 4 行 [参赛单位]：本竞赛没有名为“不存在的标段”的参赛单位",
-        f"第 5 行 [考评人]：{world.electric_only.name} 不考评“三号线P1标段”（不在其赛道或是该单位的自评填报人）",
+        f"第 5 行 [考评人]：{world.electric_only.name} 不考评“三号线P1标段”"
+        "（不在其赛道或是该单位的自评填报人）",
         "第 6 行 [S1 安全管理]：必填",
     ]
     assert db.session.query(ScoreSheet).count() == 0
