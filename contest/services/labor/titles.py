@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import calendar
 import json
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -754,14 +755,18 @@ def _apply_rule(
         refusals[pid], notes[pid] = refusal, note
     eligible = [e for e in pool if refusals[e.participant.id] is None]
 
+    ranks: dict[int, list[int]] = {}
+    for other in eligible:
+        if other.rank is not None:
+            ranks.setdefault(other.track, []).append(other.rank)
+    for values in ranks.values():
+        values.sort()
+
     def place(entry: _Entry) -> int | None:
+        """1 + the eligible participants of its track ranked strictly better (ties share)."""
         if entry.rank is None:
             return None
-        return 1 + sum(
-            1
-            for other in eligible
-            if other.track == entry.track and other.rank is not None and other.rank < entry.rank
-        )
+        return 1 + bisect_left(ranks.get(entry.track, []), entry.rank)
 
     winners: list[tuple[_Entry, str]] = []
     below: list[tuple[_Entry, str]] = []
