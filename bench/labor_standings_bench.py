@@ -404,6 +404,7 @@ def publish_last_round(ids: dict[str, Any]) -> None:
             f"{len(competition.rounds)} rounds in the competition"
         )
         gc.collect()
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
         timings: dict[str, float] = {}
         started = time.perf_counter()
@@ -448,7 +449,8 @@ def publish_last_round(ids: dict[str, Any]) -> None:
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
             f"  peak traced memory of round_scores + standings: {peak / 2**20:.1f} MiB "
-            f"(marks frame {frame_bytes / 2**20:.1f} MiB); process peak RSS {rss:.0f} MiB"
+            f"(marks frame {frame_bytes / 2**20:.1f} MiB); process peak RSS {rss:.0f} MiB "
+            f"({rss_before:.0f} MiB before the steps: the app, its libraries and the frame)"
         )
 
 
