@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
@@ -26,6 +27,8 @@ from contest.models import (
     User,
 )
 from contest.models.base import local_time, utcnow
+from contest.services.core import audit
+from contest.services.core.versions import LABOR_CONTENT, bump_version
 from contest.validation import text_problem
 
 
@@ -40,6 +43,14 @@ class LaborError(ValueError):
         self.message = message
         self.field = field
         self.problems = list(problems or [])
+
+
+def audited(*args: Any, **kwargs: Any) -> None:
+    """An audit entry for a set-up write (``audit.record``'s arguments) that also tells every
+    process's public labor caches to forget what they hold: a renamed or hidden competition,
+    round or participant must leave the public pages at once, not when a cache expires."""
+    audit.record(*args, **kwargs)
+    bump_version(LABOR_CONTENT)
 
 
 def today() -> date:

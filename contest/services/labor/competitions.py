@@ -37,10 +37,11 @@ from contest.models import (
     Track,
     User,
 )
-from contest.services.core import audit, authority
+from contest.services.core import authority
 from contest.services.labor import indicators
 from contest.services.labor.base import (
     LaborError,
+    audited,
     checked_text,
     ensure_open,
     scope_orgs_query,
@@ -63,6 +64,8 @@ def tie_break_labels() -> dict[str, str]:
         "rounds_won": _("获得轮次第一多者在前"),
         "fewer_vetoes": _("被否决轮次少者在前"),
     }
+
+
 TRACK_NAME_MAX = 60
 # Forward moves and the moves back (which need a reason).
 TRANSITIONS: dict[CompetitionStatus, tuple[CompetitionStatus, ...]] = {
@@ -237,9 +240,7 @@ def create_competition(actor: User, data: CompetitionData) -> Competition:
     _apply(competition, data)
     db.session.add(competition)
     db.session.flush()
-    audit.record(
-        actor, "competition.create", "competition", competition.id, after=snapshot(competition)
-    )
+    audited(actor, "competition.create", "competition", competition.id, after=snapshot(competition))
     return competition
 
 
@@ -271,7 +272,7 @@ def update_competition(actor: User, competition: Competition, data: CompetitionD
     before = snapshot(competition)
     _apply(competition, data)
     db.session.flush()
-    audit.record(
+    audited(
         actor,
         "competition.update",
         "competition",
@@ -299,9 +300,7 @@ def add_track(actor: User, competition: Competition, name: str) -> Track:
     track = Track(competition=competition, name=name, position=position)
     db.session.add(track)
     db.session.flush()
-    audit.record(
-        actor, "competition.track.create", "competition", competition.id, after={"track": name}
-    )
+    audited(actor, "competition.track.create", "competition", competition.id, after={"track": name})
     return track
 
 
@@ -312,7 +311,7 @@ def rename_track(actor: User, track: Track, name: str) -> None:
     before = {"track": track.name}
     track.name = name
     db.session.flush()
-    audit.record(
+    audited(
         actor,
         "competition.track.update",
         "competition",
@@ -344,7 +343,7 @@ def delete_track(actor: User, track: Track) -> None:
     competition.tracks.remove(track)
     db.session.delete(track)
     db.session.flush()
-    audit.record(
+    audited(
         actor,
         "competition.track.delete",
         "competition",
@@ -447,7 +446,7 @@ def change_status(
     before = competition.status.value
     competition.status = target
     db.session.flush()
-    audit.record(
+    audited(
         actor,
         "competition.status",
         "competition",

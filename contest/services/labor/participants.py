@@ -34,11 +34,11 @@ from contest.models import (
     User,
 )
 from contest.models.base import utcnow
-from contest.services.core import audit
 from contest.services.core.people import PersonData, PersonError, create_person, find_by_id_number
 from contest.services.labor.base import (
     LaborError,
     assessor_conflict,
+    audited,
     checked_text,
     ensure_open,
     in_host_tree,
@@ -260,7 +260,7 @@ def add_participant(actor: User, competition: Competition, data: ParticipantData
     _assign(participant, data)
     db.session.add(participant)
     db.session.flush()
-    audit.record(
+    audited(
         actor,
         "competition.participant.create",
         "competition",
@@ -282,7 +282,7 @@ def update_participant(actor: User, participant: Participant, data: ParticipantD
     for team in teams_of(participant):  # a team's organisation is its unit's
         team.organization = participant.organization
     db.session.flush()
-    audit.record(
+    audited(
         actor,
         "competition.participant.update",
         "competition",
@@ -317,7 +317,7 @@ def withdraw_participant(actor: User, participant: Participant, reason: str | No
             team.withdrawn_at = now
             names.append(team.name)
     db.session.flush()
-    audit.record(
+    audited(
         actor,
         "competition.participant.withdraw",
         "competition",
@@ -337,7 +337,7 @@ def reinstate_participant(actor: User, participant: Participant) -> None:
         raise LaborError(_("所属单位已退出竞赛，请先恢复单位"))
     participant.withdrawn_at = None
     db.session.flush()
-    audit.record(
+    audited(
         actor,
         "competition.participant.reinstate",
         "competition",
@@ -373,9 +373,7 @@ def delete_participant(actor: User, participant: Participant) -> None:
         db.session.delete(team)
     db.session.delete(participant)
     db.session.flush()
-    audit.record(
-        actor, "competition.participant.delete", "competition", competition.id, before=before
-    )
+    audited(actor, "competition.participant.delete", "competition", competition.id, before=before)
 
 
 # ------------------------------------------------------------------ members
@@ -449,7 +447,7 @@ def add_member(actor: User, participant: Participant, data: MemberData) -> Parti
     )
     db.session.add(member)
     db.session.flush()
-    audit.record(
+    audited(
         actor,
         "competition.member.create",
         "competition",
@@ -470,7 +468,7 @@ def update_member(
     member.post = data.post
     member.on_site_since = data.on_site_since
     db.session.flush()
-    audit.record(
+    audited(
         actor,
         "competition.member.update",
         "competition",
@@ -487,4 +485,4 @@ def remove_member(actor: User, member: ParticipantMember) -> None:
     member.participant.members.remove(member)
     db.session.delete(member)
     db.session.flush()
-    audit.record(actor, "competition.member.delete", "competition", competition.id, before=before)
+    audited(actor, "competition.member.delete", "competition", competition.id, before=before)

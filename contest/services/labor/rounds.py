@@ -22,8 +22,7 @@ from sqlalchemy import func, select
 
 from contest.extensions import db
 from contest.models import Competition, Round, RoundStatus, ScoreSheet, User
-from contest.services.core import audit
-from contest.services.labor.base import LaborError, checked_text, ensure_open, parse_day
+from contest.services.labor.base import LaborError, audited, checked_text, ensure_open, parse_day
 
 NAME_MAX = 60
 MAX_ROUNDS = 120
@@ -123,7 +122,7 @@ def add_round(actor: User, competition: Competition, data: RoundData) -> Round:
     db.session.flush()
     _reorder(competition)
     db.session.flush()
-    audit.record(
+    audited(
         actor, "competition.round.create", "competition", competition.id, after=snapshot(round_)
     )
     return round_
@@ -150,7 +149,7 @@ def update_round(actor: User, round_: Round, data: RoundData) -> None:
     _assign(round_, data)
     _reorder(competition)
     db.session.flush()
-    audit.record(
+    audited(
         actor,
         "competition.round.update",
         "competition",
@@ -170,7 +169,7 @@ def delete_round(actor: User, round_: Round) -> None:
     db.session.delete(round_)
     _reorder(competition)
     db.session.flush()
-    audit.record(actor, "competition.round.delete", "competition", competition.id, before=before)
+    audited(actor, "competition.round.delete", "competition", competition.id, before=before)
 
 
 # ------------------------------------------------------------------ schedules
@@ -318,7 +317,7 @@ def generate_schedule(
     db.session.flush()
     _reorder(competition)
     db.session.flush()
-    audit.record(
+    audited(
         actor,
         "competition.round.schedule",
         "competition",
