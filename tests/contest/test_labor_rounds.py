@@ -810,3 +810,47 @@ def test_round_import_pages(
         content_type="multipart/form-data",
     )
     assert "导入完成：1 份考评表" in done.get_data(as_text=True)
+
+
+def test_a_participant_without_a_track_competes_in_a_group_of_its_own(
+    db: Any, world: SimpleNamespace
+) -> None:
+    world.participants["P4"].track_id = None
+    db.session.commit()
+    open_scoring(db, world)
+    for label in ("P1", "P2", "P3", "P4"):
+        assess(db, world, world.chief, label, full_marks(Q1="30"))
+        assess(db, world, world.member, label, full_marks(Q1="30"))
+    round_results.confirm_round(world.chief, world.round)
+    round_results.publish_round(world.organizer, world.round)
+    db.session.commit()
+    flags = {f.participant_id: f.track_id for f in round_results.flags_of(world.round)}
+    assert flags[world.participants["P4"].id] is None
+    assert results_by_label(world)["P4"].rank == 1
+
+
+def test_hostile_values_get_a_chinese_answer_never_a_500(
+    db: Any, world: SimpleNamespace, client_for: Callable[..., Any]
+) -> None:
+    q1 = world.aspects["Q1"]
+    self_assess(db, world, "P1", {}, submit=False, notes={q1.id: "说明"})
+    note = db.session.query(MarkEvidence).one()
+    contact = client_for(world.contacts["P1"])
+    assert contact.get(f"/labor/evidence/{note.id}").status_code == 404  # a note is no file
+    removed = contact.post(
+        sheet_url(world, "self", "P1"),
+        data=posted(world, {}, version="1", remove_evidence=["abc", "99999"]),
+    )
+    assert removed.status_code == 422 and "不存在或已删除" in removed.get_data(as_text=True)
+    long_note = contact.post(
+        sheet_url(world, "self", "P1"),
+        data=posted(world, {}, version="1", **{f"note_{q1.id}": "长" * 501}),
+    )
+    assert long_note.status_code == 422 and "说明最多 500 个字" in long_note.get_data(as_text=True)
+    open_scoring(db, world)
+    chief, organizer = client_for(world.chief), client_for(world.organizer)
+    assert chief.post(round_url(world, "confirm"), data={"accept_missing": "x"}).status_code == 400
+    returned = chief.post(round_url(world, "return"), data={"ret-sheet_id": "7", "ret-reason": "x"})
+    assert returned.status_code == 302
+    assert organizer.get(round_url(world, "scores.xlsx") + "?who=abc").status_code == 404
+    assert organizer.get(f"/labor/{world.competition.id}/rounds/999/progress").status_code == 404

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from contest.extensions import db
@@ -61,12 +62,12 @@ TEAM = "考评组"
 YES = frozenset({"1", "是", "Y", "YES", "TRUE", "√", "✓"})
 NO = frozenset({"0", "否", "N", "NO", "FALSE", "×", "✗"})
 _KIND_HINTS = {
-    AspectKind.MEASUREMENT: "得分",
-    AspectKind.DEDUCTION: "扣分",
-    AspectKind.BONUS: "加分",
-    AspectKind.VETO: "是否触发（是/否）",
-    AspectKind.MANDATORY: "是否达到（是/否）",
-    AspectKind.RATE: "百分数",
+    AspectKind.MEASUREMENT: _l("得分"),
+    AspectKind.DEDUCTION: _l("扣分"),
+    AspectKind.BONUS: _l("加分"),
+    AspectKind.VETO: _l("是否触发（是/否）"),
+    AspectKind.MANDATORY: _l("是否达到（是/否）"),
+    AspectKind.RATE: _l("百分数"),
 }
 
 
@@ -75,7 +76,7 @@ def item_header(aspect: Aspect) -> str:
 
 
 def _hint(aspect: Aspect) -> str:
-    hint = _KIND_HINTS.get(aspect.kind, "")
+    hint = str(_KIND_HINTS.get(aspect.kind, ""))
     if aspect.kind in (AspectKind.MEASUREMENT, AspectKind.DEDUCTION, AspectKind.BONUS):
         return f"{hint} 0–{aspect.max_points.normalize():f}"
     return hint
@@ -122,9 +123,9 @@ def template(round_: Round, assessor: Assessor | None) -> bytes:
     ]
     guide += [
         [],
-        ["考评人填写考评组成员的姓名或用户名；填写「考评组」时，记为考评组组长的评分表。"],
-        ["一行的分数全部留空时，该行不导入；导入的评分表即为已提交，不能再修改。"],
-        ["达标率填写百分数，如 96 或 96%；由数据计算的指标（入会率、满意率）无需填写。"],
+        [_("考评人填写考评组成员的姓名或用户名；填写「考评组」时，记为考评组组长的评分表。")],
+        [_("一行的分数全部留空时，该行不导入；导入的评分表即为已提交，不能再修改。")],
+        [_("达标率填写百分数，如 96 或 96%；由数据计算的指标（入会率、满意率）无需填写。")],
     ]
     notes = SheetSpec(
         "填写说明",

@@ -576,7 +576,7 @@ def recompute_flags(competition: Competition) -> list[RoundFlag]:
     flags = [
         RoundFlag(
             round_id=int(str(line["round"])),
-            track_id=int(str(line["track"])) if line["track"] else None,
+            track_id=int(str(line["track"])) if pd.notna(line["track"]) and line["track"] else None,
             participant_id=int(str(line["participant"])),
             streak=int(line["streak"]),
             kept=bool(line["kept"]),
