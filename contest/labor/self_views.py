@@ -42,7 +42,6 @@ from contest.services.labor.scoring import (
     MAX_EVIDENCE_BYTES,
     MAX_EVIDENCE_PER_ITEM,
     NOTE_MAX,
-    NOTE_TYPE,
     SheetLocked,
 )
 from contest.ui.errors import render_error
@@ -181,11 +180,7 @@ def evidence_file(evidence_id: int) -> Response:
     """An evidence file, for those who may read it (404 for anyone else: its existence is not
     confirmed)."""
     evidence = db.session.get(MarkEvidence, evidence_id)
-    if (
-        evidence is None
-        or evidence.content_type == NOTE_TYPE
-        or not scoring.may_read_evidence(current_user, evidence)
-    ):
+    if evidence is None or not scoring.may_read_evidence(current_user, evidence):
         abort(404)
     response = send_file(
         io.BytesIO(bytes(evidence.data)),

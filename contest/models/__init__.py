@@ -44,6 +44,7 @@ from contest.models.judging import (
     PanelMember,
     RecheckItem,
     ScoreSheet,
+    SheetNote,
     SheetRole,
     SheetStatus,
 )
@@ -153,6 +154,7 @@ __all__ = [
     "RubricCriterion",
     "RubricTemplate",
     "ScoreSheet",
+    "SheetNote",
     "SheetRole",
     "SheetStatus",
     "Survey",

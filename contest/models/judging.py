@@ -283,6 +283,25 @@ class MarkEvidence(TimestampMixin, db.Model):
         return f"<MarkEvidence {self.id} sheet={self.sheet_id} aspect={self.aspect_id}>"
 
 
+class SheetNote(db.Model):
+    """The participant's note on one item of a self-assessment (自评说明), beside its mark.
+
+    Its own row rather than a column of ``marks``: a note may be written before the figure it
+    explains (a draft), and a mark row exists only with a value.
+    """
+
+    __tablename__ = "sheet_notes"
+    __table_args__ = (UniqueConstraint("sheet_id", "aspect_id", name="uq_sheet_notes_item"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("score_sheets.id", ondelete="CASCADE"))
+    aspect_id: Mapped[int] = mapped_column(ForeignKey("aspects.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<SheetNote sheet={self.sheet_id} aspect={self.aspect_id}>"
+
+
 class RecheckItem(db.Model):
     """An entry on the re-check list (复核): the top N and a random sample of the rest."""
 

@@ -20,6 +20,7 @@ from contest.models import (
     RoundResult,
     RoundStatus,
     ScoreSheet,
+    SheetNote,
     SheetRole,
     SheetStatus,
     VetoEffect,
@@ -834,9 +835,11 @@ def test_hostile_values_get_a_chinese_answer_never_a_500(
 ) -> None:
     q1 = world.aspects["Q1"]
     self_assess(db, world, "P1", {}, submit=False, notes={q1.id: "说明"})
-    note = db.session.query(MarkEvidence).one()
+    note = db.session.query(SheetNote).one()
+    assert db.session.query(MarkEvidence).count() == 0  # a note is no file
     contact = client_for(world.contacts["P1"])
-    assert contact.get(f"/labor/evidence/{note.id}").status_code == 404  # a note is no file
+    assert contact.get("/labor/evidence/99999").status_code == 404
+    assert note.text == "说明"
     removed = contact.post(
         sheet_url(world, "self", "P1"),
         data=posted(world, {}, version="1", remove_evidence=["abc", "99999"]),

@@ -21,8 +21,7 @@ each and :data:`MAX_EVIDENCE_PER_ITEM` per item. They stay in the database like 
 and are read only by the participant's own people, the assessors who assess it (once the
 self-assessment is submitted) and the competition's organizers.
 
-The per-item note is kept as a ``MarkEvidence`` row of type :data:`NOTE_TYPE` (the schema has
-no note column on marks); :func:`evidence_of` never lists it as a file.
+The per-item note is a ``SheetNote`` row beside the mark it explains.
 """
 
 from __future__ import annotations
@@ -51,6 +50,7 @@ from contest.models import (
     Round,
     RoundStatus,
     ScoreSheet,
+    SheetNote,
     SheetRole,
     SheetStatus,
     User,
@@ -106,7 +106,6 @@ __all__ = [
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_EVIDENCE_PER_ITEM = 5
 NOTE_MAX = 500
-NOTE_TYPE = "text/x-item-note"
 FILENAME_MAX = 100
 REASON_MAX = 200
 PDF_TYPE = "application/pdf"
@@ -343,31 +342,22 @@ def evidence_of(sheet: ScoreSheet | None) -> dict[int, list[EvidenceFile]]:
     if sheet is None:
         return found
     for row in _evidence_rows([sheet.id]):
-        if row.content_type == NOTE_TYPE:
-            continue
         found.setdefault(row.aspect_id, []).append(
             EvidenceFile(row.id, row.aspect_id, row.filename, row.content_type, row.size)
         )
     return found
 
 
-def _note_rows(sheet: ScoreSheet | None) -> dict[int, MarkEvidence]:
+def _note_rows(sheet: ScoreSheet | None) -> dict[int, SheetNote]:
     if sheet is None:
         return {}
-    rows = db.session.scalars(
-        select(MarkEvidence).where(
-            MarkEvidence.sheet_id == sheet.id, MarkEvidence.content_type == NOTE_TYPE
-        )
-    )
+    rows = db.session.scalars(select(SheetNote).where(SheetNote.sheet_id == sheet.id))
     return {row.aspect_id: row for row in rows}
 
 
 def notes_of(sheet: ScoreSheet | None) -> dict[int, str]:
     """The sheet's note per item id."""
-    return {
-        aspect_id: bytes(row.data).decode("utf-8", "replace")
-        for aspect_id, row in _note_rows(sheet).items()
-    }
+    return {aspect_id: row.text for aspect_id, row in _note_rows(sheet).items()}
 
 
 def may_read_evidence(user: User | Any, evidence: MarkEvidence) -> bool:
@@ -506,25 +496,15 @@ def _apply_evidence(
     changed_notes: dict[str, str] = {}
     for aspect_id, text in notes.items():
         row = before_notes.get(aspect_id)
-        old = bytes(row.data).decode("utf-8", "replace") if row is not None else ""
+        old = row.text if row is not None else ""
         if text == old:
             continue
         if row is not None and not text:
             db.session.delete(row)
         elif row is not None:
-            row.data, row.size = text.encode("utf-8"), len(text.encode("utf-8"))
+            row.text = text
         else:
-            db.session.add(
-                MarkEvidence(
-                    sheet_id=sheet.id,
-                    aspect_id=aspect_id,
-                    filename="",
-                    content_type=NOTE_TYPE,
-                    size=len(text.encode("utf-8")),
-                    data=text.encode("utf-8"),
-                    uploaded_by_id=actor.id,
-                )
-            )
+            db.session.add(SheetNote(sheet_id=sheet.id, aspect_id=aspect_id, text=text))
         changed_notes[str(aspect_id)] = text
     db.session.flush()
     if changes.removed or changes.added or changed_notes:
