@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -37,6 +37,7 @@ from contest.services.labor.surveys import SurveyError
 from contest.ui import confirm, links
 from contest.ui.confirm import Consequence
 from contest.ui.forms import ActionForm
+from contest.validation import db_int
 
 
 def close_consequence(survey: Survey, answered: int, issued: int) -> Consequence:
@@ -161,6 +162,8 @@ def _page(
         action_form=ActionForm(),
         close=close_consequence(survey, found.answered, found.issued) if survey and found else None,
         answer_url=survey_slips.code_box_url(links.public_base()),
+        slip_files=survey_slips.parts(found.issued) if found else [],
+        slips_per_file=survey_slips.SLIPS_PER_FILE,
         target=surveys.TARGET_SATISFACTION,
         choice_labels=surveys.CHOICE_LABELS,
     )
@@ -262,7 +265,7 @@ def survey_codes(competition_id: int, participant_id: int) -> Response | tuple[s
         count = form.count.data or 0
         total = surveys.add_codes(current_user, found, count)
         return _(
-            "已增发 %(n)d 个调查码，共 %(total)d 个；新纸条在下载的 PDF 末尾。",
+            "已增发 %(n)d 个调查码，共 %(total)d 个；新纸条排在调查码纸条的最后。",
             n=count,
             total=total,
         )
@@ -297,12 +300,17 @@ def survey_close(competition_id: int, participant_id: int) -> Response | str:
 @bp.route("/competitions/<int:competition_id>/participants/<int:participant_id>/survey/slips.pdf")
 @organizer_view
 def survey_slips_pdf(competition_id: int, participant_id: int) -> Response:
-    """Every code of the survey as printable slips (the QR codes lead to the public root)."""
+    """The survey's slips, :data:`~contest.services.labor.survey_slips.SLIPS_PER_FILE` to a
+    file (``?part=2`` for the second thousand); the QR codes lead to the public root."""
     competition, participant = _loaded(competition_id, participant_id)
     found = _survey_or_404(participant)
-    data = survey_slips.slips_pdf(found, base_url=links.public_base(), heading=competition.name)
+    part = request.args.get("part", 1, type=db_int) or 1
+    codes = survey_slips.part_codes(found, part) or abort(404)
+    data = survey_slips.slips_pdf(
+        found, base_url=links.public_base(), heading=competition.name, codes=codes
+    )
     response = Response(data, mimetype="application/pdf")
-    name = f"survey-slips-{competition.id}-{participant.id}.pdf"
+    name = f"survey-slips-{competition.id}-{participant.id}-{part}.pdf"
     response.headers["Content-Disposition"] = f"attachment; filename={name}"
     response.headers["Cache-Control"] = "private, no-store"
     return response

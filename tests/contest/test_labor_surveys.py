@@ -576,7 +576,12 @@ def _expected(target: str) -> list[list[bool]]:
     import qrcode
     from qrcode.constants import ERROR_CORRECT_M
 
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=1)
+    code = qrcode.QRCode(
+        error_correction=ERROR_CORRECT_M,
+        box_size=8,
+        border=1,
+        mask_pattern=survey_slips.QR_MASK,
+    )
     code.add_data(target)
     code.make(fit=True)
     return [list(row) for row in code.get_matrix()]
@@ -763,6 +768,7 @@ def test_an_organizer_opens_prints_and_closes_a_survey(
     assert slips.status_code == 200 and slips.mimetype == "application/pdf"
     assert slips.headers["Cache-Control"] == "private, no-store"
     assert f"/s/{_codes(survey)[0]}".encode() in slips.data
+    assert client.get(_survey_url(rating, "/slips.pdf?part=2")).status_code == 404
 
     _answer(survey, _codes(survey)[0], SATISFIED, BASIC)
     running = client.get(_survey_url(rating)).get_data(as_text=True)
@@ -778,3 +784,21 @@ def test_an_organizer_opens_prints_and_closes_a_survey(
     assert "回收率 1.00% 低于最低回收率 50%" in done
     listing = client.get(f"/labor/competitions/{rating.competition.id}/surveys")
     assert "1 / 100" in listing.get_data(as_text=True)
+
+
+def test_a_large_survey_prints_in_files_of_a_thousand_slips(
+    client: FlaskClient, db: Any, rating: Any, login_as: Callable[..., Any]
+) -> None:
+    assert survey_slips.parts(2500) == [(1, 1, 1000), (2, 1001, 2000), (3, 2001, 2500)]
+    assert survey_slips.parts(1000) == [(1, 1, 1000)]
+    survey = _open(db, rating, codes=1001)
+    codes = _codes(survey)
+    assert survey_slips.part_codes(survey, 1) == codes[:1000]
+    assert survey_slips.part_codes(survey, 2) == codes[1000:]
+    assert survey_slips.part_codes(survey, 3) is None
+    assert survey_slips.part_codes(survey, 0) is None
+    login_as(user=rating.organizer)
+    page = client.get(_survey_url(rating)).get_data(as_text=True)
+    assert "第 1–1000 张" in page and "第 1001–1001 张" in page
+    second = client.get(_survey_url(rating, "/slips.pdf?part=2"))
+    assert second.status_code == 200 and f"/s/{codes[1000]}".encode() in second.data

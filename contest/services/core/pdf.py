@@ -61,9 +61,13 @@ def add_fonts(pdf: FPDF, texts: Iterable[str]) -> None:
         pdf.set_fallback_fonts([FALLBACK])
 
 
-def qr_png(target: str) -> io.BytesIO:
-    """A PNG of a QR code (error correction M) leading to ``target``, for ``FPDF.image``."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=1)
+def qr_png(target: str, *, mask: int | None = None) -> io.BytesIO:
+    """A PNG of a QR code (error correction M) leading to ``target``, for ``FPDF.image``.
+
+    ``mask``: one of the eight mask patterns (0–7) instead of the one scoring best. Any mask
+    scans; choosing it skips trying all eight, most of the cost of a code, for PDFs that print
+    thousands of them (survey slips)."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=1, mask_pattern=mask)
     code.add_data(target)
     code.make(fit=True)
     image = code.make_image(fill_color="black", back_color="white")
