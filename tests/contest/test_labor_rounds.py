@@ -15,6 +15,7 @@ from PIL import Image
 
 from contest.models import (
     AuditEntry,
+    CompetitionKind,
     MarkEvidence,
     RoundFlag,
     RoundResult,
@@ -857,3 +858,24 @@ def test_hostile_values_get_a_chinese_answer_never_a_500(
     assert returned.status_code == 302
     assert organizer.get(round_url(world, "scores.xlsx") + "?who=abc").status_code == 404
     assert organizer.get(f"/labor/{world.competition.id}/rounds/999/progress").status_code == 404
+
+
+@pytest.mark.parametrize("setting", ["no_flag", "rating"])
+def test_no_red_flag_when_none_is_set_or_in_a_rating(
+    db: Any, world: SimpleNamespace, setting: str
+) -> None:
+    """流动红旗 0 means none (not one), and a graded union is not in a race."""
+    if setting == "no_flag":
+        world.competition.flag_count = 0
+    else:
+        world.competition.kind = CompetitionKind.SIX_GOOD
+    db.session.commit()
+    open_scoring(db, world)
+    for label in ("P1", "P2", "P3", "P4"):
+        assess(db, world, world.chief, label, full_marks(Q1="30"))
+        assess(db, world, world.member, label, full_marks(Q1="30"))
+    missing = len(round_results.progress(world.round).missing_sheets)
+    round_results.confirm_round(world.chief, world.round, accept_missing=missing)
+    assert round_results.publish_round(world.organizer, world.round) == []
+    db.session.commit()
+    assert round_results.flags_of(world.round) == []

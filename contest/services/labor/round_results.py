@@ -536,40 +536,48 @@ def results_of(round_: Round) -> list[RoundResult]:
 
 
 def recompute_flags(competition: Competition) -> list[RoundFlag]:
-    """The red flags of every published round, from the first in order (idempotent)."""
+    """The red flags of every published round, from the first in order (idempotent).
+
+    None at all when the competition sets no flag (``flag_count`` 0) or is a rating: a graded
+    union is not in a race.  Reads only the four columns it needs, in one query (a competition
+    of 1,000 participants × 24 rounds would otherwise load 24,000 result objects with their
+    per-item points, and each participant's track one by one).
+    """
     rounds = [r for r in competition.rounds if r.status is RoundStatus.PUBLISHED]
     round_ids = [r.id for r in competition.rounds]
     if round_ids:
         db.session.execute(delete(RoundFlag).where(RoundFlag.round_id.in_(round_ids)))
-    if not rounds:
+    if not rounds or not competition.flag_count or competition.is_rating:
         db.session.flush()
         return []
-    results = list(
-        db.session.scalars(
-            select(RoundResult).where(RoundResult.round_id.in_([r.id for r in rounds]))
+    rows = db.session.execute(
+        select(
+            RoundResult.round_id,
+            RoundResult.participant_id,
+            RoundResult.rank,
+            RoundResult.vetoed,
+            Participant.track_id,
         )
-    )
-    if not results:
+        .join(Participant, RoundResult.participant_id == Participant.id)
+        .where(RoundResult.round_id.in_([r.id for r in rounds]))
+    ).all()
+    if not rows:
         db.session.flush()
         return []
     position = {r.id: r.position for r in rounds}
     frame = pd.DataFrame(
         {
-            "round": [str(r.round_id) for r in results],
-            "participant": [str(r.participant_id) for r in results],
-            "rank": [float(r.rank) if r.rank is not None else float("nan") for r in results],
-            "track": [
-                str(r.participant.track_id) if r.participant.track_id else None for r in results
-            ],
-            "vetoed": [bool(r.vetoed or r.rank is None) for r in results],
-            "position": [position[r.round_id] for r in results],
+            "round": [str(r.round_id) for r in rows],
+            "participant": [str(r.participant_id) for r in rows],
+            "rank": [float(r.rank) if r.rank is not None else float("nan") for r in rows],
+            "track": [str(r.track_id) if r.track_id else None for r in rows],
+            "vetoed": [bool(r.vetoed or r.rank is None) for r in rows],
+            "position": [position[r.round_id] for r in rows],
         }
     )
     try:
         holders = scoring.red_flags(
-            frame,
-            count=max(int(competition.flag_count or 1), 1),
-            keep_after=competition.flag_keep_after,
+            frame, count=int(competition.flag_count), keep_after=competition.flag_keep_after
         )
     except scoring.ScoringError as error:
         raise LaborError(_("无法计算流动红旗：%(problem)s", problem=str(error))) from None
