@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from contest.services.core import dashboards
 
-PUBLIC = ["/wall/", "/wall/stats", "/results/"]
+PUBLIC = ["/wall/", "/wall/stats", "/labor/public/", "/results/"]
 
 
 def _menu(html: str) -> list[str]:
@@ -40,6 +40,8 @@ def _groups(html: str) -> list[str]:
                 "/contests/",
                 "/results/",
                 "/review/",
+                "/labor/",
+                "/labor/public/",
                 "/orgs/",
                 "/admin/users",
                 "/admin/audit",
@@ -47,10 +49,20 @@ def _groups(html: str) -> list[str]:
         ),
         (
             "organizer",
-            ["/wall/", "/wall/stats", "/home", "/contests/", "/results/", "/review/", "/orgs/"],
+            [
+                "/wall/",
+                "/wall/stats",
+                "/home",
+                "/contests/",
+                "/results/",
+                "/review/",
+                "/labor/",
+                "/labor/public/",
+                "/orgs/",
+            ],
         ),
-        ("judge", ["/judging/", "/wall/", "/wall/stats", "/home", "/results/"]),
-        ("reviewer", ["/wall/", "/wall/stats", "/home", "/results/"]),
+        ("judge", ["/judging/", "/wall/", "/wall/stats", "/home", "/labor/public/", "/results/"]),
+        ("reviewer", ["/wall/", "/wall/stats", "/home", "/labor/public/", "/results/"]),
     ],
 )
 def test_the_menu_lists_a_roles_entries_in_area_order(
@@ -69,8 +81,8 @@ def test_the_public_menu_has_the_public_entries_only(client: FlaskClient) -> Non
 @pytest.mark.parametrize(
     ("role", "groups"),
     [
-        ("admin", ["荣誉", "技能大赛", "系统管理"]),
-        ("organizer", ["荣誉", "技能大赛"]),
+        ("admin", ["荣誉", "技能大赛", "劳动竞赛", "系统管理"]),
+        ("organizer", ["荣誉", "技能大赛", "劳动竞赛"]),
         ("judge", ["荣誉"]),  # 成绩公布 alone in its group stays a plain link
     ],
 )

@@ -432,7 +432,8 @@ def _module_constant(tree: ast.Module, name: str) -> list[str] | None:
 def _parameter_values(
     trees: dict[Path, ast.Module], tree: ast.Module, call: ast.Call, name: str
 ) -> list[str] | None:
-    """A parameter's default and every literal passed for it by keyword, code base wide."""
+    """A parameter's default and every literal passed for it, by keyword or by position, code
+    base wide (a service's own recording helper, e.g. ``audited(actor, "x.y", "kind", id)``)."""
     function = next(
         (
             f
@@ -457,6 +458,12 @@ def _parameter_values(
     for node in calls:
         called_name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
         if called_name == function.name:
+            index = positional.index(name) if name in positional else None
+            if index is not None and len(node.args) > index:
+                passed = _constants(node.args[index])
+                if passed is None:
+                    return None
+                values += passed
             for keyword in node.keywords:
                 if keyword.arg == name:
                     passed = _constants(keyword.value)

@@ -879,3 +879,16 @@ def test_no_red_flag_when_none_is_set_or_in_a_rating(
     assert round_results.publish_round(world.organizer, world.round) == []
     db.session.commit()
     assert round_results.flags_of(world.round) == []
+
+
+def test_the_menu_leads_assessors_and_contacts_to_their_work(
+    db: Any, world: SimpleNamespace, client_for: Callable[..., Any], make_user: Any
+) -> None:
+    """我的考评 for members of a running competition's 考评组, 我的自评 for the accounts that
+    fill a participant's self-assessment; nobody else sees either."""
+    assessor = client_for(world.member).get("/home").get_data(as_text=True)
+    assert 'href="/labor/assess"' in assessor and 'href="/labor/self"' not in assessor
+    contact = client_for(world.contacts["P1"]).get("/home").get_data(as_text=True)
+    assert 'href="/labor/self"' in contact and 'href="/labor/assess"' not in contact
+    bystander = client_for(make_user("judge")).get("/home").get_data(as_text=True)
+    assert "/labor/assess" not in bystander and "/labor/self" not in bystander

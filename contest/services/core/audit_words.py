@@ -149,6 +149,99 @@ ACTION_GROUPS: dict[str, ActionGroup] = {
             "honors.export": ("honor", _l("导出了荣誉名录")),
         },
     ),
+    "labor_setup": ActionGroup(
+        _l("劳动竞赛设置"),
+        {
+            "competition.create": ("competition", _l("创建了%(object)s")),
+            "competition.update": ("competition", _l("修改了%(object)s的基本信息")),
+            "competition.status": ("competition", _l("变更了%(object)s的进程")),
+            "competition.track.create": ("competition", _l("为%(object)s添加了赛道（分组）")),
+            "competition.track.update": ("competition", _l("修改了%(object)s的赛道（分组）")),
+            "competition.track.delete": ("competition", _l("删除了%(object)s的赛道（分组）")),
+            "competition.indicators.template": (
+                "competition",
+                _l("为%(object)s套用了考核指标模板"),
+            ),
+            "competition.indicators.import": (
+                "competition",
+                _l("从 Excel 导入了%(object)s的考核指标"),
+            ),
+            "competition.indicators.rules": ("competition", _l("修改了%(object)s的加分上限与等级")),
+            "competition.indicators.criterion.create": (
+                "competition",
+                _l("为%(object)s添加了考评项目"),
+            ),
+            "competition.indicators.criterion.update": (
+                "competition",
+                _l("修改了%(object)s的考评项目"),
+            ),
+            "competition.indicators.criterion.delete": (
+                "competition",
+                _l("删除了%(object)s的考评项目"),
+            ),
+            "competition.indicators.item.create": ("competition", _l("为%(object)s添加了考核内容")),
+            "competition.indicators.item.update": ("competition", _l("修改了%(object)s的考核内容")),
+            "competition.indicators.item.delete": ("competition", _l("删除了%(object)s的考核内容")),
+            "competition.participant.create": (
+                "competition",
+                _l("将参赛单位列入%(object)s的参赛名录"),
+            ),
+            "competition.participant.update": (
+                "competition",
+                _l("修改了%(object)s参赛名录中的参赛单位"),
+            ),
+            "competition.participant.withdraw": (
+                "competition",
+                _l("为%(object)s的参赛单位办理了退出"),
+            ),
+            "competition.participant.reinstate": (
+                "competition",
+                _l("恢复了%(object)s参赛单位的参赛资格"),
+            ),
+            "competition.participant.delete": (
+                "competition",
+                _l("从%(object)s的参赛名录中删除了参赛单位"),
+            ),
+            "competition.participants.import": (
+                "competition",
+                _l("从 Excel 导入了%(object)s的参赛名录"),
+            ),
+            "competition.member.create": ("competition", _l("为%(object)s添加了参赛人员")),
+            "competition.member.update": (
+                "competition",
+                _l("修改了%(object)s参赛人员的岗位或进场日期"),
+            ),
+            "competition.member.delete": ("competition", _l("移除了%(object)s的参赛人员")),
+            "competition.round.create": ("competition", _l("为%(object)s添加了轮次")),
+            "competition.round.update": ("competition", _l("修改了%(object)s的轮次")),
+            "competition.round.delete": ("competition", _l("删除了%(object)s的轮次")),
+            "competition.round.schedule": ("competition", _l("为%(object)s生成了考评轮次")),
+            "competition.assessor.add": ("competition", _l("向%(object)s的考评组添加了成员")),
+            "competition.assessor.update": ("competition", _l("修改了%(object)s考评组成员的设置")),
+            "competition.assessor.remove": ("competition", _l("从%(object)s的考评组移除了成员")),
+        },
+    ),
+    "labor_rounds": ActionGroup(
+        _l("劳动竞赛考评"),
+        {
+            "competition.round.open_scoring": (
+                "competition",
+                _l("结束了%(object)s本轮自评，开始考评"),
+            ),
+            "competition.round.confirm": ("competition", _l("确认了%(object)s一轮的考评成绩")),
+            "competition.round.publish": (
+                "competition",
+                _l("公布了%(object)s一轮的成绩与流动红旗"),
+            ),
+            "competition.round.reopen": ("competition", _l("重新开放了%(object)s一轮已确认的考评")),
+            "competition.round.import": (
+                "competition",
+                _l("从 Excel 导入了%(object)s一轮的考评分"),
+            ),
+            "labor.self.evidence": ("score_sheet", _l("修改了%(object)s的佐证材料或说明")),
+            "sheet.return": ("score_sheet", _l("将%(object)s退回考评人员修改")),
+        },
+    ),
     "surveys": ActionGroup(
         _l("会员评家"),
         {
@@ -256,6 +349,41 @@ REFERENCE_FIELDS: dict[str, str] = {
 }
 
 FIELD_LABELS: dict[str, LazyString] = {
+    # labor competitions: set-up and rounds
+    "participant": _l("参赛单位"),
+    "track": _l("赛道（分组）"),
+    "parent": _l("所属单位"),
+    "registered_on": _l("备案日期"),
+    "contact": _l("自评联系人"),
+    "withdrawn": _l("已退出"),
+    "participants": _l("参赛单位"),
+    "teams": _l("班组"),
+    "round": _l("轮次"),
+    "weight": _l("权重"),
+    "is_public": _l("公开"),
+    "criterion": _l("考评项目"),
+    "aspects": _l("考核内容"),
+    "bonus_cap": _l("加分上限"),
+    "grades": _l("等级"),
+    "template": _l("模板"),
+    "aggregation": _l("评分汇总"),
+    "cumulation": _l("各轮累计"),
+    "flag_count": _l("流动红旗面数"),
+    "flag_keep_after": _l("连续获得永久保留"),
+    "valid_months": _l("有效期（月）"),
+    "on_site_since": _l("进场日期"),
+    "assessors": _l("考评组成员"),
+    "tie_break": _l("总分并列时依次比较"),
+    "missing_self": _l("未自评的参赛单位"),
+    "missing_sheets": _l("未提交的考评表"),
+    "results": _l("成绩条数"),
+    "flags": _l("流动红旗"),
+    "streak": _l("连续获得次数"),
+    "results_removed": _l("撤回的成绩条数"),
+    "notes": _l("说明"),
+    "item": _l("考核内容"),
+    "file": _l("文件"),
+    "type": _l("文件类型"),
     # contests, events, entries
     "name": _l("名称"),
     "level": _l("级别"),

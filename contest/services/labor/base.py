@@ -45,11 +45,11 @@ class LaborError(ValueError):
         self.problems = list(problems or [])
 
 
-def audited(*args: Any, **kwargs: Any) -> None:
+def audited(actor: User, action: str, target: str, target_id: int, **details: Any) -> None:
     """An audit entry for a set-up write (``audit.record``'s arguments) that also tells every
     process's public labor caches to forget what they hold: a renamed or hidden competition,
     round or participant must leave the public pages at once, not when a cache expires."""
-    audit.record(*args, **kwargs)
+    audit.record(actor, action, target, target_id, **details)
     bump_version(LABOR_CONTENT)
 
 

@@ -334,10 +334,11 @@ def replace_sheet(
     before = component_data(component)
     write_criteria(component, plans)
     _sync_total(component)
-    _record(
+    audit.record(
         actor,
-        competition,
         action,
+        "competition",
+        competition.id,
         before=before,
         after={**component_data(component), **(extra or {})},
     )

@@ -196,7 +196,7 @@ def _record(
 ) -> None:
     audit.record(
         actor,
-        f"competition.round.{action}",
+        action,
         "competition",
         round_.competition_id,
         before=None,
@@ -231,7 +231,7 @@ def open_scoring(actor: User, round_: Round) -> None:
     missing = len(progress(round_).missing_self)
     round_.status = RoundStatus.SCORING
     db.session.flush()
-    _record(actor, round_, "open_scoring", missing_self=missing)
+    _record(actor, round_, "competition.round.open_scoring", missing_self=missing)
 
 
 def confirm_round(
@@ -268,7 +268,7 @@ def confirm_round(
     _record(
         actor,
         round_,
-        "confirm",
+        "competition.round.confirm",
         results=len(results),
         missing_sheets=len(missing),
         sheets=state.done,
@@ -292,7 +292,7 @@ def publish_round(actor: User, round_: Round) -> list[RoundFlag]:
     _record(
         actor,
         round_,
-        "publish",
+        "competition.round.publish",
         flags=[
             {"participant": names.get(f.participant_id, ""), "streak": f.streak, "kept": f.kept}
             for f in holders
@@ -320,7 +320,7 @@ def reopen_round(actor: User, round_: Round, reason: str) -> None:
     round_.confirmed_at = None
     round_.confirmed_by_id = None
     db.session.flush()
-    _record(actor, round_, "reopen", reason=text, results_removed=int(removed or 0))
+    _record(actor, round_, "competition.round.reopen", reason=text, results_removed=int(removed or 0))
 
 
 # ---------------------------------------------------------------- results

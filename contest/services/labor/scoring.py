@@ -35,7 +35,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from contest.extensions import db
@@ -821,3 +821,40 @@ def self_tasks(user: User) -> list[RoundTasks]:
                 group.tasks.append(Task(participant, sheets.get((round_.id, participant.id))))
         out.append(group)
     return out
+
+
+# ---------------------------------------------------------------- menu
+
+
+def assesses_anything(user: User) -> bool:
+    """Whether ``user`` sits on the 考评组 of a running competition (the 我的考评 menu entry;
+    one cheap EXISTS per page)."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists()
+                .where(Assessor.user_id == user.id)
+                .where(Assessor.competition_id == Competition.id)
+                .where(Competition.status == CompetitionStatus.RUNNING)
+            )
+        )
+    )
+
+
+def self_assesses_anything(user: User) -> bool:
+    """Whether ``user`` fills in a participant's self-assessment in a running competition —
+    as its named account, or as an organizer of the participant's own union (我的自评)."""
+    mine = Participant.contact_user_id == user.id
+    if user.role is Role.ORGANIZER and user.organization_id is not None:
+        mine = or_(mine, Participant.organization_id == user.organization_id)
+    return bool(
+        db.session.scalar(
+            select(
+                exists()
+                .where(mine)
+                .where(Participant.withdrawn_at.is_(None))
+                .where(Participant.competition_id == Competition.id)
+                .where(Competition.status == CompetitionStatus.RUNNING)
+            )
+        )
+    )
