@@ -387,10 +387,6 @@ def photo_filename(person_id: int) -> str | None:
     row = db.session.execute(
         select(Person.photo_filename, Person.consent_photo)
         .where(Person.id == person_id, Person.consent_photo.is_(True))
-        .where(
-            select(Honor.id)
-            .where(Honor.person_id == person_id, valid_on())
-            .exists()
-        )
+        .where(select(Honor.id).where(Honor.person_id == person_id, valid_on()).exists())
     ).first()
     return row.photo_filename if row and row.photo_filename else None

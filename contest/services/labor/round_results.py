@@ -320,7 +320,9 @@ def reopen_round(actor: User, round_: Round, reason: str) -> None:
     round_.confirmed_at = None
     round_.confirmed_by_id = None
     db.session.flush()
-    _record(actor, round_, "competition.round.reopen", reason=text, results_removed=int(removed or 0))
+    _record(
+        actor, round_, "competition.round.reopen", reason=text, results_removed=int(removed or 0)
+    )
 
 
 # ---------------------------------------------------------------- results
