@@ -267,19 +267,29 @@ class Event(TimestampMixin, db.Model):
         return self.team_max is not None
 
 
+# Exactly one owner of a rubric row (portable SQL: SQLite and PostgreSQL).
+ONE_OWNER = (
+    "(CASE WHEN event_id IS NULL THEN 0 ELSE 1 END"
+    " + CASE WHEN competition_id IS NULL THEN 0 ELSE 1 END"
+    " + CASE WHEN stage_id IS NULL THEN 0 ELSE 1 END) = 1"
+)
+
+
 class Component(db.Model):
     """理论 / 实操 / 答辩: scored out of ``max_score`` (100) and weighted into the total.
 
     The rubric engine is shared by everything judged: a component belongs to exactly one owner —
-    a skills event, or a labor competition / union rating (whose rounds all use its one indicator
-    sheet) — and the check constraint keeps it to one.
+    a skills event, a labor competition / union rating (whose rounds all use its one indicator
+    sheet), or a nomination campaign's expert review stage — and the check constraint keeps it
+    to one.
     """
 
     __tablename__ = "components"
     __table_args__ = (
         UniqueConstraint("event_id", "key", name="uq_components_event_key"),
         UniqueConstraint("competition_id", "key", name="uq_components_competition_key"),
-        CheckConstraint("(event_id IS NULL) <> (competition_id IS NULL)", name="one_owner"),
+        UniqueConstraint("stage_id", "key", name="uq_components_stage_key"),
+        CheckConstraint(ONE_OWNER, name="one_owner"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -288,6 +298,9 @@ class Component(db.Model):
     )
     competition_id: Mapped[int | None] = mapped_column(
         ForeignKey("competitions.id", ondelete="CASCADE"), index=True
+    )
+    stage_id: Mapped[int | None] = mapped_column(
+        ForeignKey("review_stages.id", ondelete="CASCADE"), index=True
     )
     key: Mapped[str] = mapped_column(String(20))  # theory, practical, oral …
     name: Mapped[str] = mapped_column(String(60))
@@ -337,7 +350,8 @@ class Aspect(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "key", name="uq_aspects_event_key"),
         UniqueConstraint("competition_id", "key", name="uq_aspects_competition_key"),
-        CheckConstraint("(event_id IS NULL) <> (competition_id IS NULL)", name="one_owner"),
+        UniqueConstraint("stage_id", "key", name="uq_aspects_stage_key"),
+        CheckConstraint(ONE_OWNER, name="one_owner"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -345,12 +359,15 @@ class Aspect(db.Model):
         ForeignKey("rubric_criteria.id", ondelete="CASCADE"), index=True
     )
     # The owner, denormalised from the component so sheets and rankings load an owner's aspects
-    # in one query: a skills event or a competition (exactly one).
+    # in one query: a skills event, a competition or a review stage (exactly one).
     event_id: Mapped[int | None] = mapped_column(
         ForeignKey("events.id", ondelete="CASCADE"), index=True
     )
     competition_id: Mapped[int | None] = mapped_column(
         ForeignKey("competitions.id", ondelete="CASCADE"), index=True
+    )
+    stage_id: Mapped[int | None] = mapped_column(
+        ForeignKey("review_stages.id", ondelete="CASCADE"), index=True
     )
     key: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(300))

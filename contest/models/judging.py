@@ -161,6 +161,17 @@ class Conflict(TimestampMixin, db.Model):
         return f"<Conflict entry={self.entry_id} user={self.user_id}>"
 
 
+# Exactly one subject pair per sheet (portable SQL: SQLite and PostgreSQL).
+ONE_SUBJECT = (
+    "(entry_id IS NOT NULL AND event_id IS NOT NULL AND round_id IS NULL"
+    " AND participant_id IS NULL AND stage_id IS NULL AND nomination_id IS NULL)"
+    " OR (entry_id IS NULL AND event_id IS NULL AND round_id IS NOT NULL"
+    " AND participant_id IS NOT NULL AND stage_id IS NULL AND nomination_id IS NULL)"
+    " OR (entry_id IS NULL AND event_id IS NULL AND round_id IS NULL"
+    " AND participant_id IS NULL AND stage_id IS NOT NULL AND nomination_id IS NOT NULL)"
+)
+
+
 class SheetRole(enum.Enum):
     """Whose column a sheet fills: an assessor's (考评分) or the participant's own (自评分)."""
 
@@ -172,9 +183,10 @@ class ScoreSheet(db.Model):
     """One assessor's marks for one subject.  ``version`` is checked on every update.
 
     The one sheet of every judged thing: a skills judge's sheet for an entry of an event
-    (``event_id``/``entry_id``), or an assessor's — or the participant's own self-assessment —
-    for a participant in a round of a labor competition or union rating
-    (``round_id``/``participant_id``).  Exactly one of the two pairs is set.
+    (``event_id``/``entry_id``), an assessor's — or the participant's own self-assessment — for
+    a participant in a round of a labor competition or union rating
+    (``round_id``/``participant_id``), or an expert's for a nomination in a campaign's review
+    stage (``stage_id``/``nomination_id``).  Exactly one of the three pairs is set.
     """
 
     __tablename__ = "score_sheets"
@@ -194,13 +206,10 @@ class ScoreSheet(db.Model):
             sqlite_where=text("role = 'SELF'"),
             postgresql_where=text("role = 'SELF'"),
         ),
-        CheckConstraint(
-            "(entry_id IS NOT NULL AND event_id IS NOT NULL"
-            " AND round_id IS NULL AND participant_id IS NULL)"
-            " OR (entry_id IS NULL AND event_id IS NULL"
-            " AND round_id IS NOT NULL AND participant_id IS NOT NULL)",
-            name="one_subject",
+        UniqueConstraint(
+            "stage_id", "nomination_id", "user_id", name="uq_score_sheets_stage_subject"
         ),
+        CheckConstraint(ONE_SUBJECT, name="one_subject"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -211,6 +220,12 @@ class ScoreSheet(db.Model):
     )
     participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("competition_participants.id", ondelete="CASCADE"), index=True
+    )
+    stage_id: Mapped[int | None] = mapped_column(
+        ForeignKey("review_stages.id", ondelete="CASCADE"), index=True
+    )
+    nomination_id: Mapped[int | None] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[SheetRole] = mapped_column(
         Enum(SheetRole, native_enum=False, length=10), default=SheetRole.ASSESSOR

@@ -414,7 +414,8 @@ def owned_aspects(owner: Any, owner_id: int) -> list[Aspect]:
     criterion and component filled from the same joined query (sheets group by them; saving a
     sheet reads them under SQLite's write lock, so one statement, not three).
 
-    ``owner`` is the owning column: ``Aspect.event_id`` or ``Aspect.competition_id``.
+    ``owner`` is the owning column: ``Aspect.event_id``, ``Aspect.competition_id`` or
+    ``Aspect.stage_id``.
     """
     return list(
         db.session.scalars(
@@ -438,8 +439,9 @@ def owned_aspects(owner: Any, owner_id: int) -> list[Aspect]:
 def write_criteria(component: Component, plans: Sequence[CriterionPlan]) -> None:
     """Replace a component's criteria and items with ``plans`` (template, import).
 
-    The items take the component's owner (an event or a competition); the caller has checked
-    that the rubric may change and that keys do not clash, and audits the change.
+    The items take the component's owner (an event, a competition or a review stage); the
+    caller has checked that the rubric may change and that keys do not clash, and audits the
+    change.
     """
     for criterion in list(component.criteria):
         component.criteria.remove(criterion)
@@ -453,6 +455,7 @@ def write_criteria(component: Component, plans: Sequence[CriterionPlan]) -> None
                 criterion=criterion,
                 event_id=component.event_id,
                 competition_id=component.competition_id,
+                stage_id=component.stage_id,
                 position=a_pos,
             )
             assign(aspect, data)
