@@ -87,6 +87,7 @@ def register_areas(app: Flask) -> None:
         judging,
         labor,
         main,
+        nominations,
         orgs,
         results,
         review,
@@ -96,7 +97,20 @@ def register_areas(app: Flask) -> None:
     from contest.ui.areas import register_area
 
     params.init_app(app)  # the bounded <int:…> converter, before any rule is added
-    for area in (judging, wall, main, contests, labor, orgs, admin, results, review, auth, api):
+    for area in (
+        judging,
+        wall,
+        main,
+        contests,
+        labor,
+        nominations,
+        orgs,
+        admin,
+        results,
+        review,
+        auth,
+        api,
+    ):
         register_area(app, area.AREA)
     app.register_blueprint(labor.survey_answer.bp)  # /s: 会员评家 on phones, public, no login
     csrf.exempt(api.bp)  # bearer tokens, no cookies: CSRF does not apply
