@@ -15,10 +15,11 @@ decides who may call it, when, and on which items. Rate items with a ``source`` 
 会员满意率) are not typed by anyone: their figure comes from data when the chief confirms
 (:func:`data_figure`), so no sheet holds them.
 
-Evidence files are checked by their content, never their name: a JPEG or PNG that decodes
-within the pixel limit the photo uploads use, or a PDF; at most :data:`MAX_EVIDENCE_BYTES`
-each and :data:`MAX_EVIDENCE_PER_ITEM` per item. They stay in the database like every upload
-and are read only by the participant's own people, the assessors who assess it (once the
+Evidence files are checked by their content, never their name, by the shared document check
+(:mod:`contest.services.core.uploads`): a JPEG or PNG that decodes within the pixel limit the
+photo uploads use, or a PDF; at most :data:`MAX_EVIDENCE_BYTES` each and
+:data:`MAX_EVIDENCE_PER_ITEM` per item. They stay in the database like every upload and are
+read only by the participant's own people, the assessors who assess it (once the
 self-assessment is submitted) and the competition's organizers.
 
 The per-item note is a ``SheetNote`` row beside the mark it explains.
@@ -26,15 +27,12 @@ The per-item note is a ``SheetNote`` row beside the mark it explains.
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -67,7 +65,7 @@ from contest.services.assessment.sheets import (
     write_sheet,
 )
 from contest.services.core import audit
-from contest.services.core.photos import MAX_PIXELS
+from contest.services.core.uploads import Upload, clean_filename, document_type, size_text
 from contest.services.labor import indicators, membership, surveys
 from contest.services.labor.base import LaborError, checked_text, covers
 from contest.services.labor.rates import RateFigure
@@ -106,11 +104,7 @@ __all__ = [
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_EVIDENCE_PER_ITEM = 5
 NOTE_MAX = 500
-FILENAME_MAX = 100
 REASON_MAX = 200
-PDF_TYPE = "application/pdf"
-IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f\"\\/<>|:*?]+")
 
 
 # ---------------------------------------------------------------- items
@@ -248,14 +242,6 @@ def assessor_sheet(round_: Round, participant: Participant, user_id: int) -> Sco
 
 
 @dataclass(frozen=True)
-class Upload:
-    """A file as the page received it: the name the browser gave and the bytes."""
-
-    filename: str
-    data: bytes
-
-
-@dataclass(frozen=True)
 class EvidenceFile:
     """An evidence file as listed (its bytes are read only when it is opened)."""
 
@@ -271,50 +257,13 @@ class EvidenceFile:
 
     @property
     def size_text(self) -> str:
-        if self.size >= 1024 * 1024:
-            return f"{self.size / (1024 * 1024):.1f} MB"
-        return f"{max(self.size // 1024, 1)} KB"
+        return size_text(self.size)
 
 
 def evidence_type(upload: Upload) -> str:
-    """The content type of an acceptable evidence file, read from its bytes; ValueError with
-    the reason otherwise (a renamed .exe, a .docx, a picture too large, an empty file)."""
-    data = upload.data
-    if not data:
-        raise ValueError(_("文件是空的"))
-    if len(data) > MAX_EVIDENCE_BYTES:
-        raise ValueError(_("文件超过 %(mb)d MB", mb=MAX_EVIDENCE_BYTES // (1024 * 1024)))
-    if data.startswith(b"%PDF-"):
-        return PDF_TYPE
-    try:
-        with Image.open(io.BytesIO(data), formats=tuple(IMAGE_TYPES)) as image:
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise ValueError(_("图片像素过大（超过 4000 万像素），请缩小后再上传"))
-            kind = IMAGE_TYPES[str(image.format)]
-            image.verify()
-    except ValueError:
-        raise
-    except Image.DecompressionBombError:
-        raise ValueError(_("图片像素过大（超过 4000 万像素），请缩小后再上传")) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, KeyError, TypeError):
-        raise ValueError(_("只接受 JPEG、PNG 图片或 PDF 文件")) from None
-    return kind
-
-
-def clean_filename(name: str) -> str:
-    """The name an evidence file is shown and downloaded under: no folders, no characters a
-    header or a file system would read as something else, at most :data:`FILENAME_MAX`."""
-    base = re.split(r"[\\/]", name or "")[-1]
-    base = _UNSAFE_NAME.sub("_", base).strip(" ._")
-    if len(base) > FILENAME_MAX:
-        stem, dot, ext = base.rpartition(".")
-        base = (
-            (stem[: FILENAME_MAX - len(ext) - 1] + "." + ext)
-            if dot and len(ext) <= 8
-            else (base[:FILENAME_MAX])
-        )
-    return base or _("佐证材料")
+    """The content type of an acceptable evidence file, read from its bytes (the shared
+    document check); ValueError with the reason otherwise."""
+    return document_type(upload, MAX_EVIDENCE_BYTES)
 
 
 def _evidence_rows(sheet_ids: Sequence[int]) -> list[Any]:
@@ -452,7 +401,7 @@ def _check_evidence(
             )
             continue
         for upload in chosen:
-            name = clean_filename(upload.filename)
+            name = clean_filename(upload.filename, _("佐证材料"))
             try:
                 kind = evidence_type(upload)
             except ValueError as error:
