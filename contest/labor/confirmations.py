@@ -17,7 +17,7 @@ from contest.models import (
     Track,
 )
 from contest.services.labor import competitions, indicators
-from contest.services.labor.participants import teams_of
+from contest.services.labor.participants import SubtreePlan, teams_of
 from contest.ui.confirm import Consequence
 
 
@@ -129,4 +129,26 @@ def replace_schedule(competition: Competition) -> Consequence:
             n=len(competition.rounds),
         ),
         action=_("替换并生成"),
+    )
+
+
+def add_subtree(plan: SubtreePlan) -> Consequence:
+    n = len(plan.adding)
+    text = _(
+        "将把“%(root)s”及其下级的 %(n)d 个工会列入参赛名录，类型为单位，备案日期为今天。",
+        root=plan.choice.root.name,
+        n=n,
+    )
+    if plan.skipped:
+        text = _(
+            "将把“%(root)s”及其下级的 %(n)d 个工会列入参赛名录，类型为单位，备案日期为今天；"
+            "另有 %(s)d 个已在名录中、已撤销或不符合条件，不会添加。",
+            root=plan.choice.root.name,
+            n=n,
+            s=plan.skipped,
+        )
+    return Consequence(
+        title=_("将 %(n)d 个工会列入参赛名录？", n=n),
+        text=text,
+        action=_("列入 %(n)d 个工会", n=n),
     )

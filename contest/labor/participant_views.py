@@ -7,6 +7,8 @@ Thin views over ``contest.services.labor.participants`` and ``participant_sheet`
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
+from typing import Any
 
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -34,13 +36,28 @@ from contest.labor.forms import (
     ParticipantForm,
     WithdrawForm,
 )
+from contest.labor.subtree_forms import SubtreeForm
 from contest.labor.views import header_counts
-from contest.models import Competition, Organization, Participant, ParticipantKind, Track
+from contest.models import (
+    Competition,
+    CompetitionStatus,
+    Organization,
+    OrgKind,
+    Participant,
+    ParticipantKind,
+    Track,
+)
 from contest.services.core.spreadsheets import RowError, SheetRefused, read_upload
 from contest.services.labor import participant_sheet, participants
 from contest.services.labor.base import LaborError
-from contest.services.labor.participants import MemberData, ParticipantData
+from contest.services.labor.participants import (
+    MemberData,
+    ParticipantData,
+    SubtreeChoice,
+    SubtreePlan,
+)
 from contest.ui import confirm
+from contest.ui.confirm import Consequence
 from contest.ui.forms import ActionForm
 from contest.ui.imports import ERRORS_SHOWN
 from contest.validation import db_int
@@ -70,6 +87,7 @@ def participant_list(competition_id: int) -> str:
         roster=participants.roster(competition),
         action_form=ActionForm(),
         open=competition.status.value != "finished",
+        subtree=_subtree_section(competition),
     )
 
 
@@ -403,3 +421,98 @@ def participants_export(competition_id: int) -> Response:
         as_attachment=True,
         download_name=f"参赛名录-{competition.id}.xlsx",
     )
+
+
+# ------------------------------------------------------------------ the unions of a subtree
+
+
+@dataclass
+class SubtreeSection:
+    """The 名录's "add the unions of a subtree" card: its form, and once previewed what the
+    choice would add (``plan``), why it cannot (``refusal``) or the dialog's sentence."""
+
+    form: SubtreeForm
+    plan: SubtreePlan | None = None
+    refusal: str | None = None
+    consequence: Consequence | None = None
+
+
+def _subtree_choice(form: SubtreeForm) -> SubtreeChoice:
+    """The (validated) form as the service's choice."""
+    root = db.session.get(Organization, form.organization_id.data or 0)
+    if root is None:
+        raise LaborError(_("请从列表中选择工会"), "organization_id")
+    kinds = tuple(OrgKind(value) for value in form.kinds.data or [])
+    return SubtreeChoice(root, kinds, bool(form.with_figures.data))
+
+
+def _subtree_section(competition: Competition) -> SubtreeSection | None:
+    """The card while the 名录 may change: blank (the host, the kind the applied template is
+    written for), or the preview of the choice in the query string (a GET: nothing changes)."""
+    if competition.status is CompetitionStatus.FINISHED:
+        return None
+    roots = participants.subtree_roots(competition)
+    if "organization_id" not in request.args:
+        form = SubtreeForm(roots, formdata=None, meta={"csrf": False})
+        form.organization_id.data = competition.organization_id
+        form.kinds.data = [kind.value for kind in participants.suggested_kinds(competition)]
+        return SubtreeSection(form)
+    form = SubtreeForm(roots, formdata=request.args, meta={"csrf": False})
+    section = SubtreeSection(form)
+    if form.validate():
+        try:
+            section.plan = participants.subtree_plan(competition, _subtree_choice(form))
+        except LaborError as error:
+            put_error(form, error)
+        else:
+            section.refusal = participants.subtree_refusal(section.plan)
+            section.consequence = confirmations.add_subtree(section.plan)
+    return section
+
+
+def _subtree_preview_url(competition: Competition, form: SubtreeForm) -> str:
+    """The 名录 page previewing the choice ``form`` holds (where a refused add goes back to)."""
+    args: dict[str, Any] = {
+        "organization_id": form.organization_id.data or "",
+        "kinds": list(form.kinds.data or []),
+    }
+    if form.with_figures.data:
+        args["with_figures"] = "y"
+    url = url_for("labor.participants", competition_id=competition.id, **args)
+    return f"{url}#subtree"
+
+
+@bp.route("/<int:competition_id>/participants/subtree", methods=["POST"])
+@organizer_view
+def participants_subtree(competition_id: int) -> str | Response:
+    """Add the previewed unions of a subtree; without the dialog's confirmation the page asks
+    first, naming how many will be added."""
+    competition = load_competition(competition_id)
+    form = SubtreeForm(participants.subtree_roots(competition))
+    back = _subtree_preview_url(competition, form)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "danger")
+        return redirect(back)
+    try:
+        choice = _subtree_choice(form)
+        if not confirm.confirmed():
+            plan = participants.subtree_plan(competition, choice)
+            refusal = participants.subtree_refusal(plan)
+            if refusal is not None:
+                raise LaborError(refusal)
+            return confirm.ask(confirmations.add_subtree(plan), back)
+        plan = participants.add_subtree(current_user, competition, choice)
+    except LaborError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(back)
+    db.session.commit()
+    message = _("已将 %(n)d 个工会列入参赛名录。", n=len(plan.adding))
+    if plan.skipped:
+        message = _(
+            "已将 %(n)d 个工会列入参赛名录，跳过 %(s)d 个。", n=len(plan.adding), s=plan.skipped
+        )
+    flash(message, "success")
+    return redirect(_list_url(competition, "roster"))

@@ -6,7 +6,8 @@ then the organizer's pages, their scope and their refusals."""
 from __future__ import annotations
 
 import io
-from datetime import date
+import json
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -21,6 +22,7 @@ from contest.models import (
     Competition,
     CompetitionKind,
     CompetitionStatus,
+    ContentVersion,
     HonorLevel,
     OrgKind,
     Participant,
@@ -33,7 +35,9 @@ from contest.models import (
     VetoEffect,
 )
 from contest.services.assessment.items import AspectData, RubricError
+from contest.services.core.audit_words import action_phrase
 from contest.services.core.spreadsheets import SheetRefused
+from contest.services.core.versions import LABOR_CONTENT
 from contest.services.labor import (
     assessors,
     competitions,
@@ -43,9 +47,9 @@ from contest.services.labor import (
     participants,
     rounds,
 )
-from contest.services.labor.base import LaborError
+from contest.services.labor.base import LaborError, today
 from contest.services.labor.competitions import CompetitionData
-from contest.services.labor.participants import MemberData, ParticipantData
+from contest.services.labor.participants import MemberData, ParticipantData, SubtreeChoice
 from contest.services.labor.rounds import RoundData
 
 # ---------------------------------------------------------------- fixtures
@@ -984,3 +988,229 @@ def test_hostile_values_get_messages_not_errors(
     assert (
         db.session.scalar(select(Round.id)) is None and db.session.scalar(select(Person.id)) is None
     )
+
+
+# ---------------------------------------------------------------- the unions of a subtree
+
+
+@pytest.fixture
+def district(db: Any, union: SimpleNamespace, make_org: Any) -> SimpleNamespace:
+    """A district of the city with a township, five grassroots unions (two with their figures,
+    one closed), a 联合工会, and a six-good rating of the city."""
+    area = make_org(name="临江区总工会", kind=OrgKind.DISTRICT, parent=union.host)
+    town = make_org(name="东关街道工会", kind=OrgKind.TOWNSHIP, parent=area)
+    figures = {"headcount": 120, "member_count": 118, "counted_on": date(2025, 12, 31)}
+    units = [
+        make_org(name="临江机械厂工会", kind=OrgKind.GRASSROOTS, parent=area, **figures),
+        make_org(name="临江纺织厂工会", kind=OrgKind.GRASSROOTS, parent=area),
+        make_org(name="东关商场工会", kind=OrgKind.GRASSROOTS, parent=town, **figures),
+        make_org(
+            name="东关酒店工会",
+            kind=OrgKind.GRASSROOTS,
+            parent=town,
+            headcount=40,
+            counted_on=date(2025, 12, 31),
+        ),
+        make_org(name="东关旧厂工会", kind=OrgKind.GRASSROOTS, parent=town),
+    ]
+    units[-1].closed_at = datetime(2025, 1, 1, tzinfo=UTC)
+    joint = make_org(name="东关小微企业联合工会", kind=OrgKind.JOINT, parent=town)
+    rating = competitions.create_competition(
+        union.organizer,
+        _data(union, name="临江区六好工会评级", kind=CompetitionKind.SIX_GOOD),
+    )
+    db.session.commit()
+    return SimpleNamespace(area=area, town=town, units=units, joint=joint, rating=rating)
+
+
+def _choice(root: Any, *kinds: OrgKind, with_figures: bool = False) -> SubtreeChoice:
+    return SubtreeChoice(root, kinds or (OrgKind.GRASSROOTS,), with_figures)
+
+
+def _labor_version(db: Any) -> int:
+    return int(
+        db.session.scalar(
+            select(ContentVersion.version).where(ContentVersion.name == LABOR_CONTENT)
+        )
+        or 0
+    )
+
+
+def test_subtree_takes_the_kinds_asked_for(
+    db: Any, union: SimpleNamespace, district: SimpleNamespace
+) -> None:
+    names = lambda plan: [name for _id, name in plan.adding]  # noqa: E731
+    rating = district.rating
+    plan = participants.subtree_plan(rating, _choice(district.area))
+    # Tree order (the township, made first, with its units, then the district's own), the
+    # closed one skipped.
+    assert names(plan) == ["东关商场工会", "东关酒店工会", "临江机械厂工会", "临江纺织厂工会"]
+    assert (plan.existing, plan.closed, plan.no_figures, plan.same_name) == (0, 1, 0, [])
+    plan = participants.subtree_plan(rating, _choice(district.town, OrgKind.TOWNSHIP))
+    assert names(plan) == ["东关街道工会"]  # the chosen union itself is of its subtree
+    plan = participants.subtree_plan(
+        rating, _choice(union.host, OrgKind.TOWNSHIP, OrgKind.JOINT, OrgKind.DISTRICT)
+    )
+    assert names(plan) == ["临江区总工会", "东关街道工会", "东关小微企业联合工会"]
+    with pytest.raises(LaborError, match="至少选择一种") as refused:
+        participants.subtree_plan(rating, SubtreeChoice(district.area, ()))
+    assert refused.value.field == "kinds"
+
+
+def test_subtree_skips_listed_closed_and_same_name_unions_and_those_without_figures(
+    db: Any, union: SimpleNamespace, district: SimpleNamespace
+) -> None:
+    rating = district.rating
+    listed, _textile, mall, *_rest = district.units
+    participants.add_participant(
+        union.organizer, rating, ParticipantData(name="机械厂", organization=listed)
+    )
+    participants.add_participant(union.organizer, rating, ParticipantData(name=mall.name))
+    plan = participants.subtree_plan(rating, _choice(district.area))
+    assert [name for _id, name in plan.adding] == ["东关酒店工会", "临江纺织厂工会"]
+    assert (plan.existing, plan.closed, plan.same_name) == (1, 1, ["东关商场工会"])
+    assert plan.skipped == 3
+    # Only those with both 会员人数 and 职工人数 on file: the hotel has its headcount only.
+    plan = participants.subtree_plan(rating, _choice(district.area, with_figures=True))
+    assert plan.adding == [] and plan.no_figures == 2
+    assert participants.subtree_refusal(plan) == "所选范围内没有可以列入参赛名录的工会"
+    plan = participants.subtree_plan(rating, _choice(district.town, with_figures=True))
+    assert [name for _id, name in plan.adding] == [] and plan.same_name == ["东关商场工会"]
+
+
+def test_subtree_adds_registered_units_in_one_audited_step(
+    db: Any, union: SimpleNamespace, district: SimpleNamespace
+) -> None:
+    rating = district.rating
+    entries, version = len(_actions(db)), _labor_version(db)
+    plan = participants.add_subtree(union.organizer, rating, _choice(district.area))
+    db.session.commit()
+    added = participants.roster(rating)
+    assert [p.name for p in added] == [name for _id, name in plan.adding] and len(added) == 4
+    assert {p.organization_id for p in added} == {org_id for org_id, _name in plan.adding}
+    assert all(p.kind is ParticipantKind.UNIT and p.registered_on == today() for p in added)
+    assert all(p.parent_id is None and p.withdrawn_at is None for p in added)
+    assert _actions(db)[entries:] == ["competition.participants.subtree"]
+    assert _labor_version(db) == version + 1
+    entry = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
+    after = json.loads(entry.after)
+    assert after["added"] == 4 and after["skipped_closed"] == 1
+    assert after["organization_id"] == district.area.id and after["kinds"] == ["grassroots"]
+    assert entry.target_type == "competition" and entry.target_id == str(rating.id)
+    assert action_phrase("competition.participants.subtree") is not None
+    # Again: everything is listed now, so nothing is added and nothing is audited.
+    with pytest.raises(LaborError, match="没有可以列入"):
+        participants.add_subtree(union.organizer, rating, _choice(district.area))
+    assert _actions(db)[entries:] == ["competition.participants.subtree"]
+
+
+def test_subtree_is_capped_and_kept_in_the_hosts_tree(
+    db: Any,
+    union: SimpleNamespace,
+    district: SimpleNamespace,
+    comp: Any,
+    make_org: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rating = district.rating
+    monkeypatch.setattr(participants, "SUBTREE_MAX", 3)
+    with pytest.raises(LaborError, match="一次最多添加 3 个工会，所选范围内有 4 个"):
+        participants.add_subtree(union.organizer, rating, _choice(district.area))
+    assert participants.roster(rating) == []
+    assert participants.subtree_plan(rating, _choice(district.town)).too_many is False
+    stranger = make_org(name="河州机械厂工会", kind=OrgKind.GRASSROOTS, parent=union.other)
+    for root in (union.other, stranger):
+        with pytest.raises(LaborError, match="主办工会或其下级") as refused:
+            participants.add_subtree(union.organizer, rating, _choice(root))
+        assert refused.value.field == "organization"
+    # A competition (not only a rating) takes them too; a finished one refuses.
+    participants.add_subtree(union.organizer, comp, _choice(district.town))
+    comp.status = CompetitionStatus.FINISHED
+    with pytest.raises(LaborError, match="竞赛已结束"):
+        participants.add_subtree(union.organizer, comp, _choice(district.area))
+    assert len(participants.roster(comp)) == 2
+
+
+def test_the_applied_rating_template_suggests_the_kind(
+    db: Any, union: SimpleNamespace, district: SimpleNamespace, comp: Any
+) -> None:
+    rating = district.rating
+    assert participants.suggested_kinds(rating) == (OrgKind.GRASSROOTS,)
+    indicators.apply_template(union.organizer, rating, "six_good_township")
+    assert participants.suggested_kinds(rating) == (OrgKind.TOWNSHIP,)
+    indicators.apply_template(union.organizer, rating, "six_good_county")
+    assert participants.suggested_kinds(rating) == (OrgKind.DISTRICT,)
+    indicators.apply_template(union.organizer, comp, "project_six_compare")
+    assert participants.suggested_kinds(comp) == (OrgKind.GRASSROOTS,)
+    roots = participants.subtree_roots(rating)
+    assert [org.name for org in roots] == ["江州市总工会", "临江区总工会", "东关街道工会"]
+
+
+def test_subtree_through_the_page_with_the_confirmation(
+    db: Any,
+    union: SimpleNamespace,
+    district: SimpleNamespace,
+    client: Any,
+    login_as: Any,
+) -> None:
+    _login(client, login_as, union)
+    rating = district.rating
+    indicators.apply_template(union.organizer, rating, "six_good_township")
+    db.session.commit()
+    url = f"/labor/{rating.id}/participants"
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="subtree"' in page and "批量添加下级工会" in page
+    assert f'<option selected value="{union.host.id}">' in page
+    assert 'value="township" checked' in page and 'value="grassroots" checked' not in page
+    query = {"organization_id": str(district.area.id), "kinds": ["grassroots", "joint"]}
+    page = client.get(url, query_string=query).get_data(as_text=True)
+    assert 'id="subtree-preview"' in page
+    assert 'data-confirm-title="将 5 个工会列入参赛名录？"' in page
+    assert "另有 1 个已在名录中、已撤销或不符合条件" in page and "列入 5 个工会" in page
+    form = {**query, "with_figures": ""}
+    asked = client.post(f"{url}/subtree", data=form)
+    assert asked.status_code == 200 and "将 5 个工会列入参赛名录？" in asked.get_data(as_text=True)
+    assert participants.roster(rating) == []
+    done = client.post(f"{url}/subtree", data={**form, "confirmed": "1"})
+    assert done.status_code == 302 and done.location.endswith("#roster")
+    db.session.expire_all()
+    assert len(participants.roster(rating)) == 5
+    listed = client.get(done.location).get_data(as_text=True)
+    assert "已将 5 个工会列入参赛名录，跳过 1 个。" in listed and "东关小微企业联合工会" in listed
+    # Again: the preview says nothing is left and offers no button; a post is refused.
+    page = client.get(url, query_string=query).get_data(as_text=True)
+    assert "所选范围内没有可以列入参赛名录的工会" in page and "data-confirm=" not in page
+    again = client.post(f"{url}/subtree", data={**form, "confirmed": "1"})
+    assert again.status_code == 302 and "#subtree" in again.location
+    assert "所选范围内没有可以列入" in client.get(again.location).get_data(as_text=True)
+
+
+def test_subtree_page_refuses_bad_choices_with_messages(
+    db: Any, union: SimpleNamespace, district: SimpleNamespace, client_for: Any
+) -> None:
+    client = client_for(union.organizer)
+    url = f"/labor/{district.rating.id}/participants"
+    for query, needle in (
+        ({"organization_id": str(union.other.id), "kinds": "grassroots"}, "请从列表中选择工会"),
+        ({"organization_id": "abc", "kinds": "grassroots"}, "请从列表中选择工会"),
+        ({"organization_id": str(district.area.id), "kinds": "bogus"}, "请从列表中选择工会类型"),
+        ({"organization_id": str(district.area.id)}, "请至少选择一种工会类型"),
+    ):
+        response = client.get(url, query_string=query)
+        assert response.status_code == 200 and needle in response.get_data(as_text=True), query
+    for data in (
+        {"organization_id": str(union.other.id), "kinds": "grassroots", "confirmed": "1"},
+        {"organization_id": str(district.area.id), "kinds": "bogus", "confirmed": "1"},
+    ):
+        response = client.post(f"{url}/subtree", data=data)
+        assert response.status_code == 302
+    assert participants.roster(district.rating) == []
+    district.rating.status = CompetitionStatus.FINISHED
+    db.session.commit()
+    assert 'id="subtree"' not in client.get(url).get_data(as_text=True)
+    response = client.post(
+        f"{url}/subtree",
+        data={"organization_id": str(district.area.id), "kinds": "grassroots", "confirmed": "1"},
+    )
+    assert response.status_code == 302
+    assert participants.roster(district.rating) == []

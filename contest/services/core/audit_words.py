@@ -206,6 +206,10 @@ ACTION_GROUPS: dict[str, ActionGroup] = {
                 "competition",
                 _l("从 Excel 导入了%(object)s的参赛名录"),
             ),
+            "competition.participants.subtree": (
+                "competition",
+                _l("将下级工会批量列入%(object)s的参赛名录"),
+            ),
             "competition.member.create": ("competition", _l("为%(object)s添加了参赛人员")),
             "competition.member.update": (
                 "competition",
@@ -384,6 +388,12 @@ FIELD_LABELS: dict[str, LazyString] = {
     "item": _l("考核内容"),
     "file": _l("文件"),
     "type": _l("文件类型"),
+    "kinds": _l("工会类型"),
+    "with_figures": _l("只含已填会员人数和职工人数的工会"),
+    "skipped_existing": _l("跳过：已在参赛名录中"),
+    "skipped_closed": _l("跳过：已撤销"),
+    "skipped_no_figures": _l("跳过：未填会员人数或职工人数"),
+    "skipped_same_name": _l("跳过：参赛名录中已有同名单位"),
     # contests, events, entries
     "name": _l("名称"),
     "level": _l("级别"),

@@ -11,18 +11,21 @@ rounds still read. Every write is audited against the competition and flushes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from contest.extensions import db
 from contest.models import (
+    AuditEntry,
     Competition,
     Organization,
+    OrgKind,
     Participant,
     ParticipantKind,
     ParticipantMember,
@@ -42,6 +45,7 @@ from contest.services.labor.base import (
     checked_text,
     ensure_open,
     in_host_tree,
+    today,
 )
 from contest.validation import normalise_id_number
 
@@ -486,3 +490,214 @@ def remove_member(actor: User, member: ParticipantMember) -> None:
     db.session.delete(member)
     db.session.flush()
     audited(actor, "competition.member.delete", "competition", competition.id, before=before)
+
+
+# ------------------------------------------------------------------ the unions of a subtree
+
+# A rating runs "over the unions of a subtree" (issue 12 item 7): the organizer adds them in
+# one step instead of one form (or one spreadsheet row) each.
+SUBTREE_MAX = 5000
+# The kinds of union offered, from the city level down (nobody rates a 省总 or 全总 here).
+SUBTREE_KINDS = (
+    OrgKind.CITY,
+    OrgKind.DISTRICT,
+    OrgKind.TOWNSHIP,
+    OrgKind.INDUSTRY,
+    OrgKind.GRASSROOTS,
+    OrgKind.JOINT,
+)
+# The kind of union each built-in rating template is written for (seed 001's 县(市、区),
+# 乡镇(街道) and 基层 standards; a 模范职工之家 is a grassroots union's).
+TEMPLATE_ORG_KINDS: dict[str, OrgKind] = {
+    "six_good_county": OrgKind.DISTRICT,
+    "six_good_township": OrgKind.TOWNSHIP,
+    "six_good_grassroots": OrgKind.GRASSROOTS,
+    "workers_home_model": OrgKind.GRASSROOTS,
+}
+# The audit actions that replace a competition's whole indicator sheet.
+_SHEET_REPLACED = ("competition.indicators.template", "competition.indicators.import")
+
+
+@dataclass(frozen=True)
+class SubtreeChoice:
+    """Which unions to add: those of ``kinds`` at or below ``root``, and with ``with_figures``
+    only those whose 会员人数 and 职工人数 are on file (a rating's 入会率 needs both)."""
+
+    root: Organization
+    kinds: tuple[OrgKind, ...]
+    with_figures: bool = False
+
+
+@dataclass
+class SubtreePlan:
+    """What adding a subtree would do: the unions to add, in tree order, and how many of the
+    chosen kinds are skipped and why (each counted once, under the first reason that holds)."""
+
+    choice: SubtreeChoice
+    adding: list[tuple[int, str]] = field(default_factory=list)  # (organisation id, name)
+    existing: int = 0  # already in the 名录 (competing or withdrawn)
+    closed: int = 0  # 已撤销
+    no_figures: int = 0  # 会员人数 or 职工人数 missing, when only those with both are asked for
+    same_name: list[str] = field(default_factory=list)  # the 名录 already holds that name
+
+    @property
+    def skipped(self) -> int:
+        return self.existing + self.closed + self.no_figures + len(self.same_name)
+
+    @property
+    def too_many(self) -> bool:
+        return len(self.adding) > SUBTREE_MAX
+
+
+def subtree_roots(competition: Competition) -> list[Organization]:
+    """The unions a subtree may start from: the host and the open unions of its tree that have
+    unions below them (a leaf is added with the one-by-one form)."""
+    child = aliased(Organization)
+    has_children = (
+        select(child.id)
+        .where(child.parent_id == Organization.id, child.closed_at.is_(None))
+        .exists()
+    )
+    rows = db.session.scalars(
+        select(Organization)
+        .where(
+            Organization.path.startswith(competition.organization.path),
+            Organization.closed_at.is_(None),
+            or_(Organization.id == competition.organization_id, has_children),
+        )
+        .order_by(Organization.path)
+        .limit(3000)
+    )
+    return sorted(rows, key=lambda org: org.path_ids)
+
+
+def suggested_kinds(competition: Competition) -> tuple[OrgKind, ...]:
+    """The kinds to tick first: the one the applied 六好 / 职工之家 template is written for
+    (read from the audit entry of the last sheet replacement), else grassroots unions."""
+    entry = db.session.execute(
+        select(AuditEntry.action, AuditEntry.after)
+        .where(
+            AuditEntry.action.in_(_SHEET_REPLACED),
+            AuditEntry.target_type == "competition",
+            AuditEntry.target_id == str(competition.id),
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    key = None
+    if entry is not None and entry.action == _SHEET_REPLACED[0] and entry.after:
+        try:
+            key = json.loads(entry.after).get("template")
+        except (ValueError, AttributeError):
+            key = None
+    kind = TEMPLATE_ORG_KINDS.get(key) if isinstance(key, str) else None
+    return (kind or OrgKind.GRASSROOTS,)
+
+
+def subtree_plan(competition: Competition, choice: SubtreeChoice) -> SubtreePlan:
+    """The preview of :func:`add_subtree` (reads only). Refuses a union outside the host's
+    tree, a closed one, and no kind ticked."""
+    root = choice.root
+    if not in_host_tree(competition, root):
+        raise LaborError(_("所选工会须是主办工会或其下级单位"), "organization")
+    if root.is_closed:
+        raise LaborError(_("该组织已撤销"), "organization")
+    if not choice.kinds:
+        raise LaborError(_("请至少选择一种工会类型"), "kinds")
+    rows = db.session.execute(
+        select(
+            Organization.id,
+            Organization.name,
+            Organization.path,
+            Organization.closed_at,
+            Organization.headcount,
+            Organization.member_count,
+        ).where(
+            Organization.path.startswith(root.path),
+            Organization.kind.in_(choice.kinds),
+        )
+    ).all()
+    taken = db.session.execute(
+        select(Participant.organization_id, Participant.name).where(
+            Participant.competition_id == competition.id
+        )
+    ).all()
+    in_roster = {org_id for org_id, _name in taken if org_id is not None}
+    names = {name for _org_id, name in taken}
+    plan = SubtreePlan(choice)
+    for row in sorted(rows, key=lambda r: [int(part) for part in r.path.strip("/").split("/")]):
+        if row.id in in_roster:
+            plan.existing += 1
+        elif row.closed_at is not None:
+            plan.closed += 1
+        elif choice.with_figures and (row.headcount is None or row.member_count is None):
+            plan.no_figures += 1
+        elif row.name in names:
+            plan.same_name.append(row.name)
+        else:
+            names.add(row.name)
+            plan.adding.append((row.id, row.name))
+    return plan
+
+
+def subtree_refusal(plan: SubtreePlan) -> str | None:
+    """Why the planned unions cannot be added (none to add, or more than :data:`SUBTREE_MAX`:
+    one transaction and one preview stay a size an office can check), or None."""
+    if plan.too_many:
+        return str(
+            _(
+                "一次最多添加 %(max)s 个工会，所选范围内有 %(n)s 个；"
+                "请选择下一级工会或减少工会类型，分批添加",
+                max=f"{SUBTREE_MAX:,}",
+                n=f"{len(plan.adding):,}",
+            )
+        )
+    if not plan.adding:
+        return str(_("所选范围内没有可以列入参赛名录的工会"))
+    return None
+
+
+def add_subtree(actor: User, competition: Competition, choice: SubtreeChoice) -> SubtreePlan:
+    """List the unions of a subtree in the 名录 in one transaction: each as a unit named after
+    its organisation, tied to it and registered (备案) today; unions already listed, closed,
+    without their figures (when asked) or whose name the 名录 holds are skipped. At most
+    :data:`SUBTREE_MAX` at a time; audited once with the counts."""
+    ensure_open(competition)
+    plan = subtree_plan(competition, choice)
+    refusal = subtree_refusal(plan)
+    if refusal is not None:
+        raise LaborError(refusal, "organization")
+    day = today()
+    db.session.execute(
+        insert(Participant),
+        [
+            {
+                "competition_id": competition.id,
+                "kind": ParticipantKind.UNIT,
+                "name": name,
+                "organization_id": org_id,
+                "registered_on": day,
+            }
+            for org_id, name in plan.adding
+        ],
+    )
+    db.session.flush()
+    audited(
+        actor,
+        "competition.participants.subtree",
+        "competition",
+        competition.id,
+        after={
+            "organization_id": choice.root.id,
+            "kinds": [kind.value for kind in choice.kinds],
+            "with_figures": choice.with_figures,
+            "added": len(plan.adding),
+            "skipped_existing": plan.existing,
+            "skipped_closed": plan.closed,
+            "skipped_no_figures": plan.no_figures,
+            "skipped_same_name": plan.same_name[:200],
+            "registered_on": day,
+            "participants": [name for _org_id, name in plan.adding][:200],
+        },
+    )
+    return plan
