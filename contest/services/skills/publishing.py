@@ -12,15 +12,11 @@ verifying, marked as superseded.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -44,6 +40,7 @@ from contest.models import (
 )
 from contest.models.base import local_time, utcnow
 from contest.services.core import audit
+from contest.services.core.certificates import check_suffix
 from contest.services.core.versions import RESULTS_CONTENT, bump_version
 from contest.services.honors import records as honor_service
 from contest.services.skills import policies, standings, status, turnout
@@ -66,17 +63,10 @@ class ResultsError(ValueError):
         self.problems = list(problems)
 
 
-def _check_suffix(base: str) -> str:
-    """Four characters of an HMAC of the number under SECRET_KEY: numbers cannot be guessed."""
-    key = str(current_app.config["SECRET_KEY"]).encode("utf-8")
-    mac = hmac.new(key, base.encode("utf-8"), hashlib.sha256).digest()
-    return base64.b32encode(mac).decode("ascii")[:4]
-
-
 def certificate_number(year: int, contest_id: int, event_code: str, sequence: int) -> str:
     """``2026-0007-A-0001-K7QD``: year, contest, event, sequence and a keyed check suffix."""
     base = f"{year}-{contest_id:04d}-{event_code}-{sequence:04d}"
-    return f"{base}-{_check_suffix(base)}"
+    return f"{base}-{check_suffix(base)}"
 
 
 def _sequence(number: str) -> int:
