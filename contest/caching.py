@@ -39,14 +39,26 @@ from sqlalchemy import select
 from contest.extensions import cache, db
 from contest.models import ContentVersion
 from contest.models.base import local_time, utcnow
-from contest.services.core.versions import HONORS_CONTENT, LABOR_CONTENT, RESULTS_CONTENT
+from contest.services.core.versions import (
+    HONORS_CONTENT,
+    LABOR_CONTENT,
+    PUBLICITY_CONTENT,
+    RESULTS_CONTENT,
+)
 
 TIMEOUT = 3600
 # Seconds between two reads of a content version (``WALL_VERSION_TTL`` overrides it): how long
 # a change made through one process or server may take to show on another.
 VERSION_TTL = 2.0
 
-__all__ = ["ContentCache", "honors_cache", "labor_cache", "results_cache", "single_flight"]
+__all__ = [
+    "ContentCache",
+    "honors_cache",
+    "labor_cache",
+    "publicity_cache",
+    "results_cache",
+    "single_flight",
+]
 
 
 class _VersionMemo:
@@ -225,3 +237,6 @@ results_cache = ContentCache(RESULTS_CONTENT, timeout=TIMEOUT)
 # Labor standings change when a round is published (or a published round is corrected); names
 # and the public switches of a competition change without a bump, so copies live five minutes.
 labor_cache = ContentCache(LABOR_CONTENT, timeout=300)
+# 公示 lists change with a start, a 递补 or a conferral (each bumps ``publicity``), and leave the
+# public site after their last day plus a grace without any write: keyed on the day too.
+publicity_cache = ContentCache(PUBLICITY_CONTENT, timeout=300, daily=True)

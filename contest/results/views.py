@@ -27,6 +27,7 @@ from contest.caching import results_cache
 from contest.extensions import db, limiter
 from contest.models import Contest, ContestStatus
 from contest.results.blueprint import bp
+from contest.services.honors import certificates as honor_certificates
 from contest.services.skills import publishing
 from contest.services.skills import results as results_service
 from contest.ui import confirm, links, published
@@ -159,10 +160,15 @@ def verify_form():  # type: ignore[no-untyped-def]
 @bp.route("/verify/<number>")
 @limiter.limit(_verify_limit)
 def verify(number: str):  # type: ignore[no-untyped-def]
+    """A contest's certificate, or an honor's (a campaign's 劳模, 奖章 …): one page checks both,
+    and an honor revoked since says so."""
     found = published.certificate(number)
-    status = 200 if found is not None else 404
+    honor = honor_certificates.find(number) if found is None else None
+    status = 200 if found is not None or honor is not None else 404
     return (
-        render_template("results/verify.html", number=number[:60], found=found, searched=True),
+        render_template(
+            "results/verify.html", number=number[:60], found=found, honor=honor, searched=True
+        ),
         status,
     )
 

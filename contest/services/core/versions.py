@@ -19,6 +19,9 @@ HONORS_CONTENT = "honors"
 RESULTS_CONTENT = "results"
 # Published rounds of labor competitions: their standings, red flags and public pages.
 LABOR_CONTENT = "labor"
+# Nomination campaigns' public side: 公示 lists (and the campaigns API), changed by a start, a
+# supplementary notice, a nominee removed on an objection, a conferral.
+PUBLICITY_CONTENT = "publicity"
 
 
 def bump_version(name: str) -> int:
