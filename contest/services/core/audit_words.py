@@ -307,6 +307,34 @@ ACTION_GROUPS: dict[str, ActionGroup] = {
             "user.sessions_end": ("user", _l("让%(object)s在其他设备上退出了登录")),
         },
     ),
+    "nomination_review": ActionGroup(
+        _l("评选表彰评审"),
+        {
+            "nomination.stage.default": ("campaign", _l("为%(object)s套用了默认评审流程")),
+            "nomination.stage.create": ("campaign", _l("为%(object)s添加了评审环节")),
+            "nomination.stage.update": ("campaign", _l("修改了%(object)s的评审环节")),
+            "nomination.stage.delete": ("campaign", _l("删除了%(object)s的评审环节")),
+            "nomination.stage.move": ("campaign", _l("调整了%(object)s评审环节的顺序")),
+            "nomination.stage.member.add": ("campaign", _l("为%(object)s的评审环节添加了成员")),
+            "nomination.stage.member.remove": ("campaign", _l("移出了%(object)s评审环节的成员")),
+            "nomination.stage.member.chair": ("campaign", _l("指定了%(object)s评审环节的组长")),
+            "nomination.stage.open": ("campaign", _l("开始了%(object)s的评审环节")),
+            "nomination.stage.close": ("campaign", _l("结束了%(object)s的评审环节")),
+            "nomination.stage.reopen": ("campaign", _l("重新开放了%(object)s的评审环节")),
+            "nomination.rubric.template": (
+                "campaign",
+                _l("为%(object)s的专家评审套用了评分细则模板"),
+            ),
+            "nomination.rubric.item.create": (
+                "campaign",
+                _l("为%(object)s的专家评审添加了评分要素"),
+            ),
+            "nomination.rubric.item.delete": ("campaign", _l("删除了%(object)s专家评审的评分要素")),
+            "nomination.review.decide": ("nomination", _l("对%(object)s作出了审核结论")),
+            "nomination.consultation": ("nomination", _l("记录了%(object)s的征求意见结果")),
+            "nomination.finalize": ("campaign", _l("确定了%(object)s的评审结果（正选与递补）")),
+        },
+    ),
     "system": ActionGroup(
         _l("系统"),
         {
@@ -337,6 +365,8 @@ TARGET_NOUNS: dict[str, LazyString] = {
     "demo": _l("演示数据"),
     "audit": _l("审计日志"),
     "import": _l("导入"),
+    "campaign": _l("评选表彰"),
+    "nomination": _l("推荐对象"),
 }
 
 # Snapshot keys holding the id of another object, and which kind of object (see audit_log).
@@ -553,6 +583,23 @@ FIELD_LABELS: dict[str, LazyString] = {
     "people_linked": _l("关联到的职工"),
     "photo": _l("照片"),
     "bytes": _l("文件大小（字节）"),
+    # nomination review: stages, decisions, 征求意见, the result
+    "stage": _l("评审环节"),
+    "stages": _l("评审环节"),
+    "opens_on": _l("开始日期"),
+    "closes_on": _l("结束日期"),
+    "blind": _l("匿名评审"),
+    "passed": _l("通过的推荐"),
+    "lapsed": _l("逾期未重新报送的推荐"),
+    "veto": _l("一票否决"),
+    "nomination_status": _l("推荐状态"),
+    "is_chair": _l("组长"),
+    "department": _l("征求意见部门"),
+    "cleared": _l("无异议"),
+    "selected": _l("正选"),
+    "alternates": _l("递补人选"),
+    "not_selected": _l("未入选"),
+    "skipped": _l("因构成比例让出名额"),
 }
 
 
