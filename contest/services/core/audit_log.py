@@ -27,10 +27,12 @@ from contest.extensions import db
 from contest.models import (
     Appeal,
     AuditEntry,
+    Campaign,
     Contest,
     Entry,
     Event,
     Honor,
+    Nomination,
     Organization,
     Person,
     RecheckItem,
@@ -61,6 +63,7 @@ __all__ = [
     "export_xlsx",
     "matching",
     "read_page",
+    "write_entries",
 ]
 
 GROUP_PREFIX = "group:"
@@ -293,6 +296,8 @@ _FINDERS: dict[str, Callable[[set[int]], dict[int, _Name]]] = {
     "event": _name_events,
     "honor": _name_honors,
     "contest": _named_by(Contest.name),
+    "campaign": _named_by(Campaign.name),
+    "nomination": _named_by(Nomination.name),
     "organization": _named_by(Organization.name),
     "person": _named_by(Person.name),
     "rubric_template": _named_by(RubricTemplate.name),
@@ -474,11 +479,12 @@ def read_page(filters: AuditFilter, page: int, per_page: int) -> AuditPage:
 # ---------------------------------------------------------------- export
 
 
-def _chunks(filters: AuditFilter) -> Iterator[list[AuditEntry]]:
-    """Every matching entry, newest first, ``EXPORT_CHUNK`` at a time (keyset on the id)."""
+def _chunks(selected: Select[AuditEntry]) -> Iterator[list[AuditEntry]]:
+    """Every entry ``selected`` finds (newest first), ``EXPORT_CHUNK`` at a time (keyset on
+    the id)."""
     last: int | None = None
     while True:
-        query = matching(filters)
+        query = selected
         if last is not None:
             query = query.where(AuditEntry.id < last)
         chunk = list(db.session.scalars(query.limit(EXPORT_CHUNK)))
@@ -520,14 +526,19 @@ def _export_row(view: EntryView) -> tuple[object, ...]:
     )
 
 
-def export_xlsx(actor: User | None, filters: AuditFilter, out: IO[bytes]) -> int:
-    """Write every entry ``filters`` selects (all pages) as .xlsx; the export is audited.
-
-    Columns :data:`EXPORT_HEADERS`. Text that Excel would run as a formula is written as text
-    by ``spreadsheets.write_xlsx``. Returns the number of rows.
-    """
-    rows = [_export_row(view) for chunk in _chunks(filters) for view in describe(chunk)]
+def write_entries(selected: Select[AuditEntry], out: IO[bytes]) -> int:
+    """Write every entry of ``selected`` (an ``AuditEntry`` query ordered newest first by id)
+    as .xlsx with the columns :data:`EXPORT_HEADERS`; text that Excel would run as a formula
+    is written as text by ``spreadsheets.write_xlsx``. Returns the number of rows. The caller
+    audits the export (a campaign's trail is exported from its own pages)."""
+    rows = [_export_row(view) for chunk in _chunks(selected) for view in describe(chunk)]
     frame = pd.DataFrame(rows, columns=list(EXPORT_HEADERS))
     write_xlsx(frame, out, sheet_title="审计日志", widths=EXPORT_WIDTHS)
-    audit.record(actor, "audit.export", "audit", after={"rows": len(rows), **filters.as_args()})
     return len(rows)
+
+
+def export_xlsx(actor: User | None, filters: AuditFilter, out: IO[bytes]) -> int:
+    """Write every entry ``filters`` selects (all pages) as .xlsx; the export is audited."""
+    count = write_entries(matching(filters), out)
+    audit.record(actor, "audit.export", "audit", after={"rows": count, **filters.as_args()})
+    return count
