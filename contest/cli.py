@@ -14,7 +14,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from contest.commands import audit, backup, honors, orgs, rank, setup, token, user
+from contest.commands import audit, backup, calendar, honors, orgs, rank, setup, token, user
 from contest.database import set_write_intent
 
 APP_COMMANDS: tuple[click.Command, ...] = (
@@ -26,6 +26,7 @@ APP_COMMANDS: tuple[click.Command, ...] = (
     audit.audit_group,
     honors.honors_group,
     orgs.orgs_group,
+    calendar.calendar_group,
     backup.backup_command,
     backup.restore_command,
 )

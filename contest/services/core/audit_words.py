@@ -138,6 +138,18 @@ ACTION_GROUPS: dict[str, ActionGroup] = {
             ),
         },
     ),
+    "calendar": ActionGroup(
+        _l("工作日历"),
+        {
+            "calendar.day.set": ("calendar_day", _l("修改了工作日历的%(object)s")),
+            "calendar.day.delete": ("calendar_day", _l("撤销了工作日历对%(object)s的修改")),
+            "calendar.year.enter": (
+                "calendar_year",
+                _l("按国务院通知录入了%(object)s的放假和补班安排"),
+            ),
+            "calendar.year.clear": ("calendar_year", _l("清除了%(object)s工作日历的全部手工修改")),
+        },
+    ),
     "honors": ActionGroup(
         _l("荣誉"),
         {
@@ -362,6 +374,8 @@ TARGET_NOUNS: dict[str, LazyString] = {
     "organization": _l("组织"),
     "person": _l("职工"),
     "user": _l("账号"),
+    "calendar_day": _l("日期"),
+    "calendar_year": _l("年度"),
     "demo": _l("演示数据"),
     "audit": _l("审计日志"),
     "import": _l("导入"),
@@ -583,6 +597,12 @@ FIELD_LABELS: dict[str, LazyString] = {
     "people_linked": _l("关联到的职工"),
     "photo": _l("照片"),
     "bytes": _l("文件大小（字节）"),
+    # the working-day calendar
+    "day": _l("日期"),
+    "is_workday": _l("上班"),
+    "holidays": _l("放假日期"),
+    "makeup_days": _l("补班日期"),
+    "overrides": _l("手工修改的天数"),
     # nomination review: stages, decisions, 征求意见, the result
     "stage": _l("评审环节"),
     "stages": _l("评审环节"),
