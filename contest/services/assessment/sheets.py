@@ -22,7 +22,7 @@ item), which the database also enforces.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -124,23 +124,12 @@ def number(value: Decimal) -> int | float:
 
 
 def points_of(aspect: Aspect, mark: Decimal) -> Decimal:
-    """What a valid mark is worth on the sheet, to the cent: a judgement level ``level / scale
-    × max``, a deduction ``max − deduction``, a measurement or bonus itself (as ``marks.py``
-    counts), a veto or mandatory flag nothing, a rate figure what ``scoring`` makes of it."""
-    top = Decimal(aspect.max_points)
-    if aspect.kind is AspectKind.JUDGEMENT:
-        scale = Decimal(aspect.scale or 0)
-        worth = top * mark / scale if scale else Decimal(0)
-    elif aspect.kind is AspectKind.DEDUCTION:
-        worth = top - mark
-    elif aspect.kind.is_flag:
-        worth = Decimal(0)
-    elif aspect.kind is AspectKind.RATE:
-        points = scoring.item_points(scoring_item(aspect), float(mark))
-        worth = Decimal(str(round(points, 2)))
-    else:
-        worth = mark
-    return worth.quantize(_CENT)
+    """What a valid mark is worth on the sheet, to the cent — by ``scoring``'s formula for the
+    item's kind (``scoring.item_points``), the one place those formulas live: a judgement level
+    ``level / scale × max``, a deduction ``max − deduction``, a measurement or bonus itself, a
+    veto or mandatory flag nothing, a rate figure its points after the shortfall steps."""
+    worth = scoring.item_points(scoring_item(aspect), float(mark))
+    return Decimal(repr(worth)).quantize(_CENT, rounding=ROUND_HALF_EVEN)
 
 
 def scoring_item(aspect: Aspect) -> scoring.Item:
