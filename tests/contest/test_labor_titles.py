@@ -9,7 +9,7 @@ service, the standings it reads and the honors it writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -17,11 +17,14 @@ from typing import Any
 import pytest
 
 from contest.models import (
+    Aspect,
+    AspectKind,
     AuditEntry,
     Competition,
     CompetitionAward,
     CompetitionKind,
     CompetitionStatus,
+    Component,
     Honor,
     HonorLevel,
     HonorSource,
@@ -33,6 +36,7 @@ from contest.models import (
     Round,
     RoundResult,
     RoundStatus,
+    RubricCriterion,
     Track,
 )
 from contest.models.contest import VetoEffect
@@ -112,8 +116,10 @@ class World:
         parent: Participant | None = None,
         veto: tuple[int, VetoEffect] | None = None,
         grade: str | None = None,
-        missing_mandatory: str = "",
+        missing_mandatory: str | Mapping[int, str] = "",
     ) -> Participant:
+        """``missing_mandatory``: the unmet 必备项 keys of every round, or of the rounds named
+        by their index."""
         if org == "new":
             org = self.make_org(name=f"{name}工会", kind=OrgKind.GRASSROOTS, parent=self.host)
         participant = Participant(
@@ -142,7 +148,11 @@ class World:
                     veto_effect=veto[1] if vetoed and veto else None,
                     vetoed_by="safety" if vetoed else "",
                     grade=grade,
-                    missing_mandatory=missing_mandatory,
+                    missing_mandatory=(
+                        missing_mandatory
+                        if isinstance(missing_mandatory, str)
+                        else missing_mandatory.get(index, "")
+                    ),
                     assessors=3,
                 )
             )
@@ -444,6 +454,64 @@ def test_every_round_refuses_a_participant_missing_a_round(world: Callable[..., 
     evaluation = w.evaluate()
     assert winners(evaluation) == ["二公司"]
     assert misses(evaluation)["一公司"].endswith("但未参加第1轮考评")
+
+
+def mandatory_items(w: World, **names: str) -> None:
+    """An indicator sheet of 必备项 for ``w``'s competition (key → name)."""
+    sheet = Component(
+        competition_id=w.competition.id,
+        key="indicators",
+        name="考核指标",
+        weight=Decimal(100),
+        max_score=Decimal(100),
+        position=0,
+    )
+    w.db.session.add(sheet)
+    w.db.session.flush()
+    criterion = RubricCriterion(component_id=sheet.id, name="必备条件", position=0)
+    w.db.session.add(criterion)
+    w.db.session.flush()
+    for position, (key, name) in enumerate(names.items()):
+        w.db.session.add(
+            Aspect(
+                criterion_id=criterion.id,
+                competition_id=w.competition.id,
+                key=key,
+                name=name,
+                kind=AspectKind.MANDATORY,
+                max_points=Decimal(0),
+                position=position,
+            )
+        )
+    w.db.session.commit()
+
+
+def test_a_mandatory_item_missed_in_any_published_round_refuses_the_title(
+    world: Callable[..., World],
+) -> None:
+    """必备项 not met → not eligible (DOMAIN §2 rule 17): in any published round, not only the
+    last, and the near-misses say which item in which round."""
+    w = world(rounds=3)
+    mandatory_items(w, M1="农民工工资专户", M2="安全生产许可证")
+    w.unit("一公司", [99, 99, 99], missing_mandatory={0: "M1,M2", 2: "M2"})
+    w.unit("二公司", [90, 90, 90])
+    w.unit("三公司", [80, 80, 80], missing_mandatory={1: "M1"})
+    w.unit("四公司", [70, 70, 70])
+    w.rules(
+        {**RANK, "top": 1},
+        {"title": "达标单位", "recipient": "unit", "by": "threshold", "min_total": 200},
+    )
+    evaluation = w.evaluate()
+    assert winners(evaluation, "先进集体") == ["二公司"]
+    assert winners(evaluation, "达标单位") == ["二公司", "四公司"]
+    reasons = {(m.title, m.name): m.reason for m in evaluation.near_misses}
+    first = reasons[("先进集体", "一公司")]
+    assert first.startswith("土建组第 1 名")
+    assert first.endswith(
+        "但必备项未达标：农民工工资专户、安全生产许可证（第1轮）；安全生产许可证（第3轮）"
+    )
+    assert reasons[("先进集体", "三公司")] == "必备项未达标：农民工工资专户（第2轮）"
+    assert reasons[("达标单位", "三公司")].endswith("但必备项未达标：农民工工资专户（第2轮）")
 
 
 def test_teams_and_projects_are_ranked_among_their_own_kind(world: Callable[..., World]) -> None:

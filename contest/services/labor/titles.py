@@ -27,8 +27,14 @@ project: unit honors of that organisation; a team: team honors of that organisat
 team's name) and a person by the person record. A participant without an organisation has no
 history: a ``prior`` condition then refuses it, a no-repeat window finds nothing.
 
-Everyone must be in the 参赛名录 (备案 date set, not withdrawn) and not vetoed for the whole
-competition. **Ties at the cut-off**: places count among the eligible participants of the
+Everyone must be in the 参赛名录 (备案 date set, not withdrawn), not vetoed for the whole
+competition, and must have met every 必备项 (mandatory item) in **every** published round
+(DOMAIN §2: 必备项 not met → not eligible for the title). Any round counts, not only the last:
+a 必备项 (a wage account for migrant workers, a safety licence) is a condition of taking part
+at all, and a later round meeting it does not undo a round run without it. Such a participant
+is listed among the near-misses under every rule, like a vetoed one, with the unmet items
+and their rounds: 必备项未达标：农民工工资专户（第1轮）. The items are read from the stored
+round results (``RoundResult.missing_mandatory``), never recomputed here. **Ties at the cut-off**: places count among the eligible participants of the
 rule's kind in the track (an unregistered unit ranked first takes no place), and participants
 that the standings could not separate share the place, so all of them get the title even when
 that makes more than ``top``.
@@ -55,7 +61,7 @@ from __future__ import annotations
 import calendar
 import json
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -654,6 +660,7 @@ class _Entry:
     vetoed: bool
     scored: int
     missing_rounds: list[str]
+    unmet: list[str] = field(default_factory=list)  # 必备项 not met: "items（round）" each
 
 
 def _evaluate_rules(competition: Competition) -> Evaluation:
@@ -694,11 +701,37 @@ def _evaluate_rules(competition: Competition) -> Evaluation:
                     missing,
                 )
             )
+    unmet = _unmet_mandatory(competition, table.rounds)
+    for entry in entries:
+        entry.unmet = unmet.get(entry.participant.id, [])
     history = _History(competition, participants.values())
     finish = end_day(competition)
     for rule in rules:
         _apply_rule(rule, competition, entries, history, finish, result)
     return result
+
+
+def _unmet_mandatory(
+    competition: Competition, rounds: Sequence[standings_service.RoundHead]
+) -> dict[int, list[str]]:
+    """Participant id → the 必备项 it did not meet, "items（round）" for each published round
+    where it missed one, oldest round first (read from the stored round results)."""
+    if not rounds:
+        return {}
+    names = {r.id: r.name for r in rounds}
+    order = {r.id: index for index, r in enumerate(rounds)}
+    rows = db.session.execute(
+        select(
+            RoundResult.participant_id, RoundResult.round_id, RoundResult.missing_mandatory
+        ).where(RoundResult.round_id.in_(list(names)), RoundResult.missing_mandatory != "")
+    ).all()
+    items = _item_name_map(competition) if rows else {}
+    found: dict[int, list[str]] = {}
+    for participant_id, round_id, keys in sorted(rows, key=lambda row: order[row[1]]):
+        found.setdefault(participant_id, []).append(
+            _("%(items)s（%(round)s）", items=_names_of(items, keys), round=names[round_id])
+        )
+    return found
 
 
 def _entry_refusal(rule: TitleRule, entry: _Entry) -> str | None:
@@ -707,6 +740,8 @@ def _entry_refusal(rule: TitleRule, entry: _Entry) -> str | None:
         return _("未在参赛名录备案")
     if entry.vetoed:
         return _("一票否决，不参评称号")
+    if entry.unmet:
+        return _mandatory_refusal(entry)
     if rule.every_round and entry.missing_rounds:
         return _("未参加%(rounds)s考评", rounds="、".join(entry.missing_rounds))
     return None
@@ -793,6 +828,9 @@ def _apply_rule(
             continue  # a person rule lists people: the units that did not qualify are above
         if entry.vetoed:
             result.near_misses.append(_near(rule, entry, _("一票否决，不参评称号")))
+        elif entry.unmet and not earns and _registered(entry):
+            # like a veto, an unmet 必备项 is named even when the standing would not earn it
+            result.near_misses.append(_near(rule, entry, _mandatory_refusal(entry)))
         elif refusal is not None:
             if earns:
                 result.near_misses.append(
@@ -824,6 +862,14 @@ def _apply_rule(
                 basis=_clip(basis),
             )
         )
+
+
+def _registered(entry: _Entry) -> bool:
+    return entry.participant.registered_on is not None
+
+
+def _mandatory_refusal(entry: _Entry) -> str:
+    return _("必备项未达标：%(items)s", items="；".join(entry.unmet))
 
 
 def _near(rule: TitleRule, entry: _Entry, reason: str) -> NearMiss:
@@ -889,9 +935,19 @@ def _members(
         )
 
 
+def _item_name_map(competition: Competition) -> dict[str, str]:
+    return {a.key: a.name for a in indicators.items_of(indicators.sheet_of(competition))}
+
+
+def _names_of(names: Mapping[str, str], keys: str) -> str:
+    """Stored item keys ("M1,M2") as the sheet's item names joined with 、."""
+    return "、".join(
+        names.get(k.strip(), k.strip()) for k in keys.replace("，", ",").split(",") if k.strip()
+    )
+
+
 def _item_names(competition: Competition, keys: str) -> str:
-    names = {a.key: a.name for a in indicators.items_of(indicators.sheet_of(competition))}
-    return "、".join(names.get(k, k) for k in keys.replace("，", ",").split(",") if k.strip())
+    return _names_of(_item_name_map(competition), keys)
 
 
 def _evaluate_rating(competition: Competition) -> Evaluation:
