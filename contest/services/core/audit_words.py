@@ -347,6 +347,21 @@ ACTION_GROUPS: dict[str, ActionGroup] = {
             "nomination.finalize": ("campaign", _l("确定了%(object)s的评审结果（正选与递补）")),
         },
     ),
+    "nomination_ballots": ActionGroup(
+        _l("评选表彰投票"),
+        {
+            "nomination.ballot.rules": ("campaign", _l("修改了%(object)s投票环节的投票规则")),
+            "nomination.ballot.prepare": ("campaign", _l("为%(object)s安排了一次无记名投票")),
+            "nomination.ballot.discard": ("campaign", _l("删除了%(object)s一次未开始的投票")),
+            "nomination.ballot.open": ("campaign", _l("开启了%(object)s的一次无记名投票")),
+            "nomination.ballot.present": ("campaign", _l("录入了%(object)s纸质投票的到会人数")),
+            "nomination.ballot.count": ("campaign", _l("录入了%(object)s纸质投票的计票结果")),
+            "nomination.ballot.close": ("campaign", _l("结束了%(object)s的一次投票并计票")),
+            "nomination.ballot.runoff": ("campaign", _l("为%(object)s得票并列者安排了再次投票")),
+            "nomination.ballot.resolve": ("campaign", _l("由主持人决定了%(object)s投票中的并列")),
+            "nomination.ballot.void": ("campaign", _l("作废了%(object)s的一次投票")),
+        },
+    ),
     "system": ActionGroup(
         _l("系统"),
         {
@@ -620,6 +635,26 @@ FIELD_LABELS: dict[str, LazyString] = {
     "alternates": _l("递补人选"),
     "not_selected": _l("未入选"),
     "skipped": _l("因构成比例让出名额"),
+    # nomination ballots: counts only, never a voter beside a choice
+    "ballot": _l("投票编号"),
+    "award": _l("奖项"),
+    "nominees": _l("被推荐人数"),
+    "places": _l("名额"),
+    "paper": _l("纸质选票"),
+    "committee": _l("委员人数"),
+    "present": _l("到会人数"),
+    "voted": _l("已投票人数"),
+    "quorum": _l("法定人数"),
+    "needed": _l("通过所需赞成票"),
+    "tally": _l("计票结果"),
+    "counts": _l("计票人录入的票数"),
+    "chosen": _l("决定当选"),
+    "tied": _l("得票并列"),
+    "runoff_of": _l("再次投票所属的投票"),
+    "pass_rule": _l("通过规则"),
+    "quorum_rule": _l("法定人数规则"),
+    "ballot_top": _l("参加投票人数"),
+    "runoff": _l("并列时再次投票"),
 }
 
 
