@@ -812,7 +812,10 @@ def test_rating_grades_become_unit_honors_valid_for_a_year(world: Callable[..., 
     assert reasons["化工厂工会"].startswith("必备项未达标")
     assert reasons["钢铁厂工会"] == "得分 60，未达到最低等级线 80 分"
     done = w.confer(on=date(2026, 3, 15))
-    assert {h.valid_until for h in done.honors} == {date(2027, 3, 15)}
+    # valid for 12 months: 2026-03-15 to 2027-03-14 inclusive (valid_until is the last day held)
+    assert {h.valid_until for h in done.honors} == {date(2027, 3, 14)}
+    assert all(validity.is_current(h, date(2027, 3, 14)) for h in done.honors)
+    assert not any(validity.is_current(h, date(2027, 3, 15)) for h in done.honors)
     assert {h.recipient_kind for h in done.honors} == {RecipientKind.UNIT}
 
 
@@ -838,6 +841,31 @@ def test_re_rating_ends_the_previous_grade_the_day_before(
     assert {h.valid_until for h in old.values()} == {date(2026, 1, 31)}
     assert [h.title for h in done.honors] == ["四星级职工之家"]
     assert titles.conferral(second.competition).ended == 2  # type: ignore[union-attr]
+
+
+def test_a_re_rating_right_after_the_last_valid_day_ends_nothing(
+    world: Callable[..., World], make_org: Callable[..., Any]
+) -> None:
+    """A grade of 2023-03-01 is held to 2024-02-29 (a leap year); a re-rating conferred on
+    2024-03-01 follows it without a gap or an overlap, and one conferred on a grade's last day
+    ends that grade the day before."""
+    host = make_org(name="江州市总工会", kind=OrgKind.CITY)
+    first = rating(world, 2023, host)
+    unit = first.unit("机床厂工会", [93], grade="五星")
+    old = first.confer(on=date(2023, 3, 1)).honors[0]
+    assert old.valid_until == date(2024, 2, 29)
+    second = rating(world, 2024, host)
+    second.unit("机床厂工会", [84], grade="四星", org=unit.organization)
+    done = second.confer(on=date(2024, 3, 1))
+    assert done.ended == 0 and old.valid_until == date(2024, 2, 29)
+    new = done.honors[0]
+    assert new.valid_until == date(2025, 2, 28)
+    held = [h.title for h in (old, new) if validity.is_current(h, date(2024, 3, 1))]
+    assert held == ["四星级职工之家"]
+    third = rating(world, 2025, host)
+    third.unit("机床厂工会", [95], grade="五星", org=unit.organization)
+    assert third.confer(on=date(2025, 2, 28)).ended == 1
+    assert new.valid_until == date(2025, 2, 27)
 
 
 def test_a_rating_where_nobody_earns_a_grade_is_conferred_once(

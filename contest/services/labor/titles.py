@@ -34,17 +34,22 @@ a 必备项 (a wage account for migrant workers, a safety licence) is a conditio
 at all, and a later round meeting it does not undo a round run without it. Such a participant
 is listed among the near-misses under every rule, like a vetoed one, with the unmet items
 and their rounds: 必备项未达标：农民工工资专户（第1轮）. The items are read from the stored
-round results (``RoundResult.missing_mandatory``), never recomputed here. **Ties at the cut-off**: places count among the eligible participants of the
-rule's kind in the track (an unregistered unit ranked first takes no place), and participants
+round results (``RoundResult.missing_mandatory``), never recomputed here. Ratings read only
+their last round, whose grade the 必备项 already withheld (below).
+
+**Ties at the cut-off**: places count among the eligible participants of the rule's kind in
+the track (an unregistered unit ranked first takes no place), and participants
 that the standings could not separate share the place, so all of them get the title even when
 that makes more than ``top``.
 
 **Ratings** (六好 / 职工之家 / 星级) have no rules: each rated union registered in the 名录
 whose last published round gave it a grade (必备项 not met or vetoed: no grade) receives a unit
 honor titled after the grade (:func:`rating_title`), valid ``valid_months`` (default 12) from
-the day of conferral. When a new rating of the same kind and level confers on an organisation,
-its previous grade from such a rating ends the day before — also when the new rating gives it
-no grade (stars are lowered or withdrawn, DOMAIN §2 rule 17c).
+the day of conferral: ``valid_until`` is the last day held, the day before the same date
+``valid_months`` later (conferred 2026-03-15: held to 2027-03-14). When a new rating of the
+same kind and level confers on an organisation, its previous grade from such a rating ends the
+day before — also when the new rating gives it no grade (stars are lowered or withdrawn,
+DOMAIN §2 rule 17c); a grade whose last day is already before then is left as it is.
 
 **Proposal and conferral**: :func:`evaluate` reads the standings and the honors table and
 returns who qualifies and who narrowly does not, and why (read-only, for the page);
@@ -609,6 +614,15 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def rating_valid_until(competition: Competition, conferred_on: date) -> date:
+    """The last day a rating's grade conferred on ``conferred_on`` is held: ``valid_months``
+    later less one day (``Honor.valid_until`` is a day still valid, ``validity.valid_on``), so
+    a grade of 2026-03-15 for 12 months holds to 2027-03-14 and a re-rating conferred on
+    2027-03-15 follows it without a gap or a day with two grades."""
+    months = competition.valid_months or DEFAULT_VALID_MONTHS
+    return add_months(conferred_on, months) - timedelta(days=1)
 
 
 def end_day(competition: Competition) -> date:
@@ -1330,9 +1344,7 @@ def confer(
     problems = confer_problems(competition)
     if problems:
         raise LaborError(_("不能授予称号"), problems=problems)
-    valid_until = None
-    if competition.is_rating:
-        valid_until = add_months(conferred_on, competition.valid_months or DEFAULT_VALID_MONTHS)
+    valid_until = rating_valid_until(competition, conferred_on) if competition.is_rating else None
     honors = []
     try:
         for award in awards_of(competition):
