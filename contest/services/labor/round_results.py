@@ -17,7 +17,9 @@ the red flags (流动红旗).
   round is confirmed again.
 
 Results are always computed from the sheets afresh, so confirming twice gives the same rows.
-Every move is audited against the competition; writes flush and the view commits.
+Every move first locks the round's row (``SELECT … FOR UPDATE``) and reads its status again,
+so two people taking the same step at once take it once: the second is told the round has
+moved on. Every move is audited against the competition; writes flush and the view commits.
 """
 
 from __future__ import annotations
@@ -210,6 +212,23 @@ def _ensure_running(competition: Competition) -> None:
         raise LaborError(_("竞赛当前不在进行中（%(status)s）。", status=competition.status.label))
 
 
+def _lock(round_: Round) -> None:
+    """Take the round's row lock for the rest of the transaction and read it afresh.
+
+    Every step checks the round's status and then writes; two people taking the same step at
+    once (two confirms, a double-clicked 公布) would both pass the check without it, and the
+    second's results would hit the unique constraint (PostgreSQL) or replace the first's
+    (SQLite, where ``FOR UPDATE`` makes the transaction a writer: ``contest.database``). With
+    it the second waits for the first to commit and then finds the round moved on.
+    """
+    db.session.scalars(
+        select(Round)
+        .where(Round.id == round_.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def _ensure_status(round_: Round, status: RoundStatus) -> None:
     if round_.status is not status:
         raise LaborError(
@@ -223,6 +242,7 @@ def _ensure_status(round_: Round, status: RoundStatus) -> None:
 
 def open_scoring(actor: User, round_: Round) -> None:
     """自评中 → 考评中: self-assessments close (those not submitted stay out)."""
+    _lock(round_)
     competition = round_.competition
     if not competition.can_manage(actor):
         raise LaborError(_("只有竞赛的组织者可以开始考评"))
@@ -243,6 +263,7 @@ def confirm_round(
     saw it in the confirmation (a sheet submitted or added since changes it, and the chief is
     asked again); the missing sheets then do not count.
     """
+    _lock(round_)
     competition = round_.competition
     if not is_chief(actor, competition.id):
         raise LaborError(_("只有考评组组长可以确认本轮成绩"))
@@ -278,6 +299,7 @@ def confirm_round(
 
 def publish_round(actor: User, round_: Round) -> list[RoundFlag]:
     """已确认 → 已公布 by an organizer; the red flags of all published rounds are recomputed."""
+    _lock(round_)
     competition = round_.competition
     if not competition.can_manage(actor):
         raise LaborError(_("只有竞赛的组织者可以公布成绩"))
@@ -305,6 +327,7 @@ def publish_round(actor: User, round_: Round) -> list[RoundFlag]:
 def reopen_round(actor: User, round_: Round, reason: str) -> None:
     """已确认 → 考评中 (an organizer or the chief): the results are removed until the round is
     confirmed again; a published round is not reopened."""
+    _lock(round_)
     competition = round_.competition
     if not (competition.can_manage(actor) or is_chief(actor, competition.id)):
         raise LaborError(_("只有组织者或考评组组长可以重新开放本轮"))
