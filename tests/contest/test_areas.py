@@ -45,6 +45,7 @@ def _groups(html: str) -> list[str]:
                 "/orgs/",
                 "/admin/users",
                 "/admin/audit",
+                "/admin/calendar",
             ],
         ),
         (
