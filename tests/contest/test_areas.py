@@ -45,7 +45,6 @@ def _groups(html: str) -> list[str]:
                 "/orgs/",
                 "/admin/users",
                 "/admin/audit",
-                "/admin/calendar",
             ],
         ),
         (

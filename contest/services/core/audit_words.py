@@ -24,6 +24,7 @@ from contest.models import (
     EVENT_GROUP_LABELS,
     GENDER_LABELS,
     HONOR_LEVEL_LABELS,
+    NOMINATION_STATUS_LABELS,
     ORG_KIND_LABELS,
     OWNERSHIP_LABELS,
     ROLE_LABELS,
@@ -341,6 +342,19 @@ ACTION_GROUPS: dict[str, ActionGroup] = {
             "nomination.waive": ("nomination", _l("豁免了%(object)s的一项资格条件")),
         },
     ),
+    "nomination_recommend": ActionGroup(
+        _l("推荐申报"),
+        {
+            "nomination.create": ("nomination", _l("建立了%(object)s的推荐")),
+            "nomination.update": ("nomination", _l("修改了%(object)s的推荐表")),
+            "nomination.submit": ("nomination", _l("报送了%(object)s")),
+            "nomination.resubmit": ("nomination", _l("修改后重新报送了%(object)s")),
+            "nomination.withdraw": ("nomination", _l("撤回了%(object)s")),
+            "nomination.return": ("nomination", _l("将%(object)s退回推荐单位修改")),
+            "nomination.attachment.add": ("nomination", _l("为%(object)s上传了推荐材料")),
+            "nomination.attachment.remove": ("nomination", _l("删除了%(object)s的一份推荐材料")),
+        },
+    ),
     "nomination_review": ActionGroup(
         _l("评选表彰评审"),
         {
@@ -429,6 +443,7 @@ REFERENCE_FIELDS: dict[str, str] = {
     "person_id": "person",
     "organization_id": "organization",
     "parent_id": "organization",
+    "unit_id": "organization",  # a nomination's recommending unit
     "user_id": "user",
     "chief_user_id": "user",
 }
@@ -684,6 +699,17 @@ FIELD_LABELS: dict[str, LazyString] = {
     # nomination ballots: counts only, never a voter beside a choice
     "ballot": _l("投票编号"),
     "award": _l("奖项"),
+    # nominations: the recommending unit's side
+    "unit_id": _l("推荐单位"),
+    "categories": _l("申报的类别"),
+    "deeds_short_chars": _l("事迹简介字数"),
+    "form": _l("推荐表"),
+    "consent_publicity": _l("同意公示"),
+    "democratic_on": _l("民主推荐（职代会）日期"),
+    "unit_publicity_start": _l("单位公示开始日期"),
+    "unit_publicity_end": _l("单位公示结束日期"),
+    "declarations": _l("负面清单声明"),
+    "slot": _l("材料项目"),
     "nominees": _l("被推荐人数"),
     "places": _l("名额"),
     "paper": _l("纸质选票"),
@@ -713,6 +739,7 @@ _STATUS_LABELS: dict[str, dict[str, LazyString]] = {
     "entry": _by_value(ENTRY_STATUS_LABELS),
     "score_sheet": {"empty": _l("未评分"), **_by_value(SHEET_STATUS_LABELS)},
     "appeal": _by_value(APPEAL_STATUS_LABELS),
+    "nomination": _by_value(NOMINATION_STATUS_LABELS),
     "honor": {HonorStatus.VALID.value: _l("有效"), HonorStatus.REVOKED.value: _l("已撤销")},
 }
 _VALUE_LABELS: dict[str, dict[str, LazyString]] = {
