@@ -53,6 +53,7 @@ from contest.models.nomination import (
     StageStatus,
 )
 from contest.services.core import audit
+from contest.services.nominations import groups
 from contest.validation import text_problem
 
 __all__ = [
@@ -212,14 +213,9 @@ def candidate_members(stage: ReviewStage) -> list[User]:
 
 
 def nominee_org(nomination: Nomination) -> Organization | None:
-    """The organisation the nominee belongs to: the nominated unit or team's, else the
-    person's, else the recommending unit."""
-    org_id = nomination.organization_id
-    if org_id is None and nomination.person is not None:
-        org_id = nomination.person.organization_id
-    if org_id is None:
-        org_id = nomination.unit_id
-    return db.session.get(Organization, org_id) if org_id is not None else None
+    """The organisation the nominee belongs to (``groups.nominee_org``: the nominated unit or
+    team's, else the person's), else the recommending unit."""
+    return groups.nominee_org(nomination) or nomination.unit
 
 
 def recusal_reason(user: User | Any, nomination: Nomination) -> str | None:
@@ -240,7 +236,7 @@ def recusal_reason(user: User | Any, nomination: Nomination) -> str | None:
         and unit.contains(own)
         and own.contains(nominee)
     ):
-        return _("评审成员所在单位是被推荐对象的推荐单位（或其上级），自动回避")
+        return _("评审成员所在单位是被推荐对象所在单位的上级单位或推荐单位，自动回避")
     return None
 
 
