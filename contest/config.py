@@ -158,6 +158,9 @@ def from_environment() -> dict[str, Any]:
         "LOGIN_RATE_LIMIT": os.environ.get("CONTEST_LOGIN_RATE_LIMIT", "10 per minute"),
         # Certificate look-ups: generous for people, a brake on enumerating numbers.
         "VERIFY_RATE_LIMIT": os.environ.get("CONTEST_VERIFY_RATE_LIMIT", "30 per minute"),
+        # 会员评家: no survey figure is shown or used below this many answers (never below 3,
+        # contest.services.labor.surveys.min_answers), and no survey opens with fewer codes.
+        "SURVEY_MIN_ANSWERS": int(os.environ.get("CONTEST_SURVEY_MIN_ANSWERS", "5")),
         "LOGIN_MAX_FAILURES": int(os.environ.get("CONTEST_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("CONTEST_LOGIN_LOCKOUT_MINUTES", "15")),
         # A sign-in without 记住我 ends after this long unused (with it: the cookie's year).

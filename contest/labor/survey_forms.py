@@ -1,5 +1,5 @@
 """Forms of the organizer's 会员评家 pages. They check shapes (a number, a length); the rules
-(1–5,000 codes, 1–20 questions of ≤ 200 characters, a minimum of 0–100%) live in
+(SURVEY_MIN_ANSWERS to 5,000 codes, 1–20 questions of ≤ 200 characters, a minimum of 0–100%) live in
 ``contest.services.labor.surveys``, whose refusals the views put on the named field."""
 
 from __future__ import annotations

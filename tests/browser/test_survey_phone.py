@@ -49,7 +49,7 @@ def test_a_member_answers_on_a_phone_once_and_anonymously(
         member_count=30,
         counted_on=date(2026, 3, 31),
     )
-    survey = surveys.open_survey(r.organizer, r.participant, codes=3, questions=QUESTIONS)
+    survey = surveys.open_survey(r.organizer, r.participant, codes=5, questions=QUESTIONS)
     db.session.commit()
     survey_id = survey.id
     code, other = surveys.all_codes(survey)[:2]

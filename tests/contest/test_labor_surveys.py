@@ -102,6 +102,16 @@ def _all(survey: Survey, choice: str) -> list[str]:
     return [choice] * len(survey.questions)
 
 
+def _tallies(survey: Survey) -> dict[tuple[int, str], int]:
+    """The survey's counters that are not zero, read from the table."""
+    rows = _db.session.execute(
+        select(SurveyTally.question, SurveyTally.choice, SurveyTally.count).where(
+            SurveyTally.survey_id == survey.id, SurveyTally.count > 0
+        )
+    )
+    return {(question, choice): count for question, choice, count in rows}
+
+
 # ------------------------------------------------------------------ 入会率
 
 
@@ -222,19 +232,19 @@ def test_questions_default_to_the_six_good_list_and_are_checked(db: Any, rating:
 
 
 def test_only_a_rating_has_surveys_and_one_per_union(db: Any, rating: Any) -> None:
-    _open(db, rating, codes=3)
+    _open(db, rating, codes=5)
     with pytest.raises(SurveyError, match="已经开展过"):
-        surveys.open_survey(rating.organizer, rating.participant, codes=3)
+        surveys.open_survey(rating.organizer, rating.participant, codes=5)
     rating.competition.kind = CompetitionKind.PROJECT
     other = Participant(competition=rating.competition, name="二号标段")
     db.session.add(other)
     db.session.flush()
     with pytest.raises(SurveyError, match="只有工会评级"):
-        surveys.open_survey(rating.organizer, other, codes=3)
+        surveys.open_survey(rating.organizer, other, codes=5)
 
 
 def test_opening_closing_and_changes_are_audited_but_answers_are_not(db: Any, rating: Any) -> None:
-    survey = _open(db, rating, codes=4)
+    survey = _open(db, rating, codes=5)
     surveys.update_survey(
         rating.organizer, survey, questions=["甲？"], min_response_rate=Decimal(50)
     )
@@ -255,7 +265,7 @@ def test_opening_closing_and_changes_are_audited_but_answers_are_not(db: Any, ra
 
 
 def test_questions_and_minimum_are_fixed_once_a_member_has_answered(db: Any, rating: Any) -> None:
-    survey = _open(db, rating, codes=3)
+    survey = _open(db, rating, codes=5)
     _answer(survey, _codes(survey)[0], *_all(survey, BASIC))
     with pytest.raises(SurveyError, match="已有会员作答"):
         surveys.update_survey(
@@ -276,7 +286,7 @@ def test_more_codes_can_be_issued_up_to_five_thousand_while_open(db: Any, rating
 
 
 def test_a_code_answers_once_and_adds_one_to_each_chosen_counter(db: Any, rating: Any) -> None:
-    survey = _open(db, rating, codes=3, questions=["甲？", "乙？"])
+    survey = _open(db, rating, codes=5, questions=["甲？", "乙？"])
     code = _codes(survey)[0]
     _answer(survey, code, SATISFIED, UNSATISFIED)
     with pytest.raises(AnswerRefused) as refused:
@@ -284,18 +294,16 @@ def test_a_code_answers_once_and_adds_one_to_each_chosen_counter(db: Any, rating
     assert refused.value.reason == "used" and "只能用一次" in refused.value.message
     db.session.rollback()
     found = surveys.results(survey)
-    assert found.answered == 1 and found.issued == 3
-    assert [(q.satisfied, q.basic, q.unsatisfied) for q in found.questions] == [
-        (1, 0, 0),
-        (0, 0, 1),
-    ]
+    assert found.answered == 1 and found.issued == 5
+    assert found.questions == []  # open, and one answer: nothing to read but the counts of codes
+    assert _tallies(survey) == {(0, SATISFIED): 1, (1, UNSATISFIED): 1}
     with pytest.raises(AnswerRefused) as again:
         surveys.find_open(surveys.format_code(code).lower(), ADDRESS)
     assert again.value.reason == "used"
 
 
 def test_an_incomplete_answer_changes_nothing(db: Any, rating: Any) -> None:
-    survey = _open(db, rating, codes=2, questions=["甲？", "乙？", "丙？"])
+    survey = _open(db, rating, codes=5, questions=["甲？", "乙？", "丙？"])
     code = _codes(survey)[0]
     version = surveys.questions_version(survey.questions)
     with pytest.raises(AnswerRefused) as refused:
@@ -307,7 +315,7 @@ def test_an_incomplete_answer_changes_nothing(db: Any, rating: Any) -> None:
 
 
 def test_answers_to_an_older_question_list_are_refused(db: Any, rating: Any) -> None:
-    survey = _open(db, rating, codes=2, questions=["甲？"])
+    survey = _open(db, rating, codes=5, questions=["甲？"])
     old = surveys.questions_version(survey.questions)
     surveys.update_survey(rating.organizer, survey, questions=["乙？"], min_response_rate=60)
     db.session.commit()
@@ -317,7 +325,7 @@ def test_answers_to_an_older_question_list_are_refused(db: Any, rating: Any) -> 
 
 
 def test_a_closed_survey_takes_no_answers(db: Any, rating: Any) -> None:
-    survey = _open(db, rating, codes=2)
+    survey = _open(db, rating, codes=5)
     surveys.close_survey(rating.organizer, survey)
     db.session.commit()
     with pytest.raises(AnswerRefused) as refused:
@@ -331,7 +339,7 @@ def test_unknown_codes_lock_the_address_out_after_the_limit(
     app: Flask, db: Any, rating: Any
 ) -> None:
     app.config["SURVEY_CODE_MAX_FAILURES"] = 3
-    survey = _open(db, rating, codes=1)
+    survey = _open(db, rating, codes=5)
     real = _codes(survey)[0]
     wrong = "".join(CODE_ALPHABET[(CODE_ALPHABET.index(c) + 1) % 32] for c in real)
     reasons = []
@@ -355,7 +363,7 @@ def test_unknown_codes_lock_the_address_out_after_the_limit(
 def test_two_phones_submitting_one_code_at_once_count_once(
     app: Flask, db: Any, rating: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    survey = _open(db, rating, codes=2, questions=["甲？"])
+    survey = _open(db, rating, codes=5, questions=["甲？"])
     code, survey_id = _codes(survey)[0], survey.id
     version = surveys.questions_version(survey.questions)
     db.session.remove()
@@ -421,12 +429,13 @@ def test_satisfaction_counts_satisfied_and_basic_over_every_answer(db: Any, rati
     survey = _answered(
         db,
         rating,
-        5,
+        6,
         [
             [SATISFIED, SATISFIED],
             [BASIC, UNSATISFIED],
             [SATISFIED, BASIC],
             [UNSATISFIED, SATISFIED],
+            [BASIC, BASIC],
         ],
         questions=["甲？", "乙？"],
     )
@@ -435,23 +444,23 @@ def test_satisfaction_counts_satisfied_and_basic_over_every_answer(db: Any, rati
     surveys.close_survey(rating.organizer, survey)
     db.session.commit()
     found = surveys.results(survey)
-    assert found.response_rate == Decimal("80.00") and found.reached
-    assert [q.rate for q in found.questions] == [Decimal("75.00"), Decimal("75.00")]
+    assert found.response_rate == Decimal("83.33") and found.reached and found.shown
+    assert [q.rate for q in found.questions] == [Decimal("80.00"), Decimal("80.00")]
     totals = found.totals
-    assert (totals.satisfied, totals.basic, totals.unsatisfied, totals.answers) == (4, 2, 2, 8)
+    assert (totals.satisfied, totals.basic, totals.unsatisfied, totals.answers) == (4, 4, 2, 10)
     figure = surveys.satisfaction_rate(survey)
-    assert figure.value == Decimal("75.00") and figure.reason is None
+    assert figure.value == Decimal("80.00") and figure.reason is None
     assert figure.counted_on == local_time(survey.closed_at).date()
 
 
 @pytest.mark.parametrize(
     ("issued", "answered", "minimum", "counts"),
     [
-        (5, 3, "60", True),  # exactly the minimum counts
-        (5, 2, "60", False),
-        (3, 2, "66.67", False),  # 66.666…% is below 66.67% although it prints as 66.67
-        (3, 2, "66.66", True),
-        (4, 0, "0", False),  # no answers: no figure even without a minimum
+        (10, 6, "60", True),  # exactly the minimum counts
+        (10, 5, "60", False),
+        (9, 6, "66.67", False),  # 66.666…% is below 66.67% although it prints as 66.67
+        (9, 6, "66.66", True),
+        (5, 0, "0", False),  # no answers: no figure even without a minimum
     ],
 )
 def test_the_figure_counts_only_at_the_minimum_response_rate(
@@ -478,6 +487,74 @@ def test_the_figure_counts_only_at_the_minimum_response_rate(
         assert figure.value is None
         rate = percent(answered, issued)
         assert figure.reason == f"回收率 {rate}% 低于最低回收率 {minimum}%，满意率不计入"
+
+
+@pytest.mark.parametrize(
+    ("setting", "least"), [(None, 5), (4, 4), (3, 3), (2, 3), (0, 3), (-1, 3), ("x", 5)]
+)
+def test_the_minimum_of_answers_is_a_setting_never_below_three(
+    app: Flask, setting: Any, least: int
+) -> None:
+    if setting is None:
+        app.config.pop("SURVEY_MIN_ANSWERS", None)
+    else:
+        app.config["SURVEY_MIN_ANSWERS"] = setting
+    with app.app_context():
+        assert surveys.min_answers() == least
+
+
+def test_a_survey_opens_with_no_fewer_codes_than_the_minimum_of_answers(
+    app: Flask, db: Any, rating: Any
+) -> None:
+    with pytest.raises(SurveyError) as refused:
+        surveys.open_survey(rating.organizer, rating.participant, codes=4)
+    assert refused.value.field == "codes"
+    assert refused.value.message.startswith("调查码数量应为 5 到 5000 之间的整数")
+    rating.unit.member_count = 4  # the default: one code per member
+    with pytest.raises(SurveyError, match="会员人数不足 5 人"):
+        surveys.open_survey(rating.organizer, rating.participant)
+    app.config["SURVEY_MIN_ANSWERS"] = 1  # the floor holds whatever the setting says
+    with pytest.raises(SurveyError, match="3 到 5000"):
+        surveys.open_survey(rating.organizer, rating.participant, codes=2)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Survey.id))) == 0
+    assert surveys.issued(_open(db, rating, codes=3)) == 3
+
+
+def test_below_the_minimum_of_answers_no_count_rate_or_figure_is_shown_or_used(
+    app: Flask, db: Any, rating: Any
+) -> None:
+    """Four answers of five codes reach a 0% (or 80%) minimum response rate, yet four
+    members' counters are nearly their own choices: nothing is read from them."""
+    survey = _answered(
+        db, rating, 5, [[UNSATISFIED]] * 4, questions=["甲？"], min_response_rate=Decimal(0)
+    )
+    surveys.close_survey(rating.organizer, survey)
+    db.session.commit()
+    found = surveys.results(survey)
+    assert found.answered == 4 and found.reached and not found.shown
+    assert found.questions == [] and found.totals.answers == 0
+    reason = "作答人数不足 5 人，为保护匿名不显示结果"
+    assert found.hidden_reason == reason
+    figure = surveys.satisfaction_rate(survey)
+    assert figure.value is None and figure.reason == reason
+    app.config["SURVEY_MIN_ANSWERS"] = 4
+    shown = surveys.results(survey)
+    assert shown.shown and shown.satisfaction.value == Decimal("0.00")
+
+
+def test_the_survey_page_hides_the_results_of_too_few_answers(
+    client: FlaskClient, db: Any, rating: Any, login_as: Callable[..., Any]
+) -> None:
+    survey = _answered(db, rating, 5, [[SATISFIED, BASIC]] * 4, questions=["甲？", "乙？"])
+    surveys.close_survey(rating.organizer, survey)
+    db.session.commit()
+    login_as(user=rating.organizer)
+    page = client.get(_survey_url(rating)).get_data(as_text=True)
+    assert "作答人数不足 5 人，为保护匿名不显示结果" in page
+    assert "survey-results" not in page and "100.00%" not in page
+    listing = client.get(f"/labor/competitions/{rating.competition.id}/surveys")
+    assert "100.00%" not in listing.get_data(as_text=True)
 
 
 # ------------------------------------------------------------------ anonymity, from the schema
@@ -642,7 +719,7 @@ def _version(page: str) -> str:
 def test_the_phone_page_needs_no_login_and_a_code_answers_once(
     client: FlaskClient, db: Any, rating: Any
 ) -> None:
-    survey = _open(db, rating, codes=2, questions=["甲满意吗？", "乙满意吗？"])
+    survey = _open(db, rating, codes=5, questions=["甲满意吗？", "乙满意吗？"])
     code = _codes(survey)[0]
     page = client.get(f"/s/{code}")
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
@@ -658,14 +735,14 @@ def test_the_phone_page_needs_no_login_and_a_code_answers_once(
     assert again.status_code == 409 and "只能用一次" in again.get_data(as_text=True)
     resent = client.post(f"/s/{code}", data={"version": _version(text), "q1": BASIC, "q2": BASIC})
     assert resent.status_code == 409
-    found = surveys.results(survey)
-    assert found.answered == 1 and found.totals.answers == 2
+    assert surveys.results(survey).answered == 1
+    assert _tallies(survey) == {(0, SATISFIED): 1, (1, UNSATISFIED): 1}
 
 
 def test_the_phone_page_refuses_unknown_and_malformed_codes_in_chinese(
     client: FlaskClient, db: Any, rating: Any
 ) -> None:
-    survey = _open(db, rating, codes=1)
+    survey = _open(db, rating, codes=5)
     code = _codes(survey)[0]
     typed = client.get("/s", query_string={"code": surveys.format_code(code).lower()})
     assert typed.status_code == 302 and typed.headers["Location"].endswith(f"/s/{code}")
@@ -681,7 +758,7 @@ def test_the_phone_page_refuses_unknown_and_malformed_codes_in_chinese(
 def test_an_incomplete_answer_comes_back_with_the_choices_kept(
     client: FlaskClient, db: Any, rating: Any
 ) -> None:
-    survey = _open(db, rating, codes=1, questions=["甲？", "乙？"])
+    survey = _open(db, rating, codes=5, questions=["甲？", "乙？"])
     code = _codes(survey)[0]
     version = _version(client.get(f"/s/{code}").get_data(as_text=True))
     page = client.post(f"/s/{code}", data={"version": version, "q1": BASIC})
@@ -697,7 +774,7 @@ def test_the_answer_form_carries_and_needs_the_csrf_token(
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         r = rating_on()
-        survey = surveys.open_survey(r.organizer, r.participant, codes=1, questions=["甲？"])
+        survey = surveys.open_survey(r.organizer, r.participant, codes=5, questions=["甲？"])
         _db.session.commit()
         code = _codes(survey)[0]
     client = app.test_client()
@@ -780,8 +857,9 @@ def test_an_organizer_opens_prints_and_closes_a_survey(
     closed = client.post(_survey_url(rating, "/close"), data={"confirmed": "1"})
     assert closed.status_code == 302
     done = client.get(_survey_url(rating)).get_data(as_text=True)
-    assert "survey-results" in done and "满意率 =（满意 + 基本满意）÷ 全部作答 × 100%" in done
-    assert "回收率 1.00% 低于最低回收率 50%" in done
+    assert "满意率 =（满意 + 基本满意）÷ 全部作答 × 100%" in done
+    # one answer: neither its counts nor a rate are shown (they would be that member's own)
+    assert "survey-results" not in done and "作答人数不足 5 人，为保护匿名不显示结果" in done
     listing = client.get(f"/labor/competitions/{rating.competition.id}/surveys")
     assert "1 / 100" in listing.get_data(as_text=True)
 

@@ -26,6 +26,14 @@ Formulas (also shown on the results page):
 - The satisfaction figure counts only when the survey is closed and the response rate reached
   the survey's minimum (``min_response_rate``, 60% by default), compared exactly
   (answered × 100 ≥ minimum × issued), not on the rounded rate.
+
+**Too few answers.** A survey answered by one member shows that member's choices, whatever
+the counters promise; a minimum response rate does not help (a survey of one code answered
+once has a 100% rate). So no count per question, no rate and no 满意率 is shown or used
+until at least ``SURVEY_MIN_ANSWERS`` members have answered (:func:`min_answers`: default 5,
+never below 3 whatever the setting says) — the page says 「作答人数不足 5 人，为保护匿名不显示
+结果」 and the rating's 满意率 item gets no figure — and a survey cannot be opened with fewer
+codes than that.
 """
 
 from __future__ import annotations
@@ -77,6 +85,7 @@ __all__ = [
     "find_open",
     "format_code",
     "format_refusal",
+    "min_answers",
     "normalise_code",
     "open_survey",
     "questions_version",
@@ -84,6 +93,7 @@ __all__ = [
     "satisfaction_rate",
     "submit",
     "survey_of",
+    "too_few_answers",
     "update_survey",
 ]
 
@@ -93,6 +103,10 @@ MAX_CODES = 5000
 MAX_QUESTIONS = 20
 QUESTION_MAX = 200
 DEFAULT_MIN_RESPONSE_RATE = Decimal(60)
+# No count, rate or 满意率 is shown or used below this many answers (SURVEY_MIN_ANSWERS, never
+# below the floor): with one or two answers the counters are those members' own choices.
+DEFAULT_MIN_ANSWERS = 5
+MIN_ANSWERS_FLOOR = 3
 # DOMAIN §2 rule 17 (seed 001: 会员对工会组织的满意率达 90% 以上): shown beside the figure.
 TARGET_SATISFACTION = Decimal(90)
 SATISFIED, BASIC, UNSATISFIED = "satisfied", "basic", "unsatisfied"
@@ -155,6 +169,23 @@ def normalise_code(raw: object) -> str | None:
     if len(value) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in value):
         return None
     return value
+
+
+def min_answers() -> int:
+    """How many members must have answered before any figure of a survey is shown or used:
+    the ``SURVEY_MIN_ANSWERS`` setting (default :data:`DEFAULT_MIN_ANSWERS`), never below
+    :data:`MIN_ANSWERS_FLOOR` whatever it says."""
+    raw = current_app.config.get("SURVEY_MIN_ANSWERS", DEFAULT_MIN_ANSWERS)
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = DEFAULT_MIN_ANSWERS
+    return max(value, MIN_ANSWERS_FLOOR)
+
+
+def too_few_answers(least: int) -> str:
+    """The reason shown instead of the results of a survey answered by fewer than ``least``."""
+    return _("作答人数不足 %(n)d 人，为保护匿名不显示结果", n=least)
 
 
 def _new_code() -> str:
@@ -271,14 +302,32 @@ def check_min_rate(value: object) -> Decimal:
 
 
 def check_code_count(value: int | None, participant: Participant) -> int:
-    """How many codes to issue: the typed number, else the union's 会员人数; 1–5,000."""
+    """How many codes to issue: the typed number, else the union's 会员人数; at least
+    :func:`min_answers` (fewer could never show a result without exposing someone), at most
+    5,000."""
+    least = min_answers()
     if value is None:
         org = participant.organization
         value = org.member_count if org is not None else None
         if not value:
             raise SurveyError(_("该工会未登记会员人数，请填写要发放的调查码数量"), "codes")
-    if value < 1 or value > MAX_CODES:
-        raise SurveyError(_("调查码数量应为 1 到 %(max)d 之间的整数", max=MAX_CODES), "codes")
+        if value < least:
+            raise SurveyError(
+                _(
+                    "该工会会员人数不足 %(n)d 人，调查结果无法保护作答者匿名，不能开展会员评家调查",
+                    n=least,
+                ),
+                "codes",
+            )
+    if value < least or value > MAX_CODES:
+        raise SurveyError(
+            _(
+                "调查码数量应为 %(min)d 到 %(max)d 之间的整数（少于 %(min)d 人作答无法保护匿名）",
+                min=least,
+                max=MAX_CODES,
+            ),
+            "codes",
+        )
     return value
 
 
@@ -595,12 +644,25 @@ class QuestionResult:
 
 @dataclass(frozen=True)
 class SurveyResults:
+    """A survey's figures. ``questions`` holds the counts only when they may be shown (closed,
+    and at least ``min_answers`` answered), else nothing: no caller can use them by mistake."""
+
     issued: int
     answered: int
     min_response_rate: Decimal
     is_closed: bool
     questions: list[QuestionResult]
     satisfaction: RateFigure
+    min_answers: int = DEFAULT_MIN_ANSWERS
+
+    @property
+    def shown(self) -> bool:
+        """Whether the per-question counts and rates may be shown."""
+        return self.is_closed and self.answered >= self.min_answers
+
+    @property
+    def hidden_reason(self) -> str:
+        return too_few_answers(self.min_answers)
 
     @property
     def response_rate(self) -> Decimal | None:
@@ -649,11 +711,17 @@ def _question_results(survey: Survey) -> list[QuestionResult]:
     ]
 
 
-def _figure(survey: Survey, issued_: int, answered_: int, totals: QuestionResult) -> RateFigure:
+def _figure(
+    survey: Survey, issued_: int, answered_: int, least: int, totals: QuestionResult | None
+) -> RateFigure:
     closed_on = local_time(survey.closed_at).date() if survey.closed_at else None
     if survey.closed_at is None:
         return RateFigure(None, _("调查尚未结束，满意率在结束后计入"))
-    if not answered_ or not totals.answers:
+    if not answered_:
+        return RateFigure(None, _("没有会员作答，无法计算满意率"), closed_on)
+    if answered_ < least or totals is None:
+        return RateFigure(None, too_few_answers(least), closed_on)
+    if not totals.answers:
         return RateFigure(None, _("没有会员作答，无法计算满意率"), closed_on)
     if answered_ * 100 < survey.min_response_rate * issued_:
         return RateFigure(
@@ -669,23 +737,22 @@ def _figure(survey: Survey, issued_: int, answered_: int, totals: QuestionResult
 
 
 def results(survey: Survey) -> SurveyResults:
-    """The survey's figures. While it is open only the counts of codes are for showing (see
-    the module docstring); the per-question counts are computed all the same."""
+    """The survey's figures. The counters are read only once the survey is closed with at
+    least :func:`min_answers` answers (see the module docstring); before that only the counts
+    of codes issued and used are known here."""
     issued_, answered_ = issued(survey), answered(survey)
-    questions = _question_results(survey)
-    figure = _figure(survey, issued_, answered_, _totals(questions))
+    least = min_answers()
+    closed = survey.closed_at is not None
+    questions = _question_results(survey) if closed and answered_ >= least else []
+    figure = _figure(survey, issued_, answered_, least, _totals(questions) if questions else None)
     return SurveyResults(
-        issued_,
-        answered_,
-        survey.min_response_rate,
-        survey.closed_at is not None,
-        questions,
-        figure,
+        issued_, answered_, survey.min_response_rate, closed, questions, figure, least
     )
 
 
 def satisfaction_rate(survey: Survey) -> RateFigure:
     """满意率 = (满意 + 基本满意) / all answers × 100 (2 decimals), counted on the day the survey
-    closed; None with a reason while it is open, without answers, or when the response rate
-    is below the survey's minimum (DOMAIN §2 rule 17: the standard asks for ≥ 90%)."""
+    closed; None with a reason while it is open, without answers, with fewer answers than
+    :func:`min_answers`, or when the response rate is below the survey's minimum (DOMAIN §2
+    rule 17: the standard asks for ≥ 90%)."""
     return results(survey).satisfaction
