@@ -12,7 +12,7 @@ from scoring.indicators import Item, RoundScores, grade, item_points, round_scor
 from scoring.judges import judge_report, spread_flags
 from scoring.ranking import RankingResult, rank, rank_with_policy
 from scoring.recheck import RecheckOutcome, recheck_outcome, recheck_sample
-from scoring.rounds import RoundSpec, red_flags, standings
+from scoring.rounds import RoundSpec, red_flags, standings, track_ranks
 from scoring.rules import (
     AwardBand,
     Component,
@@ -64,4 +64,5 @@ __all__ = [
     "round_scores",
     "spread_flags",
     "standings",
+    "track_ranks",
 ]

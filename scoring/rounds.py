@@ -1,16 +1,17 @@
 """Cumulative standings across the rounds of a labor competition, and the red flag (流动红旗).
 
 Labor competitions are assessed in rounds (monthly, half-monthly, quarterly, at milestones) and
-ranked on the sum of the stages (各阶段得分汇总).  :func:`standings` turns the published rounds'
-totals into ranks with a deterministic tie-break chain and a sentence per tied participant;
-:func:`red_flags` hands each round's flag to the best participants of each track and counts how
-long each holder has kept it.  Rules and formulas are in ``docs/scoring.md`` (§12, §13).
+ranked on the sum of the stages (各阶段得分汇总).  :func:`track_ranks` ranks one round's totals
+within each track; :func:`standings` turns the published rounds' totals into ranks with a
+deterministic tie-break chain and a sentence per tied participant; :func:`red_flags` hands each
+round's flag to the best participants of each track and counts how long each holder has kept it.
+Rules and formulas are in ``docs/scoring.md`` (§12, §13).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -82,6 +83,61 @@ class RoundSpec:
             or weight < 0
         ):
             raise PolicyError(f"轮次 {self.key} 的权重须为不小于 0 的数（weight must be ≥ 0）")
+
+
+def track_ranks(
+    totals: pd.Series,
+    tracks: pd.Series | None = None,
+    excluded: Collection[Hashable] = (),
+    *,
+    precision: int = 2,
+) -> pd.Series:
+    """One round's competition ranks (1, 2, 2, 4) within each track.
+
+    ``totals`` is indexed by participant (a missing total: not scored, no rank).  ``tracks``
+    maps participant → track label; a participant missing from it or with an empty label is
+    ranked with the others that have none (without ``tracks`` everyone is one track).
+    Participants in ``excluded`` (vetoed this round, or for the competition earlier) get no
+    rank and take no place from the others.  Totals are rounded half up to ``precision``
+    decimals before they are compared, so 89.999999 from float sums ties with 90.
+
+    Returns a nullable ``Int64`` Series with the index of ``totals``: one plus the number of
+    participants of the same track with a strictly higher total.  Raises
+    :class:`~scoring.errors.PolicyError` for impossible options and
+    :class:`~scoring.errors.ScoringInputError` for totals that are not numbers.
+    """
+    if not isinstance(totals, pd.Series):
+        raise PolicyError("totals 须为 参赛单位 → 得分 的 Series（totals must be a pandas Series）")
+    if tracks is not None and not isinstance(tracks, pd.Series):
+        raise PolicyError("tracks 须为 参赛单位 → 赛道 的 Series（tracks must be a pandas Series）")
+    if isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= 6:
+        raise PolicyError("保留小数位数须在 0 到 6 之间（precision in 0..6）")
+    if not totals.index.is_unique:
+        raise PolicyError("参赛单位重复（a participant appears twice in totals）")
+    problems = _Problems()
+    values, bad = _numbers(totals)
+    problems.rows(
+        np.flatnonzero(bad),
+        TOTAL,
+        "not_a_number",
+        lambda row: (
+            f"得分 {totals.iloc[row]!r} 不是有效数字",
+            f"total {totals.iloc[row]!r} is not a number",
+        ),
+    )
+    problems.raise_if_any()
+    track_code: IntArray = np.zeros(len(totals), dtype=np.intp)
+    if tracks is not None:
+        if not tracks.index.is_unique:
+            raise PolicyError("参赛单位被分到多个赛道（a participant has several tracks）")
+        track_code, _labels = encode(tracks.reindex(totals.index))
+    ranked = ~np.isnan(values) & ~np.asarray(totals.index.isin(list(excluded)), dtype=bool)
+    units = to_units(np.where(ranked, values, 0.0), precision)
+    by = pd.DataFrame({"track": np.asarray(track_code)[ranked], "units": units[ranked]})
+    place = by.groupby("track")["units"].rank(method="min", ascending=False)
+    out = pd.Series(pd.NA, index=totals.index, dtype="Int64", name=RANK)
+    out.iloc[np.flatnonzero(ranked)] = place.to_numpy(dtype=np.int64)
+    return out
 
 
 def standings(

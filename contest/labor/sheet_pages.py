@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from contest.extensions import db
 from contest.labor.base import load_participant, load_round
 from contest.labor.round_forms import SheetPostForm, posted_marks
-from contest.models import Aspect, AspectKind, Competition, Participant, Round, RubricCriterion
+from contest.models import Aspect, Competition, Participant, Round, RubricCriterion
 from contest.services.assessment.sheets import (
     MarkErrors,
     NotAllowed,
@@ -29,7 +29,7 @@ from contest.services.assessment.sheets import (
     parse_value,
     points_of,
 )
-from contest.services.labor.indicators import SCORED_KINDS
+from contest.services.labor.indicators import SCORED_KINDS, sheet_total
 from contest.services.labor.rates import RateFigure
 from contest.services.labor.scoring import EvidenceFile, data_figure
 from contest.ui.errors import render_error
@@ -130,25 +130,19 @@ def item_groups(
 
 
 def running_total(groups: Sequence[Group], bonus_cap: Decimal | None) -> tuple[int, Decimal]:
-    """What the page shows before sheet.js takes over: items with a valid value (or a figure
-    from data), and their points with the bonus capped, as the sheet's script counts them."""
-    filled, total, bonus = 0, Decimal(0), Decimal(0)
+    """What the page shows before sheet.js takes over: the items with a valid value (or a
+    figure from data) and their points with the bonus capped (``indicators.sheet_total``)."""
+    marks: dict[Aspect, Decimal] = {}
     for group in groups:
         for row in group.rows:
             if not row.typed:
-                worth = row.figure_points
+                value = row.figure.value if row.figure is not None else None
             else:
                 value, problem = parse_value(row.aspect, row.value)
-                worth = None if problem or value is None else points_of(row.aspect, value)
-            if worth is None:
-                continue
-            filled += 1
-            total += worth
-            if row.aspect.kind is AspectKind.BONUS:
-                bonus += worth
-    if bonus_cap is not None and bonus > bonus_cap:
-        total -= bonus - bonus_cap
-    return filled, total
+                value = None if problem else value
+            if value is not None:
+                marks[row.aspect] = Decimal(value)
+    return sheet_total(marks, bonus_cap)
 
 
 def totals_context(groups: Sequence[Group], competition: Competition) -> dict[str, Any]:

@@ -17,13 +17,16 @@ competition and flush; the view commits.
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+import scoring
 from contest.extensions import db
 from contest.models import (
     Aspect,
@@ -51,6 +54,7 @@ from contest.services.assessment.items import (
     plan_from_data,
     write_criteria,
 )
+from contest.services.assessment.sheets import scoring_item
 from contest.services.core import audit
 from contest.services.labor.templates import builtin_templates
 from contest.validation import parse_decimal, text_problem
@@ -110,6 +114,29 @@ def criterion_points(criterion: RubricCriterion) -> Decimal:
     return sum(
         (Decimal(a.max_points) for a in criterion.aspects if a.kind in SCORED_KINDS), Decimal(0)
     )
+
+
+def sheet_total(marks: Mapping[Aspect, Decimal], bonus_cap: Decimal | None) -> tuple[int, Decimal]:
+    """What one sheet's marks add up to: (items marked, points with the bonus capped).
+
+    ``marks`` are checked values (``sheets.parse_value``) and the figures of items filled from
+    data. The points come from ``scoring.round_scores`` over this one sheet — the maths that
+    confirms a round — so the total a sheet page shows is the one its round result will have
+    with this sheet alone, never a second reckoning of caps and rate steps.
+    """
+    if not marks:
+        return 0, Decimal(0)
+    frame = pd.DataFrame(
+        [("sheet", "sheet", aspect.key, float(value)) for aspect, value in marks.items()],
+        columns=["participant", "assessor", "item", "mark"],
+    )
+    scores = scoring.round_scores(
+        frame,
+        [scoring_item(aspect) for aspect in marks],
+        bonus_cap=None if bonus_cap is None else float(bonus_cap),
+    )
+    line = scores.table.iloc[0]
+    return int(line["marked"]), Decimal(str(float(line["total"])))
 
 
 def sheet_problems(competition: Competition) -> list[str]:

@@ -8,8 +8,8 @@ the red flags (流动红旗).
   combined by ``scoring.round_scores`` with the competition's method, trim and bonus cap, and
   one :class:`~contest.models.RoundResult` per scored participant is written: the 自评分 total
   through the same maths, ranks within the track among the participants not vetoed
-  (competition ranking 1, 2, 2, 4), and for a rating the grade (``scoring.grade``; a unit that
-  misses a 必备项 or is vetoed gets none).
+  (``scoring.track_ranks``: competition ranking 1, 2, 2, 4), and for a rating the grade
+  (``scoring.grade``; a unit that misses a 必备项 or is vetoed gets none).
 - 已确认 → 已公布 (an organizer): the red flags of every published round are computed again in
   order (``scoring.red_flags`` with the competition's flag count and keep-after) and public
   pages learn of it through the labor content version (``standings.changed``).
@@ -418,15 +418,6 @@ def _excluded_before(round_: Round) -> set[int]:
     )
 
 
-def competition_ranks(totals: dict[int, Decimal]) -> dict[int, int]:
-    """1, 2, 2, 4: one plus the number of strictly higher totals."""
-    ordered = sorted(totals.values(), reverse=True)
-    first = {}
-    for position, total in enumerate(ordered, start=1):
-        first.setdefault(total, position)
-    return {pid: first[total] for pid, total in totals.items()}
-
-
 def compute_results(round_: Round, state: Progress | None = None) -> list[RoundResult]:
     """The round's results from its submitted sheets, replacing any stored (idempotent).
 
@@ -514,17 +505,18 @@ def compute_results(round_: Round, state: Progress | None = None) -> list[RoundR
 def _rank(
     rows: list[dict[str, Any]], participants: dict[int, Participant], excluded: set[int]
 ) -> None:
-    by_track: dict[int | None, dict[int, Decimal]] = {}
-    for row in rows:
-        pid = row["participant_id"]
-        if row["vetoed"] or pid in excluded:
-            continue
-        by_track.setdefault(participants[pid].track_id, {})[pid] = row["total"]
-    ranks: dict[int, int] = {}
-    for totals in by_track.values():
-        ranks.update(competition_ranks(totals))
-    for row in rows:
-        row["rank"] = ranks.get(row["participant_id"])
+    """Ranks within each track among the participants neither vetoed this round nor for the
+    competition earlier (``scoring.track_ranks``: 1, 2, 2, 4)."""
+    if not rows:
+        return
+    ids = [row["participant_id"] for row in rows]
+    ranks = scoring.track_ranks(
+        pd.Series([float(row["total"]) for row in rows], index=ids, dtype=float),
+        pd.Series([participants[pid].track_id for pid in ids], index=ids, dtype=object),
+        excluded={row["participant_id"] for row in rows if row["vetoed"]} | excluded,
+    )
+    for row, rank in zip(rows, ranks, strict=True):
+        row["rank"] = None if pd.isna(rank) else int(rank)
 
 
 def _grade(rows: list[dict[str, Any]], competition: Competition) -> None:
