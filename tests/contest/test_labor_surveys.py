@@ -697,7 +697,7 @@ def test_slips_put_ten_codes_on_a_page_each_with_its_qr_code_and_address(
     assert re.search(rb"/Count (\d+)", pdf).group(1) == str(pages).encode()  # type: ignore[union-attr]
     # Each slip's QR code is also a link to the code's page: the address as printed.
     links = [u.decode() for u in re.findall(rb"/URI \((https?://[^)]*)\)", pdf)]
-    assert links == [f"{base}s/{code}" for code in codes]
+    assert sorted(links) == sorted(f"{base}s/{code}" for code in codes)
     # The QR images hold exactly those addresses (a decoder when installed, else the module
     # grid compared with the one qrcode draws for the address).
     decoded = _decoded(pdf)
@@ -705,6 +705,33 @@ def test_slips_put_ten_codes_on_a_page_each_with_its_qr_code_and_address(
         assert decoded == links
     else:
         assert _qr_matrices(pdf) == [_expected(link) for link in links]
+
+
+def test_slips_print_in_a_random_order_from_the_system_s_source(
+    app: Flask, db: Any, rating: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not in the order the codes are stored, and shuffled by secrets.SystemRandom (the
+    operating system's randomness), never a seeded generator."""
+    survey = _open(db, rating, codes=40)
+    codes = _codes(survey)
+    base = "https://honors.example.org/"
+    used: list[int] = []
+    real = survey_slips.secrets.SystemRandom.shuffle
+
+    def shuffle(self: Any, items: list[Any]) -> None:
+        used.append(len(items))
+        real(self, items)
+
+    monkeypatch.setattr(survey_slips.secrets.SystemRandom, "shuffle", shuffle)
+    orders = []
+    with app.test_request_context():
+        for _ in range(2):
+            pdf = survey_slips.slips_pdf(survey, base_url=base, heading="评级", codes=codes)
+            links = [u.decode() for u in re.findall(rb"/URI \((https?://[^)]*)\)", pdf)]
+            orders.append([link.removeprefix(f"{base}s/") for link in links])
+    assert used == [40, 40]
+    assert all(sorted(order) == sorted(codes) for order in orders)
+    assert orders[0] != codes and orders[1] != codes and orders[0] != orders[1]  # 1 in 40!
 
 
 # ------------------------------------------------------------------ the phone page (public)

@@ -7,11 +7,16 @@ can be typed instead. The PDF is printed with the platform's embedded font and Q
 public root (``contest.ui.links.public_base``), never from the Host a client sent.
 
 The slips say nothing of the member: the union hands them out at random, and the system keeps
-no record of who got which.
+no record of who got which. Each file prints its slips in a fresh random order
+(:class:`secrets.SystemRandom`), never in the order the codes are stored: a pile handed out
+from the top along a member list would otherwise pair the list's order with the codes' row
+order, which the database (and its ``used`` flags) keeps. A file always holds the same codes
+(the thousand of its part, by row), so a lost file can be printed again, in another order.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -169,12 +174,14 @@ def part_codes(survey: Survey, part: int) -> list[str] | None:
 def slips_pdf(
     survey: Survey, *, base_url: str, heading: str, codes: Sequence[str] | None = None
 ) -> bytes:
-    """The slips of ``survey`` (or of ``codes``), :data:`SLIPS_PER_PAGE` to an A4 page.
+    """The slips of ``survey`` (or of ``codes``), :data:`SLIPS_PER_PAGE` to an A4 page, in a
+    random order (see the module docstring).
 
     ``base_url``: the site's public root, which the QR codes and printed addresses lead to;
     ``heading``: the rating's name as printed at the top of each slip.
     """
     chosen = list(all_codes(survey) if codes is None else codes)
+    secrets.SystemRandom().shuffle(chosen)
     text = SlipText(
         heading=heading,
         union=survey.participant.name,
