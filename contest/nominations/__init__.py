@@ -8,15 +8,29 @@ from flask_babel import lazy_gettext as _l
 
 from contest.models import Role
 from contest.nominations import (  # noqa: F401  (routes register on bp)
+    campaign_setup_views,
+    campaign_summary_views,
+    campaign_views,
+    quota_views,
     recommend_views,
+    slate_views,
 )
 from contest.nominations.blueprint import bp
 from contest.services.nominations.nominations import recommends_anything
-from contest.ui.areas import Area, NavItem
+from contest.ui.areas import Area, HomeSection, NavItem
+
+# The menu's drop-down for the area's pages (one entry shows as a plain link).
+NOMINATIONS_MENU = _l("评选表彰")
 
 AREA = Area(
     bp,
     nav=(
+        NavItem(
+            "nominations.index",
+            _l("评选表彰"),
+            frozenset({Role.ADMIN, Role.ORGANIZER}),
+            group=NOMINATIONS_MENU,
+        ),
         NavItem(
             "nominations.recommend_index",
             _l("推荐申报"),
@@ -24,6 +38,14 @@ AREA = Area(
             shown_to=recommends_anything,
         ),
     ),
+    home_sections=(
+        HomeSection(
+            "nominations",
+            "nominations/campaign/_home_section.html",
+            frozenset({Role.ORGANIZER}),
+            campaign_views.home_section,
+        ),
+    ),
 )
 
-__all__ = ["AREA", "bp"]
+__all__ = ["AREA", "NOMINATIONS_MENU", "bp"]

@@ -778,3 +778,261 @@ def test_the_nominating_unions_rating_is_shown(
     assert eligibility.rating_text(found) == "单位工会：六好基层工会（有效期至 2099-03-31）"
     rating.valid_until = date(2020, 1, 1)
     assert eligibility.union_rating(nomination) is None
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _client(client_for: Callable[[Any], FlaskClient], user: Any) -> FlaskClient:
+    return client_for(user)
+
+
+@pytest.fixture
+def running(db: Any, tree: SimpleNamespace, campaign: Campaign) -> SimpleNamespace:
+    """The campaign open, 9 places handed to the two districts, one nomination in each."""
+    total = quotas.set_total(tree.organizer, campaign, "medal", 9, {"migrant": 1})
+    east = quotas.hand_down(tree.organizer, total, tree.east, 5, {"migrant": 1})
+    quotas.hand_down(tree.organizer, total, tree.west, 4)
+    slates.apply_defaults(tree.organizer, campaign)
+    campaigns.change_status(tree.organizer, campaign, CampaignStatus.OPEN)
+    nomination = _nominate(db, campaign, tree.east, org=tree.private, name="周九")
+    nomination.declarations = {item: False for item in campaigns.negative_items(campaign)}
+    nomination.declarations["拖欠职工工资"] = True
+    _nominate(db, campaign, tree.west, name="吴十")
+    db.session.commit()
+    return SimpleNamespace(total=total, east=east, nomination=nomination)
+
+
+def test_the_organizer_reaches_every_tab(
+    db: Any,
+    tree: SimpleNamespace,
+    campaign: Campaign,
+    running: SimpleNamespace,
+    client_for: Callable[[Any], FlaskClient],
+) -> None:
+    client = client_for(tree.organizer)
+    home = client.get("/home").get_data(as_text=True)
+    assert "我主办的评选表彰" in home and campaign.name in home
+    base = f"/nominations/{campaign.id}"
+    pages = {
+        "/nominations/": campaign.name,
+        "/nominations/new": "创建评选",
+        base: "开放推荐" if False else "截止推荐，进入评审",
+        base + "/edit": "推荐截止时间",
+        base + "/awards": "江州市五一劳动奖章",
+        base + "/quotas": "滨江区总工会",
+        base + f"/quotas/{running.east.id}": "分配给下级单位",
+        base + "/quotas/import": "下载模板",
+        base + "/slate": "产业工人 ≥ 35%",
+        base + "/eligibility": "拖欠职工工资",
+        base + "/nominations": "已报送 1 / 可报送 5",
+        base + f"/nominations?unit={tree.east.id}": "近 3 年内有：拖欠职工工资",
+    }
+    for path, text in pages.items():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert text in response.get_data(as_text=True), path
+    for path in (base + "/quotas/export.xlsx", base + "/quotas/template.xlsx"):
+        response = client.get(path)
+        assert response.status_code == 200 and response.data.startswith(b"PK"), path
+    assert client.get(base + "/nominations?unit=999999").status_code == 404
+    assert client.get(base + "/quotas/999999").status_code == 404
+    slate = client.get(base + f"/slate?award=medal&out={running.nomination.id}").get_data(
+        as_text=True
+    )
+    assert "调换后" in slate
+
+
+def test_the_organizer_creates_a_campaign_and_sets_it_up_through_the_forms(
+    db: Any, tree: SimpleNamespace, client_for: Callable[[Any], FlaskClient]
+) -> None:
+    client = client_for(tree.organizer)
+    refused = client.post(
+        "/nominations/new",
+        data={
+            "name": "江州省级评选",
+            "organization_id": tree.city.id,
+            "level": "provincial",
+            "year": 2026,
+            "surplus_percent": 100,
+        },
+    )
+    assert refused.status_code == 200
+    assert "只能主办或授予地市级及以下的评选" in refused.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Campaign.id))) == 0
+    response = client.post(
+        "/nominations/new",
+        data={
+            "name": "2026 年江州市五一劳动奖章评选",
+            "organization_id": tree.city.id,
+            "level": "city",
+            "year": 2026,
+            "surplus_percent": 120,
+            "submission_deadline": (FUTURE + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 302
+    made = db.session.scalars(db.select(Campaign)).one()
+    assert made.surplus_percent == 120 and made.submission_deadline is not None
+    base = f"/nominations/{made.id}"
+    assert client.post(base + "/awards", data={"new-kind": "may_day_medal"}).status_code == 302
+    assert (
+        client.post(
+            base + "/quotas/total/medal",
+            data={"t-medal-quota": 5, "t-medal-slots": "企业负责人 1", "t-medal-alternates": 0},
+        ).status_code
+        == 302
+    )
+    db.session.expire_all()
+    total = db.session.scalars(db.select(CampaignQuota)).one()
+    assert (total.quota, total.slots) == (5, {"enterprise_head": 1})
+    bad = client.post(
+        base + "/quotas/total/medal", data={"t-medal-quota": 5, "t-medal-slots": "厨师 1"}
+    )
+    assert bad.status_code == 302
+    assert "无法识别“厨师 1”" in client.get(base + "/quotas").get_data(as_text=True)
+    shared = client.post(
+        base + f"/quotas/{total.id}",
+        data={"new-organization_id": tree.east.id, "new-quota": 3, "new-alternates": 1},
+    )
+    assert shared.status_code == 302
+    assert (
+        client.post(
+            base + "/slate/rules",
+            data={
+                "new-group": "migrant",
+                "new-op": ">=",
+                "new-value": "10",
+                "new-unit": "percent",
+                "new-denominator": "all",
+                "new-award": "",
+            },
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            base + "/eligibility",
+            data={
+                "prerequisite_level": "",
+                "repeat_years": 3,
+                "negative_years": 2,
+                "negative_list": "拖欠职工工资\n环境违法",
+            },
+        ).status_code
+        == 302
+    )
+    assert campaigns.eligibility_rules(made).negative_list == ["拖欠职工工资", "环境违法"]
+    opened = client.post(base + "/status", data={"to": "open"})
+    assert opened.status_code == 302
+    db.session.expire_all()
+    assert made.status is CampaignStatus.OPEN
+
+
+def test_a_waiver_through_the_page_is_kept_with_its_reason(
+    db: Any,
+    tree: SimpleNamespace,
+    campaign: Campaign,
+    running: SimpleNamespace,
+    client_for: Callable[[Any], FlaskClient],
+) -> None:
+    client = client_for(tree.organizer)
+    url = f"/nominations/{campaign.id}/nominations/{running.nomination.id}/waive"
+    assert client.post(url, data={"check": "negative_list", "reason": ""}).status_code == 302
+    db.session.expire_all()
+    assert running.nomination.waivers == []
+    client.post(url, data={"check": "negative_list", "reason": "已结清并经劳动监察确认"})
+    db.session.expire_all()
+    assert running.nomination.waivers[0]["reason"] == "已结清并经劳动监察确认"
+    page = client.get(f"/nominations/{campaign.id}/nominations?unit={tree.east.id}")
+    assert "豁免理由：已结清并经劳动监察确认" in page.get_data(as_text=True)
+    # another union's organizer cannot waive
+    other = client_for(tree.other_organizer)
+    assert other.post(url, data={"check": "negative_list", "reason": "x"}).status_code == 403
+
+
+def test_organizer_pages_refuse_recommenders_reviewers_and_other_unions(
+    db: Any,
+    tree: SimpleNamespace,
+    campaign: Campaign,
+    running: SimpleNamespace,
+    client_for: Callable[[Any], FlaskClient],
+) -> None:
+    base = f"/nominations/{campaign.id}"
+    paths = [
+        base,
+        base + "/edit",
+        base + "/awards",
+        base + "/quotas",
+        base + f"/quotas/{running.total.id}",
+        base + "/quotas/export.xlsx",
+        base + "/quotas/import",
+        base + "/slate",
+        base + "/eligibility",
+        base + "/nominations",
+    ]
+    for user in (tree.recommender, tree.reviewer):
+        client = client_for(user)
+        for path in ["/nominations/", "/nominations/new", *paths]:
+            assert client.get(path).status_code == 403, (user.role, path)
+        assert client.post(base + "/status", data={"to": "review"}).status_code == 403
+    other = client_for(tree.other_organizer)
+    for path in paths:
+        assert other.get(path).status_code == 403, path
+    assert campaign.name not in other.get("/nominations/").get_data(as_text=True)
+    assert other.post(base + "/awards", data={"new-kind": "pioneer"}).status_code == 403
+    assert client_for(None).get(base).status_code in (302, 401)
+
+
+def test_a_lower_unions_organizer_hands_on_its_own_share_only(
+    db: Any,
+    tree: SimpleNamespace,
+    campaign: Campaign,
+    running: SimpleNamespace,
+    client_for: Callable[[Any], FlaskClient],
+) -> None:
+    client = client_for(tree.east_organizer)
+    base = f"/nominations/{campaign.id}"
+    assert client.get(base).status_code == 403
+    assert client.get(base + "/slate").status_code == 403
+    listing = client.get("/nominations/").get_data(as_text=True)
+    assert campaign.name in listing  # under 上级分配给本单位的名额
+    page = client.get(base + "/quotas").get_data(as_text=True)
+    assert "滨江区总工会" in page and "临湖区总工会" not in page
+    assert client.get(base + f"/quotas/{running.total.id}").status_code == 403
+    assert client.get(base + f"/quotas/{running.east.id}").status_code == 200
+    response = client.post(
+        base + f"/quotas/{running.east.id}",
+        data={"new-organization_id": tree.private.id, "new-quota": 2, "new-slots": "农民工 1"},
+    )
+    assert response.status_code == 302
+    too_many = client.post(
+        base + f"/quotas/{running.east.id}",
+        data={"new-organization_id": tree.state.id, "new-quota": 4},
+    )
+    assert "超过“滨江区总工会”的名额 5 个" in too_many.get_data(as_text=True)
+    assert (
+        client_for(tree.west_organizer).get(base + f"/quotas/{running.east.id}").status_code == 403
+    )
+
+
+def test_a_refused_quota_import_shows_every_row_and_writes_nothing(
+    db: Any,
+    tree: SimpleNamespace,
+    campaign: Campaign,
+    running: SimpleNamespace,
+    client_for: Callable[[Any], FlaskClient],
+) -> None:
+    client = client_for(tree.organizer)
+    data = _sheet([["江州市五一劳动奖章", "临湖区总工会", "", 5, "", ""]])
+    page = client.post(
+        f"/nominations/{campaign.id}/quotas/import",
+        data={"file": (io.BytesIO(data), "q.xlsx")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "导入被拒绝" in page and "超过“江州市总工会”的名额 9 个" in page
+    db.session.expire_all()
+    west = db.session.scalars(
+        db.select(CampaignQuota).where(CampaignQuota.organization_id == tree.west.id)
+    ).one()
+    assert west.quota == 4
