@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from contest.admin import (  # noqa: F401  (their routes register on bp)
     audit,
+    calendar_views,
     honor_edit,
     honors,
     judge_accounts,
@@ -19,6 +20,7 @@ AREA = Area(
         NavItem("admin.users", _l("账号管理"), frozenset({Role.ADMIN}), group=SYSTEM_MENU),
         NavItem("admin.honors", _l("荣誉管理"), frozenset({Role.ADMIN}), group=HONORS_MENU),
         NavItem("admin.audit", _l("审计日志"), frozenset({Role.ADMIN}), group=SYSTEM_MENU),
+        NavItem("admin.calendar", _l("工作日历"), frozenset({Role.ADMIN}), group=SYSTEM_MENU),
     ),
 )
 

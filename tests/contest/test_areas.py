@@ -46,6 +46,7 @@ def _groups(html: str) -> list[str]:
                 "/orgs/",
                 "/admin/users",
                 "/admin/audit",
+                "/admin/calendar",
             ],
         ),
         (

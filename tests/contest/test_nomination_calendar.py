@@ -269,9 +269,7 @@ def test_a_notice_that_cannot_be_read_is_refused_with_its_reason(
     assert calendar.year_status(MISSING).overrides == 0
 
 
-def test_the_year_view_marks_holidays_makeup_days_and_their_source(
-    db: Any, admin: Any
-) -> None:
+def test_the_year_view_marks_holidays_makeup_days_and_their_source(db: Any, admin: Any) -> None:
     calendar.set_day(admin, D("2026-10-12"), False, "本市调休")
     db.session.commit()
     status, days = calendar.year_days(2026)
@@ -357,3 +355,234 @@ def test_cli_check_says_where_a_year_comes_from(
     entered = runner.invoke(args=["calendar", "check", str(MISSING)])
     assert entered.exit_code == 0 and "由管理员按国务院通知录入" in entered.output
     assert runner.invoke(args=["calendar", "check", "soon"]).exit_code == 2
+
+
+# ---------------------------------------------------------------- the admin page
+
+
+def _rows(db: Any) -> int:
+    db.session.expire_all()
+    return int(db.session.scalar(select(func.count()).select_from(CalendarDay)) or 0)
+
+
+def _notice(**extra: str) -> dict[str, str]:
+    return {
+        "holidays": HOLIDAYS_2031,
+        "makeup": MAKEUP_2031,
+        "note": "国办发明电〔2030〕9号",
+    } | extra
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/admin/calendar"),
+        ("get", "/admin/calendar?year=2031"),
+        ("post", "/admin/calendar/days"),
+        ("post", "/admin/calendar/days/2026-10-08/delete"),
+        ("post", "/admin/calendar/2031/notice"),
+        ("post", "/admin/calendar/2031/clear"),
+    ],
+)
+def test_only_an_administrator_reaches_the_calendar(
+    db: Any,
+    client: FlaskClient,
+    login_as: Callable[..., Any],
+    client_for: Callable[[Any], FlaskClient],
+    make_user: Callable[..., Any],
+    method: str,
+    url: str,
+) -> None:
+    data = {"day": "2026-10-08", "works": "0", "note": "x"} | _notice(confirmed="1")
+    anonymous = getattr(client, method)(url, data=data)
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    for role in ("organizer", "recommender", "reviewer", "judge"):
+        response = getattr(client_for(make_user(role)), method)(url, data=data)
+        assert response.status_code == 403, role
+    assert _rows(db) == 0 and not _actions(db)
+
+
+def test_the_page_shows_holidays_and_makeup_days_marked_by_source(
+    db: Any, admin: Any, client_for: Callable[[Any], FlaskClient]
+) -> None:
+    calendar.set_day(admin, D("2026-10-12"), False, "本市调休")
+    db.session.commit()
+    page = client_for(admin).get("/admin/calendar?year=2026").get_data(as_text=True)
+    assert "chinesecalendar" in page and "另有 1 天手工修改" in page
+    special = page.split('id="special-days"', 1)[1].split('id="day-form"', 1)[0]
+    # a holiday reads as one stretch, 补班 days one by one
+    national = special.split("2026-10-01 至 2026-10-07", 1)[1].split("</tr>", 1)[0]
+    assert "国庆节" in national and "7 天" in national and "软件包" in national
+    assert "2026-02-15 至 2026-02-23" in special
+    assert "2026-10-10 周六" in special and "补班" in special
+    assert "2026-02-14 周六" in special and "2026-02-28 周六" in special
+    row = special.split("2026-10-12 周一", 1)[1].split("</tr>", 1)[0]
+    assert "本市调休" in row and "手工修改" in row and "软件包为：上班" in row
+    assert "/admin/calendar/days/2026-10-12/delete" in row
+    assert "2026-03-07" not in special  # an ordinary Saturday is not listed
+    assert 'class="cal-makeup' in page and 'class="cal-holiday' in page
+    assert 'id="notice-form"' not in page  # the package has 2026
+    # the menu's 系统管理 has the entry
+    assert 'href="/admin/calendar"' in page
+
+
+def test_a_year_without_data_says_so_and_offers_the_notice_form(
+    db: Any, admin: Any, client_for: Callable[[Any], FlaskClient]
+) -> None:
+    page = client_for(admin).get(f"/admin/calendar?year={MISSING}").get_data(as_text=True)
+    assert "不会按周一至周五推算" in page
+    assert 'id="notice-form"' in page and "按国务院通知录入节假日和补班" in page
+    assert 'class="cal-unknown' in page and 'class="cal-workday' not in page
+
+
+@pytest.mark.parametrize("year", ["abc", "1999", "2101", "２０２６"])
+def test_an_unreadable_year_shows_this_year_with_a_word_why(
+    db: Any, admin: Any, client_for: Callable[[Any], FlaskClient], year: str
+) -> None:
+    response = client_for(admin).get("/admin/calendar", query_string={"year": year})
+    assert response.status_code == 200
+    assert "年份应在 2000 至 2100 之间" in response.get_data(as_text=True)
+
+
+def test_a_day_link_fills_the_override_form(
+    db: Any, admin: Any, client_for: Callable[[Any], FlaskClient]
+) -> None:
+    page = client_for(admin).get("/admin/calendar?year=2026&day=2026-10-08").get_data(as_text=True)
+    form = page.split('id="day-form"', 1)[1]
+    assert 'value="2026-10-08"' in form
+    assert '<option selected value="0">' in form  # a working day: the override makes it off
+
+
+def test_the_override_form_saves_and_audits(
+    db: Any, admin: Any, client_for: Callable[[Any], FlaskClient]
+) -> None:
+    browser = client_for(admin)
+    response = browser.post(
+        "/admin/calendar/days", data={"day": "2026-10-08", "works": "0", "note": "本市调休"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/admin/calendar?year=2026#special-days")
+    assert add_workdays(D("2026-09-28"), 5) == D("2026-10-10")
+    [entry] = _actions(db)
+    assert (entry.action, entry.actor_id) == ("calendar.day.set", admin.id)
+    audit_page = browser.get("/admin/audit").get_data(as_text=True)
+    assert "修改了工作日历的日期" in audit_page
+    removed = browser.post("/admin/calendar/days/2026-10-08/delete")
+    assert removed.status_code == 302
+    assert _rows(db) == 0
+    assert [e.action for e in _actions(db)] == ["calendar.day.set", "calendar.day.delete"]
+    assert "撤销了工作日历对日期" in browser.get("/admin/audit").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"day": "2026-13-01", "works": "0", "note": "x"}, "不是有效的日期值"),
+        ({"day": "", "works": "0", "note": "x"}, "请填写日期"),
+        ({"day": "2026-10-08", "works": "0", "note": "  "}, "请填写说明"),
+        ({"day": "2026-10-08", "works": "maybe", "note": "x"}, "不是有效的选择"),
+        ({"day": "2026-10-08", "works": "0", "note": "字" * 201}, "200"),
+        ({"day": "1999-10-08", "works": "0", "note": "x"}, "日期应在 2000 年至 2100 年之间"),
+    ],
+)
+def test_a_refused_override_answers_in_chinese_and_changes_nothing(
+    db: Any,
+    admin: Any,
+    client_for: Callable[[Any], FlaskClient],
+    data: dict[str, str],
+    message: str,
+) -> None:
+    response = client_for(admin).post("/admin/calendar/days", data=data)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert _rows(db) == 0 and not _actions(db)
+
+
+def test_deleting_an_unknown_or_malformed_day(
+    db: Any, admin: Any, client_for: Callable[[Any], FlaskClient]
+) -> None:
+    browser = client_for(admin)
+    assert browser.post("/admin/calendar/days/2026-99-01/delete").status_code == 404
+    response = browser.post("/admin/calendar/days/2026-10-08/delete", follow_redirects=True)
+    assert "没有手工修改" in response.get_data(as_text=True)
+    assert not _actions(db)
+
+
+def test_the_notice_form_enters_a_missing_year(
+    db: Any, admin: Any, client_for: Callable[[Any], FlaskClient]
+) -> None:
+    browser = client_for(admin)
+    response = browser.post(f"/admin/calendar/{MISSING}/notice", data=_notice())
+    assert response.status_code == 302
+    page = browser.get(response.headers["Location"]).get_data(as_text=True)
+    assert "已录入 2031 年：放假 8 天，补班 2 天，共 365 天。" in page
+    assert "该年已由管理员按国务院通知整年录入" in page
+    assert "2031-01-19 周日" in page and "管理员录入" in page
+    assert add_workdays(D("2031-01-20"), 5) == D("2031-01-31")
+    assert [e.action for e in _actions(db)] == ["calendar.year.enter"]
+    assert "按国务院通知录入了年度" in browser.get("/admin/audit").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("year", "data", "message"),
+    [
+        (MISSING, _notice(makeup="1月20日"), "不是周六或周日"),
+        (MISSING, _notice(holidays=""), "请至少填写一段放假日期"),
+        (MISSING, _notice(note=""), "请填写说明"),
+        (MISSING, _notice(holidays="x" * 5001), "5000"),
+        (2026, _notice(holidays="10月1日至7日", makeup=""), "请逐日修改"),
+    ],
+)
+def test_a_refused_notice_shows_its_reasons_and_writes_nothing(
+    db: Any,
+    admin: Any,
+    client_for: Callable[[Any], FlaskClient],
+    year: int,
+    data: dict[str, str],
+    message: str,
+) -> None:
+    response = client_for(admin).post(f"/admin/calendar/{year}/notice", data=data)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert _rows(db) == 0 and not _actions(db)
+
+
+def test_a_notice_for_a_year_out_of_range_is_not_found(
+    db: Any, admin: Any, client_for: Callable[[Any], FlaskClient]
+) -> None:
+    assert client_for(admin).post("/admin/calendar/1999/notice", data=_notice()).status_code == 404
+    assert client_for(admin).post("/admin/calendar/2101/clear").status_code == 404
+
+
+def test_replacing_or_clearing_an_entered_year_asks_first(
+    db: Any, admin: Any, client_for: Callable[[Any], FlaskClient]
+) -> None:
+    _enter_2031(db, admin)
+    browser = client_for(admin)
+    page = browser.get(f"/admin/calendar?year={MISSING}").get_data(as_text=True)
+    assert "data-confirm=" in page and "重新录入 2031 年？" in page
+    asked = browser.post(f"/admin/calendar/{MISSING}/notice", data=_notice(makeup=""))
+    assert asked.status_code == 200 and 'name="confirmed" value="1"' in asked.get_data(as_text=True)
+    assert is_workday(D("2031-01-19"))  # unchanged until confirmed
+    done = browser.post(f"/admin/calendar/{MISSING}/notice", data=_notice(makeup="", confirmed="1"))
+    assert done.status_code == 302
+    assert not is_workday(D("2031-01-19"))  # the new notice has no 补班 on that Sunday
+    asked = browser.post(f"/admin/calendar/{MISSING}/clear")
+    assert "将删除该年 365 天的录入" in asked.get_data(as_text=True)
+    assert calendar.year_status(MISSING).entered
+    cleared = browser.post(f"/admin/calendar/{MISSING}/clear", data={"confirmed": "1"})
+    assert cleared.status_code == 302
+    assert _rows(db) == 0
+    assert [e.action for e in _actions(db, "calendar.year")] == [
+        "calendar.year.enter",
+        "calendar.year.enter",
+        "calendar.year.clear",
+    ]
+
+
+@pytest.mark.parametrize("year", ["2026", str(MISSING)])
+def test_the_page_reads_in_english_too(
+    db: Any, admin: Any, client_for: Callable[[Any], FlaskClient], year: str
+) -> None:
+    response = client_for(admin).get("/admin/calendar", query_string={"year": year, "lang": "en"})
+    assert response.status_code == 200
