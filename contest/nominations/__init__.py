@@ -11,6 +11,10 @@ from contest.nominations import (  # noqa: F401  (routes register on bp)
     campaign_setup_views,
     campaign_summary_views,
     campaign_views,
+    conferral_views,
+    objection_views,
+    publicity_admin_views,
+    publicity_views,
     quota_views,
     recommend_views,
     slate_views,
@@ -38,6 +42,7 @@ AREA = Area(
             shown_to=recommends_anything,
         ),
     ),
+    public_entries=publicity_views.PUBLIC_ENTRIES,
     home_sections=(
         HomeSection(
             "nominations",

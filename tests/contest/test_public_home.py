@@ -1,4 +1,5 @@
-"""The public home page (#16 item 15): one click to the wall, the results and 证书查验."""
+"""The public home page (#16 item 15): one click to the wall, the labor standings, the 公示
+lists, the results and 证书查验."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ def test_the_public_home_leads_to_the_public_pages_in_order(client: Any, db: Any
     assert links == [
         ("/wall/", "劳模墙"),
         ("/labor/public/", "劳动竞赛"),
+        ("/nominations/publicity/", "评选公示"),
         ("/results/", "成绩公布"),
         ("/verify", "证书查验"),
     ]

@@ -398,6 +398,27 @@ ACTION_GROUPS: dict[str, ActionGroup] = {
             "nomination.ballot.void": ("campaign", _l("作废了%(object)s的一次投票")),
         },
     ),
+    "nomination_publicity": ActionGroup(
+        _l("评选公示、异议与表彰"),
+        {
+            "campaign.publicity.start": ("campaign", _l("开始了%(object)s的公示")),
+            "campaign.publicity.supplement": ("campaign", _l("发布了%(object)s的递补公示")),
+            "objection.receive": ("objection", _l("收到了公众提出的%(object)s")),
+            "objection.identity.view": ("objection", _l("查看了%(object)s的反映人信息")),
+            "objection.seal.view": ("objection", _l("查看了%(object)s的单位公章")),
+            "objection.file.view": ("objection", _l("下载了%(object)s的附件")),
+            "objection.investigate": ("objection", _l("开始调查核实%(object)s")),
+            "objection.decide": ("objection", _l("处理了%(object)s")),
+            "nomination.objection_removed": (
+                "nomination",
+                _l("因异议成立取消了%(object)s的拟表彰资格"),
+            ),
+            "nomination.promote": ("nomination", _l("将%(object)s递补为拟表彰人选")),
+            "campaign.confer": ("campaign", _l("表彰了%(object)s的拟表彰人选")),
+            "campaign.honor_revoke": ("campaign", _l("撤销了%(object)s授予的一项荣誉")),
+            "campaign.export": ("campaign", _l("导出了%(object)s的名单或审计日志")),
+        },
+    ),
     "system": ActionGroup(
         _l("系统"),
         {
@@ -432,6 +453,7 @@ TARGET_NOUNS: dict[str, LazyString] = {
     "import": _l("导入"),
     "campaign": _l("评选表彰"),
     "nomination": _l("推荐对象"),
+    "objection": _l("异议"),
 }
 
 # Snapshot keys holding the id of another object, and which kind of object (see audit_log).
@@ -446,6 +468,9 @@ REFERENCE_FIELDS: dict[str, str] = {
     "unit_id": "organization",  # a nomination's recommending unit
     "user_id": "user",
     "chief_user_id": "user",
+    "nomination_id": "nomination",
+    "campaign_id": "campaign",
+    "honor_id": "honor",
 }
 
 FIELD_LABELS: dict[str, LazyString] = {
@@ -514,6 +539,20 @@ FIELD_LABELS: dict[str, LazyString] = {
     "negative_years": _l("负面清单年限"),
     "negative_list": _l("负面清单"),
     "waivers": _l("资格豁免"),
+    # nomination campaigns: 公示, objections, conferral
+    "notice": _l("公示编号"),
+    "is_supplement": _l("递补公示"),
+    "hidden_after": _l("公示页面公开至"),
+    "nominations": _l("公示人选"),
+    "by_unit": _l("以单位名义反映"),
+    "files": _l("附件数"),
+    "replaces": _l("递补的原人选"),
+    "list": _l("导出的名单"),
+    "ground": _l("撤销依据"),
+    "revoked_on": _l("撤销日期"),
+    "honor_id": _l("荣誉"),
+    "nomination_id": _l("推荐对象"),
+    "campaign_id": _l("评选表彰"),
     # contests, events, entries
     "name": _l("名称"),
     "level": _l("级别"),

@@ -16,6 +16,7 @@ import hmac
 import io
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from typing import cast
 from urllib.parse import urljoin
 
 from flask import current_app
@@ -70,7 +71,9 @@ def chinese_date(value: datetime | date | None) -> str:
 def wrapped_lines(pdf: FPDF, width: float, text: str) -> list[str]:
     """``text`` wrapped to ``width`` in the current font, closing punctuation kept off the start
     of a line (fpdf2 breaks CJK text before any character, so a line could begin with "，")."""
-    lines = pdf.multi_cell(width, 0, text, dry_run=True, output=MethodReturnValue.LINES)
+    lines = cast(
+        list[str], pdf.multi_cell(width, 0, text, dry_run=True, output=MethodReturnValue.LINES)
+    )
     for index in range(1, len(lines)):
         while lines[index] and lines[index][0] in NO_LINE_START:
             lines[index - 1] += lines[index][0]
@@ -138,7 +141,7 @@ class CertificatePDF(FPDF):
             self.set_x(LEFT + 12)
             self.cell(width - 12, 11, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    def highlight(self, text: str, *, size: float = 34) -> None:
+    def feature(self, text: str, *, size: float = 34) -> None:
         """The award or title, large and red in the middle."""
         self.set_text_color(*RED)
         self.set_font(FONT, size=size)

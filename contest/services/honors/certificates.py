@@ -131,7 +131,7 @@ def _page(pdf: CertificatePDF, honor: Honor, base_url: str) -> None:
     pdf.start_page()
     pdf.salutation(_salutation(honor))
     pdf.body(body_text(honor))
-    pdf.highlight(honor.display_title, size=30 if len(honor.display_title) <= 12 else 22)
+    pdf.feature(honor.display_title, size=30 if len(honor.display_title) <= 12 else 22)
     pdf.closing()
     pdf.signature(honor.conferring_body or "", honor.conferred_on)
     number = number_of(honor)

@@ -47,7 +47,7 @@ def _page(pdf: CertificatePDF, item: Certificate, base_url: str) -> None:
     pdf.salutation(f"{name} 同志：")
     pdf.body(body_text(item))
     if item.award:
-        pdf.highlight(item.award)
+        pdf.feature(item.award)
     pdf.closing()
     pdf.signature(item.conferring_body, item.published_at)
     target = verify_url(base_url, item.number)
