@@ -541,3 +541,161 @@ def test_the_result_and_tally_go_into_the_audit_trail_as_counts_only(
     assert set(after["tally"]) == {str(n.id) for n in w.nominations}
     first = after["tally"][str(w.nominations[0].id)]
     assert first == {"yes": 3, "no": 0, "abstain": 0, "result": "elected"}
+
+
+# ---------------------------------------------------------------- the pages
+
+
+def _body(response: Any) -> str:
+    return str(response.get_data(as_text=True))
+
+
+def test_a_member_votes_on_the_page_confirms_a_summary_and_then_sees_only_that_they_voted(
+    db: Any, make_org: Any, make_user: Any, login_as: Any, client: Any
+) -> None:
+    w = _world(make_org, make_user)
+    ballot = _opened(db, w)
+    ids = ballot.nomination_ids
+    login_as(user=w.members[1])
+    url = f"/nominations/ballots/{ballot.id}/vote"
+    page = _body(client.get(url))
+    assert page.count('type="radio"') == 9 and "王建国" in page and "核对选择" in page
+    partial = client.post(url, data={"step": "review", f"c{ids[0]}": YES})
+    assert partial.status_code == 400 and "还有 2 名被推荐人没有表态" in _body(partial)
+    paper = {f"c{ids[0]}": YES, f"c{ids[1]}": NO, f"c{ids[2]}": ABSTAIN}
+    summary = _body(client.post(url, data={"step": "review", **paper}))
+    assert "请核对您的选择" in summary and "确认提交" in summary
+    assert db.session.scalar(select(func.count(BallotVoter.id))) == 0  # nothing cast yet
+    assert client.post(url, data={"step": "confirm", **paper}).status_code == 302
+    after = _body(client.get(url))
+    assert "已投票" in after and 'type="radio"' not in after and "ballot-mark" not in after
+    again = client.post(url, data={"step": "confirm", **paper})
+    assert again.status_code == 409 and "已经投过票" in _body(again)
+    assert db.session.scalar(select(func.sum(BallotTally.count))) == 3
+
+
+def test_the_chair_sees_the_turnout_but_no_counts_until_the_close(
+    db: Any, make_org: Any, make_user: Any, login_as: Any, client: Any
+) -> None:
+    w = _world(make_org, make_user)
+    ballot = _opened(db, w)
+    _vote(db, ballot, w.members[1], YES, YES, NO)
+    _vote(db, ballot, w.members[2], YES, NO, NO)
+    login_as(user=w.chair)
+    console = _body(client.get(f"/nominations/ballots/{ballot.id}"))
+    assert "data-voted>2</strong> / <span data-members>3" in console
+    assert 'id="result"' not in console and "ballot-place-" not in console
+    turnout = client.get(f"/nominations/ballots/{ballot.id}/turnout").get_json()
+    assert turnout.pop("close_text").startswith("已投票 2 / 3 人")
+    assert turnout == {"status": "open", "voted": 2, "members": 3, "quorum": 2}
+    assert client.get(f"/nominations/ballots/{ballot.id}/sheet.pdf").status_code == 404
+    closed = client.post(f"/nominations/ballots/{ballot.id}/close", data={"confirmed": "1"})
+    assert closed.status_code == 302
+    result = _body(client.get(f"/nominations/ballots/{ballot.id}"))
+    assert 'id="result"' in result and "打印票数统计表" in result
+    pdf = client.get(f"/nominations/ballots/{ballot.id}/sheet.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_close_without_confirmation_asks_first_and_a_refusal_is_a_message(
+    db: Any, make_org: Any, make_user: Any, login_as: Any, client: Any
+) -> None:
+    w = _world(make_org, make_user, members=4)
+    ballot = _opened(db, w)
+    _vote(db, ballot, w.members[1], YES, YES, NO)
+    login_as(user=w.chair)
+    asked = client.post(f"/nominations/ballots/{ballot.id}/close")
+    assert asked.status_code == 200 and "结束投票并计票？" in _body(asked)
+    refused = client.post(
+        f"/nominations/ballots/{ballot.id}/close", data={"confirmed": "1"}, follow_redirects=True
+    )
+    assert "不足法定人数 3 人" in _body(refused)
+    db.session.expire_all()
+    assert db.session.get(Ballot, ballot.id).status is BallotStatus.OPEN
+
+
+def test_who_may_reach_the_pages(
+    db: Any, make_org: Any, make_user: Any, login_as: Any, client: Any
+) -> None:
+    w = _world(make_org, make_user)
+    ballot = _opened(db, w)
+    login_as("reviewer")  # not on the committee
+    assert client.get(f"/nominations/ballots/{ballot.id}/vote").status_code == 403
+    assert client.get(f"/nominations/ballots/{ballot.id}").status_code == 403
+    assert client.get(f"/nominations/stages/{w.stage.id}/ballots").status_code == 403
+    assert client.get("/nominations/ballots/99999").status_code == 404
+    client.post("/logout")
+    login_as(user=w.organizer)  # organizes, does not sit: sees, does not vote
+    assert client.get(f"/nominations/ballots/{ballot.id}").status_code == 200
+    assert client.get(f"/nominations/ballots/{ballot.id}/vote").status_code == 403
+
+
+def test_the_organizer_sets_rules_and_prepares_a_ballot_on_the_stage_page(
+    db: Any, make_org: Any, make_user: Any, login_as: Any, client: Any
+) -> None:
+    w = _world(make_org, make_user, quota=2)
+    login_as(user=w.organizer)
+    page = _body(client.get(f"/nominations/stages/{w.stage.id}/ballots"))
+    assert "赞成票超过全体委员（3 人）的半数，即至少 2 票" in page
+    assert "江州市五一劳动奖章尚余名额 2 名" in page
+    bad = client.post(
+        f"/nominations/stages/{w.stage.id}/ballots/rules",
+        data={"pass_rule": "everyone", "quorum_rule": "half"},
+    )
+    assert bad.status_code == 400
+    saved = client.post(
+        f"/nominations/stages/{w.stage.id}/ballots/rules",
+        data={"pass_rule": "two_thirds_members", "quorum_rule": "two_thirds", "runoff": "y"},
+    )
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert ballots.pass_rule_key(w.stage) == "two_thirds_members"
+    made = client.post(
+        f"/nominations/stages/{w.stage.id}/ballots/prepare",
+        data={"award": "medal", "places": "2"},
+    )
+    assert made.status_code == 302
+    ballot = db.session.scalars(select(Ballot)).one()
+    assert ballot.places == 2 and len(ballot.nomination_ids) == 3
+    again = client.post(
+        f"/nominations/stages/{w.stage.id}/ballots/prepare", data={"award": "medal"}
+    )
+    assert again.status_code == 400 and "已经安排了该奖项的投票" in _body(again)
+
+
+def test_a_teller_typing_nonsense_gets_a_message_and_nothing_is_stored(
+    db: Any, make_org: Any, make_user: Any, login_as: Any, client: Any
+) -> None:
+    w = _world(make_org, make_user, nominees=2)
+    ballot = _opened(db, w, paper=True)
+    ballots.set_present(w.chair, ballot, 3)
+    db.session.commit()
+    first, second = ballot.nomination_ids
+    login_as(user=w.members[1])
+    url = f"/nominations/ballots/{ballot.id}/count"
+    bad = client.post(
+        url,
+        data={
+            f"yes{first}": "二",
+            f"no{first}": "1",
+            f"abstain{first}": "0",
+            f"yes{second}": "-1",
+            f"no{second}": "99999999999",
+            f"abstain{second}": "0",
+        },
+    )
+    assert bad.status_code == 400 and "王建国、李秀英" in _body(bad)
+    assert db.session.scalar(select(func.count(TellerCount.id))) == 0
+    good = client.post(
+        url,
+        data={
+            f"yes{first}": "2",
+            f"no{first}": "1",
+            f"abstain{first}": "0",
+            f"yes{second}": "1",
+            f"no{second}": "1",
+            f"abstain{second}": "1",
+        },
+    )
+    assert good.status_code == 302
+    assert "等待另一名计票人录入" in _body(client.get(url))

@@ -115,6 +115,7 @@ __all__ = [
     "passed",
     "places_left",
     "prepare",
+    "quorum_of",
     "quorum_rule_key",
     "quorum_text",
     "reached",
@@ -125,6 +126,7 @@ __all__ = [
     "runoff",
     "set_present",
     "set_rules",
+    "sits_on_ballots",
     "stage_ballots",
     "teller_state",
     "turnout",
@@ -340,6 +342,11 @@ def quorum_text(stage: ReviewStage, members: int) -> str:
             n=quorum_needed(max(members, 1), share),
         )
     )
+
+
+def quorum_of(stage: ReviewStage, members: int) -> int:
+    """How many must be present (have voted) of ``members`` under the stage's rule."""
+    return quorum_needed(max(members, 1), _share(stage.quorum_share))
 
 
 def _ballots_started(stage: ReviewStage) -> bool:
@@ -698,6 +705,23 @@ def open_ballots_for(user: User | Any) -> list[Ballot]:
             .order_by(Ballot.id)
         )
     )
+
+
+def sits_on_ballots(user: User | Any) -> bool:
+    """For the menu: whether the user sits on a running ballot stage (one cheap query)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    found = db.session.scalar(
+        select(StageMember.id)
+        .join(ReviewStage, ReviewStage.id == StageMember.stage_id)
+        .where(
+            StageMember.user_id == user.id,
+            ReviewStage.mode.in_(list(BALLOT_MODES)),
+            ReviewStage.status == StageStatus.OPEN,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def check_choices(ballot: Ballot, choices: Mapping[int, str]) -> dict[int, str]:
@@ -1128,7 +1152,11 @@ def runoff(actor: User, ballot: Ballot) -> Ballot:
         "nomination.ballot.runoff",
         stage,
         child.id,
-        after={"runoff_of": ballot.id, "nominees": len(child.nomination_ids), "places": child.places},
+        after={
+            "runoff_of": ballot.id,
+            "nominees": len(child.nomination_ids),
+            "places": child.places,
+        },
     )
     return child
 
