@@ -148,6 +148,7 @@ def standings(
     tie_break: Sequence[TieBreakKey] = ("latest_round",),
     track: pd.Series | None = None,
     precision: int = 2,
+    excluded: Collection[Hashable] = (),
 ) -> pd.DataFrame:
     """Cumulative ranks over the published ``rounds`` (in order: the last is the latest).
 
@@ -171,6 +172,9 @@ def standings(
     rounds first); participants equal on all of these share the rank (1, 2, 2, 4) and are listed
     by label.  With ``track`` (participant → track label) ranks are counted within each track
     and the field is the participants of ``track``; the rows are then ordered by track.
+    Participants in ``excluded`` are excluded likewise for a competition veto the caller knows
+    of outside ``rounds`` (a round not shown: their ``why`` names no round); labels that are
+    not in the field are ignored.
 
     Columns: ``participant``, ``track`` (with ``track``), ``total``, ``rank`` (nullable int),
     ``vetoed``, ``rounds_scored``, ``rounds_won``, ``best_round``, ``latest_round``, ``why``
@@ -262,12 +266,14 @@ def standings(
         totals = counted.sum(axis=1) / np.maximum(scored.sum(axis=1), 1)
     else:
         totals = counted @ weights / weights.sum()
-    excluded: BoolArray = np.asarray(veto_comp.any(axis=1), dtype=bool)
+    vetoed_here: BoolArray = np.asarray(veto_comp.any(axis=1), dtype=bool)
+    elsewhere = np.asarray(participants.isin(list(excluded)), dtype=bool)
+    barred = vetoed_here | elsewhere
 
     unit = 10.0**precision
     total_units = to_units(totals, precision)
     counted_units = to_units(counted, precision)
-    won = _rounds_won(counted_units, scored & ~any_veto & ~excluded[:, None], track_of)
+    won = _rounds_won(counted_units, scored & ~any_veto & ~barred[:, None], track_of)
     values: dict[str, npt.NDArray[np.int64]] = {
         "latest_round": counted_units[:, -1],
         "best_round": counted_units.max(axis=1),
@@ -281,9 +287,9 @@ def standings(
     n = n_p
     # participants are encoded in label order, so their code is the last sort key; the excluded
     # come after everyone ranked
-    order = np.lexsort([np.arange(n), *reversed(sort_keys), track_of, excluded])
+    order = np.lexsort([np.arange(n), *reversed(sort_keys), track_of, barred])
     key_matrix = np.stack([k[order] for k in [track_of, *sort_keys]], axis=1)
-    ranked: BoolArray = ~excluded[order]
+    ranked: BoolArray = ~barred[order]
     new_group = np.ones(n, dtype=bool)
     new_group[1:] = np.any(key_matrix[1:] != key_matrix[:-1], axis=1)
     new_track = np.ones(n, dtype=bool)
@@ -303,10 +309,7 @@ def standings(
         shown,
         unit,
         precision,
-        [
-            _vetoed_rounds(keys, veto_comp[i]) if excluded[i] else ""
-            for i in (int(j) for j in order)
-        ],
+        [_vetoed_rounds(keys, veto_comp[i]) if barred[i] else "" for i in (int(j) for j in order)],
     )
     out = pd.DataFrame({PARTICIPANT: participants[order]})
     if track is not None:
@@ -507,8 +510,10 @@ def _explanations(
         return f"{head}，名次并列"
 
     for i in range(n):
-        if not ranked[i]:
+        if not ranked[i] and vetoed_rounds[i]:
             texts[i] = f"一票否决（轮次：{vetoed_rounds[i]}），不参加排名"
+        elif not ranked[i]:
+            texts[i] = "一票否决，不参加排名"
         elif tied_on_total(i, i - 1):
             texts[i] = compare(i, i - 1)
         elif tied_on_total(i, i + 1):

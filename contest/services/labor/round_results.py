@@ -401,23 +401,6 @@ def _data_rows(
     return rows
 
 
-def _excluded_before(round_: Round) -> set[int]:
-    """Participants vetoed for the whole competition in an earlier confirmed round: they are
-    ranked in no later round."""
-    return set(
-        db.session.scalars(
-            select(RoundResult.participant_id)
-            .join(Round, RoundResult.round_id == Round.id)
-            .where(
-                Round.competition_id == round_.competition_id,
-                Round.position < round_.position,
-                Round.status.in_([RoundStatus.CONFIRMED, RoundStatus.PUBLISHED]),
-                RoundResult.veto_effect == VetoEffect.COMPETITION,
-            )
-        )
-    )
-
-
 def compute_results(round_: Round, state: Progress | None = None) -> list[RoundResult]:
     """The round's results from its submitted sheets, replacing any stored (idempotent).
 
@@ -456,7 +439,7 @@ def compute_results(round_: Round, state: Progress | None = None) -> list[RoundR
         own_scores = _scores(competition, items, own + _data_rows(items, participants, own_ids))
         self_totals = {int(p): _cents(t) for p, t in own_scores.table["total"].items()}
 
-    excluded = _excluded_before(round_)
+    excluded = standings.excluded_before(round_)
     table = scores.table
     sheets_per: dict[int, set[str]] = {}
     for p, u, _k, _v in marks:

@@ -13,7 +13,9 @@ vetoed with effect *round* counts 0.
 
 Public reading (``public=True``) sees only public competitions that have started, and of their
 published rounds only the public ones: an internal round is left out of the totals too, since
-a cumulative figure would give away its scores. Nothing personal is read: names of
+a cumulative figure would give away its scores. A competition veto recorded in an internal
+round still counts: such a participant is shown as 一票否决 and unranked, without naming the
+round or the item. Nothing personal is read: names of
 participants, tracks and rounds, numbers and flags only.
 
 The results are plain frozen dataclasses (picklable), so the caller caches them per content
@@ -182,6 +184,7 @@ class RoundRow:
     vetoed: bool
     flag: bool
     kept: bool
+    excluded: bool = False  # vetoed for the competition in an earlier round: no rank here
 
 
 @dataclass(frozen=True)
@@ -351,6 +354,45 @@ def _result_rows(round_ids: Sequence[int]) -> list[tuple[int, int, Decimal, bool
     return [(int(r), int(p), t, bool(v), e) for r, p, t, v, e in rows]
 
 
+def _competition_vetoes(query: Any) -> set[int]:
+    return set(
+        db.session.scalars(
+            query.where(
+                RoundResult.vetoed.is_(True), RoundResult.veto_effect == VetoEffect.COMPETITION
+            )
+        )
+    )
+
+
+def hidden_vetoes(competition: Competition) -> set[int]:
+    """Participants vetoed for the whole competition in a published internal round: the
+    public standings leave that round out but must not rank them."""
+    return _competition_vetoes(
+        select(RoundResult.participant_id)
+        .join(Round, RoundResult.round_id == Round.id)
+        .where(
+            Round.competition_id == competition.id,
+            Round.status == RoundStatus.PUBLISHED,
+            Round.is_public.is_(False),
+        )
+    )
+
+
+def excluded_before(round_: Round) -> set[int]:
+    """Participants vetoed for the whole competition in a confirmed or published round before
+    ``round_``: they are ranked in no later round (confirming leaves their rank empty, and a
+    round's table says why)."""
+    return _competition_vetoes(
+        select(RoundResult.participant_id)
+        .join(Round, RoundResult.round_id == Round.id)
+        .where(
+            Round.competition_id == round_.competition_id,
+            Round.position < round_.position,
+            Round.status.in_([RoundStatus.CONFIRMED, RoundStatus.PUBLISHED]),
+        )
+    )
+
+
 def _options(competition: Competition) -> tuple[str, tuple[str, ...]]:
     """The cumulation and tie-break chain scoring understands (unknown links are dropped, so
     a rule saved by an older version never breaks the public page)."""
@@ -375,6 +417,7 @@ def standings(competition: Competition, *, public: bool = True) -> Standings:
     participants = _field(competition)
     by_id = {p.id: p for p in participants}
     field_ = _Field(competition, participants)
+    hidden = hidden_vetoes(competition) & set(by_id) if public else set()
 
     flags = [f for f in _flag_rows(round_ids) if f[2] in by_id]
     flag_count: dict[int, int] = defaultdict(int)
@@ -417,10 +460,13 @@ def standings(competition: Competition, *, public: bool = True) -> Standings:
     grouped: dict[int | None, list[Row]] = {tid: [] for tid in field_.names}
     if not rounds:
         for p in sorted(participants, key=lambda q: q.name):
-            grouped[field_.track_of(p)].append(row(p, None, Decimal(0).quantize(CENT), False, ""))
+            vetoed = p.id in hidden
+            why = _("一票否决，不参加排名") if vetoed else ""
+            grouped[field_.track_of(p)].append(row(p, None, Decimal(0).quantize(CENT), vetoed, why))
     else:
         try:
-            computed = _compute(rounds, results, field_, method, chain)
+            excluded = [by_id[pid].name for pid in hidden]
+            computed = _compute(rounds, results, field_, method, chain, excluded)
         except scoring.ScoringError as error:
             problem = _("排名暂不能计算：%(reason)s", reason=str(error))
             return Standings(competition.id, method, chain, heads, (), problem)
@@ -466,11 +512,13 @@ def _compute(
     field_: _Field,
     method: str,
     chain: Sequence[str],
+    excluded: Sequence[str] = (),
 ) -> list[tuple[str, int | None, Decimal, bool, str]]:
     """scoring.standings over the stored results: (name, rank, total, vetoed, why) in order.
 
     Participants are named by name (unique in a competition), so scoring lists those tied on
-    every link by name, and its sentences name rounds by their names.
+    every link by name, and its sentences name rounds by their names. ``excluded`` are vetoed
+    for the competition in a round not counted here (its name is not given).
     """
     keys = _round_keys(rounds)
     frame = pd.DataFrame(
@@ -496,6 +544,7 @@ def _compute(
         method=method,  # type: ignore[arg-type]
         tie_break=tuple(chain),  # type: ignore[arg-type]
         track=track,
+        excluded=set(excluded),
     )
     return [
         (str(name), None if pd.isna(rank) else int(rank), _cents(total), bool(vetoed), str(why))
@@ -528,11 +577,13 @@ def _round_head(r: Round, holders: Iterable[str] = ()) -> RoundHead:
 
 def round_table(competition: Competition, round_: Round) -> RoundTable:
     """A published round's results per track, by the rank stored when it was confirmed (a
-    vetoed participant has none and comes last, shown as 一票否决 and nothing more)."""
+    vetoed participant has none and comes last, shown as 一票否决 and nothing more; so does a
+    participant vetoed for the competition in an earlier round, its points kept)."""
     participants = _field(competition)
     by_id = {p.id: p for p in participants}
     field_ = _Field(competition, participants)
     flags = {pid: kept for _r, _t, pid, kept in _flag_rows([round_.id])}
+    excluded = excluded_before(round_)
     rows = db.session.execute(
         select(
             RoundResult.participant_id,
@@ -560,6 +611,7 @@ def round_table(competition: Competition, round_: Round) -> RoundTable:
                 vetoed=bool(vetoed),
                 flag=p.id in flags,
                 kept=flags.get(p.id, False),
+                excluded=p.id in excluded and not vetoed,
             )
         )
     never = 1 << 30
