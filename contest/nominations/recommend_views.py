@@ -96,6 +96,13 @@ def _flash_error(error: NominationError) -> None:
 # ---------------------------------------------------------------- campaigns
 
 
+def home_section(user: Any) -> dict[str, Any] | None:
+    """The recommender's home: the campaigns open to the union with their headroom (nothing
+    when there are none; the home page then says what will appear)."""
+    views = nominations.campaigns_for(user)
+    return {"views": views, "headroom_text": headroom_text} if views else None
+
+
 @bp.route("/recommend")
 @recommender_view
 def recommend_index() -> str:

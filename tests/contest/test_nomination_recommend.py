@@ -30,7 +30,6 @@ from contest.models import (
     NominationStatus,
     OrgKind,
     Outcome,
-    Ownership,
     Person,
     RecipientKind,
     ReviewStage,
@@ -39,27 +38,24 @@ from contest.models import (
 from contest.services.core.uploads import Upload
 from contest.services.nominations import (
     attachments,
-    campaigns,
     eligibility,
     nominations,
     quotas,
 )
 from contest.services.nominations.approval_form import approval_form_pdf
-from contest.services.nominations.campaigns import CampaignData
-from contest.services.nominations.nominations import (
-    NominationData,
-    NominationError,
-    NomineeData,
-    count_characters,
+from contest.services.nominations.nominations import NominationError, NomineeData, count_characters
+from tests.contest.nomination_recommend_support import (
+    DEMOCRATIC,
+    NEGATIVE,
+    PDF,
+    PUBLICITY,
+    SLOT,
+    build_world,
+    complete,
+    form_data,
+    ready,
+    start,
 )
-
-FUTURE = datetime.now(UTC) + timedelta(days=30)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-NEGATIVE = "拖欠职工工资"
-SLOT = "推荐审批表（盖章扫描件）"
-# 单位公示 of five working days (Mon 2 – Fri 6 November 2026), after a 职代会 on 28 October.
-DEMOCRATIC = date(2026, 10, 28)
-PUBLICITY = (date(2026, 11, 2), date(2026, 11, 6))
 
 
 def _png() -> bytes:
@@ -68,122 +64,9 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
-# ---------------------------------------------------------------- fixtures
-
-
 @pytest.fixture
 def world(db: Any, make_org: Callable[..., Any], make_user: Callable[..., Any]) -> SimpleNamespace:
-    """江州市总工会 hosts a 五一劳动奖章 campaign (10 medals, 差额 150 %); 滨江区总工会 holds 2
-    of them (可报 3) and 临湖区总工会 2; each district has a recommender."""
-    city = make_org("江州市总工会", OrgKind.CITY)
-    east = make_org("滨江区总工会", OrgKind.DISTRICT, parent=city)
-    west = make_org("临湖区总工会", OrgKind.DISTRICT, parent=city)
-    works = make_org(
-        "江州精工机械有限公司工会", OrgKind.GRASSROOTS, parent=east, ownership=Ownership.NON_PUBLIC
-    )
-    organizer = make_user("organizer", organization=city)
-    campaign = campaigns.create_campaign(
-        organizer,
-        CampaignData(
-            name="2026 年江州市五一劳动奖章评选",
-            organization=city,
-            level=HonorLevel.CITY,
-            year=2026,
-            submission_deadline=FUTURE,
-            surplus_percent=150,
-        ),
-    )
-    campaigns.add_award(organizer, campaign, "may_day_medal")
-    campaigns.add_award(organizer, campaign, "pioneer")
-    campaign.materials = {
-        **campaigns.default_materials(),
-        "form_fields": {
-            "person": [{"key": "政治面貌", "label": "政治面貌", "required": True}],
-            "unit": [],
-            "team": [{"key": "集体人数", "label": "集体人数", "required": True}],
-        },
-        "attachments": [
-            {"key": SLOT, "name": SLOT, "required": True},
-            {"key": "获奖证书", "name": "获奖证书", "required": False},
-        ],
-    }
-    campaign.eligibility = {
-        "prerequisite_level": None,
-        "craftsman_ladder": True,
-        "repeat_years": 5,
-        "negative_years": 3,
-        "negative_list": [NEGATIVE],
-    }
-    top = quotas.set_total(organizer, campaign, "medal", 10)
-    quotas.hand_down(organizer, top, east, 2)
-    quotas.hand_down(organizer, top, west, 2)
-    team_top = quotas.set_total(organizer, campaign, "pioneer", 4)
-    quotas.hand_down(organizer, team_top, east, 1)
-    campaigns.change_status(organizer, campaign, CampaignStatus.OPEN)
-    db.session.commit()
-    return SimpleNamespace(
-        city=city,
-        east=east,
-        west=west,
-        works=works,
-        campaign=campaign,
-        organizer=organizer,
-        recommender=make_user("recommender", organization=east),
-        west_recommender=make_user("recommender", organization=west),
-        reviewer=make_user("reviewer", organization=city),
-    )
-
-
-def _start(
-    w: SimpleNamespace,
-    name: str,
-    number: str,
-    *,
-    user: Any = None,
-    unit: Any = None,
-    org: Any = None,
-) -> Nomination:
-    unit = unit or w.east
-    nomination = nominations.start(
-        user or w.recommender,
-        w.campaign,
-        "medal",
-        unit.id,
-        NomineeData(name=name, id_number=number, organization_id=(org or w.works).id),
-    )
-    return nomination
-
-
-def _data(**changes: Any) -> NominationData:
-    values: dict[str, Any] = {
-        "unit_name": "江州精工机械有限公司",
-        "post": "数控车工",
-        "skill_level": "高级技师",
-        "deeds_short": "扎根一线二十年，带出徒弟三十余人。",
-        "deeds_full": "该同志扎根一线二十年，攻克多项工艺难题，带出徒弟三十余人。",
-        "form": {"政治面貌": "群众"},
-        "consent_publicity": True,
-        "consent_photo": True,
-        "consent_deeds": False,
-        "democratic_on": DEMOCRATIC,
-        "unit_publicity_start": PUBLICITY[0],
-        "unit_publicity_end": PUBLICITY[1],
-        "declarations": {NEGATIVE: False},
-    }
-    values.update(changes)
-    return NominationData(**values)
-
-
-def _complete(db: Any, w: SimpleNamespace, nomination: Nomination, **changes: Any) -> Nomination:
-    user = changes.pop("user", w.recommender)
-    nominations.save(user, nomination, _data(**changes))
-    attachments.add(user, nomination, SLOT, Upload("审批表.pdf", PDF))
-    db.session.commit()
-    return nomination
-
-
-def _ready(db: Any, w: SimpleNamespace, name: str, number: str, **changes: Any) -> Nomination:
-    return _complete(db, w, _start(w, name, number, user=changes.get("user")), **changes)
+    return build_world(db, make_org, make_user)
 
 
 def _submit(db: Any, w: SimpleNamespace, nomination: Nomination, user: Any = None) -> None:
@@ -213,7 +96,7 @@ def test_a_person_is_matched_by_id_number_and_the_number_is_never_shown_in_full(
 ) -> None:
     number = make_id_number("32058219780614", "517")
     known = make_person("周建国", world.works, id_number=number, post="钳工", skill_level="技师")
-    nomination = _start(world, "周建国", number)
+    nomination = start(world, "周建国", number)
     db.session.commit()
     assert nomination.person_id == known.id
     assert (nomination.post, nomination.skill_level) == ("钳工", "技师")  # from the record
@@ -229,7 +112,7 @@ def test_a_new_person_is_created_with_the_number_encrypted(
     db: Any, world: SimpleNamespace, make_id_number: Callable[..., str]
 ) -> None:
     number = make_id_number("11010519900307", "128")
-    nomination = _start(world, "李秀英", number)
+    nomination = start(world, "李秀英", number)
     db.session.commit()
     person = db.session.get(Person, nomination.person_id)
     assert person is not None and person.name == "李秀英"
@@ -250,9 +133,9 @@ def test_a_name_that_does_not_match_the_registered_number_is_refused(
 ) -> None:
     number = make_id_number("32058219780614", "517")
     make_person("周建国", world.works, id_number=number)
-    error = _refusal(lambda: _start(world, "周建华", number))
+    error = _refusal(lambda: start(world, "周建华", number))
     assert error.field == "name" and "不一致" in error.message
-    bad = _refusal(lambda: _start(world, "王五", "110105199003071234"))
+    bad = _refusal(lambda: start(world, "王五", "110105199003071234"))
     assert bad.field == "id_number"
 
 
@@ -260,9 +143,9 @@ def test_the_same_person_cannot_be_nominated_twice_in_a_campaign(
     db: Any, world: SimpleNamespace, make_id_number: Callable[..., str]
 ) -> None:
     number = make_id_number("11010519900307", "128")
-    _start(world, "李秀英", number)
+    start(world, "李秀英", number)
     db.session.commit()
-    error = _refusal(lambda: _start(world, "李秀英", number))
+    error = _refusal(lambda: start(world, "李秀英", number))
     assert "不能重复推荐" in error.message
 
 
@@ -311,19 +194,19 @@ def test_characters_are_counted_as_people_see_them() -> None:
 def test_deeds_are_limited_at_500_and_2000_characters_chinese_and_emoji_alike(
     db: Any, world: SimpleNamespace, make_id_number: Callable[..., str]
 ) -> None:
-    nomination = _start(world, "李秀英", make_id_number("11010519900307", "128"))
+    nomination = start(world, "李秀英", make_id_number("11010519900307", "128"))
     db.session.commit()
     short = "劳" * 499 + "👨‍👩‍👧"  # 500 as people count, 506 code points, 508 UTF-16 units
     full = "模" * 1990 + "🎉" * 10
-    nominations.save(world.recommender, nomination, _data(deeds_short=short, deeds_full=full))
+    nominations.save(world.recommender, nomination, form_data(deeds_short=short, deeds_full=full))
     db.session.commit()
     assert nomination.deeds_short == short and nomination.deeds_full == full
     over = _refusal(
-        lambda: nominations.save(world.recommender, nomination, _data(deeds_short=short + "。"))
+        lambda: nominations.save(world.recommender, nomination, form_data(deeds_short=short + "。"))
     )
     assert over.field == "deeds_short" and "500" in over.message and "501" in over.message
     over_full = _refusal(
-        lambda: nominations.save(world.recommender, nomination, _data(deeds_full=full + "🎉"))
+        lambda: nominations.save(world.recommender, nomination, form_data(deeds_full=full + "🎉"))
     )
     assert over_full.field == "deeds_full" and "2000" in over_full.message
     db.session.rollback()
@@ -336,8 +219,8 @@ def test_the_form_shows_a_live_counter_that_counts_the_same_way(
     make_id_number: Callable[..., str],
     client_for: Callable[..., FlaskClient],
 ) -> None:
-    nomination = _start(world, "李秀英", make_id_number("11010519900307", "128"))
-    nominations.save(world.recommender, nomination, _data(deeds_short="劳模👍🏽"))
+    nomination = start(world, "李秀英", make_id_number("11010519900307", "128"))
+    nominations.save(world.recommender, nomination, form_data(deeds_short="劳模👍🏽"))
     db.session.commit()
     text = (
         client_for(world.recommender)
@@ -355,7 +238,7 @@ def test_the_form_shows_a_live_counter_that_counts_the_same_way(
 def test_attachments_are_checked_by_content_not_by_name(
     db: Any, world: SimpleNamespace, make_id_number: Callable[..., str]
 ) -> None:
-    nomination = _start(world, "李秀英", make_id_number("11010519900307", "128"))
+    nomination = start(world, "李秀英", make_id_number("11010519900307", "128"))
     as_jpg = attachments.add(world.recommender, nomination, SLOT, Upload("扫描件.jpg", PDF))
     assert as_jpg.content_type == "application/pdf"
     png = attachments.add(world.recommender, nomination, "获奖证书", Upload("证书.pdf", _png()))
@@ -386,7 +269,7 @@ def test_an_upload_through_the_page_is_stored_in_the_database_and_served_as_chec
     make_id_number: Callable[..., str],
     client_for: Callable[..., FlaskClient],
 ) -> None:
-    nomination = _start(world, "李秀英", make_id_number("11010519900307", "128"))
+    nomination = start(world, "李秀英", make_id_number("11010519900307", "128"))
     db.session.commit()
     client = client_for(world.recommender)
     url = f"/nominations/recommend/nomination/{nomination.id}"
@@ -416,7 +299,7 @@ def test_an_upload_through_the_page_is_stored_in_the_database_and_served_as_chec
 def test_a_complete_nomination_is_submitted_and_audited(
     db: Any, world: SimpleNamespace, make_id_number: Callable[..., str]
 ) -> None:
-    nomination = _ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
+    nomination = ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
     assert nominations.submit_problems(nomination) == []
     _submit(db, world, nomination)
     assert nomination.status is NominationStatus.SUBMITTED and nomination.submitted_at
@@ -430,9 +313,9 @@ def test_a_complete_nomination_is_submitted_and_audited(
 def test_consents_and_materials_are_required_for_submission(
     db: Any, world: SimpleNamespace, make_id_number: Callable[..., str]
 ) -> None:
-    nomination = _start(world, "李秀英", make_id_number("11010519900307", "128"))
+    nomination = start(world, "李秀英", make_id_number("11010519900307", "128"))
     nominations.save(
-        world.recommender, nomination, _data(consent_publicity=False, deeds_full="", form={})
+        world.recommender, nomination, form_data(consent_publicity=False, deeds_full="", form={})
     )
     db.session.commit()
     error = _refusal(lambda: nominations.submit(world.recommender, nomination))
@@ -442,7 +325,7 @@ def test_consents_and_materials_are_required_for_submission(
     db.session.rollback()
     assert db.session.get(Nomination, nomination.id).status is NominationStatus.DRAFT
     # The wall consents are separate and optional: 公示 consent alone is enough.
-    _complete(db, world, nomination, consent_photo=False, consent_deeds=False)
+    complete(db, world, nomination, consent_photo=False, consent_deeds=False)
     _submit(db, world, nomination)
     assert nomination.status is NominationStatus.SUBMITTED
 
@@ -450,13 +333,13 @@ def test_consents_and_materials_are_required_for_submission(
 def test_the_unit_publicity_needs_five_working_days_on_the_statutory_calendar(
     db: Any, world: SimpleNamespace, make_id_number: Callable[..., str]
 ) -> None:
-    nomination = _start(world, "李秀英", make_id_number("11010519900307", "128"))
+    nomination = start(world, "李秀英", make_id_number("11010519900307", "128"))
     # 30 September – 8 October 2026 spans 国庆: only 30 September and 8 October are worked.
     short = _refusal(
         lambda: nominations.save(
             world.recommender,
             nomination,
-            _data(
+            form_data(
                 democratic_on=date(2026, 9, 20),
                 unit_publicity_start=date(2026, 9, 30),
                 unit_publicity_end=date(2026, 10, 8),
@@ -468,7 +351,7 @@ def test_the_unit_publicity_needs_five_working_days_on_the_statutory_calendar(
         lambda: nominations.save(
             world.recommender,
             nomination,
-            _data(
+            form_data(
                 democratic_on=date(2099, 1, 1),
                 unit_publicity_start=date(2099, 1, 5),
                 unit_publicity_end=date(2099, 1, 12),
@@ -478,7 +361,7 @@ def test_the_unit_publicity_needs_five_working_days_on_the_statutory_calendar(
     assert "2099 年没有法定节假日数据" in missing.message
     backwards = _refusal(
         lambda: nominations.save(
-            world.recommender, nomination, _data(democratic_on=date(2026, 11, 3))
+            world.recommender, nomination, form_data(democratic_on=date(2026, 11, 3))
         )
     )
     assert backwards.field == "unit_publicity_start"
@@ -490,7 +373,7 @@ def test_over_the_quota_is_refused_and_within_the_surplus_accepted(
     """2 places at 差额 150 % are 3 submissions: the third is beyond the quota but within the
     差额 and accepted, the fourth is refused with the figures."""
     made = [
-        _ready(db, world, name, make_id_number("11010519900307", f"{n:03d}"))
+        ready(db, world, name, make_id_number("11010519900307", f"{n:03d}"))
         for n, name in enumerate(["甲", "乙", "丙", "丁"], start=11)
     ]
     for nomination in made[:3]:
@@ -511,12 +394,12 @@ def test_the_other_union_nominates_against_its_own_share(
 ) -> None:
     plant = make_org("临湖化工厂工会", OrgKind.GRASSROOTS, parent=world.west)
     refused = _refusal(
-        lambda: _start(
+        lambda: start(
             world, "戊", make_id_number("11010519900307", "021"), user=world.west_recommender
         )
     )
     assert "不能代表该单位推荐" in refused.message
-    nomination = _start(
+    nomination = start(
         world,
         "戊",
         make_id_number("11010519900307", "021"),
@@ -542,14 +425,14 @@ def test_a_typed_slot_keeps_its_place_for_its_group(
     top.slots = {"migrant": 1}
     east_row.slots = {"migrant": 1}
     db.session.commit()
-    first = _ready(db, world, "甲", make_id_number("11010519900307", "011"))
-    second = _ready(db, world, "乙", make_id_number("11010519900307", "012"))
-    migrant = _ready(db, world, "丙", make_id_number("11010519900307", "013"))
+    first = ready(db, world, "甲", make_id_number("11010519900307", "011"))
+    second = ready(db, world, "乙", make_id_number("11010519900307", "012"))
+    migrant = ready(db, world, "丙", make_id_number("11010519900307", "013"))
     _submit(db, world, first)
     error = _refusal(lambda: nominations.submit(world.recommender, second))
     assert "专项名额" in _all_messages(error) and "农民工" in _all_messages(error)
     db.session.rollback()
-    nominations.save(world.recommender, migrant, _data(categories=["migrant"]))
+    nominations.save(world.recommender, migrant, form_data(categories=["migrant"]))
     db.session.commit()
     _submit(db, world, migrant)
     assert migrant.status is NominationStatus.SUBMITTED
@@ -558,13 +441,13 @@ def test_a_typed_slot_keeps_its_place_for_its_group(
 def test_nothing_is_started_or_submitted_after_the_deadline(
     db: Any, world: SimpleNamespace, make_id_number: Callable[..., str]
 ) -> None:
-    nomination = _ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
+    nomination = ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
     world.campaign.submission_deadline = datetime.now(UTC) - timedelta(minutes=1)
     db.session.commit()
     error = _refusal(lambda: nominations.submit(world.recommender, nomination))
     assert "截止" in _all_messages(error)
     db.session.rollback()
-    late = _refusal(lambda: _start(world, "王五", make_id_number("11010519900307", "139")))
+    late = _refusal(lambda: start(world, "王五", make_id_number("11010519900307", "139")))
     assert "截止" in late.message
     assert not nominations.accepts_new(world.campaign)
 
@@ -572,7 +455,7 @@ def test_nothing_is_started_or_submitted_after_the_deadline(
 def test_a_failed_eligibility_check_blocks_until_the_organizer_waives_it(
     db: Any, world: SimpleNamespace, make_id_number: Callable[..., str]
 ) -> None:
-    nomination = _ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
+    nomination = ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
     db.session.add(
         Honor(
             person_id=nomination.person_id,
@@ -598,13 +481,13 @@ def test_a_failed_eligibility_check_blocks_until_the_organizer_waives_it(
 def test_a_declared_negative_item_blocks_submission(
     db: Any, world: SimpleNamespace, make_id_number: Callable[..., str]
 ) -> None:
-    nomination = _ready(
+    nomination = ready(
         db, world, "李秀英", make_id_number("11010519900307", "128"), declarations={NEGATIVE: True}
     )
     error = _refusal(lambda: nominations.submit(world.recommender, nomination))
     assert NEGATIVE in _all_messages(error)
     db.session.rollback()
-    unanswered = _ready(db, world, "王五", make_id_number("11010519900307", "139"), declarations={})
+    unanswered = ready(db, world, "王五", make_id_number("11010519900307", "139"), declarations={})
     assert "负面清单尚未声明" in _all_messages(
         _refusal(lambda: nominations.submit(world.recommender, unanswered))
     )
@@ -619,7 +502,7 @@ def test_a_returned_nomination_is_corrected_and_resubmitted(
     make_id_number: Callable[..., str],
     client_for: Callable[..., FlaskClient],
 ) -> None:
-    nomination = _ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
+    nomination = ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
     _submit(db, world, nomination)
     stage = ReviewStage(campaign_id=world.campaign.id, name="初审", position=1)
     db.session.add(stage)
@@ -645,7 +528,7 @@ def test_a_returned_nomination_is_corrected_and_resubmitted(
     nominations.save(
         world.recommender,
         nomination,
-        _data(deeds_full="2025 年攻克 3 项工艺难题，节约成本 120 万元。"),
+        form_data(deeds_full="2025 年攻克 3 项工艺难题，节约成本 120 万元。"),
     )
     _submit(db, world, nomination)
     assert nomination.status is NominationStatus.SUBMITTED and nomination.status_reason is None
@@ -656,9 +539,9 @@ def test_a_returned_nomination_is_corrected_and_resubmitted(
 def test_a_submitted_nomination_cannot_be_changed(
     db: Any, world: SimpleNamespace, make_id_number: Callable[..., str]
 ) -> None:
-    nomination = _ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
+    nomination = ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
     _submit(db, world, nomination)
-    error = _refusal(lambda: nominations.save(world.recommender, nomination, _data(post="x")))
+    error = _refusal(lambda: nominations.save(world.recommender, nomination, form_data(post="x")))
     assert "已报送" in error.message
     refused = _refusal(
         lambda: attachments.add(world.recommender, nomination, SLOT, Upload("b.pdf", PDF))
@@ -672,7 +555,7 @@ def test_withdrawing_needs_a_reason_and_frees_the_place(
     make_id_number: Callable[..., str],
     client_for: Callable[..., FlaskClient],
 ) -> None:
-    nomination = _ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
+    nomination = ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
     _submit(db, world, nomination)
     error = _refusal(lambda: nominations.withdraw(world.recommender, nomination, "  "))
     assert error.field == "reason"
@@ -693,7 +576,7 @@ def test_withdrawing_through_the_page_asks_first(
     make_id_number: Callable[..., str],
     client_for: Callable[..., FlaskClient],
 ) -> None:
-    nomination = _ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
+    nomination = ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
     client = client_for(world.recommender)
     url = f"/nominations/recommend/nomination/{nomination.id}"
     asked = client.post(f"{url}/withdraw", data={"reason": "调离"})
@@ -714,7 +597,7 @@ def test_the_campaign_page_shows_live_headroom_and_the_slate_rules(
     make_id_number: Callable[..., str],
     client_for: Callable[..., FlaskClient],
 ) -> None:
-    nomination = _ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
+    nomination = ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
     _submit(db, world, nomination)
     client = client_for(world.recommender)
     index = client.get("/nominations/recommend").get_data(as_text=True)
@@ -783,7 +666,7 @@ def test_a_refused_save_names_the_field_and_changes_nothing(
     make_id_number: Callable[..., str],
     client_for: Callable[..., FlaskClient],
 ) -> None:
-    nomination = _start(world, "李秀英", make_id_number("11010519900307", "128"))
+    nomination = start(world, "李秀英", make_id_number("11010519900307", "128"))
     db.session.commit()
     response = client_for(world.recommender).post(
         f"/nominations/recommend/nomination/{nomination.id}",
@@ -803,7 +686,7 @@ def test_another_unions_recommender_gets_404_for_my_nomination_and_its_files(
     make_id_number: Callable[..., str],
     client_for: Callable[..., FlaskClient],
 ) -> None:
-    nomination = _ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
+    nomination = ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
     file_id = db.session.scalar(select(NominationAttachment.id))
     url = f"/nominations/recommend/nomination/{nomination.id}"
     other = client_for(world.west_recommender)
@@ -832,7 +715,7 @@ def test_the_visible_query_and_the_menu_follow_the_union(
     make_id_number: Callable[..., str],
     make_user: Callable[..., Any],
 ) -> None:
-    mine = _ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
+    mine = ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
     query = nominations.visible_to(world.west_recommender, world.campaign)
     assert list(db.session.scalars(query)) == []
     assert list(db.session.scalars(nominations.visible_to(world.recommender, world.campaign))) == [
@@ -892,7 +775,7 @@ def test_the_approval_form_prints_the_nominee_with_the_number_masked(
     client_for: Callable[..., FlaskClient],
 ) -> None:
     number = make_id_number("32058219780614", "522")  # a woman (even sequence)
-    nomination = _ready(db, world, "李秀英", number)
+    nomination = ready(db, world, "李秀英", number)
     response = client_for(world.recommender).get(
         f"/nominations/recommend/nomination/{nomination.id}/approval-form.pdf"
     )
@@ -908,7 +791,7 @@ def test_the_approval_form_prints_the_nominee_with_the_number_masked(
 def test_long_deeds_continue_on_the_next_page(
     db: Any, world: SimpleNamespace, make_id_number: Callable[..., str]
 ) -> None:
-    nomination = _ready(
+    nomination = ready(
         db,
         world,
         "李秀英",
@@ -922,3 +805,24 @@ def test_long_deeds_continue_on_the_next_page(
         or (len(re.findall(rb"/Type\s*/Page[^s]", data)) >= 2)
     )
     assert "攻坚克难" in _pdf_text(data)
+
+
+def test_the_recommenders_home_lists_the_campaigns_open_to_the_union(
+    db: Any,
+    world: SimpleNamespace,
+    make_id_number: Callable[..., str],
+    make_user: Callable[..., Any],
+    client_for: Callable[..., FlaskClient],
+) -> None:
+    nomination = ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
+    _submit(db, world, nomination)
+    nominations.return_(world.organizer, nomination, "请补充事迹")
+    db.session.commit()
+    home = client_for(world.recommender).get("/home").get_data(as_text=True)
+    assert "2026 年江州市五一劳动奖章评选" in home
+    assert "名额 2，可报 3（差额 150%），已报 0" in home and "1 份被退回修改" in home
+    assert "目前没有面向本单位开放的评选推荐" not in home
+    elsewhere = make_user("recommender")  # a union without a share
+    assert "目前没有面向本单位开放的评选推荐" in client_for(elsewhere).get("/home").get_data(
+        as_text=True
+    )
