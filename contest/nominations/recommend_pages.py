@@ -84,11 +84,7 @@ def _slate_view(view: UnitCampaign, line: AwardLine, args: Mapping[str, str]) ->
     slate = service.slate_of(campaign, line.award.key, line.unit.id)
     results = slates.check(campaign, line.award.key, slate, unit=line.unit)
     page = SlateView(line, headroom_text(line, campaign.surplus_percent), slate, results)
-    page.candidates = [
-        n
-        for n in line.nominations
-        if n.status in service.EDITABLE or n.status is NominationStatus.WITHDRAWN
-    ]
+    page.candidates = [n for n in line.nominations if n.status in service.EDITABLE]
     if args.get("award") == line.award.key and args.get("unit") == str(line.unit.id):
         out_id, in_id = _arg_id(args, "out"), _arg_id(args, "in")
         out = next((n for n in slate if n.id == out_id), None)
