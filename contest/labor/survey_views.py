@@ -163,6 +163,7 @@ def _page(
         close=close_consequence(survey, found.answered, found.issued) if survey and found else None,
         answer_url=survey_slips.code_box_url(links.public_base()),
         slip_files=survey_slips.parts(found.issued) if found else [],
+        slip_downloads=surveys.slip_downloads(survey) if survey else {},
         slips_per_file=survey_slips.SLIPS_PER_FILE,
         target=surveys.TARGET_SATISFACTION,
         choice_labels=surveys.CHOICE_LABELS,
@@ -301,7 +302,8 @@ def survey_close(competition_id: int, participant_id: int) -> Response | str:
 @organizer_view
 def survey_slips_pdf(competition_id: int, participant_id: int) -> Response:
     """The survey's slips, :data:`~contest.services.labor.survey_slips.SLIPS_PER_FILE` to a
-    file (``?part=2`` for the second thousand); the QR codes lead to the public root."""
+    file (``?part=2`` for the second thousand); the QR codes lead to the public root. Every
+    download is recorded (``surveys.record_slips``) and counted on the survey page."""
     competition, participant = _loaded(competition_id, participant_id)
     found = _survey_or_404(participant)
     part = request.args.get("part", 1, type=db_int) or 1
@@ -309,6 +311,8 @@ def survey_slips_pdf(competition_id: int, participant_id: int) -> Response:
     data = survey_slips.slips_pdf(
         found, base_url=links.public_base(), heading=competition.name, codes=codes
     )
+    surveys.record_slips(current_user, found, part, len(codes))
+    db.session.commit()
     response = Response(data, mimetype="application/pdf")
     name = f"survey-slips-{competition.id}-{participant.id}-{part}.pdf"
     response.headers["Content-Disposition"] = f"attachment; filename={name}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import math
 import re
 import struct
@@ -889,6 +890,37 @@ def test_an_organizer_opens_prints_and_closes_a_survey(
     assert "survey-results" not in done and "作答人数不足 5 人，为保护匿名不显示结果" in done
     listing = client.get(f"/labor/competitions/{rating.competition.id}/surveys")
     assert "1 / 100" in listing.get_data(as_text=True)
+
+
+def test_every_download_of_the_slips_is_audited_and_counted_on_the_page(
+    client: FlaskClient, db: Any, rating: Any, login_as: Callable[..., Any]
+) -> None:
+    """Slips may be printed again (a lost file, unused codes), also after the first answer;
+    each download is an audit entry with the answers so far, and the page counts them."""
+    survey = _open(db, rating, codes=1001)
+    login_as(user=rating.organizer)
+    page = client.get(_survey_url(rating)).get_data(as_text=True)
+    assert page.count("已打印 0 次") == 2
+    assert client.get(_survey_url(rating, "/slips.pdf")).status_code == 200
+    _answer(survey, _codes(survey)[0], *_all(survey, SATISFIED))
+    assert client.get(_survey_url(rating, "/slips.pdf?part=1")).status_code == 200
+    assert client.get(_survey_url(rating, "/slips.pdf?part=2")).status_code == 200
+    assert client.get(_survey_url(rating, "/slips.pdf?part=3")).status_code == 404
+    assert surveys.slip_downloads(survey) == {1: 2, 2: 1}
+    page = client.get(_survey_url(rating)).get_data(as_text=True)
+    assert re.search(r'data-slips-printed="1">已打印 2 次<', page)
+    assert re.search(r'data-slips-printed="2">已打印 1 次<', page)
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "survey.slips").order_by(AuditEntry.id)
+    ).all()
+    assert [e.actor_id for e in entries] == [rating.organizer.id] * 3
+    afters = [json.loads(e.after) for e in entries]
+    assert [(a["survey_slips_file"], a["survey_slips"], a["survey_answered"]) for a in afters] == [
+        (1, 1000, 0),
+        (1, 1000, 1),
+        (2, 1, 1),
+    ]
+    assert all(a["survey_id"] == survey.id and a["union"] == "建设路机械厂工会" for a in afters)
 
 
 def test_a_large_survey_prints_in_files_of_a_thousand_slips(

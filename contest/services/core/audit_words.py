@@ -266,6 +266,10 @@ ACTION_GROUPS: dict[str, ActionGroup] = {
             "survey.update": ("competition", _l("修改了%(object)s中一项会员评家调查的问题")),
             "survey.codes": ("competition", _l("为%(object)s中的一项会员评家调查增发了调查码")),
             "survey.close": ("competition", _l("结束了%(object)s中的一项会员评家调查")),
+            "survey.slips": (
+                "competition",
+                _l("下载了%(object)s中一项会员评家调查的调查码纸条"),
+            ),
         },
     ),
     "titles": ActionGroup(
@@ -660,6 +664,9 @@ FIELD_LABELS: dict[str, LazyString] = {
     "survey_codes": _l("调查码数量"),
     "survey_answered": _l("作答人数"),
     "survey_questions": _l("调查问题"),
+    "survey_id": _l("调查编号"),
+    "survey_slips_file": _l("纸条文件"),
+    "survey_slips": _l("纸条张数"),
     "min_response_rate": _l("最低回收率（%）"),
     "deeds_summary": _l("事迹摘要"),
     "deeds_full_chars": _l("事迹全文字数"),

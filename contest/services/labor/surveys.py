@@ -55,6 +55,7 @@ from sqlalchemy import delete, func, insert, select, update
 
 from contest.extensions import db
 from contest.models import (
+    AuditEntry,
     Competition,
     Participant,
     Survey,
@@ -89,8 +90,10 @@ __all__ = [
     "normalise_code",
     "open_survey",
     "questions_version",
+    "record_slips",
     "results",
     "satisfaction_rate",
+    "slip_downloads",
     "submit",
     "survey_of",
     "too_few_answers",
@@ -118,6 +121,7 @@ CHOICE_LABELS: dict[str, LazyString] = {
 }
 # The failure count of the code box (per client address), in the sign-in's store.
 FAILURE_NAMESPACE = "survey-code-failures"
+SLIPS_ACTION = "survey.slips"
 DEFAULT_MAX_FAILURES = 10
 DEFAULT_LOCKOUT_MINUTES = 15
 _SEPARATORS = re.compile(r"[\s\-_.·—–]+")
@@ -469,6 +473,48 @@ def add_codes(actor: User, survey: Survey, count: int) -> int:
         after={"union": survey.participant.name, "survey_codes": have + count},
     )
     return have + count
+
+
+def record_slips(actor: User, survey: Survey, part: int, slips: int) -> None:
+    """Record a download of the survey's slips (file ``part`` holding ``slips`` slips).
+
+    Slips can be downloaded again at any time, also once members have answered: a lost file,
+    a printer jam or a workshop that was missed are ordinary, and only the unused codes of a
+    reprint can still be answered. What is not ordinary — printing the codes again to answer
+    them oneself — shows here instead: each download is an audit entry with the number of
+    answers at that moment, and the survey page says how often each file was printed
+    (:func:`slip_downloads`)."""
+    audit.record(
+        actor,
+        SLIPS_ACTION,
+        "competition",
+        survey.competition_id,
+        after={
+            "union": survey.participant.name,
+            "survey_id": survey.id,
+            "survey_slips_file": part,
+            "survey_slips": slips,
+            "survey_answered": answered(survey),
+        },
+    )
+
+
+def slip_downloads(survey: Survey) -> dict[int, int]:
+    """How many times each file of the survey's slips was downloaded (file number → count),
+    read from the audit trail (:func:`record_slips`)."""
+    counts: dict[int, int] = {}
+    for raw in db.session.scalars(
+        select(AuditEntry.after).where(
+            AuditEntry.action == SLIPS_ACTION,
+            AuditEntry.target_type == "competition",
+            AuditEntry.target_id == str(survey.competition_id),
+        )
+    ):
+        data = json.loads(raw) if raw else {}
+        if isinstance(data, dict) and data.get("survey_id") == survey.id:
+            part = int(data.get("survey_slips_file") or 1)
+            counts[part] = counts.get(part, 0) + 1
+    return counts
 
 
 def close_survey(actor: User, survey: Survey) -> Survey:
