@@ -156,7 +156,7 @@ def _stage_page(
             awards,
             data={
                 "award": first,
-                "places": ballots.places_left(stage, first) if first else None,
+                "places": (ballots.places_left(stage, first) or None) if first else None,
             },
         )
     listed = ballots.stage_ballots(stage)

@@ -143,3 +143,59 @@ def test_three_members_vote_on_phones_and_the_chair_closes(
     db.session.rollback()
     assert db.session.scalar(select(func.count(BallotVoter.id))) == 3
     assert db.session.scalar(select(func.sum(BallotTally.count))) == 9
+
+
+def test_tellers_agree_on_a_phone_and_the_chair_decides_a_tie(
+    db: Any, make_org: Any, make_user: Any, live_server: Any, new_page: Any, screenshot: Any
+) -> None:
+    """A paper ballot for one place: the second teller's count differs, is shown beside the
+    first and entered again; both nominees then tie and, without run-offs, the chair decides
+    with a reason."""
+    w = build_ballot_stage(make_org, make_user, members=3, nominees=2, quota=1, runoff=False)
+    ballot = ballots.prepare(w.organizer, w.stage, "medal", places=1, paper=True)
+    ballots.open_ballot(w.chair, ballot)
+    ballots.set_present(w.chair, ballot, 3)
+    first, second = ballot.nomination_ids
+    ballots.enter_count(w.members[1], ballot, {first: (3, 0, 0), second: (3, 0, 0)})
+    ballots.enter_count(w.members[2], ballot, {first: (3, 0, 0), second: (2, 1, 0)})
+    db.session.commit()
+    ballot_id, stage_id = ballot.id, w.stage.id
+    chair, teller, organizer = w.chair.username, w.members[2].username, w.organizer.username
+    db.session.rollback()
+
+    phone = _login(new_page, live_server, teller, WIDTHS["390"], is_mobile=True, has_touch=True)
+    phone.goto(f"{live_server.url}/nominations/ballots/{ballot_id}/count")
+    differences = phone.locator("#differences")
+    expect(differences).to_contain_text("李秀英")
+    expect(differences).to_contain_text("赞成 2，反对 1，弃权 0")
+    _no_sideways_scroll(phone)
+    _shoot(phone, screenshot, "count", WIDTHS["390"])
+    phone.fill(f"#yes{second}", "3")
+    phone.fill(f"#no{second}", "0")
+    phone.get_by_role("button", name="保存我的计数").tap()
+    expect(phone.locator(".flash-success")).to_contain_text("两名计票人的计数一致")
+    phone.context.close()
+
+    console = _login(new_page, live_server, chair, WIDTHS["1280"])
+    console.goto(f"{live_server.url}/nominations/ballots/{ballot_id}")
+    expect(console.locator("#tellers")).to_contain_text("可以结束投票")
+    console.get_by_role("button", name="结束投票并计票").click()
+    confirm(console, "结束投票")
+    tie = console.locator("#tie")
+    expect(tie).to_contain_text("王建国、李秀英得票相同，争 1 个名额")
+    expect(tie.get_by_role("button", name="在并列者中再次投票")).to_have_count(0)
+    _shoot(console, screenshot, "tie", WIDTHS["1280"])
+    tie.get_by_label("李秀英").check()
+    tie.get_by_label("决定理由").fill("经委员会讨论，按专家评分较高者确定")
+    tie.get_by_role("button", name="记录主持人的决定").click()
+    expect(console.locator(".flash-success")).to_contain_text("主持人的决定已记录")
+    console.context.close()
+
+    page = _login(new_page, live_server, organizer, WIDTHS["1280"])
+    page.goto(f"{live_server.url}/nominations/stages/{stage_id}/ballots")
+    expect(page.locator("#ballots tbody tr")).to_have_count(1)
+    expect(page.locator("#rules")).to_contain_text("规则不能再修改")
+    _shoot(page, screenshot, "stage", WIDTHS["1280"])
+
+    db.session.rollback()
+    assert [n.name for n in ballots.passed(w.stage)] == ["李秀英"]

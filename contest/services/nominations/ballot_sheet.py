@@ -109,7 +109,7 @@ def sheet_pdf(
     closed = local_time(ballot.closed_at).strftime("%Y-%m-%d %H:%M") if ballot.closed_at else "—"
     facts = [
         _("奖项：%(award)s", award=ballots.award_title(campaign, award)),
-        _("名额：%(n)s", n=outcome.places if outcome.places is not None else _("不限")),
+        _("名额：%(n)d 名", n=outcome.places) if outcome.places is not None else _("名额：不限"),
         _(
             "投票方式：%(how)s",
             how=_("纸质选票，两名计票人计票") if ballot.paper else _("电子投票"),
@@ -141,7 +141,7 @@ def sheet_pdf(
         _("结果"),
     )
     with pdf.table(
-        col_widths=(11, 25, 52, 14, 14, 14, 14, 30),
+        col_widths=(11, 24, 45, 13, 13, 13, 13, 42),
         text_align=("CENTER", "LEFT", "LEFT", "CENTER", "CENTER", "CENTER", "CENTER", "LEFT"),
         line_height=7,
         first_row_as_headings=True,
