@@ -6,7 +6,8 @@ pages and API tests (tests/contest/test_labor_standings.py) and the browser test
 latest round) with two tracks:
 
 - 土建: A 中铁一局二标段 (project), B 中铁二局三标段 (project), C 江州建工一公司 (unit),
-  D 建工钢筋班组 (team of C), and W 江州路桥公司 (withdrawn, with results: never shown);
+  D 建工钢筋班组 (team of C), and W 江州路桥公司 (withdrawn, with results in 1月 and 2月:
+  shown in those rounds as 已退出, never ranked);
 - 机电: E 中铁电气化局 (unit), F 江州安装公司 (unit).
 
 Rounds 1月, 2月 (weight 1) and 3月 (weight 2) are published and public; 4月 is published but

@@ -185,6 +185,7 @@ class RoundRow:
     flag: bool
     kept: bool
     excluded: bool = False  # vetoed for the competition in an earlier round: no rank here
+    withdrawn: bool = False  # 已退出 since: its result stays in the round
 
 
 @dataclass(frozen=True)
@@ -305,15 +306,14 @@ def _round_keys(rounds: Sequence[Round]) -> dict[int, str]:
     return {r.id: r.name if names.count(r.name) == 1 else f"{r.name}（{r.id}）" for r in rounds}
 
 
-def _field(competition: Competition) -> list[Participant]:
-    """The participants ranked: everyone registered and not withdrawn (退出) from it."""
-    return list(
-        db.session.scalars(
-            select(Participant)
-            .where(Participant.competition_id == competition.id, Participant.withdrawn_at.is_(None))
-            .order_by(Participant.id)
-        )
-    )
+def _field(competition: Competition, *, withdrawn: bool = False) -> list[Participant]:
+    """The participants ranked: everyone registered and not withdrawn (退出) from it; with
+    ``withdrawn`` those who withdrew too — they stay in the rounds they were scored in and
+    the flags they held, though the cumulative standings no longer rank them."""
+    query = select(Participant).where(Participant.competition_id == competition.id)
+    if not withdrawn:
+        query = query.where(Participant.withdrawn_at.is_(None))
+    return list(db.session.scalars(query.order_by(Participant.id)))
 
 
 def _tracks(competition: Competition) -> list[Track]:
@@ -419,12 +419,14 @@ def standings(competition: Competition, *, public: bool = True) -> Standings:
     field_ = _Field(competition, participants)
     hidden = hidden_vetoes(competition) & set(by_id) if public else set()
 
-    flags = [f for f in _flag_rows(round_ids) if f[2] in by_id]
+    # a flag held by a participant that has withdrawn since still belongs to its round
+    everyone = {p.id: p for p in _field(competition, withdrawn=True)}
+    flags = [f for f in _flag_rows(round_ids) if f[2] in everyone]
     flag_count: dict[int, int] = defaultdict(int)
     holders_by_round: dict[int, list[str]] = defaultdict(list)
     for rid, _track, pid, _kept in flags:
         flag_count[pid] += 1
-        holders_by_round[rid].append(by_id[pid].name)
+        holders_by_round[rid].append(everyone[pid].name)
     kept_by = {pid for _r, _t, pid, kept in flags if kept}
     heads = tuple(_round_head(r, holders_by_round.get(r.id, ())) for r in rounds)
 
@@ -479,8 +481,8 @@ def standings(competition: Competition, *, public: bool = True) -> Standings:
     tables = []
     for tid, name in field_.names.items():
         mine = [(rid, pid, kept) for rid, ftid, pid, kept in flags if field_.known(ftid) == tid]
-        holders = tuple(by_id[pid].name for rid, pid, _k in mine if rid == latest)
-        kept = tuple(sorted({by_id[pid].name for _r, pid, k in mine if k}))
+        holders = tuple(everyone[pid].name for rid, pid, _k in mine if rid == latest)
+        kept = tuple(sorted({everyone[pid].name for _r, pid, k in mine if k}))
         tables.append(TrackTable(tid, name, tuple(grouped[tid]), holders, kept))
     return Standings(competition.id, method, chain, heads, tuple(tables))
 
@@ -578,8 +580,9 @@ def _round_head(r: Round, holders: Iterable[str] = ()) -> RoundHead:
 def round_table(competition: Competition, round_: Round) -> RoundTable:
     """A published round's results per track, by the rank stored when it was confirmed (a
     vetoed participant has none and comes last, shown as 一票否决 and nothing more; so does a
-    participant vetoed for the competition in an earlier round, its points kept)."""
-    participants = _field(competition)
+    participant vetoed for the competition in an earlier round, its points kept). A participant
+    that has withdrawn since keeps its row, marked 已退出."""
+    participants = _field(competition, withdrawn=True)
     by_id = {p.id: p for p in participants}
     field_ = _Field(competition, participants)
     flags = {pid: kept for _r, _t, pid, kept in _flag_rows([round_.id])}
@@ -612,6 +615,7 @@ def round_table(competition: Competition, round_: Round) -> RoundTable:
                 flag=p.id in flags,
                 kept=flags.get(p.id, False),
                 excluded=p.id in excluded and not vetoed,
+                withdrawn=p.withdrawn_at is not None,
             )
         )
     never = 1 << 30
