@@ -131,19 +131,19 @@ class MaterialsForm(CheckedForm):
     person_fields = TextAreaField(
         _l("推荐表项目（个人）"),
         validators=[Optional(), Length(max=3000)],
-        render_kw={"rows": 6},
+        render_kw={"rows": 8},
         description=_LINES_HELP,
     )
     unit_fields = TextAreaField(
         _l("推荐表项目（单位）"),
         validators=[Optional(), Length(max=3000)],
-        render_kw={"rows": 6},
+        render_kw={"rows": 8},
         description=_LINES_HELP,
     )
     team_fields = TextAreaField(
         _l("推荐表项目（集体）"),
         validators=[Optional(), Length(max=3000)],
-        render_kw={"rows": 6},
+        render_kw={"rows": 8},
         description=_LINES_HELP,
     )
     deeds_short_max = IntegerField(

@@ -1036,3 +1036,63 @@ def test_a_refused_quota_import_shows_every_row_and_writes_nothing(
         db.select(CampaignQuota).where(CampaignQuota.organization_id == tree.west.id)
     ).one()
     assert west.quota == 4
+
+
+def test_removing_an_award_asks_first_and_names_what_goes_with_it(
+    db: Any, tree: SimpleNamespace, campaign: Campaign, client_for: Callable[[Any], FlaskClient]
+) -> None:
+    quotas.set_total(tree.organizer, campaign, "medal", 9)
+    slates.apply_defaults(tree.organizer, campaign)
+    db.session.commit()
+    client = client_for(tree.organizer)
+    url = f"/nominations/{campaign.id}/awards/medal/delete"
+    asked = client.post(url)
+    assert asked.status_code == 200
+    assert "该奖项的 1 条名额分配和 6 条结构要求将一并删除" in asked.get_data(as_text=True)
+    db.session.expire_all()
+    assert awards.award_of(campaign, "medal") is not None
+    assert client.post(url, data={"confirmed": "1"}).status_code == 302
+    db.session.expire_all()
+    assert awards.awards_of(campaign) == []
+    assert db.session.scalar(db.select(db.func.count(CampaignQuota.id))) == 0
+    assert client.post(f"/nominations/{campaign.id}/awards/nope/delete").status_code == 404
+
+
+def test_closing_early_through_the_page_needs_a_reason(
+    db: Any,
+    tree: SimpleNamespace,
+    campaign: Campaign,
+    running: SimpleNamespace,
+    client_for: Callable[[Any], FlaskClient],
+) -> None:
+    client = client_for(tree.organizer)
+    url = f"/nominations/{campaign.id}/status"
+    client.post(url, data={"to": "review"})
+    db.session.expire_all()
+    assert campaign.status is CampaignStatus.OPEN
+    assert "请填写原因" in client.get(f"/nominations/{campaign.id}").get_data(as_text=True)
+    client.post(url, data={"to": "review", "reason": "各单位均已报送完毕"})
+    db.session.expire_all()
+    assert campaign.status is CampaignStatus.REVIEW
+    assert client.post(url, data={"to": "conferred"}).status_code == 302
+    db.session.expire_all()
+    assert campaign.status is CampaignStatus.REVIEW
+    assert client.post(url, data={"to": "nonsense"}).status_code == 302
+
+
+def test_a_forged_level_or_a_foreign_host_is_answered_on_the_form(
+    db: Any, tree: SimpleNamespace, client_for: Callable[[Any], FlaskClient]
+) -> None:
+    client = client_for(tree.organizer)
+    page = client.post(
+        "/nominations/new",
+        data={
+            "name": "评选",
+            "organization_id": tree.other_city.id,
+            "level": "galactic",
+            "year": 2026,
+            "surplus_percent": 100,
+        },
+    )
+    assert page.status_code == 200
+    assert db.session.scalar(db.select(db.func.count(Campaign.id))) == 0
