@@ -8,17 +8,18 @@ from flask_babel import lazy_gettext as _l
 
 from contest.models import Role
 from contest.nominations import (  # noqa: F401  (routes register on bp)
-    ballot_views,
     campaign_setup_views,
     campaign_summary_views,
     campaign_views,
+    expert_views,
     quota_views,
     recommend_views,
+    review_views,
     slate_views,
 )
 from contest.nominations.blueprint import bp
-from contest.services.nominations.ballots import sits_on_ballots
 from contest.services.nominations.nominations import recommends_anything
+from contest.services.nominations.review import has_tasks as reviews_anything
 from contest.ui.areas import Area, HomeSection, NavItem
 
 # The menu's drop-down for the area's pages (one entry shows as a plain link).
@@ -37,15 +38,13 @@ AREA = Area(
             "nominations.recommend_index",
             _l("推荐申报"),
             frozenset({Role.RECOMMENDER, Role.ORGANIZER}),
-            group=NOMINATIONS_MENU,
             shown_to=recommends_anything,
         ),
         NavItem(
-            "nominations.ballots_index",
-            _l("投票表决"),
+            "nominations.review_index",
+            _l("评审任务"),
             frozenset({Role.REVIEWER, Role.ORGANIZER, Role.JUDGE}),
-            group=NOMINATIONS_MENU,
-            shown_to=sits_on_ballots,
+            shown_to=reviews_anything,
         ),
     ),
     home_sections=(
@@ -54,12 +53,6 @@ AREA = Area(
             "nominations/campaign/_home_section.html",
             frozenset({Role.ORGANIZER}),
             campaign_views.home_section,
-        ),
-        HomeSection(
-            "recommend",
-            "nominations/_recommend_home.html",
-            frozenset({Role.RECOMMENDER}),
-            recommend_views.home_section,
         ),
     ),
 )

@@ -627,7 +627,8 @@ class StageResults:
     experts: list[ExpertRow]
     icc: float | None = None  # ICC(2,1): one expert's agreement with the panel
     icc_k: float | None = None  # ICC(2,k): the panel mean's reliability
-    icc_n: int = 0  # nominations in the ICC (scored by every expert)
+    icc_n: int = 0  # nominations in the ICC (scored by every expert counted)
+    icc_experts: int = 0  # experts in the ICC
     alpha: float | None = None  # Krippendorff's α (interval), gaps allowed
     full_marks: Decimal = Decimal(0)
     notes: list[str] = field(default_factory=list)
@@ -770,6 +771,19 @@ def stage_results(
     return results
 
 
+def _complete_block(totals: pd.DataFrame) -> pd.DataFrame | None:
+    """The largest table ICC can read (every cell filled): the experts with the most sheets,
+    dropping the one with the fewest while that leaves more nominations scored by all (with
+    recusal or a late expert no nomination may have every expert's total)."""
+    order = totals.notna().sum(axis=0).sort_values(ascending=False, kind="stable").index
+    best: pd.DataFrame | None = None
+    for keep in range(len(order), 1, -1):
+        block = totals[list(order[:keep])].dropna(axis=0, how="any")
+        if block.shape[0] >= 2 and (best is None or block.shape[0] > best.shape[0]):
+            best = block
+    return best
+
+
 def _agreement(results: StageResults, frame: pd.DataFrame, rubric: scoring.Rubric) -> None:
     report = scoring.judge_report(frame, rubric)
     users = {
@@ -789,13 +803,14 @@ def _agreement(results: StageResults, frame: pd.DataFrame, rubric: scoring.Rubri
                 )
             )
     totals = frame.groupby(["entry", "judge"], sort=True)["score"].sum().unstack("judge")
-    complete = totals.dropna(axis=0, how="any")
-    if complete.shape[0] >= 2 and complete.shape[1] >= 2:
+    complete = _complete_block(totals)
+    if complete is not None:
         with contextlib.suppress(scoring.ScoringError, ValueError):
             table = scoring.icc(complete)
             results.icc = _finite(table.loc["ICC2", "icc"])
             results.icc_k = _finite(table.loc["ICC2k", "icc"])
             results.icc_n = int(complete.shape[0])
+            results.icc_experts = int(complete.shape[1])
     if totals.shape[0] >= 2 and totals.shape[1] >= 2:
         with contextlib.suppress(scoring.ScoringError, ValueError, ZeroDivisionError):
             results.alpha = _finite(scoring.krippendorff_alpha(totals, level="interval"))

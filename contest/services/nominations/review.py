@@ -540,7 +540,7 @@ def _snapshot(stage: ReviewStage) -> dict[str, Any]:
     }
 
 
-def _record(actor: User, action: str, campaign: Campaign, **values: Any) -> None:
+def _record_review(actor: User, action: str, campaign: Campaign, **values: Any) -> None:
     audit.record(actor, action, "campaign", campaign.id, **values)
 
 
@@ -610,7 +610,7 @@ def add_stage(actor: User, campaign: Campaign, data: StageData) -> ReviewStage:
     _assign(stage, data)
     db.session.add(stage)
     db.session.flush()
-    _record(actor, "nomination.stage.create", campaign, after=_snapshot(stage))
+    _record_review(actor, "nomination.stage.create", campaign, after=_snapshot(stage))
     return stage
 
 
@@ -636,7 +636,7 @@ def install_default_chain(actor: User, campaign: Campaign) -> list[ReviewStage]:
         db.session.add(stage)
         created.append(stage)
     db.session.flush()
-    _record(
+    _record_review(
         actor,
         "nomination.stage.default",
         campaign,
@@ -673,7 +673,9 @@ def update_stage(actor: User, stage: ReviewStage, data: StageData) -> None:
     before = _snapshot(stage)
     _assign(stage, data)
     db.session.flush()
-    _record(actor, "nomination.stage.update", campaign, before=before, after=_snapshot(stage))
+    _record_review(
+        actor, "nomination.stage.update", campaign, before=before, after=_snapshot(stage)
+    )
 
 
 def delete_stage(actor: User, stage: ReviewStage) -> None:
@@ -690,7 +692,7 @@ def delete_stage(actor: User, stage: ReviewStage) -> None:
     for position, other in enumerate(campaign.stages):
         other.position = position
     db.session.flush()
-    _record(actor, "nomination.stage.delete", campaign, before=before)
+    _record_review(actor, "nomination.stage.delete", campaign, before=before)
 
 
 def move_stage(actor: User, stage: ReviewStage, step: int) -> None:
@@ -711,7 +713,7 @@ def move_stage(actor: User, stage: ReviewStage, step: int) -> None:
         each.position = position
     db.session.flush()
     db.session.expire(campaign, ["stages"])
-    _record(
+    _record_review(
         actor,
         "nomination.stage.move",
         campaign,
@@ -743,7 +745,9 @@ def add_member(
     member = StageMember(stage_id=stage.id, user_id=user.id, is_chair=is_chair)
     db.session.add(member)
     db.session.flush()
-    _record(actor, "nomination.stage.member.add", campaign, after=_member_snapshot(member, stage))
+    _record_review(
+        actor, "nomination.stage.member.add", campaign, after=_member_snapshot(member, stage)
+    )
     return member
 
 
@@ -767,7 +771,9 @@ def set_chair(actor: User, stage: ReviewStage, member: StageMember) -> None:
     _clear_chair(stage)
     member.is_chair = True
     db.session.flush()
-    _record(actor, "nomination.stage.member.chair", campaign, after=_member_snapshot(member, stage))
+    _record_review(
+        actor, "nomination.stage.member.chair", campaign, after=_member_snapshot(member, stage)
+    )
 
 
 def remove_member(actor: User, stage: ReviewStage, member: StageMember) -> None:
@@ -790,7 +796,7 @@ def remove_member(actor: User, stage: ReviewStage, member: StageMember) -> None:
     before = _member_snapshot(member, stage)
     db.session.delete(member)
     db.session.flush()
-    _record(actor, "nomination.stage.member.remove", campaign, before=before)
+    _record_review(actor, "nomination.stage.member.remove", campaign, before=before)
 
 
 # ---------------------------------------------------------------- opening and closing
@@ -838,7 +844,7 @@ def open_stage(actor: User, stage: ReviewStage) -> None:
     before = _snapshot(stage)
     stage.status = StageStatus.OPEN
     db.session.flush()
-    _record(actor, "nomination.stage.open", campaign, before=before, after=_snapshot(stage))
+    _record_review(actor, "nomination.stage.open", campaign, before=before, after=_snapshot(stage))
 
 
 @dataclass
@@ -927,7 +933,7 @@ def close_stage(actor: User, stage: ReviewStage, *, accept_missing: int | None =
         lapsed.append(nomination.id)
     stage.status = StageStatus.CLOSED
     db.session.flush()
-    _record(
+    _record_review(
         actor,
         "nomination.stage.close",
         campaign,
