@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from contest.models import (
     AuditEntry,
+    CampaignQuota,
     CampaignStatus,
     Honor,
     HonorLevel,
@@ -33,7 +34,8 @@ from contest.models import (
     Person,
     RecipientKind,
     ReviewStage,
-    StageDecision,
+    StageMember,
+    StageStatus,
 )
 from contest.services.core.uploads import Upload
 from contest.services.nominations import (
@@ -41,6 +43,7 @@ from contest.services.nominations import (
     eligibility,
     nominations,
     quotas,
+    review,
 )
 from contest.services.nominations.approval_form import approval_form_pdf
 from contest.services.nominations.nominations import NominationError, NomineeData, count_characters
@@ -496,7 +499,7 @@ def test_a_declared_negative_item_blocks_submission(
 # ---------------------------------------------------------------- the review's return
 
 
-def test_a_returned_nomination_is_corrected_and_resubmitted(
+def test_a_nomination_returned_by_the_review_is_corrected_resubmitted_and_passes(
     db: Any,
     world: SimpleNamespace,
     make_id_number: Callable[..., str],
@@ -504,27 +507,26 @@ def test_a_returned_nomination_is_corrected_and_resubmitted(
 ) -> None:
     nomination = ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
     _submit(db, world, nomination)
-    stage = ReviewStage(campaign_id=world.campaign.id, name="初审", position=1)
+    world.campaign.status = CampaignStatus.REVIEW  # the review has begun; corrections still go
+    stage = ReviewStage(
+        campaign_id=world.campaign.id, name="初审", position=1, status=StageStatus.OPEN
+    )
     db.session.add(stage)
     db.session.flush()
-    db.session.add(
-        StageDecision(
-            stage_id=stage.id,
-            nomination_id=nomination.id,
-            outcome=Outcome.RETURN,
-            reason="事迹过于笼统，请补充具体数据",
-            decided_by_id=world.organizer.id,
-        )
-    )
-    nominations.return_(world.organizer, nomination, "事迹过于笼统，请补充具体数据")
+    db.session.add(StageMember(stage_id=stage.id, user_id=world.reviewer.id))
+    db.session.commit()
+    file_id = db.session.scalar(select(NominationAttachment.id))
+    reviewer = client_for(world.reviewer)  # a member of a stage it entered reads its files
+    assert reviewer.get(f"/nominations/attachments/{file_id}").status_code == 200
+    reason = "事迹过于笼统，请补充具体数据"
+    review.decide(world.reviewer, stage, nomination, Outcome.RETURN, reason)
     db.session.commit()
     assert nomination.status is NominationStatus.RETURNED
     assert quotas.headroom(world.campaign, "medal", world.east).used == 0
     page = client_for(world.recommender).get(f"/nominations/recommend/nomination/{nomination.id}")
     text = page.get_data(as_text=True)
-    assert "退回修改" in text and "事迹过于笼统" in text and "初审" in text
-    world.campaign.status = CampaignStatus.REVIEW  # the review has begun; corrections still go
-    db.session.commit()
+    assert "退回修改" in text and reason in text and "初审" in text
+    assert "重新报送" in text
     nominations.save(
         world.recommender,
         nomination,
@@ -532,8 +534,27 @@ def test_a_returned_nomination_is_corrected_and_resubmitted(
     )
     _submit(db, world, nomination)
     assert nomination.status is NominationStatus.SUBMITTED and nomination.status_reason is None
+    review.decide(world.reviewer, stage, nomination, Outcome.PASS, None)
+    db.session.commit()
     actions = list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
-    assert actions.index("nomination.return") < actions.index("nomination.resubmit")
+    assert actions.index("nomination.review.decide") < actions.index("nomination.resubmit")
+    assert [line.decision.outcome for line in nominations.progress(nomination)] == [Outcome.PASS]
+
+
+def test_the_interface_return_holds_no_place_until_resubmitted(
+    db: Any, world: SimpleNamespace, make_id_number: Callable[..., str]
+) -> None:
+    nomination = ready(db, world, "李秀英", make_id_number("11010519900307", "128"))
+    _submit(db, world, nomination)
+    nominations.return_(world.organizer, nomination, "请补充盖章页")
+    db.session.commit()
+    assert (nomination.status, nomination.status_reason) == (
+        NominationStatus.RETURNED,
+        "请补充盖章页",
+    )
+    assert quotas.headroom(world.campaign, "medal", world.east).used == 0
+    again = _refusal(lambda: nominations.return_(world.organizer, nomination, "再退"))
+    assert "退回修改" in again.message
 
 
 def test_a_submitted_nomination_cannot_be_changed(
@@ -826,3 +847,50 @@ def test_the_recommenders_home_lists_the_campaigns_open_to_the_union(
     assert "目前没有面向本单位开放的评选推荐" in client_for(elsewhere).get("/home").get_data(
         as_text=True
     )
+
+
+def test_a_unit_is_nominated_by_its_organisation_without_personal_consents(
+    db: Any, world: SimpleNamespace
+) -> None:
+    world.campaign.awards = [
+        *world.campaign.awards,
+        {
+            "key": "award",
+            "kind": "may_day_award",
+            "title": "江州市五一劳动奖状",
+            "recipient": "unit",
+            "tier": None,
+        },
+    ]
+    top = CampaignQuota(campaign_id=world.campaign.id, award="award", organization_id=world.city.id)
+    top.quota = 3
+    db.session.add(top)
+    db.session.flush()
+    db.session.add(
+        CampaignQuota(
+            campaign_id=world.campaign.id,
+            award="award",
+            organization_id=world.east.id,
+            parent_id=top.id,
+            quota=1,
+        )
+    )
+    db.session.commit()
+    unit = nominations.start(
+        world.recommender,
+        world.campaign,
+        "award",
+        world.east.id,
+        NomineeData(organization_id=world.works.id),
+    )
+    assert (unit.recipient_kind, unit.name, unit.person_id) == (
+        RecipientKind.UNIT,
+        "江州精工机械有限公司",
+        None,
+    )
+    complete(db, world, unit, consent_publicity=False, form={})
+    assert unit.consent_publicity  # an organisation's name is no personal information
+    _submit(db, world, unit)
+    assert unit.status is NominationStatus.SUBMITTED
+    text = _pdf_text(approval_form_pdf(unit))
+    assert "单位名称" in text and "江州精工机械有限公司" in text and "身份证号" not in text
