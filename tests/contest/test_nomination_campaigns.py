@@ -355,6 +355,10 @@ def test_typed_slots_come_out_of_the_parents_slots_and_keep_places(
     assert room.refusal({"migrant"}) == "名额已用完：可报送 2 个，已报送 2 个"
     host = quotas.headroom(campaign, "medal", tree.city)
     assert (host.quota, host.handed_down, host.slots) == (7, 2, {"enterprise_head": (1, 0)})
+    quotas.hand_down(tree.organizer, total, tree.west, 7, {"enterprise_head": 1})
+    assert quotas.headroom(campaign, "medal", tree.city).refusal(set()) == (
+        "本单位的名额已全部分配给下级单位，由下级单位推荐"
+    )
 
 
 @pytest.mark.parametrize(

@@ -114,6 +114,8 @@ class Headroom:
         """Why one more nominee of ``categories`` does not fit, or None when it does."""
         if self.row is None:
             return _("本单位没有该奖项的推荐名额")
+        if self.capacity == 0 and self.handed_down:
+            return _("本单位的名额已全部分配给下级单位，由下级单位推荐")
         if self.left <= 0:
             return _(
                 "名额已用完：可报送 %(n)d 个，已报送 %(used)d 个",
