@@ -12,6 +12,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from contest.database import is_busy
 from contest.extensions import db
+from contest.security.log_masking import install as mask_codes_in
+from contest.security.log_masking import masked_path
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,10 @@ def _error_code(code: int) -> str:
 
 
 def init_app(app: Flask) -> None:
+    # werkzeug's request lines (``flask run``) and Flask's own "Exception on <path>" carry the
+    # path: survey codes are masked there as in gunicorn's access log (log_masking).
+    mask_codes_in("werkzeug", app.logger.name)
+
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):  # type: ignore[no-untyped-def]
         return render_error(400, _("页面已过期或表单校验失败（CSRF），请刷新页面后重新提交。"))
@@ -75,7 +81,9 @@ def init_app(app: Flask) -> None:
             return _http(error)
         # The engine hides bound SQL parameters, and request data is never logged, so the
         # traceback carries no personal numbers.
-        log.error("unhandled error at %s %s", request.method, request.path, exc_info=error)
+        log.error(
+            "unhandled error at %s %s", request.method, masked_path(request.path), exc_info=error
+        )
         if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
             raise error
         return render_error(InternalServerError.code)
@@ -87,7 +95,9 @@ def init_app(app: Flask) -> None:
         if not is_busy(error):
             return _unexpected(error)
         db.session.rollback()
-        log.warning("database busy at %s %s (%s)", request.method, request.path, error.code)
+        log.warning(
+            "database busy at %s %s (%s)", request.method, masked_path(request.path), error.code
+        )
         response = make_response(render_error(503))
         response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
         return response

@@ -12,6 +12,21 @@ handed out at random and no page lists which codes were used. Counters read betw
 would still show what the second person answered, so while a survey is open its organizer sees
 only how many have answered; the answers per question and 满意率 appear once it is closed.
 
+**What the logs and the database keep.** The code travels in the answer page's address
+(``/s/<code>``), which access logs write beside the client's address: the logs mask it
+(``contest.security.log_masking``). On PostgreSQL every row version also records the
+transaction that wrote it (the hidden ``xmin`` column): the UPDATE that marks a code used and
+the UPDATEs that add one to its counters are one transaction, so someone reading the tables
+directly — before a later answer writes the same counter rows again, or from old row versions
+until VACUUM removes them — could pair a code with the choices counted with it. SQLite keeps
+nothing of the kind. Database administrators are trusted with that, as they are trusted with
+the backups and the key of the encrypted personal numbers; no page, export or API shows it.
+Batching answers — queueing them and adding them to the counters later, many at a time, in
+another transaction — would cut the link, but the queue would be the very answer row this
+design does without (code or not, a row per member's answers), answers could be lost or
+counted after the survey closed, and the phone could no longer be told that its answer
+counted; so it is not done.
+
 Codes are :data:`CODE_LENGTH` characters of :data:`CODE_ALPHABET` (no 0/O/1/I, which people
 misread on paper), drawn with :mod:`secrets`: 32¹⁰ ≈ 10¹⁵ codes, so guessing one of even
 5,000 live codes takes ~2·10¹¹ tries, and the code box refuses an address after
