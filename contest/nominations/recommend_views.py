@@ -38,6 +38,7 @@ from contest.nominations.recommend_forms import (
 )
 from contest.nominations.recommend_pages import (
     campaign_page,
+    derived_categories,
     headroom_text,
     nomination_page,
     submit_consequence,
@@ -194,7 +195,7 @@ def recommend_show(nomination_id: int) -> Any:
 @recommender_view
 def recommend_save(nomination_id: int) -> Any:
     nomination = _editable(nomination_id)
-    form = nomination_form(nomination, set())
+    form = nomination_form(nomination, derived_categories(nomination))
     if not form.validate_on_submit():
         return _render(nomination, form, 422)
     try:
