@@ -699,3 +699,32 @@ def test_a_teller_typing_nonsense_gets_a_message_and_nothing_is_stored(
     )
     assert good.status_code == 302
     assert "等待另一名计票人录入" in _body(client.get(url))
+
+
+def test_a_scoring_ballot_without_expert_scores_is_refused_on_the_page(
+    db: Any, make_org: Any, make_user: Any, login_as: Any, client: Any
+) -> None:
+    w = _world(make_org, make_user, mode=StageMode.SCORING_BALLOT)
+    login_as(user=w.organizer)
+    refused = client.post(
+        f"/nominations/stages/{w.stage.id}/ballots/prepare", data={"award": "medal"}
+    )
+    assert refused.status_code == 400 and "评分尚未完成" in _body(refused)
+    assert db.session.scalar(select(func.count(Ballot.id))) == 0
+
+
+def test_the_chair_voids_on_the_page_with_a_reason(
+    db: Any, make_org: Any, make_user: Any, login_as: Any, client: Any
+) -> None:
+    w = _world(make_org, make_user)
+    ballot = _opened(db, w)
+    _vote(db, ballot, w.members[1], YES, YES, NO)
+    login_as(user=w.chair)
+    url = f"/nominations/ballots/{ballot.id}/void"
+    empty = client.post(url, data={"reason": "  "}, follow_redirects=True)
+    assert "请说明作废的原因" in _body(empty)
+    done = client.post(url, data={"reason": "到会委员不足"}, follow_redirects=True)
+    assert "本次投票已作废" in _body(done)
+    db.session.expire_all()
+    assert db.session.get(Ballot, ballot.id).status is BallotStatus.DRAFT
+    assert db.session.scalar(select(func.count(BallotVoter.id))) == 0
