@@ -88,6 +88,15 @@ def _require_button() -> None:
         abort(400)
 
 
+def _put_error(form: Any, error: NominationError) -> None:
+    """Show a service's refusal on the field it names, else at the top of the form."""
+    field = getattr(form, error.field or "", None)
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
 def _flash_error(error: NominationError) -> None:
     flash(error.message, "danger")
     for problem in error.problems:
@@ -157,11 +166,7 @@ def recommend_start(campaign_id: int, quota_id: int) -> Any:
             )
         except NominationError as error:
             db.session.rollback()
-            field = getattr(form, error.field or "", None)
-            if field is not None and hasattr(field, "errors"):
-                field.errors = [*field.errors, error.message]
-            else:
-                form.form_errors.append(error.message)
+            _put_error(form, error)
         else:
             db.session.commit()
             flash(_("已建立 %(name)s 的推荐草稿，请填写推荐表。", name=nomination.name), "success")
@@ -202,12 +207,8 @@ def recommend_save(nomination_id: int) -> Any:
         nominations.save(current_user, nomination, form.data_for_service())
     except NominationError as error:
         db.session.rollback()
-        field = getattr(form, error.field or "", None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, error.message]
-        else:
-            form.form_errors.append(error.message)
-        return _render(db.session.get(Nomination, nomination_id), form, 422)
+        _put_error(form, error)
+        return _render(db.session.get(Nomination, nomination_id) or abort(404), form, 422)
     db.session.commit()
     flash(_("推荐表已保存。"), "success")
     return redirect(_show_url(nomination))
