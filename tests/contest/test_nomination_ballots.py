@@ -728,3 +728,22 @@ def test_the_chair_voids_on_the_page_with_a_reason(
     db.session.expire_all()
     assert db.session.get(Ballot, ballot.id).status is BallotStatus.DRAFT
     assert db.session.scalar(select(func.count(BallotVoter.id))) == 0
+
+
+def test_a_member_added_after_the_opening_cannot_push_the_papers_past_the_committee(
+    db: Any, make_org: Any, make_user: Any
+) -> None:
+    from contest.models import StageMember
+
+    w = _world(make_org, make_user, members=2, nominees=1)
+    ballot = _opened(db, w)
+    late = make_user("reviewer", username="late", organization=w.host)
+    db.session.add(StageMember(stage_id=w.stage.id, user_id=late.id))
+    db.session.commit()
+    _vote(db, ballot, w.members[0], YES)
+    _vote(db, ballot, late, YES)
+    with pytest.raises(BallotError, match="已达到开始投票时的委员人数"):
+        ballots.cast(w.members[1], ballot, {ballot.nomination_ids[0]: NO})
+    db.session.rollback()
+    outcome = ballots.close_ballot(w.chair, ballot)
+    assert outcome.present == 2 == outcome.members

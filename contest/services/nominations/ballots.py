@@ -760,6 +760,15 @@ def cast(voter: User, ballot: Ballot, choices: Mapping[int, str]) -> None:
     chosen = check_choices(ballot, choices)
     if has_voted(ballot, voter):
         raise BallotError(_("您已经投过票了，每位委员只能投一次。"))
+    if turnout(ballot)[0] >= ballot.members:
+        # Someone joined the committee after the ballot opened: more papers than members
+        # would make the quorum and the threshold meaningless.
+        raise BallotError(
+            _(
+                "投票人数已达到开始投票时的委员人数（%(m)d 人），不能再投票；请联系主持人。",
+                m=ballot.members,
+            )
+        )
     try:
         with db.session.begin_nested():
             db.session.add(BallotVoter(ballot_id=ballot.id, user_id=voter.id))
