@@ -1,5 +1,6 @@
 """A round's own page for its chief assessor and the competition's organizers: who has filled
-in what, the steps (开始考评, 确认成绩, 公布, 重新开放), sheets handed back to an assessor,
+in what, the steps (开始考评, 确认成绩, 公布, 重新开放 — a published round too, by an
+organizer), sheets handed back (an assessor's while 考评中, a self-assessment while 自评中),
 the results with veto flags and 必备项 problems, the red-flag holders, and round scores from
 Excel.
 
@@ -46,6 +47,7 @@ from contest.ui.imports import ERRORS_SHOWN
 from contest.validation import db_int
 
 signed_in = roles_required()
+RETURNABLE = (SheetRole.ASSESSOR, SheetRole.SELF)
 
 
 # ---------------------------------------------------------------- what each step will do
@@ -95,10 +97,15 @@ def publish_consequence(round_: Round) -> Consequence:
 
 
 def reopen_consequence(round_: Round) -> Consequence:
+    if round_.status is RoundStatus.PUBLISHED:
+        text = _(
+            "本轮已公布的成绩将从公开页面撤下并作废，流动红旗按其余已公布的轮次重新计算；"
+            "组长可退回评分表供考评人修改，之后须重新确认并公布。"
+        )
+    else:
+        text = _("本轮已确认的成绩将作废；组长可退回评分表供考评人修改，之后须重新确认。")
     return Consequence(
-        title=_("重新开放「%(name)s」？", name=round_.name),
-        text=_("本轮已确认的成绩将作废；组长可退回评分表供考评人修改，之后须重新确认。"),
-        action=_("重新开放"),
+        title=_("重新开放「%(name)s」？", name=round_.name), text=text, action=_("重新开放")
     )
 
 
@@ -134,12 +141,7 @@ def _render(round_: Round, manager: bool, chief: bool, **forms: Any) -> str:
     )
     flags = {f.participant_id: f for f in round_results.flags_of(round_)}
     gaps = round_results.data_gaps(round_) if round_.status is RoundStatus.SCORING else []
-    submitted = [
-        (row.participant, cell)
-        for row in state.rows
-        for cell in row.cells
-        if cell.sheet is not None and cell.sheet.status is SheetStatus.SUBMITTED
-    ]
+    returnable = _returnable(round_, state, manager, chief)
     return render_template(
         "labor/round_progress.html",
         competition=round_.competition,
@@ -152,7 +154,7 @@ def _render(round_: Round, manager: bool, chief: bool, **forms: Any) -> str:
         flags=flags,
         gaps=gaps,
         names=_names(round_),
-        submitted=submitted,
+        returnable=returnable,
         action_form=ActionForm(),
         confirm_round_form=ConfirmRoundForm(
             formdata=None, accept_missing=len(state.missing_sheets)
@@ -164,6 +166,27 @@ def _render(round_: Round, manager: bool, chief: bool, **forms: Any) -> str:
         publish_text=publish_consequence(round_),
         reopen_text=reopen_consequence(round_),
     )
+
+
+def _returnable(
+    round_: Round, state: round_results.Progress, manager: bool, chief: bool
+) -> list[tuple[int, str]]:
+    """(sheet id, label) of the submitted sheets the user may hand back now: assessors' sheets
+    for the chief while 考评中, self-assessments for the chief or an organizer while 自评中."""
+    if round_.status is RoundStatus.SCORING and chief:
+        return [
+            (cell.sheet.id, f"{row.participant.name} · {cell.assessor.user.name}")
+            for row in state.rows
+            for cell in row.cells
+            if cell.sheet is not None and cell.sheet.status is SheetStatus.SUBMITTED
+        ]
+    if round_.status is RoundStatus.SELF and (chief or manager):
+        return [
+            (row.self_sheet.id, row.participant.name)
+            for row in state.rows
+            if row.self_sheet is not None and row.self_sheet.status is SheetStatus.SUBMITTED
+        ]
+    return []
 
 
 @bp.route("/<int:competition_id>/rounds/<int:round_id>/progress")
@@ -275,10 +298,13 @@ def round_reopen(competition_id: int, round_id: int) -> Response | str:
         for message in form.reason.errors:
             flash(_("重新开放的原因：%(problem)s", problem=message), "danger")
         return redirect(_page_url(round_) + "#reopen")
+    published = round_.status is RoundStatus.PUBLISHED
     return _confirmed_step(
         round_,
-        manager or chief,
-        _("只有组织者或考评组组长可以重新开放本轮。"),
+        manager or (chief and not published),
+        _("只有竞赛的组织者可以重新开放已公布的轮次。")
+        if published
+        else _("只有组织者或考评组组长可以重新开放本轮。"),
         lambda: reopen_consequence(round_),
         lambda: round_results.reopen_round(current_user, round_, form.reason.data or ""),
         _("「%(name)s」已重新开放，原成绩已作废。", name=round_.name),
@@ -296,13 +322,16 @@ def sheet_return(competition_id: int, round_id: int) -> Response | str:
                 flash(message, "danger")
         return redirect(_page_url(round_) + "#return")
     sheet = db.session.get(ScoreSheet, form.sheet_id.data)
-    if sheet is None or sheet.round_id != round_.id or sheet.role is not SheetRole.ASSESSOR:
+    if sheet is None or sheet.round_id != round_.id or sheet.role not in RETURNABLE:
         flash(_("没有这份评分表，请重新选择。"), "danger")
         return redirect(_page_url(round_) + "#return")
+    done = (
+        _("已退回自评表，参赛单位可修改后重新提交。")
+        if sheet.role is SheetRole.SELF
+        else _("已退回评分表，考评人可修改后重新提交。")
+    )
     return _step(
-        round_,
-        lambda: scoring.return_sheet(current_user, sheet, form.reason.data or ""),
-        _("已退回评分表，考评人可修改后重新提交。"),
+        round_, lambda: scoring.return_sheet(current_user, sheet, form.reason.data or ""), done
     )
 
 

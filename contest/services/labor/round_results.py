@@ -15,6 +15,11 @@ the red flags (流动红旗).
   pages learn of it through the labor content version (``standings.changed``).
 - 已确认 → 考评中 (an organizer or the chief, with a reason): the results are removed until the
   round is confirmed again.
+- 已公布 → 考评中 (an organizer, with a reason): a late-reported accident or a wrong sheet is
+  corrected after publishing. The results leave the public side (its version moves), the red
+  flags are computed again over the rounds still published, and the round is confirmed and
+  published again like any other. Only the latest published round can be reopened (a later
+  round's ranks were stored knowing this one's vetoes): later rounds are reopened first.
 
 Results are always computed from the sheets afresh, so confirming twice gives the same rows.
 Every move first locks the round's row (``SELECT … FOR UPDATE``) and reads its status again,
@@ -194,14 +199,20 @@ def data_gaps(round_: Round) -> list[str]:
 
 
 def _record(
-    actor: User, round_: Round, action: str, *, reason: str | None = None, **after: Any
+    actor: User,
+    round_: Round,
+    action: str,
+    *,
+    reason: str | None = None,
+    was: RoundStatus | None = None,
+    **after: Any,
 ) -> None:
     audit.record(
         actor,
         action,
         "competition",
         round_.competition_id,
-        before=None,
+        before=None if was is None else {"round": round_.name, "status": was.value},
         after={"round": round_.name, "status": round_.status.value, **after},
         reason=reason,
     )
@@ -324,28 +335,66 @@ def publish_round(actor: User, round_: Round) -> list[RoundFlag]:
     return holders
 
 
+def _later_rounds(round_: Round) -> list[Round]:
+    """Rounds after ``round_`` that are confirmed or published (their ranks were stored
+    knowing ``round_``'s competition vetoes)."""
+    return list(
+        db.session.scalars(
+            select(Round)
+            .where(
+                Round.competition_id == round_.competition_id,
+                Round.position > round_.position,
+                Round.status.in_([RoundStatus.CONFIRMED, RoundStatus.PUBLISHED]),
+            )
+            .order_by(Round.position, Round.id)
+        )
+    )
+
+
 def reopen_round(actor: User, round_: Round, reason: str) -> None:
-    """已确认 → 考评中 (an organizer or the chief): the results are removed until the round is
-    confirmed again; a published round is not reopened."""
+    """已确认 → 考评中 (an organizer or the chief), or 已公布 → 考评中 (an organizer): the
+    results are removed until the round is confirmed again; a published round's flags are
+    computed again over the rounds still published and the public pages drop it at once."""
     _lock(round_)
     competition = round_.competition
+    published = round_.status is RoundStatus.PUBLISHED
+    if published and not competition.can_manage(actor):
+        raise LaborError(_("只有竞赛的组织者可以重新开放已公布的轮次"))
     if not (competition.can_manage(actor) or is_chief(actor, competition.id)):
         raise LaborError(_("只有组织者或考评组组长可以重新开放本轮"))
     _ensure_running(competition)
-    if round_.status is RoundStatus.PUBLISHED:
-        raise LaborError(_("本轮成绩已公布，不能重新开放"))
-    _ensure_status(round_, RoundStatus.CONFIRMED)
+    if not published:
+        _ensure_status(round_, RoundStatus.CONFIRMED)
     text = checked_text(reason, "reason", _("重新开放的原因"), REASON_MAX, required=True)
+    later = _later_rounds(round_)
+    if published and later:
+        raise LaborError(
+            _(
+                "其后的轮次%(names)s已确认或公布，其名次依据本轮的一票否决；请先重新开放这些轮次",
+                names="、".join(f"“{r.name}”" for r in later),
+            )
+        )
+    was = round_.status
     removed = db.session.execute(
         delete(RoundResult).where(RoundResult.round_id == round_.id)
     ).rowcount
     round_.status = RoundStatus.SCORING
     round_.confirmed_at = None
     round_.confirmed_by_id = None
+    round_.published_at = None
     db.session.flush()
+    if published:
+        recompute_flags(competition)
     _record(
-        actor, round_, "competition.round.reopen", reason=text, results_removed=int(removed or 0)
+        actor,
+        round_,
+        "competition.round.reopen",
+        reason=text,
+        was=was,
+        results_removed=int(removed or 0),
     )
+    if published:
+        standings.changed()  # the public pages and API drop the round's results
 
 
 # ---------------------------------------------------------------- results

@@ -69,6 +69,7 @@ from contest.services.core.uploads import Upload, clean_filename, document_type,
 from contest.services.labor import indicators, membership, surveys
 from contest.services.labor.base import LaborError, checked_text, covers
 from contest.services.labor.rates import RateFigure
+from contest.services.labor.recusal import recusal_reason
 from contest.validation import text_problem
 
 __all__ = [
@@ -161,9 +162,14 @@ def assessor_row(user: User | Any, competition_id: int) -> Assessor | None:
 
 
 def assesses(assessor: Assessor, participant: Participant) -> bool:
-    """Whether the team member marks ``participant``: it is in their track and is not a unit
-    they fill in the self-assessment for."""
-    return covers(assessor, participant) and not may_self_assess(assessor.user, participant)
+    """Whether the team member marks ``participant``: it is in their track, is not a unit
+    they fill in the self-assessment for, and they need not stand aside for it (their unit is
+    not its unit, below it, or its line above it under the host: ``labor.recusal``)."""
+    return (
+        covers(assessor, participant)
+        and not may_self_assess(assessor.user, participant)
+        and recusal_reason(assessor.user, participant) is None
+    )
 
 
 def _running(competition: Competition) -> SheetError | None:
@@ -202,6 +208,9 @@ def assess_refusal(user: User | Any, round_: Round, participant: Participant) ->
         return NotAllowed(_("此参赛单位不由您考评。"))
     if may_self_assess(user, participant):
         return NotAllowed(_("您是该参赛单位的自评填报人，不能考评该单位。"))
+    recused = recusal_reason(user, participant)
+    if recused is not None:
+        return NotAllowed(_("您不能考评该单位：%(reason)s。", reason=recused))
     if participant.withdrawn_at is not None:
         return NotAllowed(_("该参赛单位已退出竞赛，无需考评。"))
     refused = _running(round_.competition)
@@ -577,14 +586,22 @@ def is_chief(user: User | Any, competition_id: int) -> bool:
 
 
 def return_sheet(actor: User, sheet: ScoreSheet, reason: str) -> None:
-    """The chief assessor hands a submitted assessor sheet back to its assessor as a draft
-    (a mark to correct) while the round is 考评中; the reason is audited."""
+    """Hand a submitted sheet back as a draft, with the reason audited: an assessor's sheet
+    (a mark to correct) by the chief assessor while the round is 考评中, or a participant's
+    self-assessment (a wrong figure, a missing file) by the chief or an organizer while the
+    round is 自评中 — submitting is final for the contact, so without this nothing could be
+    put right before scoring opens."""
     round_ = db.session.get(Round, sheet.round_id) if sheet.round_id else None
-    if round_ is None or sheet.role is not SheetRole.ASSESSOR:
-        raise LaborError(_("只能退回考评人的评分表"))
-    if not is_chief(actor, round_.competition_id):
+    if round_ is None or sheet.role not in (SheetRole.ASSESSOR, SheetRole.SELF):
+        raise LaborError(_("只能退回本轮的考评表或自评表"))
+    if sheet.role is SheetRole.SELF:
+        if not (is_chief(actor, round_.competition_id) or round_.competition.can_manage(actor)):
+            raise LaborError(_("只有考评组组长或组织者可以退回自评表"))
+        if round_.status is not RoundStatus.SELF:
+            raise LaborError(_("只有自评中的轮次可以退回自评表"))
+    elif not is_chief(actor, round_.competition_id):
         raise LaborError(_("只有考评组组长可以退回评分表"))
-    if round_.status is not RoundStatus.SCORING:
+    elif round_.status is not RoundStatus.SCORING:
         raise LaborError(_("只有考评中的轮次可以退回评分表"))
     if sheet.status is not SheetStatus.SUBMITTED:
         raise LaborError(_("该评分表尚未提交，无需退回"))

@@ -20,8 +20,9 @@ participants, tracks and rounds, numbers and flags only.
 
 The results are plain frozen dataclasses (picklable), so the caller caches them per content
 version (``contest.caching.labor_cache``): every write that changes what is shown calls
-:func:`changed` in its transaction — publishing a round, correcting a published one, and the
-set-up writes that rename or hide what the public sees.
+:func:`changed` in its transaction — publishing a round, reopening a published one (its results
+leave the public side until it is confirmed and published again: a published round is never
+edited in place), and the set-up writes that rename or hide what the public sees.
 """
 
 from __future__ import annotations
