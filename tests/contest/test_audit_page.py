@@ -454,7 +454,10 @@ def _parameter_values(
     values = _constants(defaults[name]) if name in defaults else []
     if values is None:
         return None
-    calls = (n for t in trees.values() for n in ast.walk(t) if isinstance(n, ast.Call))
+    # A private helper (``_record``) is called from its own module only, and several modules
+    # have one of that name with other parameters: look at its own module's calls then.
+    scope = [tree] if function.name.startswith("_") else list(trees.values())
+    calls = (n for t in scope for n in ast.walk(t) if isinstance(n, ast.Call))
     for node in calls:
         called_name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
         if called_name == function.name:
