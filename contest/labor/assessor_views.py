@@ -1,4 +1,5 @@
-"""The 考评组 tab: members, the chief, a member's track limit, and removal.
+"""The 考评组 tab: members, the chief, a member's track limit, removal, and who stands aside
+for which participants (``contest.services.labor.recusal``).
 
 Thin views over ``contest.services.labor.assessors``.
 """
@@ -26,6 +27,8 @@ from contest.labor.views import header_counts
 from contest.models import Competition, Track, User
 from contest.services.labor import assessors as service
 from contest.services.labor.base import LaborError
+from contest.services.labor.participants import roster
+from contest.services.labor.recusal import stand_asides
 from contest.ui import confirm
 from contest.ui.forms import ActionForm
 
@@ -55,6 +58,7 @@ def _page(competition: Competition, form: AssessorForm) -> str:
         team=team,
         form=form,
         edit_forms=edit_forms,
+        stand_asides=stand_asides(competition, team, roster(competition)),
         action_form=ActionForm(),
         open=competition.status.value != "finished",
     )
