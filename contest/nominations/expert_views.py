@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from contest import validation
 from contest.extensions import db
 from contest.models import Aspect, AspectKind, Nomination, SheetStatus
 from contest.models.nomination import Campaign, ReviewStage
@@ -449,11 +450,9 @@ def _max_spread(results: expert.StageResults | None) -> Decimal | None:
     raw = request.args.get("spread", "").strip()
     if raw:
         try:
-            value = Decimal(raw)
-        except ArithmeticError:
-            value = Decimal(-1)
-        if value >= 0 and value.is_finite():
-            return value
+            return validation.parse_decimal(raw, minimum=Decimal(0))
+        except ValueError:
+            pass  # not a plain number ≥ 0: the default below
     if results is None or results.full_marks <= 0:
         return None
     return (results.full_marks / 10).quantize(Decimal("0.1"))

@@ -674,3 +674,75 @@ def test_the_results_page_ranks_shows_agreement_and_finalizes(
     assert "正选 2 名，递补 1 名" in done.get_data(as_text=True)
     db.session.expire_all()
     assert world.by_name["王建国"].status is NominationStatus.SELECTED
+
+
+def test_hostile_posts_answer_in_chinese_and_change_nothing(
+    world: SimpleNamespace, app: Any, client_for: Callable[..., Any]
+) -> None:
+    csrf_off(app)
+    stage = add_stage(world, "初审", StageMode.REVIEW, world.reviewers[:1])
+    scoring = add_stage(world, "专家评审", StageMode.SCORING, world.experts[:3])
+    review.open_stage(world.organizer, stage)
+    db.session.commit()
+    organizer = client_for(world.organizer)
+    base = f"/nominations/{world.campaign.id}/review"
+    before = len(actions())
+    for data in (
+        {"name": "加试", "mode": "bogus", "aggregation": "mean"},
+        {"name": "加试", "mode": "review", "aggregation": "mean", "trim": "1e99"},
+        {"name": "加\u202e试", "mode": "review", "aggregation": "mean"},
+        {"name": "加试", "mode": "scoring", "aggregation": "trimmed", "trim": "0"},
+        {"name": "加试", "mode": "review", "opens_on": "2026-05-02", "closes_on": "2026-05-01"},
+    ):
+        answer = organizer.post(f"{base}/stages", data=data)
+        assert answer.status_code == 422, data
+    assert organizer.post(f"{base}/{stage.id}/members", data={"user_id": "x"}).status_code == 422
+    added = organizer.post(f"{base}/{stage.id}/members", data={"user_id": world.stranger.id})
+    assert added.status_code == 302
+    again = organizer.post(f"{base}/{stage.id}/members", data={"user_id": world.stranger.id})
+    assert again.status_code == 422 and "不是有效的选择" in again.get_data(as_text=True)
+    item = organizer.post(
+        f"{base}/{scoring.id}/rubric/items",
+        data={
+            "criterion": "附加",
+            "key": "X 1",
+            "name": "群众评议",
+            "kind": "measurement",
+            "max_points": "abc",
+            "step": "0.5",
+        },
+    )
+    assert item.status_code == 422 and "分值必须是数字" in item.get_data(as_text=True)
+    item = organizer.post(
+        f"{base}/{scoring.id}/rubric/items",
+        data={
+            "criterion": "附加",
+            "key": "X 1",
+            "name": "群众评议",
+            "kind": "measurement",
+            "max_points": "5",
+            "step": "0.5",
+        },
+    )
+    assert item.status_code == 422 and "编号只能由" in item.get_data(as_text=True)
+    assert organizer.get(f"/nominations/{world.campaign.id}/results?spread=NaN").status_code == 200
+    li = world.by_name["李秀英"]
+    consult = organizer.post(
+        f"{base}/{stage.id}/n/{li.id}/consultation",
+        data={"prefix": "c1", "c1-department": "税务", "c1-answer": "issue", "c1-note": ""},
+        follow_redirects=True,
+    )
+    assert consult.status_code == 200 and "请填写问题说明" in consult.get_data(as_text=True)
+    consult = organizer.post(
+        f"{base}/{stage.id}/n/{li.id}/consultation",
+        data={"prefix": "c1", "c1-department": "税务", "c1-answer": "cleared"},
+    )
+    assert consult.status_code == 302
+    assert consultations.summary(li).cleared == 1
+    reviewer = client_for(world.reviewers[0])
+    bad = reviewer.post(
+        f"{base}/{stage.id}/n/{li.id}", data={"outcome": "maybe", "reason": "", "confirmed": "1"}
+    )
+    assert bad.status_code == 422
+    assert review.decision_of(stage, li) is None
+    assert len(actions()) == before + 2  # the member and the consultation answer
