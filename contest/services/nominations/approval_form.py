@@ -144,15 +144,16 @@ def _paragraphs(pdf: FPDF, width: float, text: str) -> list[str]:
 
 
 def _row(pdf: FPDF, row: _Row) -> None:
-    """A bordered label | text row; a long text continues on the next page under the same
-    label, so 2,000 字 of 事迹 print whole."""
+    """A bordered label | text row, as tall as the longer of the two; a long text continues
+    on the next page under the same label, so 2,000 字 of 事迹 print whole."""
     value_width = pdf.w - 2 * MARGIN - LABEL_WIDTH
+    labels = wrapped_lines(pdf, LABEL_WIDTH - 2 * PAD, row.label) or [""]
     lines = _paragraphs(pdf, value_width - 2 * PAD, row.text)
-    lines += [""] * max(row.min_lines - len(lines), 0)
+    lines += [""] * max(row.min_lines - len(lines), len(labels) - len(lines), 0)
     bottom = pdf.h - 18
     while lines:
         room = int((bottom - pdf.get_y() - 2 * PAD) // LINE)
-        if room < 1:
+        if room < len(labels):
             pdf.add_page()
             continue
         chunk, lines = lines[:room], lines[room:]
@@ -160,8 +161,9 @@ def _row(pdf: FPDF, row: _Row) -> None:
         height = len(chunk) * LINE + 2 * PAD
         pdf.rect(MARGIN, top, LABEL_WIDTH, height)
         pdf.rect(MARGIN + LABEL_WIDTH, top, value_width, height)
-        pdf.set_xy(MARGIN + PAD, top + PAD)
-        pdf.multi_cell(LABEL_WIDTH - 2 * PAD, LINE, row.label, align="C")
+        for index, label in enumerate(labels):
+            pdf.set_xy(MARGIN + PAD, top + PAD + index * LINE)
+            pdf.cell(LABEL_WIDTH - 2 * PAD, LINE, label, align="C")
         for index, line in enumerate(chunk):
             pdf.set_xy(MARGIN + LABEL_WIDTH + PAD, top + PAD + index * LINE)
             pdf.cell(value_width - 2 * PAD, LINE, line)
