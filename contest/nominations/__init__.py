@@ -38,6 +38,7 @@ AREA = Area(
             "nominations.recommend_index",
             _l("推荐申报"),
             frozenset({Role.RECOMMENDER, Role.ORGANIZER}),
+            group=NOMINATIONS_MENU,
             shown_to=recommends_anything,
         ),
         NavItem(
@@ -53,6 +54,12 @@ AREA = Area(
             "nominations/campaign/_home_section.html",
             frozenset({Role.ORGANIZER}),
             campaign_views.home_section,
+        ),
+        HomeSection(
+            "recommend",
+            "nominations/_recommend_home.html",
+            frozenset({Role.RECOMMENDER}),
+            recommend_views.home_section,
         ),
     ),
 )
