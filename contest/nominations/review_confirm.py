@@ -31,6 +31,13 @@ def close_stage(stage: ReviewStage) -> Consequence:
         parts.append(_("%(n)d 份推荐以现有评分进入下一环节。", n=check.passing))
         if check.missing_sheets:
             parts.append(_("还有 %(n)d 份评分表未提交，将不计入成绩。", n=check.missing_sheets))
+    if check.unballoted:
+        parts.append(
+            _(
+                "评分未进入投票人选的 %(n)d 份推荐将作不通过处理。",
+                n=len(check.unballoted),
+            )
+        )
     if check.returned:
         parts.append(
             _(

@@ -746,3 +746,47 @@ def test_hostile_posts_answer_in_chinese_and_change_nothing(
     assert bad.status_code == 422
     assert review.decision_of(stage, li) is None
     assert len(actions()) == before + 2  # the member and the consultation answer
+
+
+def test_a_ballot_stage_closes_on_its_recorded_result(world: SimpleNamespace) -> None:
+    chair = world.reviewers[0]
+    stage = add_stage(world, "终审", StageMode.BALLOT, host_reviewers(world), chair=chair)
+    assert not any("组长" in p for p in review.open_problems(stage))
+    review.open_stage(world.organizer, stage)
+    with pytest.raises(ReviewError, match="5 份推荐没有投票结果"):
+        review.close_stage(world.organizer, stage)
+    # The ballot's result (``ballots`` records it when it closes); a member may not.
+    passes = {n.id: n.name in ("王建国", "张志强") for n in world.nominations}
+    with pytest.raises(NotPermitted):
+        review.record_ballot_outcomes(world.reviewers[1], stage, passes)
+    review.record_ballot_outcomes(chair, stage, passes)
+    review.close_stage(world.organizer, stage)
+    db.session.commit()
+    assert review.passed_ids(stage) == {world.by_name["王建国"].id, world.by_name["张志强"].id}
+    assert world.by_name["陈小梅"].status is NominationStatus.REJECTED
+    assert world.by_name["陈小梅"].status_reason == "未获无记名投票通过"
+
+
+def test_after_a_ballot_among_the_top_scores_the_rest_of_the_award_do_not_pass(
+    world: SimpleNamespace,
+) -> None:
+    chair = world.experts[0]
+    stage = add_stage(
+        world,
+        "评审委员会",
+        StageMode.SCORING_BALLOT,
+        world.experts[:3],
+        chair=chair,
+        template="may_day",
+    )
+    review.open_stage(world.organizer, stage)
+    db.session.commit()
+    top = [world.by_name["王建国"], world.by_name["张志强"]]
+    review.record_ballot_outcomes(chair, stage, {top[0].id: True, top[1].id: False})
+    check = review.close_problems(stage)
+    assert not check.blocking
+    assert {n.name for n in check.unballoted} == {"陈小梅", "李秀英", "赵大勇"}
+    review.close_stage(world.organizer, stage)
+    db.session.commit()
+    assert review.passed_ids(stage) == {top[0].id}
+    assert world.by_name["李秀英"].status_reason == "评分未进入投票人选"

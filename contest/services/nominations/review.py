@@ -864,6 +864,9 @@ class CloseCheck:
     missing_sheets: int = 0  # scoring: sheets due and not submitted (they will not count)
     returned: list[Nomination] = field(default_factory=list)  # become 不通过
     passing: int = 0  # scoring: nominations passed by closing
+    # 评分后投票: those of an award whose ballot was held that were not on it (below the top
+    # scores) become 不通过.
+    unballoted: list[Nomination] = field(default_factory=list)
 
 
 def close_problems(stage: ReviewStage) -> CloseCheck:
@@ -896,9 +899,17 @@ def close_problems(stage: ReviewStage) -> CloseCheck:
                 )
         check.passing = len(pending)
     elif pending:
-        if stage.mode is StageMode.REVIEW:
+        if stage.mode is StageMode.SCORING_BALLOT:
+            balloted = {
+                r.nomination.award
+                for r in listed
+                if r.decision is not None and r.decision.outcome is Outcome.PASS
+            }
+            check.unballoted = [r.nomination for r in pending if r.nomination.award in balloted]
+            pending = [r for r in pending if r.nomination.award not in balloted]
+        if pending and stage.mode is StageMode.REVIEW:
             check.blocking.append(_("还有 %(n)d 份推荐未作出审核结论。", n=len(pending)))
-        else:
+        elif pending:
             check.blocking.append(_("还有 %(n)d 份推荐没有投票结果。", n=len(pending)))
     return check
 
@@ -939,6 +950,11 @@ def close_stage(actor: User, stage: ReviewStage, *, accept_missing: int | None =
     reason = _("退回修改后未在「%(stage)s」结束前重新报送", stage=stage.name)
     for nomination in check.returned:
         _write_decision(actor, stage, nomination, Outcome.REJECT, reason, veto=False)
+        lapsed.append(nomination.id)
+    for nomination in check.unballoted:
+        _write_decision(
+            actor, stage, nomination, Outcome.REJECT, _("评分未进入投票人选"), veto=False
+        )
         lapsed.append(nomination.id)
     stage.status = StageStatus.CLOSED
     db.session.flush()
