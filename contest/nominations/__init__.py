@@ -8,16 +8,22 @@ from flask_babel import lazy_gettext as _l
 
 from contest.models import Role
 from contest.nominations import (  # noqa: F401  (routes register on bp)
+    ballot_views,
     campaign_setup_views,
     campaign_summary_views,
     campaign_views,
+    conferral_views,
     expert_views,
+    objection_views,
+    publicity_admin_views,
+    publicity_views,
     quota_views,
     recommend_views,
     review_views,
     slate_views,
 )
 from contest.nominations.blueprint import bp
+from contest.services.nominations.ballots import sits_on_ballots
 from contest.services.nominations.nominations import recommends_anything
 from contest.services.nominations.review import has_tasks as reviews_anything
 from contest.ui.areas import Area, HomeSection, NavItem
@@ -42,12 +48,20 @@ AREA = Area(
             shown_to=recommends_anything,
         ),
         NavItem(
+            "nominations.ballots_index",
+            _l("投票表决"),
+            frozenset({Role.REVIEWER, Role.ORGANIZER, Role.JUDGE}),
+            group=NOMINATIONS_MENU,
+            shown_to=sits_on_ballots,
+        ),
+        NavItem(
             "nominations.review_index",
             _l("评审任务"),
             frozenset({Role.REVIEWER, Role.ORGANIZER, Role.JUDGE}),
             shown_to=reviews_anything,
         ),
     ),
+    public_entries=publicity_views.PUBLIC_ENTRIES,
     home_sections=(
         HomeSection(
             "nominations",
