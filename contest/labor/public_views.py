@@ -10,7 +10,9 @@ that triggered a veto, members, contacts or evidence.
 
 Every page is cached like the results pages (``contest.caching.labor_cache``): anonymous
 visitors share one rendered copy per content version, which publishing a round bumps, and the
-standings themselves are computed once per version and competition.
+standings themselves are computed once per version and competition. A round whose stored
+results no longer match the seal of its publication (``labor.seals``) is logged, and its
+organizers — who always get a fresh render — see a warning on its pages.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 from flask import abort, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from markupsafe import Markup
 
 from contest.caching import labor_cache
@@ -149,6 +152,7 @@ def public_show(competition_id: int):  # type: ignore[no-untyped-def]
         top=TOP,
         rule=rule_text(table),
         charts=_track_trends(table),
+        manager=competition.can_manage(current_user),
     )
 
 
@@ -225,6 +229,7 @@ def public_round(competition_id: int, round_id: int):  # type: ignore[no-untyped
         head=service.head(competition),
         table=_standings(competition),
         result=result,
+        manager=competition.can_manage(current_user),
     )
 
 

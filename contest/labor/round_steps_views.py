@@ -37,7 +37,7 @@ from contest.models import (
 from contest.security.guards import roles_required
 from contest.services.core.spreadsheets import RowError, SheetRefused, read_upload
 from contest.services.labor import assessors as team
-from contest.services.labor import round_import, round_results, scoring
+from contest.services.labor import round_import, round_results, scoring, seals
 from contest.services.labor.base import LaborError
 from contest.ui import confirm
 from contest.ui.confirm import Consequence
@@ -142,6 +142,7 @@ def _render(round_: Round, manager: bool, chief: bool, **forms: Any) -> str:
     flags = {f.participant_id: f for f in round_results.flags_of(round_)}
     gaps = round_results.data_gaps(round_) if round_.status is RoundStatus.SCORING else []
     returnable = _returnable(round_, state, manager, chief)
+    sealed = seals.check(round_) if round_.status is RoundStatus.PUBLISHED else None
     return render_template(
         "labor/round_progress.html",
         competition=round_.competition,
@@ -155,6 +156,7 @@ def _render(round_: Round, manager: bool, chief: bool, **forms: Any) -> str:
         gaps=gaps,
         names=_names(round_),
         returnable=returnable,
+        seal_warning=seals.warning(sealed) if sealed is not None else "",
         action_form=ActionForm(),
         confirm_round_form=ConfirmRoundForm(
             formdata=None, accept_missing=len(state.missing_sheets)

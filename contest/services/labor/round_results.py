@@ -11,8 +11,9 @@ the red flags (流动红旗).
   (``scoring.track_ranks``: competition ranking 1, 2, 2, 4), and for a rating the grade
   (``scoring.grade``; a unit that misses a 必备项 or is vetoed gets none).
 - 已确认 → 已公布 (an organizer): the red flags of every published round are computed again in
-  order (``scoring.red_flags`` with the competition's flag count and keep-after) and public
-  pages learn of it through the labor content version (``standings.changed``).
+  order (``scoring.red_flags`` with the competition's flag count and keep-after), the audit
+  entry seals the round's results with their digest (``labor.seals``), and public pages learn
+  of it through the labor content version (``standings.changed``).
 - 已确认 → 考评中 (an organizer or the chief, with a reason): the results are removed until the
   round is confirmed again.
 - 已公布 → 考评中 (an organizer, with a reason): a late-reported accident or a wrong sheet is
@@ -60,7 +61,7 @@ from contest.models.base import utcnow
 from contest.services.assessment.sheets import scoring_item
 from contest.services.core import audit
 from contest.services.labor import assessors as team
-from contest.services.labor import standings
+from contest.services.labor import seals, standings
 from contest.services.labor.base import LaborError, checked_text
 from contest.services.labor.participants import roster
 from contest.services.labor.scoring import (
@@ -326,6 +327,7 @@ def publish_round(actor: User, round_: Round) -> list[RoundFlag]:
         actor,
         round_,
         "competition.round.publish",
+        **seals.publish_fields(round_),
         flags=[
             {"participant": names.get(f.participant_id, ""), "streak": f.streak, "kept": f.kept}
             for f in holders

@@ -53,6 +53,7 @@ from contest.models import (
 )
 from contest.models.contest import VetoEffect
 from contest.services.core.versions import LABOR_CONTENT, bump_version
+from contest.services.labor import seals
 from contest.services.labor.indicators import sheet_of
 from scoring.rounds import CUMULATIONS, TIE_BREAK_KEYS
 
@@ -191,10 +192,15 @@ class RoundRow:
 
 @dataclass(frozen=True)
 class RoundTable:
-    """One published round's standings per track: (track id, track name, rows by rank)."""
+    """One published round's standings per track: (track id, track name, rows by rank).
+
+    ``seal_warning`` is set when the stored results no longer match the digest recorded when
+    the round was published (``labor.seals``): the page shows it to organizers only.
+    """
 
     round: RoundHead
     tracks: tuple[tuple[int | None, str, tuple[RoundRow, ...]], ...]
+    seal_warning: str = ""
 
 
 @dataclass(frozen=True)
@@ -582,7 +588,8 @@ def round_table(competition: Competition, round_: Round) -> RoundTable:
     """A published round's results per track, by the rank stored when it was confirmed (a
     vetoed participant has none and comes last, shown as 一票否决 and nothing more; so does a
     participant vetoed for the competition in an earlier round, its points kept). A participant
-    that has withdrawn since keeps its row, marked 已退出."""
+    that has withdrawn since keeps its row, marked 已退出. The rows are checked against the
+    round's seal (``labor.seals``; a mismatch is logged)."""
     participants = _field(competition, withdrawn=True)
     by_id = {p.id: p for p in participants}
     field_ = _Field(competition, participants)
@@ -626,7 +633,8 @@ def round_table(competition: Competition, round_: Round) -> RoundTable:
         if grouped[tid]
     )
     holders = [by_id[pid].name for pid in flags if pid in by_id]
-    return RoundTable(_round_head(round_, holders), tables)
+    seal = seals.warning(seals.check(round_))
+    return RoundTable(_round_head(round_, holders), tables, seal)
 
 
 # ------------------------------------------------------------------ one participant

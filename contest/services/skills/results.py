@@ -17,7 +17,6 @@ per content version through the results cache (``contest.ui.published``), not pe
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import logging
@@ -36,6 +35,7 @@ from sqlalchemy.orm import selectinload
 from contest.extensions import db
 from contest.models import AuditEntry, Contest, Event, HonorLevel, ResultRow, ResultSnapshot
 from contest.services.core import audit
+from contest.services.core.digests import canonical, digest_of, rows_digest
 
 __all__ = [
     "Certificate",
@@ -75,15 +75,6 @@ def decimal_text(value: float | Decimal | None, digits: int) -> str | None:
         return None
     quantum = Decimal(1).scaleb(-digits)
     return str(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
-def canonical(value: Any) -> str:
-    """Canonical JSON: sorted keys, no whitespace, UTF-8 text kept as is."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def digest_of(document: str) -> str:
-    return hashlib.sha256(document.encode("utf-8")).hexdigest()
 
 
 def row_document(row: ResultRow, digits: int) -> dict[str, Any]:
@@ -174,10 +165,6 @@ class Withheld:
 
     contest_id: int
     snapshot_id: int
-
-
-def rows_digest(rows: Sequence[dict[str, Any]]) -> str:
-    return digest_of(canonical(list(rows)))
 
 
 def _audit_problem(snapshot: ResultSnapshot) -> str | None:
