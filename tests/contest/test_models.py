@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import exc, inspect, select, text
+from sqlalchemy import JSON, bindparam, exc, inspect, select, text
 
 from contest.models import OrgKind, Person, Role, User
 from contest.services.core.users import AccountError, create_user
@@ -183,23 +184,32 @@ def test_user_manages_only_its_own_subtree(
 # ---------------------------------------------------------------- migrations
 
 
-@pytest.fixture
-def migrated_db(db: Any) -> Iterator[Any]:
-    """The test database emptied of every table, then built by the Alembic migrations."""
-    from flask_migrate import upgrade
-
+@contextmanager
+def _emptied(db: Any) -> Iterator[Any]:
+    """The test database emptied of every table for the migrations to build, and the models'
+    schema put back afterwards, whatever revision a failure left it at."""
     db.session.remove()
     db.drop_all()
     with db.engine.begin() as conn:
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     try:
-        upgrade()
         yield db
     finally:
         db.session.remove()
+        db.drop_all()  # an older revision's tables would not be altered by create_all
         with db.engine.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.create_all()  # leave the schema the other tests expect, whatever happened
+
+
+@pytest.fixture
+def migrated_db(db: Any) -> Iterator[Any]:
+    """The test database emptied of every table, then built by the Alembic migrations."""
+    from flask_migrate import upgrade
+
+    with _emptied(db):
+        upgrade()
+        yield db
 
 
 def test_migrations_build_exactly_the_models_schema(migrated_db: Any) -> None:
@@ -243,3 +253,104 @@ def test_a_downgrade_and_upgrade_keep_every_row(migrated_db: Any, ready_contest:
     assert counts() == before
     upgrade()
     assert counts() == before
+
+
+# Skills data as revision 0010 (a0b1c2d3e4f5) stored it, before the one assessment engine.
+BEFORE_0011 = "a0b1c2d3e4f5"
+_AT = "2026-05-01 08:00:00"
+_OLD_SKILLS_ROWS = [
+    "INSERT INTO organizations (id, name, kind, path, is_key_industry, created_at, updated_at)"
+    f" VALUES (1, '江州市总工会', 'CITY', '/1/', :false, '{_AT}', '{_AT}')",
+    "INSERT INTO users (id, username, password_hash, role, organization_id, is_enabled,"
+    " must_change_password, created_at, updated_at)"
+    f" VALUES (1, 'judge_old', 'x', 'JUDGE', 1, :true, :false, '{_AT}', '{_AT}')",
+    "INSERT INTO people (id, name, consent_photo, consent_deeds, created_at, updated_at)"
+    f" VALUES (1, '李工', :false, :false, '{_AT}', '{_AT}')",
+    "INSERT INTO contests (id, name, level, year, organization_id, status, appeal_window_hours,"
+    f" created_at, updated_at) VALUES (1, '职工技能大赛', 'CITY', 2026, 1, 'JUDGING', 2,"
+    f" '{_AT}', '{_AT}')",
+    'INSERT INTO events (id, contest_id, code, occupation, "group", position, policy,'
+    " created_at, updated_at)"
+    f" VALUES (1, 1, 'E01', '电工', 'WORKER', 0, :policy, '{_AT}', '{_AT}')",
+    "INSERT INTO entries (id, contest_id, event_id, person_id, organization_id, status,"
+    f" created_at, updated_at) VALUES (1, 1, 1, 1, 1, 'REGISTERED', '{_AT}', '{_AT}')",
+    "INSERT INTO components (id, event_id, key, name, weight, max_score, position)"
+    " VALUES (1, 1, 'practical', '实操', 100, 100, 0)",
+    "INSERT INTO rubric_criteria (id, component_id, name, position) VALUES (1, 1, '接线', 0)",
+    "INSERT INTO aspects (id, criterion_id, event_id, key, name, kind, max_points, step,"
+    " descriptors, position) VALUES"
+    " (1, 1, 1, 'A1', '接线正确', 'MEASUREMENT', 60, 0.5, :descriptors, 0),"
+    " (2, 1, 1, 'A2', '工艺规范', 'JUDGEMENT', 40, 1, :descriptors, 1)",
+    "INSERT INTO score_sheets (id, event_id, entry_id, user_id, status, version,"
+    f" created_at, updated_at) VALUES (1, 1, 1, 1, 'SUBMITTED', 3, '{_AT}', '{_AT}')",
+    "INSERT INTO marks (id, sheet_id, aspect_id, value) VALUES (1, 1, 1, 55.5), (2, 1, 2, 36)",
+]
+
+
+def test_migration_0011_carries_a_skills_sheet_onto_the_one_engine(db: Any) -> None:
+    """A database at 0010 with a skills event's rubric, a submitted sheet and its marks,
+    written by SQL in that revision's schema, upgraded to head: the sheet is an assessor's
+    sheet of the same event and entry with the same marks, the rubric still belongs to the
+    event, and the check constraints of one owner and one subject are in place."""
+    from flask_migrate import upgrade
+
+    with _emptied(db):
+        upgrade(revision=BEFORE_0011)
+        with db.engine.begin() as conn:
+            values = {"true": True, "false": False, "policy": {}, "descriptors": []}
+            for statement in _OLD_SKILLS_ROWS:
+                used = {k: v for k, v in values.items() if f":{k}" in statement}
+                query = text(statement).bindparams(
+                    *(bindparam(k, type_=JSON) for k in ("policy", "descriptors") if k in used)
+                )
+                conn.execute(query, used)
+        upgrade()
+        with db.engine.connect() as conn:
+            sheet = conn.execute(
+                text(
+                    "SELECT event_id, entry_id, user_id, role, round_id, participant_id, status,"
+                    " version FROM score_sheets"
+                )
+            ).one()
+            assert tuple(sheet) == (1, 1, 1, "ASSESSOR", None, None, "SUBMITTED", 3)
+            marks = conn.execute(
+                text("SELECT sheet_id, aspect_id, value FROM marks ORDER BY id")
+            ).all()
+            assert [(s, a, float(v)) for s, a, v in marks] == [(1, 1, 55.5), (1, 2, 36.0)]
+            owners = conn.execute(
+                text(
+                    "SELECT 'component', event_id, competition_id FROM components"
+                    " UNION ALL SELECT 'aspect', event_id, competition_id FROM aspects"
+                )
+            ).all()
+            assert sorted(tuple(o) for o in owners) == [
+                ("aspect", 1, None),
+                ("aspect", 1, None),
+                ("component", 1, None),
+            ]
+            checks = {
+                table: {c["name"] for c in inspect(conn).get_check_constraints(table)}
+                for table in ("score_sheets", "components", "aspects")
+            }
+        assert any(n and n.endswith("one_subject") for n in checks["score_sheets"]), checks
+        assert any(n and n.endswith("one_owner") for n in checks["components"]), checks
+        assert any(n and n.endswith("one_owner") for n in checks["aspects"]), checks
+        # and they hold: a sheet about nothing, an aspect of no one, are refused, while the
+        # same rows with an owner and a subject are taken (the refusal is the check's)
+        sheet = (
+            "INSERT INTO score_sheets (id, user_id, status, version, role, created_at,"
+            f" updated_at{{cols}}) VALUES (9, 1, 'DRAFT', 1, 'ASSESSOR', '{_AT}', '{_AT}'{{vals}})"
+        )
+        aspect = (
+            "INSERT INTO aspects (id, criterion_id, key, name, kind, max_points, step,"
+            " descriptors, position{cols}) VALUES (9, 1, 'X', '无主', 'MEASUREMENT', 1, 1, '[]',"
+            " 9{vals})"
+        )
+        for statement in (sheet, aspect):
+            with pytest.raises(exc.IntegrityError), db.engine.begin() as conn:
+                conn.execute(text(statement.format(cols="", vals="")))
+        with db.engine.begin() as conn:
+            conn.execute(text("DELETE FROM marks"))
+            conn.execute(text("DELETE FROM score_sheets"))
+            conn.execute(text(sheet.format(cols=", event_id, entry_id", vals=", 1, 1")))
+            conn.execute(text(aspect.format(cols=", event_id", vals=", 1")))
