@@ -458,6 +458,16 @@ def _may_decide(stage: ReviewStage) -> bool:
     return review.is_chair(current_user, stage) or stage.campaign.can_manage(current_user)
 
 
+def _hidden_names(stage: ReviewStage) -> bool:
+    """A blind stage's members see codes only, so its returns and rejections are the
+    organizer's (the decision page names the nominee)."""
+    return (
+        stage.blind
+        and stage.mode in review.SCORING_MODES
+        and not stage.campaign.can_manage(current_user)
+    )
+
+
 def _decision_page(
     campaign: Campaign,
     stage: ReviewStage,
@@ -470,6 +480,8 @@ def _decision_page(
     recused = review.recusal_reason(current_user, nomination)
     if recused and not manager:
         return render_error(403, recused)  # type: ignore[no-any-return]
+    if _hidden_names(stage):
+        return render_error(403, _("匿名评审环节中，退回或不通过由评选组织者办理。"))  # type: ignore[no-any-return]
     if not any(n.id == nomination.id for n in review.entrants(stage)):
         abort(404)
     decision = review.decision_of(stage, nomination)
@@ -554,6 +566,8 @@ def _decision_url(stage: ReviewStage, nomination: Nomination) -> str:
 def review_decide(campaign_id: int, stage_id: int, nomination_id: int) -> Any:
     campaign, stage = viewable_stage(campaign_id, stage_id)
     nomination = load_nomination(campaign, nomination_id)
+    if _hidden_names(stage):
+        return render_error(403, _("匿名评审环节中，退回或不通过由评选组织者办理。"))
     form = (DecisionForm if stage.mode is StageMode.REVIEW else LimitedDecisionForm)()
     if not form.validate_on_submit():
         return _decision_page(campaign, stage, nomination, form=form, status=422)

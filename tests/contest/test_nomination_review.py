@@ -617,6 +617,10 @@ def test_the_expert_scores_blind_on_the_sheet_page(
     assert "王建国" not in html and "江州重型机械厂" not in html
     tasks = one.get("/nominations/review").get_data(as_text=True)
     assert "N-01" in tasks and "王建国" not in tasks
+    decision_url = f"/nominations/{world.campaign.id}/review/{stage.id}/n/{wang.id}"
+    hidden = one.get(decision_url)
+    assert hidden.status_code == 403 and "王建国" not in hidden.get_data(as_text=True)
+    assert one.post(decision_url, data={"outcome": "reject", "reason": "x"}).status_code == 403
     items = expert.items_of(stage)
     first = items[0]
     saved = one.post(url, data={"version": "0", f"m_{first.id}": "20", "action": "save"})
