@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -196,6 +196,30 @@ def record_many(
         head.count += len(rows)
         db.session.flush()
     return len(rows)
+
+
+def recorded(
+    action: str, target_type: str, target_id: object, *, newest_first: bool = False
+) -> Iterator[tuple[AuditEntry, dict[str, Any]]]:
+    """The entries of ``action`` on one target with their ``after`` read as a JSON object
+    (entries whose ``after`` is not one are skipped): where a publication recorded the digest
+    that seals it."""
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.action == action,
+            AuditEntry.target_type == target_type,
+            AuditEntry.target_id == str(target_id),
+        )
+        .order_by(AuditEntry.id.desc() if newest_first else AuditEntry.id)
+    )
+    for entry in entries:
+        try:
+            after = json.loads(entry.after or "null")
+        except ValueError:
+            continue
+        if isinstance(after, dict):
+            yield entry, after
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ broken, and nothing is shown.
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
@@ -90,21 +89,10 @@ class Seal:
 
 def _entry(round_: Round) -> tuple[AuditEntry, dict[str, Any]] | None:
     """The latest publish entry of ``round_`` that records a digest, with its fields."""
-    entries = db.session.scalars(
-        select(AuditEntry)
-        .where(
-            AuditEntry.action == PUBLISH_ACTION,
-            AuditEntry.target_type == "competition",
-            AuditEntry.target_id == str(round_.competition_id),
-        )
-        .order_by(AuditEntry.id.desc())
-    )
-    for entry in entries:
-        try:
-            after = json.loads(entry.after or "null")
-        except ValueError:
-            continue
-        if isinstance(after, dict) and after.get("round_id") == round_.id and after.get("digest"):
+    for entry, after in audit.recorded(
+        PUBLISH_ACTION, "competition", round_.competition_id, newest_first=True
+    ):
+        if after.get("round_id") == round_.id and after.get("digest"):
             return entry, after
     return None
 

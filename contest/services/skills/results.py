@@ -33,7 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from contest.extensions import db
-from contest.models import AuditEntry, Contest, Event, HonorLevel, ResultRow, ResultSnapshot
+from contest.models import Contest, Event, HonorLevel, ResultRow, ResultSnapshot
 from contest.services.core import audit
 from contest.services.core.digests import canonical, digest_of, rows_digest
 
@@ -169,21 +169,8 @@ class Withheld:
 
 def _audit_problem(snapshot: ResultSnapshot) -> str | None:
     """Why the snapshot's digest is not the one its ``results.publish`` entry recorded."""
-    entries = db.session.scalars(
-        select(AuditEntry)
-        .where(
-            AuditEntry.action == PUBLISH_ACTION,
-            AuditEntry.target_type == "contest",
-            AuditEntry.target_id == str(snapshot.contest_id),
-        )
-        .order_by(AuditEntry.id)
-    )
-    for entry in entries:
-        try:
-            after = json.loads(entry.after or "null")
-        except ValueError:
-            after = None
-        if not isinstance(after, dict) or after.get("snapshot") != snapshot.id:
+    for entry, after in audit.recorded(PUBLISH_ACTION, "contest", snapshot.contest_id):
+        if after.get("snapshot") != snapshot.id:
             continue
         if not audit.entry_holds(entry):
             return f"its audit entry {entry.id} does not match its hash"
