@@ -15,3 +15,15 @@ def confirm(page: Any, action: str, consequence: str | None = None) -> None:
     if consequence:
         expect(dialog).to_contain_text(consequence)
     dialog.get_by_role("button", name=action, exact=True).click()
+
+
+def login(page: Any, url: str, username: str) -> Any:
+    """Sign ``username`` in (every test user has tests.conftest.PASSWORD) and wait for home."""
+    from tests.conftest import PASSWORD
+
+    page.goto(url + "/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/home")
+    return page
