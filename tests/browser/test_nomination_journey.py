@@ -160,7 +160,9 @@ def test_the_whole_nomination_journey(
     west = login(new_page("laptop"), url, w.west_recommender.username)
     west.set_viewport_size(DESKTOP)
     west.goto(f"{url}/nominations/recommend/{cid}")
-    expect(west.locator(".slate").first.locator(".rule-warn").first).to_be_visible()
+    warning = west.locator(".slate").first.locator(".rule-warn")
+    expect(warning.first).to_be_visible()
+    expect(west.locator(".slate").first).to_contain_text("科教人员 0 人，占 0.0%，应不少于 20%")
     _shot(west, screenshot, "04-composition-warning")
     west.goto(f"{url}/nominations/recommend/nomination/{west_id}")
     west.get_by_role("button", name="报送", exact=True).click()
@@ -244,7 +246,7 @@ def test_the_whole_nomination_journey(
             scorer.fill(f"#m_{item_id}", browser_marks[key])
     expect(scorer.locator("[data-filled]")).to_have_text(str(len(items)))
     _shot(scorer, screenshot, "06-expert-sheet")
-    scorer.once("dialog", lambda dialog: dialog.accept())
+    scorer.once("dialog", lambda dialog: dialog.accept())  # sheet.js asks with window.confirm
     scorer.get_by_role("button", name="提交", exact=True).click()
     expect(scorer.locator(".flash-success")).to_be_visible()
 
