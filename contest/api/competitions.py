@@ -5,7 +5,9 @@ Public, no token: the public labor competitions and the cumulative standings of 
 published public rounds — the same numbers as its public page, from the same cache
 (``contest.caching.labor_cache``, keyed by the labor content version). Totals are JSON numbers;
 a round a participant was not scored in is null, a round vetoed counts 0 (its id is listed in
-``vetoed_rounds``). A hidden, unknown or not yet started competition is a 404.
+``vetoed_rounds``). A hidden, unknown or not yet started competition is a 404. A rating is not
+a race: its rows carry each union's ``grade`` (or ``grade_note``) instead of a rank, and no
+flags or "why".
 """
 
 from __future__ import annotations
@@ -63,22 +65,30 @@ def _standings_body(competition: Any) -> dict[str, Any]:
             }
             for r in table.rounds
         ],
-        "standings": [
-            {
-                "rank": row.rank,
-                "participant": row.name,
-                "kind": row.kind,
-                "track": row.track or None,
-                "rounds": {str(rid): _number(value) for rid, value in row.rounds.items()},
-                "total": float(row.total),
-                "vetoed": row.vetoed,
-                "vetoed_rounds": list(row.vetoed_rounds),
-                "flags": row.flags,
-                "why": row.why,
-            }
-            for row in table.rows
-        ],
+        "standings": [_standing(row, competition.is_rating) for row in table.rows],
     }
+
+
+def _standing(row: service.Row, rating: bool) -> dict[str, Any]:
+    """A participant's row. A rating is not a race: ``rank`` is null and ``grade`` (with
+    ``grade_note`` saying why a union has none) takes its place; no flags or "why"."""
+    out: dict[str, Any] = {
+        "rank": None if rating else row.rank,
+        "participant": row.name,
+        "kind": row.kind,
+        "track": row.track or None,
+        "rounds": {str(rid): _number(value) for rid, value in row.rounds.items()},
+        "total": float(row.total),
+        "vetoed": row.vetoed,
+        "vetoed_rounds": list(row.vetoed_rounds),
+    }
+    if rating:
+        out["grade"] = row.grade
+        out["grade_note"] = row.grade_note
+    else:
+        out["flags"] = row.flags
+        out["why"] = row.why
+    return out
 
 
 @bp.route("/competitions/<int:competition_id>/standings")
@@ -132,7 +142,8 @@ openapi.SCHEMAS["CompetitionStanding"] = {
         "rank": {
             "type": "integer",
             "nullable": True,
-            "description": "Within the participant's track; null when vetoed for the competition",
+            "description": "Within the participant's track; null when vetoed for the competition, "
+            "and always null for a rating (六好, 职工之家, 星级: not a race; see grade)",
         },
         "participant": {"type": "string"},
         "kind": {"type": "string", "enum": ["unit", "team", "project"]},
@@ -145,10 +156,24 @@ openapi.SCHEMAS["CompetitionStanding"] = {
         "total": {"type": "number"},
         "vetoed": {"type": "boolean", "description": "一票否决 for the whole competition"},
         "vetoed_rounds": {"type": "array", "items": {"type": "integer"}},
-        "flags": {"type": "integer", "description": "Red flags held in the counted rounds"},
+        "flags": {
+            "type": "integer",
+            "description": "Red flags held in the counted rounds (not for a rating)",
+        },
         "why": {
             "type": "string",
-            "description": "Why this rank, when the total alone did not decide",
+            "description": "Why this rank, when the total alone did not decide (not for a rating)",
+        },
+        "grade": {
+            "type": "string",
+            "nullable": True,
+            "description": "A rating's rows only: the union's grade (五星, 四星 …) in the latest "
+            "counted round, null when it has none",
+        },
+        "grade_note": {
+            "type": "string",
+            "description": "A rating's rows only: why the union has no grade — "
+            "未评定：必备项未达标, 未评定：一票否决 or 未达等级线 — empty when graded",
         },
     },
 }

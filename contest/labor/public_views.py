@@ -103,9 +103,16 @@ def _links() -> dict[str, str]:
     }
 
 
-def rule_text(table: service.Standings) -> str:
+def rule_text(table: service.Standings, *, rating: bool = False) -> str:
     """How the standings are ranked, in a sentence: the cumulation over the counted rounds
-    and the tie-break chain."""
+    and the tie-break chain; for a rating, how the grade is given (it is not a race)."""
+    if rating:
+        return str(
+            _(
+                "等级按最近一轮公布的得分和等级线评定；"
+                "必备项未达标或被一票否决的单位不评定等级。"
+            )
+        )
     text = _(
         "按已公布的 %(n)d 轮%(method)s排名",
         n=len(table.rounds),
@@ -150,8 +157,8 @@ def public_show(competition_id: int):  # type: ignore[no-untyped-def]
         table=table,
         latest=_latest_table(competition, table),
         top=TOP,
-        rule=rule_text(table),
-        charts=_track_trends(table),
+        rule=rule_text(table, rating=competition.is_rating),
+        charts=[] if competition.is_rating else _track_trends(table),
         manager=competition.can_manage(current_user),
     )
 
@@ -206,7 +213,7 @@ def public_standings(competition_id: int):  # type: ignore[no-untyped-def]
         head=service.head(competition),
         table=table,
         track=track,
-        rule=rule_text(table),
+        rule=rule_text(table, rating=competition.is_rating),
         rows=rows[(page - 1) * PER_PAGE : page * PER_PAGE],
         page=page,
         pages=pages,
@@ -344,33 +351,40 @@ def public_screen_data(competition_id: int):  # type: ignore[no-untyped-def]
     return jsonify(_screen_payload(_competition_or_404(competition_id)))
 
 
+def _screen_row(row: service.Row, latest: service.RoundHead | None, rating: bool) -> dict[str, Any]:
+    """A big-screen row: a race's rank and flags, or a rating's grade (or why it has none)."""
+    out: dict[str, Any] = {
+        "rank": None if rating else row.rank,
+        "name": row.name,
+        "latest": None if latest is None else format_points(row.rounds.get(latest.id)),
+        "total": format_points(row.total),
+        "vetoed": row.vetoed,
+        "latest_vetoed": latest is not None and latest.id in row.vetoed_rounds,
+    }
+    if rating:
+        out["grade"] = row.grade or row.grade_note or None
+    else:
+        out["flags"] = row.flags
+    return out
+
+
 def _screen_payload(competition: Competition) -> dict[str, Any]:
     """What the big screen shows, as JSON: the latest round, and per track its flag holders
-    and rows (rank, name, latest round, total, flags, vetoed) — public fields only."""
+    and rows (rank, name, latest round, total, flags, vetoed) — public fields only. A rating
+    (``"rating": true``) has no flags and shows each union's grade instead of a rank."""
     table = _standings(competition)
     latest = table.latest
+    rating = competition.is_rating
     return {
         "competition": competition.name,
+        "rating": rating,
         "round": None if latest is None else {"name": latest.name, "period": latest.period},
         "rounds": len(table.rounds),
         "tracks": [
             {
                 "name": track.name,
-                "holders": list(track.holders),
-                "rows": [
-                    {
-                        "rank": row.rank,
-                        "name": row.name,
-                        "latest": None
-                        if latest is None
-                        else format_points(row.rounds.get(latest.id)),
-                        "total": format_points(row.total),
-                        "flags": row.flags,
-                        "vetoed": row.vetoed,
-                        "latest_vetoed": latest is not None and latest.id in row.vetoed_rounds,
-                    }
-                    for row in track.rows
-                ],
+                "holders": [] if rating else list(track.holders),
+                "rows": [_screen_row(row, latest, rating) for row in track.rows],
             }
             for track in table.tracks
         ],

@@ -2,7 +2,8 @@
 // that fit the screen, one page every `interval` seconds, then the next track. The data arrives
 // with the HTML; every `refresh` seconds (checked when a cycle ends) it is fetched again from
 // data-api, so a newly published round shows without anyone touching the screen. A failed
-// fetch keeps showing what it has.
+// fetch keeps showing what it has. A rating (data.rating) is not a race: each union's grade
+// instead of a rank, and no red flags.
 (function () {
   "use strict";
   var stage = document.getElementById("screen");
@@ -55,7 +56,8 @@
     });
     var round = data.round;
     el("round").textContent = round ? round.name + (round.period ? " · " + round.period : "") : strings.empty;
-    var holders = el("holders");
+    var holders = el("holders"); // none for a rating: it hands out no flag
+    if (!holders) { return; }
     holders.replaceChildren();
     (data.tracks || []).forEach(function (track) {
       var li = node("li");
@@ -78,7 +80,8 @@
     var holders = slide.track.holders || [];
     slide.rows.forEach(function (row) {
       var tr = node("tr", row.vetoed ? "vetoed" : (row.rank === 1 ? "first" : ""));
-      tr.appendChild(node("td", "num rank", row.rank === null ? "—" : String(row.rank)));
+      if (data.rating) { tr.appendChild(node("td", "grade", row.grade || "—")); } // not a race
+      else { tr.appendChild(node("td", "num rank", row.rank === null ? "—" : String(row.rank))); }
       var name = node("td", "name", row.name);
       if (holders.indexOf(row.name) !== -1) { name.appendChild(document.createTextNode(" ")); name.appendChild(flagIcon(36)); }
       if (row.vetoed) { name.appendChild(node("span", "tag tag-veto", strings.veto)); }
@@ -88,7 +91,7 @@
       else { latest.textContent = row.latest === null || row.latest === "" ? "—" : row.latest; }
       tr.appendChild(latest);
       tr.appendChild(node("td", "num total", row.total));
-      tr.appendChild(node("td", "num", String(row.flags)));
+      if (!data.rating) { tr.appendChild(node("td", "num", String(row.flags))); }
       tbody.appendChild(tr);
     });
     var counter = strings.page.replace("{page}", slide.page).replace("{pages}", slide.pages);

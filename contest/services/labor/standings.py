@@ -112,7 +112,8 @@ class Row:
 
     ``rounds`` maps a round id to what counted there (0 for a vetoed round, None when not
     scored); ``vetoed`` is the competition-wide veto (no rank, listed last); ``why`` is
-    scoring's sentence when the total alone did not decide the place.
+    scoring's sentence when the total alone did not decide the place. A rating is not a
+    race: its pages show ``grade`` (or ``grade_note``) instead of the rank, flags and why.
     """
 
     participant_id: int
@@ -129,6 +130,8 @@ class Row:
     flags: int
     kept: bool
     why: str
+    grade: str | None = None  # a rating's grade from the latest counted round
+    grade_note: str = ""  # why a rated union has none (必备项, 一票否决, below every band)
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,8 @@ class RoundRow:
     kept: bool
     excluded: bool = False  # vetoed for the competition in an earlier round: no rank here
     withdrawn: bool = False  # 已退出 since: its result stays in the round
+    grade: str | None = None  # a rating's grade in this round
+    grade_note: str = ""  # why a rated union has none
 
 
 @dataclass(frozen=True)
@@ -400,6 +405,35 @@ def excluded_before(round_: Round) -> set[int]:
     )
 
 
+def grade_note(grade: str | None, vetoed: bool, missing_mandatory: str, banded: bool) -> str:
+    """What a rating shows for a union without a grade: why it has none (never the items)."""
+    if grade:
+        return ""
+    if missing_mandatory:
+        return _("未评定：必备项未达标")
+    if vetoed:
+        return _("未评定：一票否决")
+    return _("未达等级线") if banded else ""
+
+
+def _grades(competition: Competition, round_id: int) -> dict[int, tuple[str | None, str]]:
+    """Each rated union's (grade, note) in ``round_id``: a rating's result is its latest
+    counted round's grade, as the titles confer it."""
+    banded = bool(competition.grades)
+    rows = db.session.execute(
+        select(
+            RoundResult.participant_id,
+            RoundResult.grade,
+            RoundResult.vetoed,
+            RoundResult.missing_mandatory,
+        ).where(RoundResult.round_id == round_id)
+    )
+    return {
+        int(pid): (grade or None, grade_note(grade, bool(vetoed), missing or "", banded))
+        for pid, grade, vetoed, missing in rows
+    }
+
+
 def _options(competition: Competition) -> tuple[str, tuple[str, ...]]:
     """The cumulation and tie-break chain scoring understands (unknown links are dropped, so
     a rule saved by an older version never breaks the public page)."""
@@ -447,8 +481,11 @@ def standings(competition: Competition, *, public: bool = True) -> Standings:
         if vetoed:
             vetoed_in[pid].append(rid)
 
+    graded = _grades(competition, round_ids[-1]) if competition.is_rating and round_ids else {}
+
     def row(p: Participant, rank: int | None, total: Decimal, vetoed: bool, why: str) -> Row:
         tid = field_.track_of(p)
+        grade, note = graded.get(p.id, (None, ""))
         return Row(
             participant_id=p.id,
             name=p.name,
@@ -464,6 +501,8 @@ def standings(competition: Competition, *, public: bool = True) -> Standings:
             flags=flag_count.get(p.id, 0),
             kept=p.id in kept_by,
             why=why,
+            grade=grade,
+            grade_note=note,
         )
 
     grouped: dict[int | None, list[Row]] = {tid: [] for tid in field_.names}
@@ -595,6 +634,7 @@ def round_table(competition: Competition, round_: Round) -> RoundTable:
     field_ = _Field(competition, participants)
     flags = {pid: kept for _r, _t, pid, kept in _flag_rows([round_.id])}
     excluded = excluded_before(round_)
+    graded = _grades(competition, round_.id) if competition.is_rating else {}
     rows = db.session.execute(
         select(
             RoundResult.participant_id,
@@ -624,6 +664,8 @@ def round_table(competition: Competition, round_: Round) -> RoundTable:
                 kept=flags.get(p.id, False),
                 excluded=p.id in excluded and not vetoed,
                 withdrawn=p.withdrawn_at is not None,
+                grade=graded.get(p.id, (None, ""))[0],
+                grade_note=graded.get(p.id, (None, ""))[1],
             )
         )
     never = 1 << 30
