@@ -20,6 +20,7 @@ from contest.demo.contests import add_contests
 from contest.demo.context import DemoContext, DemoError, DemoLogin, DemoStep, DemoSummary
 from contest.demo.honors import add_honors
 from contest.demo.labor import add_labor
+from contest.demo.nominations import add_nominations
 from contest.extensions import db
 from contest.models import Organization, Person, User
 from contest.services.core import audit
@@ -42,6 +43,7 @@ STEPS: list[DemoStep] = [
     add_honors,
     add_contests,
     add_labor,
+    add_nominations,
 ]
 
 # Tables whose rows mean "someone is using this database"; areas may append theirs.
