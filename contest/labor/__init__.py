@@ -15,6 +15,7 @@ from contest.labor import (  # noqa: F401  (their routes register on bp)
     round_steps_views,
     round_views,
     self_views,
+    standings_views,
     survey_answer,
     survey_views,
     title_views,
