@@ -10,12 +10,10 @@ from decimal import Decimal
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from contest.extensions import db
-from contest.models import Campaign, Nomination, NominationStatus, Person, SlateRule
+from contest.models import Campaign, Nomination, NominationStatus, SlateRule
 from contest.nominations import campaign_confirm
 from contest.nominations.blueprint import bp
 from contest.nominations.campaign_base import (
@@ -61,17 +59,6 @@ def _data(form: RuleForm) -> RuleData:
     )
 
 
-def _nominations(campaign: Campaign, statuses: tuple[NominationStatus, ...]) -> list[Nomination]:
-    return list(
-        db.session.scalars(
-            select(Nomination)
-            .where(Nomination.campaign_id == campaign.id, Nomination.status.in_(statuses))
-            .options(selectinload(Nomination.person).selectinload(Person.organization))
-            .order_by(Nomination.id)
-        )
-    )
-
-
 def _picked(nominations: list[Nomination], name: str) -> Nomination | None:
     try:
         wanted = db_int(request.args.get(name, ""))
@@ -93,8 +80,8 @@ def _page(campaign: Campaign, form: RuleForm | None = None) -> str:
         edit.unit.data = rule.unit
         edit.denominator.data = rule.denominator
         edit_forms[rule.id] = edit
-    slate = _nominations(campaign, ON_SLATE)
-    alternates = _nominations(campaign, (NominationStatus.ALTERNATE,))
+    slate = slates.slate_nominations(campaign, ON_SLATE)
+    alternates = slates.slate_nominations(campaign, (NominationStatus.ALTERNATE,))
     sections = []
     for award in award_kinds.awards_of(campaign):
         on_slate = [n for n in slate if n.award == award.key]
