@@ -153,13 +153,14 @@ def result_rows(
     track_of: dict[str, int],
 ) -> list[dict[str, Any]]:
     """The RoundResult rows of a scored round: ranks per track among the not vetoed (1, 2, 2,
-    4), items as points per key."""
+    4: ``scoring.track_ranks``, as confirming ranks), items as points per key."""
+    import scoring
     from contest.models import VetoEffect
 
     frame = table.copy()
     frame["track"] = [track_of[name] for name in frame.index]
-    ranked = frame[~frame["vetoed"].astype(bool)]
-    ranks = ranked.groupby("track")["total"].rank(method="min", ascending=False)
+    vetoed_names = set(frame.index[frame["vetoed"].astype(bool)])
+    ranks = scoring.track_ranks(frame["total"], frame["track"], vetoed_names)
     rows = []
     points = per_item.round(2).to_dict(orient="index")
     for name, line in frame.iterrows():
@@ -176,7 +177,7 @@ def result_rows(
                 "veto_effect": VetoEffect(str(line["veto_effect"])) if vetoed else None,
                 "vetoed_by": str(line["vetoed_by"] or ""),
                 "missing_mandatory": str(line["missing_mandatory"] or ""),
-                "rank": None if vetoed else int(ranks[name]),
+                "rank": None if pd.isna(ranks[name]) else int(ranks[name]),
                 "grade": None,
                 "assessors": ASSESSORS,
                 "items": {k: v for k, v in points[name].items() if v == v},  # NaN dropped
@@ -421,7 +422,8 @@ def publish_last_round(ids: dict[str, Any]) -> None:
         started = time.perf_counter()
         round_results.publish_round(admin, round_)
         db.session.commit()
-        timings["round_results.publish_round (flags, audit, bump)"] = time.perf_counter() - started
+        label = "round_results.publish_round (lock, flags, seal, audit, bump)"
+        timings[label] = time.perf_counter() - started
 
         db.session.expire_all()
         started = time.perf_counter()
@@ -432,8 +434,8 @@ def publish_last_round(ids: dict[str, Any]) -> None:
         total = 0.0
         for label, seconds in timings.items():
             total += seconds
-            print(f"  {label:<52} {seconds:>7.3f} s")
-        print(f"  {'total after the marks are in':<52} {total:>7.3f} s")
+            print(f"  {label:<62} {seconds:>7.3f} s")
+        print(f"  {'total after the marks are in':<62} {total:>7.3f} s")
         ranked = sum(1 for row in table.rows if row.rank is not None)
         print(f"  ({ranked:,} ranked, {len(table.rows) - ranked} vetoed for the competition)")
 
