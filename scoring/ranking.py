@@ -101,6 +101,15 @@ class RankingResult:
         ]
 
     @cached_property
+    def _tied(self) -> dict[int, list[int]]:
+        """Row positions by first sort key (the total): who shares an entry's total, without a
+        scan of every row per entry."""
+        found: dict[int, list[int]] = {}
+        for i, key in enumerate(self._keys[:, 0].tolist()):
+            found.setdefault(int(key), []).append(i)
+        return found
+
+    @cached_property
     def explanations(self) -> pd.Series:
         """One sentence per entry saying why it is where it is (Simplified Chinese)."""
         return pd.Series(
@@ -122,8 +131,7 @@ class RankingResult:
         digits = self.policy.precision
         row = rows[i]
         text = f"第 {row['rank']} 名，总分 {row['total']:.{digits}f}"
-        tied = np.flatnonzero(self._keys[:, 0] == self._keys[i, 0])
-        others = [int(j) for j in tied if j != i]
+        others = [j for j in self._tied[int(self._keys[i, 0])] if j != i]
         if others:
             names = [str(rows[j][ENTRY]) for j in others]
             shown = names[:8] + (["等"] if len(names) > 8 else [])

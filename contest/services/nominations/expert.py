@@ -715,10 +715,15 @@ def _finite(value: Any) -> float | None:
 
 
 def stage_results(
-    stage: ReviewStage, nominations: Sequence[Nomination] | None = None
+    stage: ReviewStage,
+    nominations: Sequence[Nomination] | None = None,
+    *,
+    agreement: bool = True,
 ) -> StageResults:
     """The stage's scores, ranks (among ``nominations``, default: every nomination scored
-    there) with their explanations, and the experts' leniency and agreement."""
+    there) with their explanations, and — unless ``agreement`` is False, as for a ranked list
+    that only needs the places — the experts' leniency and agreement (ICC, α: half a second
+    per call at national scale)."""
     items = items_of(stage)
     if nominations is None:
         ids = set(
@@ -772,7 +777,8 @@ def stage_results(
             row.score = Decimal(str(total)).quantize(_CENT)
             row.rank = int(rank)
             row.explanation = str(explanations.get(entry, ""))
-        _agreement(results, frame, rubric)
+        if agreement:
+            _agreement(results, frame, rubric)
     results.rows = sorted(rows.values(), key=lambda r: (r.rank is None, r.rank or 0, r.code))
     return results
 
@@ -906,7 +912,7 @@ def ranked(campaign: Campaign, award: str) -> list[Ranked]:
     code = codes(campaign)
     if stage is None:
         return [Ranked(n, code.get(n.id, "N-?"), None, None, 0, "") for n in listed]
-    results = stage_results(stage, listed)
+    results = stage_results(stage, listed, agreement=False)
     return [
         Ranked(r.nomination, r.code, r.score, r.rank, r.sheets, r.explanation, r.spread)
         for r in results.rows
