@@ -143,7 +143,7 @@ openapi.SCHEMAS["CompetitionStanding"] = {
             "type": "integer",
             "nullable": True,
             "description": "Within the participant's track; null when vetoed for the competition, "
-            "and always null for a rating (六好, 职工之家, 星级: not a race; see grade)",
+            "and always null for a union rating, which is not a race (see grade)",
         },
         "participant": {"type": "string"},
         "kind": {"type": "string", "enum": ["unit", "team", "project"]},
@@ -167,13 +167,13 @@ openapi.SCHEMAS["CompetitionStanding"] = {
         "grade": {
             "type": "string",
             "nullable": True,
-            "description": "A rating's rows only: the union's grade (五星, 四星 …) in the latest "
-            "counted round, null when it has none",
+            "description": "A rating's rows only: the name of the union's grade band in the "
+            "latest counted round, null when it has none",
         },
         "grade_note": {
             "type": "string",
-            "description": "A rating's rows only: why the union has no grade — "
-            "未评定：必备项未达标, 未评定：一票否决 or 未达等级线 — empty when graded",
+            "description": "A rating's rows only: why the union has no grade, in Chinese "
+            "(a required item not met, vetoed, or below every grade line); empty when graded",
         },
     },
 }
