@@ -482,7 +482,7 @@ def _decision_page(
         return render_error(403, recused)  # type: ignore[no-any-return]
     if _hidden_names(stage):
         return render_error(403, _("匿名评审环节中，退回或不通过由评选组织者办理。"))  # type: ignore[no-any-return]
-    if not any(n.id == nomination.id for n in review.entrants(stage)):
+    if not review.entered(stage, nomination):
         abort(404)
     decision = review.decision_of(stage, nomination)
     state = review.state_of(nomination, decision)

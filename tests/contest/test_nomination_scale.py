@@ -19,6 +19,7 @@ from contest.extensions import db
 from contest.models import (
     Nomination,
     NominationStatus,
+    Outcome,
     RecipientKind,
     SlateRule,
     StageMode,
@@ -160,3 +161,24 @@ def test_closing_a_scoring_stage_counts_each_nominations_own_sheets(
         "赵大勇 只有 0 份已提交的评分表，至少需要 3 份。",
     ]
     assert check.missing_sheets == 3 * 5 - 6
+
+
+def test_entered_reads_one_nomination_and_agrees_with_the_entrants(
+    world: SimpleNamespace,
+) -> None:
+    first = add_stage(world, "初审", StageMode.REVIEW, world.reviewers[:2])
+    second = add_stage(world, "复审", StageMode.REVIEW, world.reviewers[:2])
+    world.by_name["赵大勇"].status = NominationStatus.WITHDRAWN
+    review.open_stage(world.organizer, first)
+    for name in ("王建国", "陈小梅", "张志强"):
+        review.decide(world.reviewers[0], first, world.by_name[name], Outcome.PASS, "")
+    review.decide(world.reviewers[0], first, world.by_name["李秀英"], Outcome.REJECT, "材料不实")
+    db.session.commit()
+    for stage in (first, second):
+        listed = {n.id for n in review.entrants(stage)}
+        for nomination in world.nominations:
+            inside = nomination.id in listed
+            with counted() as seen:
+                assert review.entered(stage, nomination) == inside
+            assert len([s for s in seen if "FROM nominations" in s]) <= 1
+    assert {n.name for n in review.entrants(second)} == {"王建国", "陈小梅", "张志强"}

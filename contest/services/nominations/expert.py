@@ -536,7 +536,7 @@ def score_refusal(
     recused = review.recusal_reason(user, nomination)
     if recused:
         return NotAllowed(recused)
-    if not any(n.id == nomination.id for n in review.entrants(stage)):
+    if not review.entered(stage, nomination):
         return NotAllowed(_("该推荐未进入本环节。"))
     if stage.status is StageStatus.PENDING:
         return NotAllowed(_("该环节尚未开始评分。"))

@@ -36,7 +36,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import ColumnElement, delete, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from contest.extensions import db
@@ -79,6 +79,7 @@ __all__ = [
     "decision_of",
     "decisions",
     "delete_stage",
+    "entered",
     "entrants",
     "has_tasks",
     "install_default_chain",
@@ -258,24 +259,42 @@ def _campaign_nominations(campaign_id: int) -> Any:
     )
 
 
-def entrants(stage: ReviewStage) -> list[Nomination]:
-    """The nominations that entered ``stage``: for the first stage every nomination ever
-    submitted, for a later one those the previous stage passed; withdrawn ones never."""
-    query = _campaign_nominations(stage.campaign_id).where(
-        Nomination.status != NominationStatus.WITHDRAWN
-    )
+def _entry_rule(stage: ReviewStage) -> list[ColumnElement[bool]]:
+    """What makes a nomination of the campaign an entrant of ``stage`` (:func:`entrants`)."""
+    rule = [Nomination.status != NominationStatus.WITHDRAWN]
     before = previous_stage(stage)
     if before is None:
-        query = query.where(Nomination.submitted_at.is_not(None))
+        rule.append(Nomination.submitted_at.is_not(None))
     else:
-        query = query.where(
+        rule.append(
             exists().where(
                 StageDecision.stage_id == before.id,
                 StageDecision.nomination_id == Nomination.id,
                 StageDecision.outcome == Outcome.PASS,
             )
         )
+    return rule
+
+
+def entrants(stage: ReviewStage) -> list[Nomination]:
+    """The nominations that entered ``stage``: for the first stage every nomination ever
+    submitted, for a later one those the previous stage passed; withdrawn ones never."""
+    query = _campaign_nominations(stage.campaign_id).where(*_entry_rule(stage))
     return list(db.session.scalars(query))
+
+
+def entered(stage: ReviewStage, nomination: Nomination) -> bool:
+    """Whether ``nomination`` entered ``stage`` (:func:`entrants`), reading that one row: a
+    sheet saved, a decision or a file read at national scale read all 3,000 entrants to find
+    it (bench/nomination_bench.py)."""
+    found = db.session.scalar(
+        select(Nomination.id).where(
+            Nomination.id == nomination.id,
+            Nomination.campaign_id == stage.campaign_id,
+            *_entry_rule(stage),
+        )
+    )
+    return found is not None
 
 
 def decisions(stage: ReviewStage) -> dict[int, StageDecision]:
@@ -372,7 +391,7 @@ def may_read(user: User | Any, nomination: Nomination) -> bool:
         if (
             stage.status is not StageStatus.PENDING
             and is_member(user, stage)
-            and any(n.id == nomination.id for n in entrants(stage))
+            and entered(stage, nomination)
         ):
             return True
     return False
@@ -1113,7 +1132,7 @@ def decide(
         raise ReviewError(
             _("该环节尚未开始。") if stage.status is StageStatus.PENDING else _("该环节已结束。")
         )
-    if not any(n.id == nomination.id for n in entrants(stage)):
+    if not entered(stage, nomination):
         raise ReviewError(_("该推荐未进入本环节。"))
     current = decision_of(stage, nomination)
     state = state_of(nomination, current)
