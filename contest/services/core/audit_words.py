@@ -250,7 +250,10 @@ ACTION_GROUPS: dict[str, ActionGroup] = {
                 "competition",
                 _l("公布了%(object)s一轮的成绩与流动红旗"),
             ),
-            "competition.round.reopen": ("competition", _l("重新开放了%(object)s一轮已确认的考评")),
+            "competition.round.reopen": (
+                "competition",
+                _l("重新开放了%(object)s一轮考评并撤回其成绩"),
+            ),
             "competition.round.import": (
                 "competition",
                 _l("从 Excel 导入了%(object)s一轮的考评分"),
@@ -479,6 +482,7 @@ REFERENCE_FIELDS: dict[str, str] = {
 
 FIELD_LABELS: dict[str, LazyString] = {
     # labor competitions: set-up and rounds
+    "round_id": _l("轮次"),
     "participant": _l("参赛单位"),
     "track": _l("赛道（分组）"),
     "parent": _l("所属单位"),
