@@ -59,6 +59,14 @@ def _data(form: RuleForm) -> RuleData:
     )
 
 
+def _by_award(nominations: list[Nomination]) -> dict[str, list[Nomination]]:
+    """The nominations per award, in one pass (a national slate has thousands)."""
+    found: dict[str, list[Nomination]] = {}
+    for nomination in nominations:
+        found.setdefault(nomination.award, []).append(nomination)
+    return found
+
+
 def _picked(nominations: list[Nomination], name: str) -> Nomination | None:
     try:
         wanted = db_int(request.args.get(name, ""))
@@ -80,12 +88,12 @@ def _page(campaign: Campaign, form: RuleForm | None = None) -> str:
         edit.unit.data = rule.unit
         edit.denominator.data = rule.denominator
         edit_forms[rule.id] = edit
-    slate = slates.slate_nominations(campaign, ON_SLATE)
-    alternates = slates.slate_nominations(campaign, (NominationStatus.ALTERNATE,))
+    slate = _by_award(slates.slate_nominations(campaign, ON_SLATE))
+    alternates = _by_award(slates.slate_nominations(campaign, (NominationStatus.ALTERNATE,)))
     sections = []
     for award in award_kinds.awards_of(campaign):
-        on_slate = [n for n in slate if n.award == award.key]
-        waiting = [n for n in alternates if n.award == award.key]
+        on_slate = slate.get(award.key, [])
+        waiting = alternates.get(award.key, [])
         results = slates.check(campaign, award.key, on_slate, rules=rules)
         swap = None
         if request.args.get("award") == award.key:

@@ -147,13 +147,14 @@ def _person_groups(person: Person) -> set[str]:
 
 def _org_groups(org: Organization) -> set[str]:
     found = set()
-    if org.ownership is Ownership.NON_PUBLIC:
+    ownership = org.ownership
+    if ownership is Ownership.NON_PUBLIC:
         found.add("non_public")
-    if org.ownership is Ownership.STATE:
+    if ownership is Ownership.STATE:
         found.add("state_owned")
-    if org.ownership in _ENTERPRISE_OWNERSHIPS:
+    if ownership in _ENTERPRISE_OWNERSHIPS:
         found.add("enterprise")
-    if org.ownership is Ownership.PUBLIC_SECTOR:
+    if ownership is Ownership.PUBLIC_SECTOR:
         found.add("public_sector")
     if org.is_key_industry:
         found.add("key_industry")
