@@ -28,12 +28,16 @@ BASE_STEPS = [build_union_tree, add_workers, add_accounts]
 
 @pytest.fixture(autouse=True)
 def without_contests(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests are about the union, its people and logins: the contests step (about as slow
-    as all the others together) is left out here and has its own test file."""
+    """These tests are about the union, its people and logins: the journey steps — contests,
+    labor competitions, honor campaigns (together far slower than the rest) — are left out here
+    and have their own test files."""
     from contest.demo.contests import add_contests
+    from contest.demo.labor import add_labor
+    from contest.demo.nominations import add_nominations
 
     if "with_contests" not in request.keywords:
-        monkeypatch.setattr(demo, "STEPS", [s for s in demo.STEPS if s is not add_contests])
+        journeys = (add_contests, add_labor, add_nominations)
+        monkeypatch.setattr(demo, "STEPS", [s for s in demo.STEPS if s not in journeys])
 
 
 def _count(db: Any, model: type, *where: Any) -> int:
