@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from contest.demo import load_demo
 from contest.models import Appeal, AppealStatus, Contest, ContestStatus, Event, ResultRow, User
 from contest.services.skills import arbitration, results
+from tests.contest.demo_support import skip_labor_and_campaigns
 
 
-def test_demo_has_an_arbitration_panel_and_a_showcase_event(db: Any, client: Any) -> None:
+def test_demo_has_an_arbitration_panel_and_a_showcase_event(
+    db: Any, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    skip_labor_and_campaigns(monkeypatch)  # only the contests are looked at: half the load
     load_demo()
     published = db.session.scalar(select(Contest).where(Contest.status == ContestStatus.PUBLISHED))
     arbiter = db.session.scalar(select(User).where(User.username == "arbiter_liu"))
