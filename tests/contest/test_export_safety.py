@@ -14,6 +14,7 @@ import csv
 import io
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -30,8 +31,13 @@ from contest.models import ContestStatus, Honor, OrgKind
 from contest.services.core import audit
 from contest.services.core.spreadsheets import FORMULA_PREFIXES, csv_text, neutralise, write_xlsx
 from contest.services.honors import roster
+from contest.services.labor import round_results
+from contest.services.nominations import conferral, publicity
 from contest.services.skills import publishing
+from tests.contest.labor_rounds_support import build_round_world
+from tests.contest.nomination_publicity_support import build_campaign
 from tests.contest.results_fixtures import ready_contest_fixture  # noqa: F401
+from tests.contest.test_nomination_publicity import DOC, START
 
 HOSTILE = ['=HYPERLINK("http://evil")', "+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1"]
 NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
@@ -205,6 +211,77 @@ def audit_log(ctx: Any) -> tuple[list[Output], list[str]]:
     return [("audit", "xlsx", data)], HOSTILE
 
 
+def labor(ctx: Any) -> tuple[list[Output], list[str]]:
+    """A labor competition's indicator sheet, 参赛名录 and round score template, each with its
+    import template. Names are set on the model rows: the forms refuse control characters."""
+    world = build_round_world(ctx.db, ctx.make_org, ctx.make_user)
+    participants = list(world.participants.values())
+    for participant, value in zip(participants, HOSTILE, strict=False):
+        participant.name = value
+    world.tracks["土建"].name, world.tracks["机电"].name = HOSTILE[4], HOSTILE[5]
+    aspects = list(world.aspects.values())
+    aspects[0].criterion.name = HOSTILE[0]
+    for aspect, value in zip(aspects, HOSTILE, strict=False):
+        aspect.name = value
+        aspect.standard = value
+    ctx.db.session.commit()
+    round_results.open_scoring(world.organizer, world.round)
+    ctx.db.session.commit()
+    owner = ctx.client_for(world.organizer)
+    base = f"/labor/{world.competition.id}"
+    # Each sheet and what must reach it: names and 评分细则 in the exports, the first 赛道 as
+    # the template's example, participants, 赛道 and item names in the round's score template.
+    planted = {
+        "indicators/export.xlsx": HOSTILE,
+        "indicators/template.xlsx": [],
+        "participants/export.xlsx": HOSTILE,
+        "participants/template.xlsx": [HOSTILE[4]],
+        f"rounds/{world.round.id}/scores.xlsx?who=team": HOSTILE,
+    }
+    outputs: list[Output] = []
+    for path, values in planted.items():
+        data = _get(owner, f"{base}/{path}")
+        assert_defused([(path, "xlsx", data)], values)
+        outputs.append((path, "xlsx", data))
+    return outputs, []
+
+
+def nominations(ctx: Any) -> tuple[list[Output], list[str]]:
+    """An honor campaign's quota table and template and its four conferral exports, the
+    nominee and union names planted on the model rows before the publicity snapshot."""
+    world = build_campaign(ctx.db, ctx.make_org, ctx.make_user, ctx.make_person)
+    ctx.monkeypatch.setattr(publicity, "today", lambda: START)
+    world.host.name = HOSTILE[0]
+    for unit, value in zip(world.units.values(), HOSTILE[1:], strict=False):
+        unit.name = value
+    names = list(world.nominations.values())
+    for nomination, value in zip(names, HOSTILE, strict=False):
+        nomination.name = value
+    planted = HOSTILE[: len(names)]
+    ctx.db.session.commit()
+    publicity.start(world.organizer, world.campaign, START, "江州市总工会组织部 0510-12345678")
+    ctx.db.session.commit()
+    day = date(2026, 10, 16)
+    ctx.monkeypatch.setattr(publicity, "today", lambda: day)
+    conferred = conferral.confer(world.organizer, world.campaign, DOC, day).honors
+    ctx.db.session.commit()
+    owner = ctx.client_for(world.organizer)
+    base = f"/nominations/{world.campaign.id}"
+    quotas = _get(owner, f"{base}/quotas/export.xlsx")
+    assert_defused([("quotas", "xlsx", quotas)], [HOSTILE[0]])
+    assert_defused([("quota template", "xlsx", _get(owner, f"{base}/quotas/template.xlsx"))], [])
+    outputs: list[Output] = [("quotas", "xlsx", quotas)]
+    # Every nominee is summarised and in the publicity list; those conferred are on the awards.
+    awarded = [honor.recipient_name for honor in conferred]
+    assert awarded and set(awarded) <= set(planted)
+    for kind, values in (("summary", planted), ("publicity", planted), ("awards", awarded)):
+        data = _post(owner, f"{base}/export/{kind}.xlsx")
+        assert_defused([(kind, "xlsx", data)], values)
+        outputs.append((kind, "xlsx", data))
+    outputs.append(("audit", "xlsx", _post(owner, f"{base}/export/audit.xlsx")))
+    return outputs, []
+
+
 EXPORTS: dict[str, Callable[[Any], tuple[list[Output], list[str]]]] = {
     "results-and-score-sheets": skills_results,
     "rubric": rubric,
@@ -213,6 +290,8 @@ EXPORTS: dict[str, Callable[[Any], tuple[list[Output], list[str]]]] = {
     "orgs": orgs,
     "people-and-judge-template": people,
     "audit": audit_log,
+    "labor": labor,
+    "nominations": nominations,
 }
 
 # Every route that sends a spreadsheet, and the builder above that downloads it.
@@ -230,6 +309,14 @@ COVERED = {
     "orgs.people_template": "people-and-judge-template",
     "admin.judges_template": "people-and-judge-template",
     "admin.export_audit": "audit",
+    "labor.indicators_export": "labor",
+    "labor.indicators_template": "labor",
+    "labor.participants_export": "labor",
+    "labor.participants_template": "labor",
+    "labor.round_template": "labor",
+    "nominations.conferral_export": "nominations",
+    "nominations.quotas_export": "nominations",
+    "nominations.quotas_template": "nominations",
 }
 
 
@@ -240,6 +327,7 @@ def test_every_export_writes_hostile_names_as_text(
     names = ("client_for", "make_user", "make_org", "make_person", "make_contest", "runner")
     ctx = SimpleNamespace(**{n: request.getfixturevalue(n) for n in names})
     ctx.db, ctx.tmp_path = db, tmp_path
+    ctx.monkeypatch = request.getfixturevalue("monkeypatch")
     ctx.ready_contest = request.getfixturevalue("ready_contest")
     outputs, planted = EXPORTS[export](ctx)
     cells = assert_defused(outputs, planted)
