@@ -108,10 +108,7 @@ def rule_text(table: service.Standings, *, rating: bool = False) -> str:
     and the tie-break chain; for a rating, how the grade is given (it is not a race)."""
     if rating:
         return str(
-            _(
-                "等级按最近一轮公布的得分和等级线评定；"
-                "必备项未达标或被一票否决的单位不评定等级。"
-            )
+            _("等级按最近一轮公布的得分和等级线评定；必备项未达标或被一票否决的单位不评定等级。")
         )
     text = _(
         "按已公布的 %(n)d 轮%(method)s排名",
