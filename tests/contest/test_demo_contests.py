@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from contest.demo import load_demo
@@ -19,9 +20,13 @@ from contest.models import (
 )
 from contest.services.core.audit import verify_chain
 from contest.services.skills import access, integrity, results
+from tests.contest.demo_support import skip_labor_and_campaigns
 
 
-def test_demo_publishes_one_contest_and_leaves_one_mid_judging(db: Any, client: Any) -> None:
+def test_demo_publishes_one_contest_and_leaves_one_mid_judging(
+    db: Any, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    skip_labor_and_campaigns(monkeypatch)  # only the contests are looked at: half the load
     load_demo()
     contests = {c.status: c for c in db.session.scalars(select(Contest))}
     published = contests[ContestStatus.PUBLISHED]
