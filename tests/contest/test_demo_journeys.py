@@ -30,6 +30,7 @@ from contest.models import (
 from contest.models.nomination import Objection, ObjectionStatus
 from contest.services.honors import certificates, validity
 from contest.services.nominations import conferral, review
+from tests.contest.public_crawl import assert_no_personal_number_in_public
 
 
 def _labor_journeys(db: Any, client: Any) -> None:
@@ -125,3 +126,5 @@ def test_demo_runs_labor_competitions_and_honor_campaigns(db: Any, client: Any) 
     assert load_demo() is not None
     _labor_journeys(db, client)
     _nomination_journeys(db, client)
+    # The privacy rule on the whole demo, labor and 公示 pages included (same load).
+    assert_no_personal_number_in_public(db, client)
