@@ -58,7 +58,9 @@ def test_results_page_and_verification(
         assert ID_NUMBER not in body and PHONE not in body
         screenshot(page, f"results-{size}")
     page.get_by_role("link", name="下一页").click()
-    assert page.locator(".results-table tbody tr").count() == 10
+    # The click starts a navigation; wait for the second page's rows, not the first's teardown.
+    page.wait_for_url("**page=2")
+    expect(page.locator(".results-table tbody tr")).to_have_count(10)
 
     page = new_page("phone")
     page.goto(f"{live_server.url}/verify")
@@ -103,4 +105,4 @@ def test_organizer_publishes(
     expect(page.get_by_text("校验通过")).to_be_visible()
     screenshot(page, "results-publish")
     page.get_by_role("link", name="查看公开成绩页").click()
-    assert page.locator(".results-table tbody tr").count() == 12
+    expect(page.locator(".results-table tbody tr")).to_have_count(12)
