@@ -330,7 +330,7 @@ class Nomination(TimestampMixin, db.Model):
     rank: Mapped[int | None] = mapped_column(Integer)
     # The 公示 notice that published it (the main one, or a 递补 supplement).
     publicity_id: Mapped[int | None] = mapped_column(
-        ForeignKey("publicity_notices.id", ondelete="SET NULL")
+        ForeignKey("publicity_notices.id", ondelete="SET NULL"), index=True
     )
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -26,6 +26,7 @@ class Role(enum.Enum):
     JUDGE = "judge"
     RECOMMENDER = "recommender"
     REVIEWER = "reviewer"
+    CARE = "care"  # 劳模服务: the 劳模 archive and care records of a union subtree
 
     @property
     def label(self) -> str:
@@ -38,6 +39,7 @@ ROLE_LABELS: dict[Role, LazyString] = {
     Role.JUDGE: _l("评委"),
     Role.RECOMMENDER: _l("推荐单位"),
     Role.REVIEWER: _l("评审专家"),
+    Role.CARE: _l("劳模服务"),
 }
 
 

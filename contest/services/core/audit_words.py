@@ -162,6 +162,36 @@ ACTION_GROUPS: dict[str, ActionGroup] = {
             "honors.export": ("honor", _l("导出了荣誉名录")),
         },
     ),
+    "care": ActionGroup(
+        _l("劳模服务"),
+        {
+            "care.files.sync": ("honoree_file", _l("从荣誉库建立了劳模档案")),
+            "care.file.create": ("honoree_file", _l("建立了%(object)s")),
+            "care.file.view": ("honoree_file", _l("查看了%(object)s")),
+            "care.file.update": ("honoree_file", _l("修改了%(object)s")),
+            "care.file.status": ("honoree_file", _l("变更了%(object)s的在职状态")),
+            "care.record.create": ("honoree_file", _l("在%(object)s中登记了关爱记录")),
+            "care.record.update": ("honoree_file", _l("修改了%(object)s中的关爱记录")),
+            "care.record.delete": ("honoree_file", _l("删除了%(object)s中的关爱记录")),
+            "care.records.export": ("honoree_file", _l("导出了%(object)s的关爱记录")),
+            "care.due.export": ("honoree_file", _l("导出了到期名单")),
+            "care.review.create": ("care_review", _l("发起了%(object)s")),
+            "care.review.outcome": ("care_review", _l("登记了%(object)s中的复核结论")),
+            "care.review.close": ("care_review", _l("结束了%(object)s")),
+            "revocation.create": ("revocation", _l("提出了%(object)s")),
+            "revocation.update": ("revocation", _l("修改了%(object)s")),
+            "revocation.submit": ("revocation", _l("上报了%(object)s")),
+            "revocation.forward": ("revocation", _l("审核通过并转报了%(object)s")),
+            "revocation.return": ("revocation", _l("退回了%(object)s")),
+            "revocation.reject": ("revocation", _l("决定对%(object)s不予撤销")),
+            "revocation.decide": ("revocation", _l("决定撤销，办结了%(object)s")),
+            "revocation.recovery": ("revocation", _l("登记了%(object)s的收回与待遇停止情况")),
+            "revocation.evidence.add": ("revocation", _l("为%(object)s上传了证据材料")),
+            "revocation.evidence.remove": ("revocation", _l("删除了%(object)s的证据材料")),
+            "revocation.evidence.view": ("revocation", _l("查看了%(object)s的证据材料")),
+            "setting.change": ("setting", _l("修改了设置%(object)s")),
+        },
+    ),
     "labor_setup": ActionGroup(
         _l("劳动竞赛设置"),
         {
@@ -461,6 +491,10 @@ TARGET_NOUNS: dict[str, LazyString] = {
     "campaign": _l("评选表彰"),
     "nomination": _l("推荐对象"),
     "objection": _l("异议"),
+    "honoree_file": _l("劳模档案"),
+    "care_review": _l("复核"),
+    "revocation": _l("撤销案"),
+    "setting": _l("设置"),
 }
 
 # Snapshot keys holding the id of another object, and which kind of object (see audit_log).
