@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -109,7 +109,6 @@ def due_lists() -> str:
         festivals=settings.festivals(),
         orgs=due.org_choices(current_user),
         export_form=ActionForm(),
-        file_links="care.file" in current_app.view_functions,
     )
 
 
@@ -148,5 +147,4 @@ def home_section(user: User) -> dict[str, Any] | None:
         "festival": festival,
         "counts": due.counts(user, year, festival),
         "kinds": list(due.DueKind),
-        "files_link": "care.files" in current_app.view_functions,
     }

@@ -211,7 +211,7 @@ def _conditions(user: User, due: DueList, last: Subquery) -> list[ColumnElement[
         visited = exists().where(
             CareRecord.file_id == HonoreeFile.id,
             CareRecord.kind == CareKind.VISIT,
-            CareRecord.festival == due.festival,
+            CareRecord.festival == (due.festival or settings.festivals()[0]),
             CareRecord.on_date.between(date(due.year, 1, 1), date(due.year, 12, 31)),
         )
         where.append(~visited)
@@ -363,10 +363,6 @@ class _Export:
     widths: Sequence[float]
 
 
-def _honor_text(row: DueRow) -> str:
-    return row.honor_title or ""
-
-
 def _cells(kind: DueKind, number: int, row: DueRow) -> list[Any]:
     """One row of an export: only what the receiver needs (never IDs, phones, contacts,
     birth dates or notes)."""
@@ -375,7 +371,8 @@ def _cells(kind: DueKind, number: int, row: DueRow) -> list[Any]:
         return [number, row.name, row.gender_label, row.age, row.unit or "", last]
     if kind is DueKind.RECUPERATION:
         last_year = row.last_on.year if row.last_on else ""
-        return [number, row.name, row.gender_label, row.unit or "", _honor_text(row), last_year]
+        title = row.honor_title or ""
+        return [number, row.name, row.gender_label, row.unit or "", title, last_year]
     return [number, row.name, row.unit or "", row.caring_union]
 
 
