@@ -160,6 +160,7 @@ ACTION_GROUPS: dict[str, ActionGroup] = {
             "honor.valid_until": ("honor", _l("缩短了%(object)s的有效期")),
             "honors.import": ("honor", _l("从 Excel 导入了荣誉名录")),
             "honors.export": ("honor", _l("导出了荣誉名录")),
+            "honors.roll": ("honor", _l("打印了劳模名录")),
         },
     ),
     "care": ActionGroup(
