@@ -244,3 +244,47 @@ class AuditFilterForm(CheckedForm):
             date_from=self.date_from.data,
             date_to=self.date_to.data,
         )
+
+
+class RollForm(CheckedForm):
+    """The printed 劳模名录: which union, levels, years and title words. The combination is
+    checked by ``contest.services.honors.roll.make_filter``, whose refusal names the field."""
+
+    organization_id = SelectField(
+        _l("工会"),
+        coerce=_id_or_zero,
+        default=0,
+        invalid_value_message=_l("请从列表中选择工会"),
+        invalid_choice_message=_l("请从列表中选择工会"),
+        description=_l("含其下属各级工会的职工和单位"),
+    )
+    highest = SelectField(
+        _l("最高级别"), default="national", invalid_choice_message=_l("请选择一个荣誉级别")
+    )
+    lowest = SelectField(
+        _l("最低级别"), default="enterprise", invalid_choice_message=_l("请选择一个荣誉级别")
+    )
+    first_year = IntegerField(
+        _l("起始年份"), default=1949, validators=[Optional()], render_kw={"inputmode": "numeric"}
+    )
+    last_year = IntegerField(
+        _l("截止年份"),
+        validators=[Optional()],
+        render_kw={"inputmode": "numeric"},
+        description=_l("不填为今年"),
+    )
+    titles = StringField(
+        _l("称号包含"),
+        default="劳动模范、先进工作者",
+        validators=[Length(max=200)],
+        description=_l("称号含其中任一词即列入；多个词用顿号或空格分隔"),
+    )
+
+    def __init__(self, organizations: Sequence[Organization], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization_id.choices = [(0, str(_l("全部工会")))] + [
+            (o.id, "  " * o.depth + o.name) for o in organizations
+        ]
+        levels = [(level.value, str(label)) for level, label in HONOR_LEVEL_LABELS.items()]
+        self.highest.choices = levels
+        self.lowest.choices = levels

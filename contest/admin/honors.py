@@ -1,4 +1,5 @@
-"""荣誉管理 in the admin area: the honor list, revocation, roster import, template and export.
+"""荣誉管理 in the admin area: the honor list, revocation, roster import, template, export and
+the printed 劳模名录.
 
 Routes hang off the admin blueprint, so its admin-only guard covers every one of them. The
 work is done by ``contest.services.honors.roster`` and ``contest.services.honors.records``; these
@@ -15,11 +16,11 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from contest.admin.blueprint import bp
-from contest.admin.forms import ExportForm, RevokeForm, RosterUploadForm
+from contest.admin.forms import ExportForm, RevokeForm, RollForm, RosterUploadForm
 from contest.extensions import db
-from contest.models import Honor, HonorStatus
+from contest.models import Honor, HonorLevel, HonorStatus, Organization
 from contest.models.base import local_time, utcnow
-from contest.services.honors import validity
+from contest.services.honors import roll, validity
 from contest.services.honors.records import HonorError, revoke_honor
 from contest.services.honors.roster import export_for, import_roster, template_workbook
 from contest.services.honors.wall import escape_like
@@ -30,6 +31,11 @@ HONORS_PER_PAGE = 50
 # An upload larger than this is refused before it is parsed (100,000 rows as .xlsx ≈ 8 MB).
 ROSTER_MAX_BYTES = 30 * 1024 * 1024
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A 名录 longer than this is printed by ``contest honors roll``: 5,000 honors take about ten
+# seconds to print, a request much longer than that times out behind a proxy.
+ROLL_BROWSER_LIMIT = 5_000
+# The form field a refusal of ``roll.make_filter`` belongs to (else it is the form's).
+_ROLL_FIELDS = {"level": "highest", "from": "first_year", "to": "last_year", "title": "titles"}
 
 
 @bp.route("/honors")
@@ -140,3 +146,51 @@ def export_honors():  # type: ignore[no-untyped-def]
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/honors/roll", methods=["GET", "POST"])
+def honors_roll():  # type: ignore[no-untyped-def]
+    """The printed 劳模名录 (public fields only) of a union, levels and years, as a PDF; a
+    larger one than :data:`ROLL_BROWSER_LIMIT` is refused with the command that prints it."""
+    organizations = list(db.session.scalars(select(Organization).order_by(Organization.path)))
+    form = RollForm(organizations)
+    if form.validate_on_submit():
+        try:
+            flt = roll.make_filter(
+                organization=db.session.get(Organization, form.organization_id.data or 0),
+                levels=(HonorLevel(form.highest.data), HonorLevel(form.lowest.data)),
+                first_year=form.first_year.data,
+                last_year=form.last_year.data,
+                titles=roll.split_words(form.titles.data),
+            )
+            count = roll.count_honors(flt)
+            if count > ROLL_BROWSER_LIMIT:
+                raise roll.RollError(
+                    "",
+                    _(
+                        "符合条件的荣誉有 %(n)s 条，超过网页生成的上限 %(limit)s 条，"
+                        "请缩小范围，或在服务器上运行命令 contest honors roll 生成。",
+                        n=f"{count:,}",
+                        limit=f"{ROLL_BROWSER_LIMIT:,}",
+                    ),
+                )
+            buffer = io.BytesIO()
+            roll.write_roll(current_user, flt, buffer)
+        except roll.RollError as error:
+            db.session.rollback()
+            target = _ROLL_FIELDS.get(error.field)
+            errors = getattr(form, target).errors if target else form.form_errors
+            errors.append(error.message)
+        else:
+            db.session.commit()
+            buffer.seek(0)
+            stamp = local_time(utcnow()).strftime("%Y%m%d-%H%M")
+            response = send_file(
+                buffer,
+                mimetype="application/pdf",
+                as_attachment=True,
+                download_name=f"劳模名录-{stamp}.pdf",
+            )
+            response.headers["Cache-Control"] = "no-store"
+            return response
+    return render_template("admin/honors_roll.html", form=form, limit=ROLL_BROWSER_LIMIT)
