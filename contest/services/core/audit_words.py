@@ -19,11 +19,13 @@ from flask_babel.speaklater import LazyString
 
 from contest.models import (
     APPEAL_STATUS_LABELS,
+    CARE_KIND_LABELS,
     CONTEST_STATUS_LABELS,
     ENTRY_STATUS_LABELS,
     EVENT_GROUP_LABELS,
     GENDER_LABELS,
     HONOR_LEVEL_LABELS,
+    LIFE_STATUS_LABELS,
     NOMINATION_STATUS_LABELS,
     ORG_KIND_LABELS,
     OWNERSHIP_LABELS,
@@ -513,6 +515,7 @@ REFERENCE_FIELDS: dict[str, str] = {
     "nomination_id": "nomination",
     "campaign_id": "campaign",
     "honor_id": "honor",
+    "care_organization_id": "organization",
 }
 
 FIELD_LABELS: dict[str, LazyString] = {
@@ -693,6 +696,20 @@ FIELD_LABELS: dict[str, LazyString] = {
     "recheck_error_limit": _l("差错率上限"),
     "scale": _l("分数换算"),
     "reason": _l("原因"),
+    # the 劳模 archive and care records (never a contact or a note: only that one changed)
+    "current_unit": _l("现工作单位"),
+    "care_organization_id": _l("服务工会"),
+    "contact_changed": _l("联系方式已修改"),
+    "retired_on": _l("退休日期"),
+    "died_on": _l("去世日期"),
+    "record_id": _l("关爱记录编号"),
+    "care_kind": _l("关爱类型"),
+    "on_date": _l("日期"),
+    "place": _l("地点"),
+    "amount": _l("金额（元）"),
+    "festival": _l("节日"),
+    "has_notes": _l("有备注"),
+    "notes_changed": _l("备注已修改"),
     # honors, people, organisations, accounts
     "recipient_name": _l("获得者"),
     "title": _l("荣誉称号"),
@@ -826,6 +843,7 @@ _STATUS_LABELS: dict[str, dict[str, LazyString]] = {
     "appeal": _by_value(APPEAL_STATUS_LABELS),
     "nomination": _by_value(NOMINATION_STATUS_LABELS),
     "honor": {HonorStatus.VALID.value: _l("有效"), HonorStatus.REVOKED.value: _l("已撤销")},
+    "honoree_file": _by_value(LIFE_STATUS_LABELS),
 }
 _VALUE_LABELS: dict[str, dict[str, LazyString]] = {
     "role": _by_value(ROLE_LABELS),
@@ -835,6 +853,7 @@ _VALUE_LABELS: dict[str, dict[str, LazyString]] = {
     "ownership": _by_value(OWNERSHIP_LABELS),
     "gender": _by_value(GENDER_LABELS),
     "category": _by_value(WORKER_CATEGORY_LABELS),
+    "care_kind": _by_value(CARE_KIND_LABELS),
     "choice": {
         "absent": _l("标记缺考"),
         "keep": _l("保留，仍可检录"),
