@@ -5,10 +5,15 @@ for an ID number, phone, address or birth date, so no template or API response f
 module can leak one. Revoked honors never leave this module, nor do lapsed ones (a rating's
 grade past its ``valid_until``): every query here filters through
 :mod:`contest.services.honors.validity`, except :func:`lapsed`, which says that one has lapsed.
+
+A deceased honoree stays on the wall, marked 已故: the one thing the wall reads of the private
+劳模 archive is a file's ``status`` (never its dates or contact details), for the people of the
+page being built, in one query.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -20,8 +25,10 @@ from contest.extensions import db
 from contest.models import (
     Gender,
     Honor,
+    HonoreeFile,
     HonorLevel,
     HonorStatus,
+    LifeStatus,
     Organization,
     OrgKind,
     Person,
@@ -57,6 +64,7 @@ class PublicHonor:
     deeds_summary: str | None
     url: str
     trade: str | None = None  # 工种 of a contest title
+    is_deceased: bool = False  # the 劳模 archive says 去世: the page marks 已故
 
     @property
     def display_title(self) -> str:
@@ -65,6 +73,7 @@ class PublicHonor:
     def to_api(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("level_label")
+        data.pop("is_deceased")
         return data
 
 
@@ -208,7 +217,21 @@ def _filtered(query: WallQuery) -> Select[Any]:
     return stmt
 
 
-def _to_public(row: Any) -> PublicHonor:
+def _deceased(rows: Iterable[Any]) -> set[int]:
+    """The people among ``rows`` whose archive file says 去世 (one query per page)."""
+    ids = {row.person_id for row in rows if row.person_id is not None}
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(HonoreeFile.person_id).where(
+                HonoreeFile.person_id.in_(ids), HonoreeFile.status == LifeStatus.DECEASED
+            )
+        )
+    )
+
+
+def _to_public(row: Any, deceased: set[int] | frozenset[int] = frozenset()) -> PublicHonor:
     is_person = row.recipient_kind is RecipientKind.PERSON
     photo_ok = bool(row.person_id and row.consent_photo and row.photo_filename)
     # A unit's or team's deeds are not personal data; a person's need their consent.
@@ -232,6 +255,7 @@ def _to_public(row: Any) -> PublicHonor:
         deeds_summary=row.deeds_summary if deeds_ok else None,
         url=url_for("wall.profile", honor_id=row.id),
         trade=row.trade,
+        is_deceased=row.person_id in deceased,
     )
 
 
@@ -245,7 +269,8 @@ def search(query: WallQuery) -> WallPage:
     rows = db.session.execute(
         stmt.order_by(*ORDER).limit(query.per_page).offset((query.page - 1) * query.per_page)
     ).all()
-    return WallPage([_to_public(r) for r in rows], int(total or 0), query)
+    deceased = _deceased(rows)
+    return WallPage([_to_public(r, deceased) for r in rows], int(total or 0), query)
 
 
 def profile(honor_id: int) -> PublicProfile | None:
@@ -253,7 +278,8 @@ def profile(honor_id: int) -> PublicProfile | None:
     row = db.session.execute(_public_rows().where(Honor.id == honor_id)).first()
     if row is None:
         return None
-    main = _to_public(row)
+    deceased = _deceased([row])
+    main = _to_public(row, deceased)
     if row.person_id is not None:
         others = _public_rows().where(Honor.person_id == row.person_id)
     else:
@@ -264,7 +290,9 @@ def profile(honor_id: int) -> PublicProfile | None:
                 Honor.recipient_kind == row.recipient_kind,
             )
         )
-    honors = [_to_public(r) for r in db.session.execute(others.order_by(Honor.year, Honor.id))]
+    honors = [
+        _to_public(r, deceased) for r in db.session.execute(others.order_by(Honor.year, Honor.id))
+    ]
     deeds_full = None
     deeds_allowed = row.recipient_kind is not RecipientKind.PERSON or bool(row.consent_deeds)
     if deeds_allowed:
