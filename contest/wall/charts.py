@@ -21,7 +21,10 @@ from contest.services.honors.wall_stats import (
     INDUSTRY,
     KNOWN,
     LEVEL,
+    STATUS,
+    TARGET,
     TITLE,
+    UNFILED,
     WOMEN,
     YEAR,
 )
@@ -34,10 +37,15 @@ __all__ = [
     "INDUSTRY",
     "KNOWN",
     "LEVEL",
+    "STATUS",
+    "TARGET",
     "TITLE",
+    "UNFILED",
     "WOMEN",
     "YEAR",
+    "craftsmen_pyramid",
     "figure_payload",
+    "honorees_by_status",
     "honors_by_industry",
     "honors_by_level",
     "honors_by_title",
@@ -244,3 +252,79 @@ def worker_categories(
         )
     )
     return fig
+
+
+def craftsmen_pyramid(
+    df: pd.DataFrame, *, tier_names: Mapping[str, str], count_label: str, target_label: str
+) -> go.Figure:
+    """The 工匠 pyramid: one bar per tier centred on the axis, 大国工匠 on top, in the level
+    colours and labelled with its count; the tiers with a target have it drawn around the bar
+    as a gold outline of the target's width, so a full outline reads as "target reached".
+
+    ``df`` has (level, count, target) rows; ``tier_names`` maps level values to tier names and
+    gives the order. The axis itself has no meaning (the bars are centred) and is hidden.
+    """
+    counts = dict(zip(df[LEVEL], df[COUNT].astype(int), strict=True))
+    targets = {
+        level: int(target)
+        for level, target in zip(df[LEVEL], df[TARGET], strict=True)
+        if target is not None and not pd.isna(target)
+    }
+    names = [tier_names[level] for level in tier_names]
+    fig = go.Figure()
+    aimed = [level for level in tier_names if level in targets]
+    if aimed:
+        fig.add_trace(
+            go.Bar(
+                y=[tier_names[level] for level in aimed],
+                x=[targets[level] for level in aimed],
+                base=[-targets[level] / 2 for level in aimed],
+                orientation="h",
+                name=target_label,
+                marker={"color": "rgba(0,0,0,0)", "line": {"color": GOLD, "width": 2}},
+                hovertemplate=f"%{{y}} · {target_label}: %{{x}}<extra></extra>",
+            )
+        )
+    values = [counts.get(level, 0) for level in tier_names]
+    fig.add_trace(
+        go.Bar(
+            y=names,
+            x=values,
+            base=[-v / 2 for v in values],
+            orientation="h",
+            name=count_label,
+            marker={"color": LEVEL_COLOURS[: len(names)]},
+            text=values,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"%{{y}} · {count_label}: %{{x}}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        lean_layout(
+            barmode="overlay",
+            bargap=0.2,
+            showlegend=bool(aimed),
+            legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+            margin={"l": 8, "r": 24, "t": 28, "b": 8},
+            xaxis={"visible": False},
+            yaxis={"autorange": "reversed", "showgrid": False, "ticksuffix": " "},
+        )
+    )
+    return fig
+
+
+def honorees_by_status(
+    df: pd.DataFrame, *, status_names: Mapping[str, str], x_title: str
+) -> go.Figure:
+    """People by what their 劳模 file says (在职 / 退休 / 去世), in that order: red, gold, grey.
+    ``df`` has (status, count, unfiled) rows; the unfiled are already in the 在职 count."""
+    counts = dict(zip(df[STATUS], df[COUNT].astype(int), strict=True))
+    colours = [RED, GOLD, GREYS[0]]
+    order = list(status_names)
+    return _horizontal_bars(
+        [status_names[s] for s in order],
+        [counts.get(s, 0) for s in order],
+        [colours[i % len(colours)] for i in range(len(order))],
+        x_title,
+    )

@@ -18,9 +18,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from contest.caching import honors_cache
-from contest.models import HonorLevel
+from contest.models import HonorLevel, LifeStatus
 from contest.models.person import WorkerCategory
-from contest.services.honors import wall_stats
+from contest.services.honors import craftsmen, wall_stats
 from contest.wall import charts
 from contest.wall.blueprint import bp
 
@@ -147,6 +147,59 @@ def _charts(stats: wall_stats.WallStats) -> list[Chart]:
                 for c, n in stats.categories.itertuples(index=False)
             ],
             _("一线工人含一线职工、产业工人和农民工，按个人荣誉计，未填写类别的不计入比例。"),
+        ),
+        *_people_charts(stats, count_label=count_label),
+    ]
+
+
+def _tier_names() -> dict[str, str]:
+    return {
+        HonorLevel.NATIONAL.value: _("大国工匠"),
+        HonorLevel.PROVINCIAL.value: _("省级工匠"),
+        HonorLevel.CITY.value: _("市级工匠"),
+        HonorLevel.DISTRICT.value: _("区县级工匠"),
+        HonorLevel.ENTERPRISE.value: _("企业级工匠"),
+    }
+
+
+def _people_charts(stats: wall_stats.WallStats, *, count_label: str) -> list[Chart]:
+    """The 工匠 pyramid against the scaled 2035 targets, and honorees by status (issue #14)."""
+    tiers, target_label = _tier_names(), _("2035 年目标")
+    statuses = {status.value: status.label for status in LifeStatus}
+    share = f"{stats.craftsman_share:g}"
+    pyramid = charts.craftsmen_pyramid(
+        stats.craftsmen, tier_names=tiers, count_label=count_label, target_label=target_label
+    )
+    people = charts.honorees_by_status(stats.statuses, status_names=statuses, x_title=_("人数"))
+    unfiled = int(stats.statuses[charts.UNFILED].sum()) if not stats.statuses.empty else 0
+    rows: list[tuple[object, ...]] = []
+    for level, count, target in stats.craftsmen.itertuples(index=False):
+        reached = _percent(count / target) if target else "—"
+        rows.append((tiers[level], int(count), target or "—", reached))
+    return [
+        Chart(
+            "chart-craftsmen",
+            _("工匠梯队"),
+            _payload(pyramid),
+            (_("层级"), count_label, target_label, _("完成比例")),
+            rows,
+            _(
+                "按个人荣誉计，称号含“工匠”。2035 年全国目标为大国工匠 %(national)s 名、"
+                "省级工匠 %(provincial)s 名、市级工匠 %(city)s 名，按本会职工占全国的 "
+                "%(share)s％ 折算；区县级和企业级没有全国目标。",
+                share=share,
+                **{tier: f"{n:,}" for tier, n in craftsmen.NATIONAL_TARGETS_2035.items()},
+            ),
+        ),
+        Chart(
+            "chart-status",
+            _("获奖者现状"),
+            _payload(people),
+            (_("状态"), _("人数")),
+            [(statuses[s], int(n)) for s, n, _unfiled in stats.statuses.itertuples(index=False)],
+            _("按人计：持有效个人荣誉的职工；未建劳模档案的 %(n)d 人按在职计。", n=unfiled)
+            if unfiled
+            else _("按人计：持有效个人荣誉的职工，以劳模档案所记状态为准。"),
         ),
     ]
 

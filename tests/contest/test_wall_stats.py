@@ -290,6 +290,8 @@ def test_stats_page_is_public_with_chart_data_and_no_inline_code(
         "chart-by-title",
         "chart-by-industry",
         "chart-categories",
+        "chart-craftsmen",
+        "chart-status",
     ]
     for tag in re.findall(r"<script\b[^>]*>", html):
         assert "src=" in tag or 'type="application/json"' in tag, tag

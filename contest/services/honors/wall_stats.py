@@ -21,6 +21,19 @@ Shares, and what they are shares *of*:
   worker by re-labelling an industrial or front-line one), and leaving them out would make the
   front-line share fall whenever a roster records migrant status. 专业技术人员, 科教人员,
   企业负责人 and 机关干部 are not front-line.
+
+Two figures count otherwise (issue #14 item 7):
+
+* **The 工匠 pyramid** counts person honors whose title contains 工匠 (大国工匠, 省级工匠 …) per
+  level — honors, as above; a 工匠创新工作室 (a unit's or team's title) is not a craftsman.
+  The top three tiers stand beside the 2035 national targets
+  (:data:`contest.services.honors.craftsmen.NATIONAL_TARGETS_2035`) scaled by the union's share
+  of the country's workers (the setting :data:`contest.services.honors.craftsmen.SHARE`, read
+  here, so a change shows when the honors' content version next moves or the cached copy
+  expires); the lower tiers have no national target.
+* **Honorees by status** counts *people* with a valid person honor by what their 劳模 file says
+  (在职, 退休, 去世). Someone without a file (the archive keeps only the titles its setting
+  names, or the union has not filed them yet) counts as 在职, and ``unfiled`` says how many.
 """
 
 from __future__ import annotations
@@ -33,8 +46,18 @@ import pandas as pd
 from sqlalchemy import ColumnElement, distinct, func, select
 
 from contest.extensions import db
-from contest.models import Gender, Honor, Person, RecipientKind
+from contest.models import (
+    Gender,
+    Honor,
+    HonoreeFile,
+    HonorLevel,
+    LifeStatus,
+    Person,
+    RecipientKind,
+)
 from contest.models.person import WorkerCategory
+from contest.services.core import settings
+from contest.services.honors import craftsmen
 from contest.services.honors.validity import valid_on
 
 # The columns of the frames below; the wall's chart builders read these names.
@@ -47,6 +70,11 @@ CATEGORY = "category"  # WorkerCategory value, or None when not recorded
 COUNT = "count"
 WOMEN = "women"
 KNOWN = "known"  # person honors whose recipient's gender is recorded
+TARGET = "target"  # the scaled 2035 target of a 工匠 tier, or None below 市级
+STATUS = "status"  # LifeStatus value
+UNFILED = "unfiled"  # of the 在职 count: people without a 劳模 file
+
+CRAFTSMAN_WORD = "工匠"
 
 TOP_TITLES = 15
 TOP_INDUSTRIES = 15
@@ -90,6 +118,9 @@ class WallStats:
     by_industry: pd.DataFrame
     women_by_decade: pd.DataFrame
     categories: pd.DataFrame
+    craftsmen: pd.DataFrame
+    statuses: pd.DataFrame
+    craftsman_share: float  # per cent of the country's workers
 
 
 def _valid() -> ColumnElement[bool]:
@@ -192,6 +223,59 @@ def worker_categories() -> pd.DataFrame:
     return _frame(((c.value if c else None, n) for c, n in ordered), [CATEGORY, COUNT])
 
 
+def craftsman_target(level: HonorLevel, share: float) -> int | None:
+    """The 2035 national target of ``level``'s 工匠 tier scaled to ``share`` per cent, rounded
+    and at least 1; ``None`` for a tier without a national target."""
+    national = craftsmen.NATIONAL_TARGETS_2035.get(level.value)
+    if national is None:
+        return None
+    return max(1, round(national * share / 100))
+
+
+def craftsmen_by_level(share: float) -> pd.DataFrame:
+    """(level, count, target) for every level, highest first: valid person honors whose title
+    contains 工匠, and the tier's scaled 2035 target (:func:`craftsman_target`)."""
+    rows = db.session.execute(
+        select(Honor.level, func.count())
+        .where(
+            _valid(),
+            _person_honor(),
+            Honor.title.contains(CRAFTSMAN_WORD, autoescape=True),
+        )
+        .group_by(Honor.level)
+    ).all()
+    counts = {level: int(n) for level, n in rows}
+    frame = _frame(((lv.value, counts.get(lv, 0)) for lv in HonorLevel), [LEVEL, COUNT])
+    # Integers and None (no target), not floats and NaN.
+    frame[TARGET] = pd.Series([craftsman_target(lv, share) for lv in HonorLevel], dtype=object)
+    return frame
+
+
+def honorees_by_status() -> pd.DataFrame:
+    """(status, count, unfiled) for 在职, 退休, 去世: people with a valid person honor by their
+    劳模 file's status; people without a file are counted 在职 (``unfiled`` of them)."""
+    rows = db.session.execute(
+        select(HonoreeFile.status, func.count(distinct(Honor.person_id)))
+        .select_from(Honor)
+        .outerjoin(HonoreeFile, HonoreeFile.person_id == Honor.person_id)
+        .where(_valid(), _person_honor(), Honor.person_id.is_not(None))
+        .group_by(HonoreeFile.status)
+    ).all()
+    counts = {status: int(n) for status, n in rows}  # one file per person: groups are disjoint
+    unfiled = counts.pop(None, 0)
+    return _frame(
+        (
+            (
+                status.value,
+                counts.get(status, 0) + (unfiled if status is LifeStatus.IN_SERVICE else 0),
+                unfiled if status is LifeStatus.IN_SERVICE else 0,
+            )
+            for status in LifeStatus
+        ),
+        [STATUS, COUNT, UNFILED],
+    )
+
+
 def headline(women: pd.DataFrame, categories: pd.DataFrame) -> Headline:
     """Totals, distinct people and the year span in one query; shares from the frames above."""
     row = db.session.execute(
@@ -221,9 +305,10 @@ def headline(women: pd.DataFrame, categories: pd.DataFrame) -> Headline:
 
 
 def collect() -> WallStats:
-    """All aggregates of the page: eight small GROUP BY queries."""
+    """All aggregates of the page: ten small GROUP BY queries and the 工匠 share setting."""
     women = women_by_decade()
     categories = worker_categories()
+    share = float(settings.read(craftsmen.SHARE))
     return WallStats(
         headline=headline(women, categories),
         by_year_level=honors_by_year_level(),
@@ -232,6 +317,9 @@ def collect() -> WallStats:
         by_industry=honors_by_industry(),
         women_by_decade=women,
         categories=categories,
+        craftsmen=craftsmen_by_level(share),
+        statuses=honorees_by_status(),
+        craftsman_share=share,
     )
 
 
@@ -240,7 +328,10 @@ __all__ = [
     "Headline",
     "WallStats",
     "collect",
+    "craftsman_target",
+    "craftsmen_by_level",
     "headline",
+    "honorees_by_status",
     "honors_by_industry",
     "honors_by_level",
     "honors_by_title",
