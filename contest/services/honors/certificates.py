@@ -19,7 +19,7 @@ import hmac
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from contest.extensions import db
 from contest.models import Gender, Honor, RecipientKind
@@ -53,7 +53,8 @@ def _normalise(raw: str) -> str | None:
 
 @dataclass(frozen=True)
 class HonorCertificate:
-    """What the verification page confirms about an honor's certificate (public fields)."""
+    """What the verification page confirms about an honor's certificate (public fields). Of a
+    revocation only the fact: its ground, 文号, date and reason are not public."""
 
     number: str
     name: str
@@ -66,7 +67,6 @@ class HonorCertificate:
     document_number: str | None
     conferred_on: date | None
     revoked: bool
-    revoked_at: datetime | None
     lapsed: bool
 
 
@@ -92,7 +92,6 @@ def _certificate(honor: Honor) -> HonorCertificate:
         document_number=honor.document_number,
         conferred_on=honor.conferred_on,
         revoked=honor.is_revoked,
-        revoked_at=honor.revoked_at,
         lapsed=is_lapsed(honor),
     )
 
