@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -103,7 +102,9 @@ NOTE_MAX = 1000
 DOCUMENT_MAX = conferral.DOCUMENT_MAX
 MAX_EVIDENCE_BYTES = MAX_ATTACHMENT_BYTES  # the same limit as a nomination's materials
 MAX_EVIDENCE = 20
-ACTING_ROLES = (Role.CARE, Role.ORGANIZER)
+# The 劳模服务 role of each union along the chain acts for it (admins act anywhere); the
+# care area admits no other role.
+ACTING_ROLES = (Role.CARE,)
 REVIEW_STEPS = (RevocationStep.NOMINATING, RevocationStep.SAME_LEVEL, RevocationStep.DECISION)
 CHAIN_STEPS = (RevocationStep.UNIT_REPORT, *REVIEW_STEPS)
 _NEXT = {
@@ -498,20 +499,6 @@ def reject(actor: User, case: Revocation, note: str | None) -> Revocation:
     return case
 
 
-def _revocation_text(ground: str, number: str, day: date, why: str) -> str:
-    """The reason stored on the honor (never shown publicly), in the words a campaign's
-    revocation uses."""
-    with force_locale("zh_CN"):
-        return "；".join(
-            (
-                _("依据：%(ground)s", ground=conferral.GROUNDS[ground]),
-                _("撤销文号：%(number)s", number=number),
-                _("撤销日期：%(day)s", day=day.isoformat()),
-                why,
-            )
-        )
-
-
 def decide(
     actor: User,
     case: Revocation,
@@ -537,7 +524,7 @@ def decide(
             conferral.revoke(actor, honor, case.ground, number, decided_on, why)
         else:
             records.revoke_honor(
-                actor, honor, _revocation_text(case.ground, number, decided_on, why)
+                actor, honor, conferral.revocation_text(case.ground, number, decided_on, why)
             )
     except (conferral.ConferralError, records.HonorError) as error:
         raise RevocationError(str(error)) from None

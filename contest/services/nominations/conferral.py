@@ -43,6 +43,7 @@ __all__ = [
     "confer",
     "confer_problems",
     "conferred_honors",
+    "revocation_text",
     "revoke",
     "source_ref",
 ]
@@ -260,6 +261,21 @@ def campaign_of(honor: Honor) -> Campaign | None:
     return db.session.get(Campaign, int(number)) if number.isdigit() else None  # type: ignore[no-any-return]
 
 
+def revocation_text(ground: str, number: str, day: date, why: str) -> str:
+    """The reason stored on a revoked honor (never shown publicly): ground, 文号, date and why,
+    in Chinese whoever revokes, since every later reader of the record reads it so. The care
+    area's revocation chain ends in the same words."""
+    with force_locale("zh_CN"):
+        return "；".join(
+            (
+                _("依据：%(ground)s", ground=GROUNDS[ground]),
+                _("撤销文号：%(number)s", number=number),
+                _("撤销日期：%(day)s", day=day.isoformat()),
+                why,
+            )
+        )
+
+
 def revoke(
     actor: User,
     honor: Honor,
@@ -286,15 +302,7 @@ def revoke(
     if honor.conferred_on is not None and revoked_on < honor.conferred_on:
         raise ConferralError(_("撤销日期不能早于授予日期"), "revoked_on")
     why = _text(reason, "reason", _("撤销原因"), REASON_MAX, multiline=True)
-    with force_locale("zh_CN"):  # stored text, read by every later reader in Chinese
-        text = "；".join(
-            (
-                _("依据：%(ground)s", ground=GROUNDS[ground]),
-                _("撤销文号：%(number)s", number=number),
-                _("撤销日期：%(day)s", day=revoked_on.isoformat()),
-                why,
-            )
-        )
+    text = revocation_text(ground, number, revoked_on, why)
     try:
         records.revoke_honor(actor, honor, text)
     except records.HonorError as error:
