@@ -66,7 +66,7 @@ def files() -> str:
     status = _enum_arg(LifeStatus, request.args.get("status"))
     level = _enum_arg(HonorLevel, request.args.get("level"))
     org = _org_arg(request.args.get("org"))
-    found = archive.search(current_user, q, status, level, org, page_number())
+    found = archive.search(current_user, q, status, level, org.id if org else None, page_number())
     args = {
         "q": q or None,
         "status": status.value if status else None,

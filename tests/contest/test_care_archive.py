@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from contest.extensions import db as _db
 from contest.models import (
     AuditEntry,
+    ContentVersion,
     Honor,
     HonoreeFile,
     HonorLevel,
@@ -26,6 +27,7 @@ from contest.services.care import archive
 from contest.services.care import settings as care_settings
 from contest.services.core import settings as store
 from contest.services.core.people import PersonData, create_person
+from contest.services.core.versions import HONORS_CONTENT
 from contest.services.honors.validity import today
 from tests.contest.care_archive_support import Tree, build_tree, entries, filed_tree, honor
 
@@ -134,7 +136,7 @@ def test_an_admin_sees_every_file_in_pinyin_order(
     assert [row.name for row in found.items] == ["张伟"]
     found = archive.search(tree.admin, level=HonorLevel.NATIONAL)  # type: ignore[arg-type]
     assert [(r.name, r.honor_title) for r in found.items] == [("李娜", "全国劳动模范")]
-    found = archive.search(tree.admin, org=tree.west)  # type: ignore[arg-type]
+    found = archive.search(tree.admin, org_id=tree.west.id)  # type: ignore[arg-type]
     assert [row.name for row in found.items] == ["李娜"]
 
 
@@ -298,8 +300,11 @@ def test_the_settings_page_refuses_a_bad_value_and_saves_nothing(
     assert refused.status_code == 400
     assert "请填写 1 到 5 之间的整数年数" in refused.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Setting)) == 0
+    version = db.session.get(ContentVersion, HONORS_CONTENT).version
     saved = client.post("/care/settings", data={**form, "care__health_check_years": "2"})
     assert saved.status_code == 302
+    # the 工匠 share shows on /wall/stats, cached on the honors' content version
+    assert db.session.get(ContentVersion, HONORS_CONTENT).version == version + 1
     db.session.expire_all()
     assert care_settings.lowest_level() is HonorLevel.PROVINCIAL
     assert care_settings.health_check_years() == 2
@@ -336,7 +341,7 @@ def test_an_admin_creates_a_care_account_with_a_union_and_not_without(
     care = client_for()
     care.post("/login", data={"username": "care-new", "password": "care-pass-2026"})
     home = care.get("/home", follow_redirects=True).get_data(as_text=True)
-    assert 'href="/care/"' in home
+    assert 'href="/care/"' in home.split('id="main"', 1)[1]  # the home page, not the menu
 
 
 def test_the_audit_trail_never_holds_a_files_contact(db: Any) -> None:

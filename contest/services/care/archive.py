@@ -186,6 +186,7 @@ def sync_files(actor: User, root: Organization | None) -> int:
     ]
     if rows:
         db.session.execute(insert(HonoreeFile), rows)
+        bump_version(HONORS_CONTENT)  # /wall/stats counts the honorees still without a file
     audit.record(
         actor,
         "care.files.sync",
@@ -256,12 +257,13 @@ def search(
     q: str = "",
     status: LifeStatus | None = None,
     level: HonorLevel | None = None,
-    org: Organization | None = None,
+    org_id: int | None = None,
     page: int = 1,
 ) -> FilePage:
     """A page of the files ``user`` sees, in pinyin order of the name: ``q`` a substring of the
-    name or the unit, ``level`` the level of the highest honor, ``org`` a caring union's
-    subtree (ignored unless in scope)."""
+    name or the unit, ``level`` the level of the highest honor, ``org_id`` a caring union whose
+    subtree is asked for (ignored unless it is in scope)."""
+    org = db.session.get(Organization, org_id) if org_id is not None else None
     best = _highest_honors()
     care_org = aliased(Organization)
     statement = (

@@ -20,6 +20,7 @@ from contest.extensions import db
 from contest.models import Setting, User
 from contest.models.base import utcnow
 from contest.services.core import audit
+from contest.services.core.versions import bump_version
 
 __all__ = ["Definition", "SettingError", "read", "read_many", "store"]
 
@@ -44,6 +45,9 @@ class Definition:
     parse: Callable[[str], Any]
     show: Callable[[Any], str] = str
     help: object = ""  # a lazy string: what the setting changes, shown beside the field
+    # The public content whose cached pages show this setting (a content version name of
+    # ``contest.services.core.versions``): a change bumps it so those pages follow at once.
+    content: str | None = None
 
 
 def read(definition: Definition) -> Any:
@@ -89,4 +93,6 @@ def store(actor: User, definition: Definition, text: str) -> Any:
     row.updated_by_id = actor.id
     db.session.flush()
     audit.record(actor, "setting.change", "setting", definition.key, before=before, after=value)
+    if definition.content:
+        bump_version(definition.content)
     return value

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from contest.services.core.settings import Definition, SettingError
+from contest.services.core.versions import HONORS_CONTENT
 
 __all__ = ["DEFINITIONS", "NATIONAL_TARGETS_2035", "SHARE"]
 
@@ -36,6 +37,7 @@ SHARE = Definition(
     _percent,
     lambda value: f"{value:g}",
     _l("荣誉统计页按此比例把 2035 年全国工匠目标折算为本会目标"),
+    content=HONORS_CONTENT,  # /wall/stats is cached on the honors' content version
 )
 
 DEFINITIONS: tuple[Definition, ...] = (SHARE,)
