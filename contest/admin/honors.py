@@ -31,8 +31,9 @@ HONORS_PER_PAGE = 50
 # An upload larger than this is refused before it is parsed (100,000 rows as .xlsx ≈ 8 MB).
 ROSTER_MAX_BYTES = 30 * 1024 * 1024
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A 名录 longer than this is printed by ``contest honors roll``: 5,000 honors take about ten
-# seconds to print, a request much longer than that times out behind a proxy.
+# A 名录 longer than this is printed by ``contest honors roll``: 5,000 honors print in about a
+# second on a quiet machine, but a worker held much longer risks a proxy's timeout, and the
+# command shows its progress.
 ROLL_BROWSER_LIMIT = 5_000
 # The form field a refusal of ``roll.make_filter`` belongs to (else it is the form's).
 _ROLL_FIELDS = {"level": "highest", "from": "first_year", "to": "last_year", "title": "titles"}
