@@ -107,7 +107,7 @@ class _RollProgress:
 @click.option(
     "--level",
     metavar="HIGHEST[:LOWEST]",
-    help="Level range, e.g. national:city or 全国：地市级; one level alone is that level only.",
+    help="Level range, e.g. national:city (Chinese names too); one level alone is that level only.",
 )
 @click.option("--from", "first_year", type=int, metavar="YEAR", help="First year (default 1949).")
 @click.option("--to", "last_year", type=int, metavar="YEAR", help="Last year (default this year).")
