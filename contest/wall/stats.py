@@ -207,7 +207,9 @@ def _people_charts(stats: wall_stats.WallStats, *, count_label: str) -> list[Cha
 @bp.route("/stats")
 @honors_cache.page()
 def stats():  # type: ignore[no-untyped-def]
-    data = honors_cache.data("wall.stats", wall_stats.collect)
+    # The key names the shape of WallStats: a shared cache (Redis) may still hold the older
+    # shape, without the 工匠 and status frames, while servers are upgraded one by one.
+    data = honors_cache.data("wall.stats.v2", wall_stats.collect)
     return render_template(
         "wall/stats.html",
         headline=data.headline,
