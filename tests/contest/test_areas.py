@@ -43,6 +43,11 @@ def _groups(html: str) -> list[str]:
                 "/labor/",
                 "/labor/public/",
                 "/nominations/",
+                "/care/",
+                "/care/due",
+                "/care/reviews",
+                "/care/revocations",
+                "/care/settings",
                 "/orgs/",
                 "/admin/users",
                 "/admin/audit",
@@ -66,6 +71,20 @@ def _groups(html: str) -> list[str]:
         ),
         ("judge", ["/judging/", "/wall/", "/wall/stats", "/home", "/labor/public/", "/results/"]),
         ("reviewer", ["/wall/", "/wall/stats", "/home", "/labor/public/", "/results/"]),
+        (
+            "care",
+            [
+                "/wall/",
+                "/wall/stats",
+                "/home",
+                "/labor/public/",
+                "/care/",
+                "/care/due",
+                "/care/reviews",
+                "/care/revocations",
+                "/results/",
+            ],
+        ),
     ],
 )
 def test_the_menu_lists_a_roles_entries_in_area_order(
@@ -84,7 +103,8 @@ def test_the_public_menu_has_the_public_entries_only(client: FlaskClient) -> Non
 @pytest.mark.parametrize(
     ("role", "groups"),
     [
-        ("admin", ["荣誉", "技能大赛", "劳动竞赛", "系统管理"]),
+        ("admin", ["荣誉", "技能大赛", "劳动竞赛", "劳模服务", "系统管理"]),
+        ("care", ["荣誉", "劳模服务"]),
         ("organizer", ["荣誉", "技能大赛", "劳动竞赛"]),
         ("judge", ["荣誉"]),  # 成绩公布 alone in its group stays a plain link
     ],
