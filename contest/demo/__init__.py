@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from contest.demo.base import add_accounts, add_workers, build_union_tree
+from contest.demo.care import add_care
 from contest.demo.contests import add_contests
 from contest.demo.context import DemoContext, DemoError, DemoLogin, DemoStep, DemoSummary
 from contest.demo.honors import add_honors
@@ -44,6 +45,7 @@ STEPS: list[DemoStep] = [
     add_contests,
     add_labor,
     add_nominations,
+    add_care,
 ]
 
 # Tables whose rows mean "someone is using this database"; areas may append theirs.

@@ -61,6 +61,9 @@ DEMO_ACCOUNTS: tuple[tuple[Role, str, str, str | None, str], ...] = (
         "王秀兰",
     ),
     (Role.REVIEWER, "reviewer", "demo-reviewer-2026", CITY_NAME, "刘振华"),
+    # 劳模服务: the city's, and 新港区's (scoped to its subtree; see contest/demo/care.py).
+    (Role.CARE, "care", "demo-care-2026", CITY_NAME, "吴晓梅"),
+    (Role.CARE, "care_district", "demo-care-district-2026", "江州市新港区总工会", "郑丽"),
 )
 
 _KIND_LABELS = {

@@ -29,14 +29,15 @@ BASE_STEPS = [build_union_tree, add_workers, add_accounts]
 @pytest.fixture(autouse=True)
 def without_contests(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests are about the union, its people and logins: the journey steps — contests,
-    labor competitions, honor campaigns (together far slower than the rest) — are left out here
-    and have their own test files."""
+    labor competitions, honor campaigns, care after the honor (together far slower than the
+    rest) — are left out here and have their own test files."""
+    from contest.demo.care import add_care
     from contest.demo.contests import add_contests
     from contest.demo.labor import add_labor
     from contest.demo.nominations import add_nominations
 
     if "with_contests" not in request.keywords:
-        journeys = (add_contests, add_labor, add_nominations)
+        journeys = (add_contests, add_labor, add_nominations, add_care)
         monkeypatch.setattr(demo, "STEPS", [s for s in demo.STEPS if s not in journeys])
 
 
