@@ -1,5 +1,6 @@
-"""The demo's labor competitions and ratings (issue #12) and honor campaigns (issue #13), run
-through the real services — one load of the demo checks both (a load takes half a minute)."""
+"""The demo's labor competitions and ratings (issue #12), honor campaigns (issue #13) and life
+after the honor (issue #14), run through the real services — one load of the demo checks them
+all, and the public privacy crawl runs on the same load (a load takes half a minute)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from contest.demo import load_demo
+from contest.demo.base import DEMO_ACCOUNTS
+from contest.demo.care import CITY_CARE, DISTRICT_CARE, REVIEW_NAME
 from contest.demo.labor import PROJECT_ROUND_STATES
 from contest.demo.nominations import DOCUMENT_NUMBER, MEDAL, MODEL_WORKER, PIONEER
 from contest.models import (
@@ -18,9 +21,18 @@ from contest.models import (
     CompetitionKind,
     CompetitionStatus,
     Honor,
+    HonoreeFile,
+    HonorLevel,
     HonorSource,
+    HonorStatus,
+    LifeStatus,
     Nomination,
     NominationStatus,
+    ReviewRound,
+    ReviewStatus,
+    ReviewVerdict,
+    Revocation,
+    RevocationStep,
     RoundFlag,
     RoundResult,
     SurveyTally,
@@ -28,9 +40,10 @@ from contest.models import (
     VetoEffect,
 )
 from contest.models.nomination import Objection, ObjectionStatus
+from contest.services.care import archive, due, reviews, revocations
 from contest.services.honors import certificates, validity
 from contest.services.nominations import conferral, review
-from tests.contest.public_crawl import assert_no_personal_number_in_public
+from tests.contest.public_crawl import assert_nothing_private_in_public
 
 
 def _labor_journeys(db: Any, client: Any) -> None:
@@ -122,9 +135,83 @@ def _nomination_journeys(db: Any, client: Any) -> None:
     assert len(returned) == 1
 
 
-def test_demo_runs_labor_competitions_and_honor_campaigns(db: Any, client: Any) -> None:
+def _honor_on_wall(client: Any, honor: Honor) -> str:
+    """The honor's public profile (which must answer), after checking the wall finds the name."""
+    found = client.get(f"/wall/?q={honor.recipient_name}")
+    assert found.status_code == 200 and f"/wall/{honor.id}" in found.text
+    profile = client.get(f"/wall/{honor.id}")
+    assert profile.status_code == 200
+    return str(profile.text)
+
+
+def _care_journeys(db: Any, client: Any) -> None:
+    """Files for every honoree, one deceased and one retired, care records spread so the due
+    lists are neither empty nor everyone, 新港区's review round open, and one revocation
+    waiting at the same-level union while its honor stays on the wall (issue #14)."""
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    city, district = users[CITY_CARE], users[DISTRICT_CARE]
+    admin = users["admin"]
+    files = db.session.scalars(select(HonoreeFile)).all()
+    assert len(files) > 200 and archive.unfiled_count(admin) == 0
+
+    (deceased,) = [f for f in files if f.status is LifeStatus.DECEASED]
+    (retired,) = [f for f in files if f.status is LifeStatus.RETIRED]
+    assert deceased.died_on and deceased.died_on < validity.today()
+    assert retired.retired_on and retired.retired_on < validity.today()
+    for file, marked in ((deceased, True), (retired, False)):
+        honor = db.session.scalars(
+            select(Honor).where(
+                Honor.person_id == file.person_id, Honor.status == HonorStatus.VALID
+            )
+        ).first()
+        assert honor is not None
+        assert ("已故" in _honor_on_wall(client, honor)) is marked
+
+    # This year's lists for the city: none empty, nobody on all of them by default.
+    year = validity.today().year
+    counts = due.counts(city, year)
+    assert all(counts.values()), counts
+    in_service = sum(f.status is LifeStatus.IN_SERVICE for f in files)
+    assert counts[due.DueKind.HEALTH_CHECK] < in_service
+    assert counts[due.DueKind.RECUPERATION] < in_service
+    # The district's care user sees its subtree only, on the lists and in the archive.
+    union = district.organization
+    mine = [f for f in files if union.contains(f.care_organization)]
+    assert 0 < len(mine) < len(files)
+    assert due.file_count(district) == len(mine)
+    assert archive.search(district).total == len(mine)
+    listed = due.rows(district, due.DueList(due.DueKind.HEALTH_CHECK, year))
+    assert listed and {r.file_id for r in listed} <= {f.id for f in mine}
+    password = {name: word for _r, name, word, _o, _n in DEMO_ACCOUNTS}[DISTRICT_CARE]
+    client.post("/login", data={"username": DISTRICT_CARE, "password": password})
+    assert client.get("/care/due").status_code == 200
+    assert client.get(f"/care/files/{mine[0].id}").status_code == 200
+    assert client.get(f"/care/files/{deceased.id}").status_code == 404  # the city's
+    client.post("/logout")
+
+    (round_,) = db.session.scalars(select(ReviewRound)).all()
+    assert round_.name == REVIEW_NAME.format(year=year) and round_.organization_id == union.id
+    assert round_.status is ReviewStatus.OPEN
+    done = reviews.progress([round_])[round_.id]
+    assert done.ok and done.attention and done.revoke == 1 and done.pending
+
+    (case,) = db.session.scalars(select(Revocation)).all()
+    assert case.step is RevocationStep.SAME_LEVEL
+    assert case.file is not None and case.file.person_id == case.honor.person_id
+    outcome = next(o for o in round_.outcomes if o.id == case.review_outcome_id)
+    assert outcome.verdict is ReviewVerdict.REVOKE
+    assert case.evidence and [e.action for e in case.history] == ["create", "submit", "forward"]
+    assert revocations.may_act(city, case) and not revocations.may_act(district, case)
+    honor = case.honor
+    assert honor.status is HonorStatus.VALID and honor.level is HonorLevel.CITY
+    assert honor.source is HonorSource.ROSTER  # not one of the campaign honors checked above
+    _honor_on_wall(client, honor)
+
+
+def test_demo_runs_labor_competitions_honor_campaigns_and_care(db: Any, client: Any) -> None:
     assert load_demo() is not None
     _labor_journeys(db, client)
     _nomination_journeys(db, client)
-    # The privacy rule on the whole demo, labor and 公示 pages included (same load).
-    assert_no_personal_number_in_public(db, client)
+    _care_journeys(db, client)
+    # The privacy rule on the whole demo, labor, 公示 and care data included (same load).
+    assert_nothing_private_in_public(db, client)
