@@ -9,6 +9,9 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+# Role values (contest.models.Role), spelled out so the command loads no models to parse.
+ROLES = ["admin", "organizer", "judge", "recommender", "reviewer", "care"]
+
 
 @click.group("user")
 def user_group() -> None:
@@ -20,7 +23,7 @@ def user_group() -> None:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice(["admin", "organizer", "judge", "recommender", "reviewer"]),
+    type=click.Choice(ROLES),
 )
 @click.option("--org", "org_id", type=int, help="Organization id (required except for admin).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
@@ -53,9 +56,7 @@ def user_create(
 
 
 @user_group.command("list")
-@click.option(
-    "--role", type=click.Choice(["admin", "organizer", "judge", "recommender", "reviewer"])
-)
+@click.option("--role", type=click.Choice(ROLES))
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
 def user_list(role: str | None, as_json: bool) -> None:

@@ -39,6 +39,18 @@ def test_user_create_makes_an_account_in_the_organisation(
     assert (user.role, user.organization_id) == (Role.ORGANIZER, org.id)
 
 
+def test_user_create_makes_a_care_account_and_knows_every_role(
+    db: Any, runner: FlaskCliRunner, org: Any
+) -> None:
+    from contest.commands.user import ROLES
+
+    result = _create(runner, "care1", "--role", "care", "--org", str(org.id))
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.username == "care1"))
+    assert (user.role, user.organization_id) == (Role.CARE, org.id)
+    assert sorted(ROLES) == sorted(role.value for role in Role)
+
+
 def test_user_create_reads_the_password_from_stdin(
     db: Any, runner: FlaskCliRunner, org: Any
 ) -> None:
