@@ -2,7 +2,7 @@
 
 Database tests run once per engine: SQLite always, PostgreSQL when CONTEST_TEST_POSTGRES_URL
 is set (``.ci/run`` sets it). Each test process (each pytest-xdist worker) gets its own SQLite
-file and its own PostgreSQL schema, created from the models once.
+file and its own PostgreSQL database, its tables created from the models once.
 
 Building the app costs more than most tests (blueprints, Babel, and above all every template
 compiled again), so ``app`` is one application per engine per process, shared by every test
@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, create_engine, make_url, text
 
 from contest import create_app
 from contest.extensions import cache, limiter
@@ -61,33 +61,36 @@ def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
     """One database per engine for this test process, its schema created on first use.
 
     The SQLite file lives in the process's own temporary directory (xdist gives each worker
-    one); the PostgreSQL schema is named after the worker and a random suffix, so parallel
-    workers and parallel checkouts sharing the server never meet.
+    one). On PostgreSQL each process gets a database of its own, named after the worker and a
+    random suffix, so parallel workers and parallel checkouts sharing the server never meet;
+    a database rather than a schema, because VACUUM (see ``_empty_postgres``) can only remove
+    the rows a test deleted once no transaction in the same database is older than the delete,
+    and another worker's transactions would otherwise hold it back.
     """
     urls: dict[str, dict[str, Any]] = {
         "sqlite": {"url": f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}", "options": {}}
     }
-    schema = None
+    database = None
     if POSTGRES_URL:
-        schema = f"t_{_worker_id()}_{uuid.uuid4().hex[:10]}"
-        admin_engine = create_engine(_pg_url(POSTGRES_URL))
-        with admin_engine.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        admin_engine.dispose()
+        database = f"t_{_worker_id()}_{uuid.uuid4().hex[:10]}"
+        _postgres_admin(f'CREATE DATABASE "{database}"')
+        url = make_url(_pg_url(POSTGRES_URL)).set(database=database)
         urls["postgres"] = {
-            "url": _pg_url(POSTGRES_URL),
+            "url": url.render_as_string(hide_password=False),
             # A throw-away database needs no durability: commits do not wait for the disk.
-            "options": {
-                "connect_args": {"options": f"-csearch_path={schema} -csynchronous_commit=off"}
-            },
-            "schema": schema,
+            "options": {"connect_args": {"options": "-csynchronous_commit=off"}},
         }
     yield urls
-    if schema and POSTGRES_URL:
-        admin_engine = create_engine(_pg_url(POSTGRES_URL))
-        with admin_engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin_engine.dispose()
+    if database:
+        _postgres_admin(f'DROP DATABASE "{database}" WITH (FORCE)')
+
+
+def _postgres_admin(statement: str) -> None:
+    """Run one statement outside a transaction on the server's own test database."""
+    admin_engine = create_engine(_pg_url(POSTGRES_URL or ""), isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.execute(text(statement))
+    admin_engine.dispose()
 
 
 _created: set[str] = set()
@@ -120,32 +123,66 @@ def _tables_with_rows(conn: Connection) -> set[str]:
     return {row[0] for row in conn.execute(text(probes))}
 
 
-def _empty_tables(conn: Connection) -> None:
-    """Remove every row; identities start again at 1, as on a new database.
+def _empty_sqlite(conn: Connection) -> None:
+    """Delete the rows of the tables that hold any, children first so foreign keys hold.
 
-    Only tables that hold rows are touched (most tests write to a few). SQLite deletes them,
-    children first so foreign keys hold; a table scan there follows the rowid, so rows still
-    come back in insertion order. PostgreSQL truncates them: a DELETE would be cheaper, but
-    new rows would then fill the freed space of the heap, and a query without ORDER BY (tests
-    have them) would return rows out of insertion order. Sequences a test used on a table it
-    left empty are set back too.
+    A table scan follows the rowid, so new rows still come back in insertion order, and the
+    rowids (identities) start again at 1 in an empty table.
     """
     holding = _tables_with_rows(conn)
-    full = [t for t in reversed(_db.metadata.sorted_tables) if t.name in holding]
-    if conn.dialect.name == "postgresql":
-        if full:
-            names = ", ".join(f'"{t.name}"' for t in full)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        conn.execute(
-            text(
-                "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) "
-                "FROM pg_sequences WHERE schemaname = current_schema() "
-                "AND last_value IS NOT NULL"
-            )
-        )
-    else:
-        for table in full:
+    for table in reversed(_db.metadata.sorted_tables):
+        if table.name in holding:
             conn.execute(table.delete())
+
+
+# Tables whose heap has a page: written since they were last emptied, even if the test then
+# deleted its rows (a table VACUUM has emptied has none). Reading the sizes is one cheap
+# catalog query, where probing 66 tables for a row is a query of 66 branches to plan.
+_WRITTEN = (
+    "SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace "
+    "AND relkind = 'r' AND pg_relation_size(oid) > 0"
+)
+# Every sequence a test drew from starts again at 1 (also those of tables it left empty).
+_RESTART_SEQUENCES = (
+    "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) "
+    "FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+)
+
+
+def _empty_postgres(engine: Any) -> None:
+    """Remove every row and give the written tables back an empty heap, as TRUNCATE would.
+
+    The rows are deleted (with foreign-key triggers off: every referencing table is emptied
+    too) and the tables vacuumed, which cuts a heap whose rows are all dead back to no pages.
+    So a table starts the next test as after a TRUNCATE: new rows are written from its first
+    page on, and a query without ORDER BY returns them in insertion order; a DELETE alone would
+    leave the freed space to be filled out of order. TRUNCATE itself costs far more here: it
+    must take every table referencing one with rows (CASCADE: nearly all of them, as almost
+    every table references an organization or a user), give each and its indexes new files
+    and wait for the disk at commit, about 0.1–1 s a test on a busy machine against some 20 ms.
+    When VACUUM could not remove the rows (a transaction older than the delete still open in
+    this database) the tables are truncated after all.
+    """
+    known = {t.name: t for t in _db.metadata.sorted_tables}
+    with engine.begin() as conn:
+        written = [known[name] for (name,) in conn.execute(text(_WRITTEN)) if name in known]
+        if written:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for table in written:
+                conn.execute(table.delete())
+        conn.execute(text(_RESTART_SEQUENCES))
+    if not written:
+        return
+    names = ", ".join(f'"{t.name}"' for t in written)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f"VACUUM (INDEX_CLEANUP ON, TRUNCATE ON) {names}"))
+        left = conn.execute(
+            text(f"{_WRITTEN} AND relname = ANY(:names)"), {"names": [t.name for t in written]}
+        ).all()
+    if left:
+        with engine.begin() as conn:
+            rest = ", ".join(f'"{name}"' for (name,) in left)
+            conn.execute(text(f"TRUNCATE {rest} CASCADE"))
 
 
 def _reset(app: Flask, engine_name: str) -> None:
@@ -155,8 +192,11 @@ def _reset(app: Flask, engine_name: str) -> None:
             _db.create_all()
             _created.add(engine_name)
         _db.session.remove()
-        with _db.engine.begin() as conn:
-            _empty_tables(conn)
+        if _db.engine.dialect.name == "postgresql":
+            _empty_postgres(_db.engine)
+        else:
+            with _db.engine.begin() as conn:
+                _empty_sqlite(conn)
 
 
 @pytest.fixture(params=ENGINES)
