@@ -1,5 +1,7 @@
 """Times people read are China time (BABEL_DEFAULT_TIMEZONE) everywhere: pages, exports and
-certificates show the same value for a stored UTC time; contest years follow their dates."""
+certificates show the same value for a stored UTC time; contest years follow their dates.
+That the demo's contest times lie within their dates read in China time is checked on the one
+load of the demo's contests, in tests/contest/test_demo_contests.py."""
 
 from __future__ import annotations
 
@@ -11,14 +13,12 @@ import openpyxl
 import pytest
 from sqlalchemy import select, update
 
-from contest.demo import load_demo
-from contest.models import Appeal, Contest, Entry, HonorLevel, OrgKind, ScoreSheet
+from contest.models import Contest, Entry, HonorLevel, OrgKind, ScoreSheet
 from contest.models.base import local_text
 from contest.services.skills import appeals, contests, result_exports
 from contest.services.skills.certificates import _chinese_date
 from contest.services.skills.contests import ContestData, ContestError
 from contest.services.skills.review import ReviewError
-from tests.contest.demo_support import skip_labor_and_campaigns
 from tests.contest.review_support import score_all
 
 LATE_EVENING = datetime(2026, 10, 20, 15, 30, tzinfo=UTC)  # 23:30 in China
@@ -140,37 +140,3 @@ def test_the_contest_form_leaves_the_year_blank_and_derives_it(
     assert refused.status_code == 200 and "不一致" in refused.get_data(as_text=True)
     assert client.post("/contests/new", data=form).status_code == 302
     assert db.session.scalar(select(Contest.year)) == 2027
-
-
-def test_the_demo_event_times_lie_inside_their_contest_dates(
-    db: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    skip_labor_and_campaigns(monkeypatch)  # only the contests are looked at: half the load
-    load_demo()
-    for contest in db.session.scalars(select(Contest)):
-        first, last = contest.starts_on, contest.ends_on
-        moments: list[datetime] = []
-        for event in contest.events:
-            moments += [
-                m
-                for m in (
-                    event.ended_at,
-                    event.entry_drawn_at,
-                    event.seat_drawn_at,
-                    event.signed_off_at,
-                )
-                if m
-            ]
-            moments += db.session.scalars(
-                select(Entry.checked_in_at).where(
-                    Entry.event_id == event.id, Entry.checked_in_at.is_not(None)
-                )
-            )
-            for appeal in db.session.scalars(select(Appeal).where(Appeal.event_id == event.id)):
-                moments += [m for m in (appeal.received_at, appeal.decided_at) if m]
-        assert moments, contest.name
-        for moment in moments:
-            assert first <= date.fromisoformat(local_text(moment)[:10]) <= last, (
-                contest.name,
-                local_text(moment),
-            )

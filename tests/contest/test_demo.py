@@ -1,7 +1,8 @@
 """``contest demo``: a realistic union loads once, on both engines, and its logins work.
 
-Loading the demo takes about a second with the tests' cheap argon2, so each behaviour that
-needs the full demo loads it once and checks everything that follows from that load.
+Loading the demo takes a few seconds per engine even with the tests' cheap argon2, so the
+checks that only read share a load: three loads per engine (the command, the union and its
+workers, the whole demo but its journeys) instead of one per check.
 """
 
 from __future__ import annotations
@@ -88,9 +89,17 @@ def test_demo_command_loads_a_city_union_and_prints_one_login_per_role(
     assert {user.role for user in db.session.scalars(select(User))} == set(Role)
 
 
-def test_demo_workers_look_like_a_real_roster(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_workers_and_unions_look_real(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One load of the union and its workers for the roster, their personal numbers and the
+    unions' employers (each check only reads)."""
     monkeypatch.setattr(demo, "STEPS", BASE_STEPS)
     _loaded(db)
+    _workers_look_like_a_real_roster(db)
+    _personal_numbers_are_valid_encrypted_and_agree_with_the_person(db)
+    _unions_carry_their_employer_ownership_and_headcount(db)
+
+
+def _workers_look_like_a_real_roster(db: Any) -> None:
     people = db.session.scalars(select(Person)).all()
 
     assert len(people) >= 2000
@@ -126,11 +135,7 @@ def test_demo_workers_look_like_a_real_roster(db: Any, monkeypatch: pytest.Monke
     assert sum(person.consent_deeds for person in people) > len(people) / 2
 
 
-def test_demo_personal_numbers_are_valid_encrypted_and_agree_with_the_person(
-    db: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(demo, "STEPS", BASE_STEPS)
-    _loaded(db)
+def _personal_numbers_are_valid_encrypted_and_agree_with_the_person(db: Any) -> None:
     people = db.session.scalars(select(Person)).all()
 
     id_numbers = set()
@@ -147,20 +152,12 @@ def test_demo_personal_numbers_are_valid_encrypted_and_agree_with_the_person(
     assert len(id_numbers) == len(people)
 
 
-def test_each_demo_login_signs_in_with_its_printed_password(client: FlaskClient, db: Any) -> None:
+def test_demo_loads_only_into_an_empty_database_and_each_login_signs_in(
+    client: FlaskClient, db: Any
+) -> None:
+    """One load for both: a second load changes nothing, then every printed login works
+    (signing in writes to the database, so it comes after the counts are compared)."""
     summary = _loaded(db)
-
-    assert len(summary.logins) == len(DEMO_ACCOUNTS)
-    for login in summary.logins:
-        response = client.post(
-            "/login", data={"username": login.username, "password": login.password}
-        )
-        assert response.status_code == 302, login.username
-        client.post("/logout")
-
-
-def test_demo_loads_only_into_an_empty_database(db: Any) -> None:
-    _loaded(db)
     people, entries = _count(db, Person), _count(db, AuditEntry)
 
     assert load_demo(if_empty=True) is None
@@ -170,6 +167,14 @@ def test_demo_loads_only_into_an_empty_database(db: Any) -> None:
     assert (_count(db, Person), _count(db, AuditEntry)) == (people, entries)
     assert _count(db, AuditEntry, AuditEntry.action == "demo.load") == 1
     assert verify_chain().ok
+
+    assert len(summary.logins) == len(DEMO_ACCOUNTS)
+    for login in summary.logins:
+        response = client.post(
+            "/login", data={"username": login.username, "password": login.password}
+        )
+        assert response.status_code == 302, login.username
+        client.post("/logout")
 
 
 def test_demo_refuses_a_database_someone_already_uses(db: Any, make_user: Any) -> None:
@@ -206,15 +211,11 @@ def test_steps_see_the_large_flag_and_share_one_seeded_context(
     assert seen[0][1] == seen[1][1]  # same seed, same demo
 
 
-def test_demo_unions_carry_their_employer_ownership_and_headcount(
-    db: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _unions_carry_their_employer_ownership_and_headcount(db: Any) -> None:
     from stdnum.cn import uscc
 
     from contest.models import Organization, OrgKind, Ownership
 
-    monkeypatch.setattr(demo, "STEPS", BASE_STEPS)
-    _loaded(db)
     units = db.session.scalars(
         select(Organization).where(Organization.kind == OrgKind.GRASSROOTS)
     ).all()

@@ -1,7 +1,13 @@
-"""The demo's skills contests: one published (snapshot, certificates, honors), one mid-judging."""
+"""The demo's skills contests: one published (snapshot, certificates, honors, an appeal its
+arbitration panel decided, the 700 scale with 优胜奖 and a recommendation), one mid-judging.
+
+Loading the contests takes 5–8 s per engine, so one test loads them once and runs every check
+on that load (each check only reads; the order keeps the ones that read the audit chain first).
+"""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -9,8 +15,12 @@ from sqlalchemy import func, select
 
 from contest.demo import load_demo
 from contest.models import (
+    Appeal,
+    AppealStatus,
     Contest,
     ContestStatus,
+    Entry,
+    Event,
     Honor,
     HonorSource,
     ResultRow,
@@ -18,16 +28,21 @@ from contest.models import (
     SheetStatus,
     User,
 )
+from contest.models.base import local_text
 from contest.services.core.audit import verify_chain
-from contest.services.skills import access, integrity, results
+from contest.services.skills import access, arbitration, integrity, results
 from tests.contest.demo_support import skip_labor_and_campaigns
 
 
-def test_demo_publishes_one_contest_and_leaves_one_mid_judging(
-    db: Any, client: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_demo_contests(db: Any, client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     skip_labor_and_campaigns(monkeypatch)  # only the contests are looked at: half the load
     load_demo()
+    _one_contest_is_published_and_one_left_mid_judging(db, client)
+    _an_arbitration_panel_decided_the_appeal_and_event_b_shows_the_700_scale(db, client)
+    _the_event_times_lie_inside_their_contest_dates(db)
+
+
+def _one_contest_is_published_and_one_left_mid_judging(db: Any, client: Any) -> None:
     contests = {c.status: c for c in db.session.scalars(select(Contest))}
     published = contests[ContestStatus.PUBLISHED]
     judging = contests[ContestStatus.JUDGING]
@@ -83,6 +98,67 @@ def test_demo_publishes_one_contest_and_leaves_one_mid_judging(
     assert absent_row.rank is None and absent_row.award is None
     page = client.get(f"/results/{published.id}?event=A").get_data(as_text=True)
     assert 'class="tag tag-muted absent"' in page
+
+
+def _an_arbitration_panel_decided_the_appeal_and_event_b_shows_the_700_scale(
+    db: Any, client: Any
+) -> None:
+    """#16 items 10 and 13: an arbitration panel that decided the published contest's appeal,
+    and an event with the 700 scale, 优胜奖 and a recommendation."""
+    published = db.session.scalar(select(Contest).where(Contest.status == ContestStatus.PUBLISHED))
+    arbiter = db.session.scalar(select(User).where(User.username == "arbiter_liu"))
+    assert arbiter in [a.user for a in arbitration.arbitrators_of(published)]
+    appeal = db.session.scalar(select(Appeal))
+    assert appeal.status is AppealStatus.DISMISSED and appeal.decided_by_id == arbiter.id
+    marks = arbitration.appealed_marks(arbiter, appeal.entry)  # the marks the appeal was about
+    assert marks.row is not None and marks.row.marks and marks.total is not None
+    event_b = db.session.scalar(
+        select(Event).where(Event.contest_id == published.id, Event.code == "B")
+    )
+    snapshot = results.current_snapshot(published.id)
+    rows = db.session.scalars(
+        select(ResultRow)
+        .where(ResultRow.snapshot_id == snapshot.id, ResultRow.event_id == event_b.id)
+        .order_by(ResultRow.position)
+    ).all()
+    ranked = [r for r in rows if r.rank is not None]
+    assert all(r.standard_score is not None for r in ranked)
+    assert "优胜奖" in [r.award for r in ranked]
+    assert ranked[0].recommended == ["五一劳动奖章"]
+    page = client.get(f"/results/{published.id}?event=B").get_data(as_text=True)
+    assert "标准分" in page and "推荐五一劳动奖章" in page
+
+
+def _the_event_times_lie_inside_their_contest_dates(db: Any) -> None:
+    """Times people read are China time (tests/contest/test_china_time.py): every stored time
+    of a demo contest falls, read in China time, within the contest's dates."""
+    for contest in db.session.scalars(select(Contest)):
+        first, last = contest.starts_on, contest.ends_on
+        moments: list[datetime] = []
+        for event in contest.events:
+            moments += [
+                m
+                for m in (
+                    event.ended_at,
+                    event.entry_drawn_at,
+                    event.seat_drawn_at,
+                    event.signed_off_at,
+                )
+                if m
+            ]
+            moments += db.session.scalars(
+                select(Entry.checked_in_at).where(
+                    Entry.event_id == event.id, Entry.checked_in_at.is_not(None)
+                )
+            )
+            for appeal in db.session.scalars(select(Appeal).where(Appeal.event_id == event.id)):
+                moments += [m for m in (appeal.received_at, appeal.decided_at) if m]
+        assert moments, contest.name
+        for moment in moments:
+            assert first <= date.fromisoformat(local_text(moment)[:10]) <= last, (
+                contest.name,
+                local_text(moment),
+            )
 
 
 def test_benchmark_contest_is_published_with_codes_its_recorded_seeds_reproduce(db: Any) -> None:
