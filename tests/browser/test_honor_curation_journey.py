@@ -29,6 +29,7 @@ def _photo(path: Path) -> Path:
 
 
 def test_an_admin_adds_an_honor_and_a_photo_and_the_wall_follows_consent(
+    app: Any,
     db: Any,
     make_user: Any,
     make_org: Any,
@@ -42,6 +43,7 @@ def test_an_admin_adds_an_honor_and_a_photo_and_the_wall_follows_consent(
     plant = make_org(name="江州纺织厂工会", kind=OrgKind.GRASSROOTS, parent=city)
     person = make_person("王秀英", organization=plant, post="挡车工")
     admin = make_user("admin", username="root")
+    app.config["WALL_VERSION_TTL"] = 0  # the wall shows a change at the next request
     base = live_server.url
 
     page = new_page("laptop")
@@ -98,7 +100,7 @@ def test_an_admin_adds_an_honor_and_a_photo_and_the_wall_follows_consent(
     page.check("#consent_photo")
     page.check("#consent_deeds")
     page.get_by_role("button", name="保存", exact=True).click()
-    wall.wait_for_timeout(2_100)  # the wall's version check interval
+    expect(page.get_by_text("已保存 王秀英 的信息")).to_be_visible()  # the consent is stored
     wall.reload()
     assert wall.locator("img[src*='/wall/photo/']").count() == 1
     expect(wall.get_by_text("带出徒弟三十余名")).to_be_visible()
