@@ -23,6 +23,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from sqlalchemy import Connection, create_engine, make_url, text
 
 from contest import create_app
@@ -94,6 +96,34 @@ def _postgres_admin(statement: str) -> None:
 
 
 _created: set[str] = set()
+
+
+class _CompiledTemplates(BytecodeCache):
+    """Every app this process builds shares the templates compiled by the first that rendered
+    them: one app per engine, and one per ``make_app`` call, would otherwise each compile the
+    same ~100 templates again (about a second per app). Jinja checks each entry against the
+    template's source, so an edited template is compiled anew; all apps configure Jinja alike.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
+def _build_app(config: dict[str, Any], **overrides: Any) -> Flask:
+    application = create_app(config, **overrides)
+    application.jinja_env.bytecode_cache = _COMPILED
+    return application
 
 
 def base_config(target: dict[str, Any], tmp_path: Any) -> dict[str, Any]:
@@ -215,7 +245,7 @@ def make_app(
     built: list[Flask] = []
 
     def _make(**overrides: Any) -> Flask:
-        application = create_app(base_config(database_urls[engine_name], tmp_path), **overrides)
+        application = _build_app(base_config(database_urls[engine_name], tmp_path), **overrides)
         _reset(application, engine_name)
         built.append(application)
         return application
@@ -237,7 +267,7 @@ class SharedApps:
 
     def get(self, engine_name: str) -> tuple[Flask, dict[str, Any], int]:
         if engine_name not in self._apps:
-            application = create_app(base_config(self._urls[engine_name], self._tmp))
+            application = _build_app(base_config(self._urls[engine_name], self._tmp))
             self._apps[engine_name] = (
                 application,
                 dict(application.config),
