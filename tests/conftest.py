@@ -58,6 +58,32 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [f"database engines: {engines}", browser_status()]
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep ``--dist loadgroup`` grouping: tests marked ``xdist_group`` run in one worker.
+
+    pytest-xdist groups them by adding ``@<group>`` to their ids in each worker, but since
+    pytest 9.2 keeps ids in a structured form its renaming no longer takes effect (pytest-xdist
+    issue 1386): the two-server tests were spread over both workers, each starting its own pair
+    of servers (about 25 s) against the one Redis. This renames them as xdist meant to, and
+    does nothing where xdist's own renaming worked.
+    """
+    if not getattr(config.option, "loadgroup", False):  # set in xdist's workers only
+        return
+    for item in items:
+        groups = sorted(
+            {
+                str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                for m in item.iter_markers("xdist_group")
+            }
+        )
+        suffix = "@" + "_".join(groups)
+        if groups and not item.nodeid.endswith(suffix):
+            from _pytest.nodeid import NodeId  # pytest 9.2's structured ids
+
+            item._id = NodeId.parse(item.nodeid + suffix)  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="session")
 def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
     """One database per engine for this test process, its schema created on first use.
