@@ -95,7 +95,7 @@ def test_stats_page_draws_every_chart_without_console_errors(
         "document.querySelectorAll('script[data-chart]').length"
     )
     charts = page.locator(".chart.chart-drawn")
-    assert charts.count() == 6
+    assert charts.count() == 8
     for index in range(charts.count()):
         box = charts.nth(index).bounding_box()
         assert box is not None and box["width"] > 200 and box["height"] > 200

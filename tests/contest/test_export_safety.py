@@ -282,6 +282,53 @@ def nominations(ctx: Any) -> tuple[list[Output], list[str]]:
     return outputs, []
 
 
+def care(ctx: Any) -> tuple[list[Output], list[str]]:
+    """The 劳模服务 exports: a due list (for the hospital) and one file's care records with
+    their notes, the honorees' names, units and the records' places and notes planted on the
+    rows directly (the forms would refuse some of them)."""
+    from contest.models import CareKind, CareRecord, HonoreeFile, HonorLevel
+    from contest.services.care import due
+    from contest.services.honors import records
+
+    city = ctx.make_org(name="江州市总工会")
+    carer = ctx.make_user("care", organization=city)
+    last_year = due.year_today() - 1
+    files = []
+    for value in HOSTILE:
+        person = ctx.make_person(name="张伟", organization=city)
+        records.add_honor(
+            None,
+            records.HonorData(
+                recipient_name="张伟",
+                title="江州市劳动模范",
+                level=HonorLevel.CITY,
+                year=2020,
+                person=person,
+                organization=city,
+                conferring_body="江州市人民政府",
+                document_number="江政〔2020〕1号",
+            ),
+        )
+        person.name = value
+        file = HonoreeFile(person=person, care_organization=city, current_unit=value)
+        record = CareRecord(
+            file=file, kind=CareKind.HEALTH_CHECK, on_date=date(last_year, 6, 1), place=value
+        )
+        record.set_notes(value)
+        ctx.db.session.add_all([file, record])
+        files.append(file)
+    ctx.db.session.commit()
+    owner = ctx.client_for(carer)
+    data = {"tab": "health_check", "year": str(due.year_today())}
+    outputs: list[Output] = [("due", "xlsx", _post(owner, "/care/due/export", data=data))]
+    assert_defused(outputs, HOSTILE)
+    path = f"/care/files/{files[0].id}/records/export"
+    notes = _post(owner, path, data={"confirmed": "1"})
+    assert_defused([("records", "xlsx", notes)], [HOSTILE[0]])
+    outputs.append(("records", "xlsx", notes))
+    return outputs, []
+
+
 EXPORTS: dict[str, Callable[[Any], tuple[list[Output], list[str]]]] = {
     "results-and-score-sheets": skills_results,
     "rubric": rubric,
@@ -292,6 +339,7 @@ EXPORTS: dict[str, Callable[[Any], tuple[list[Output], list[str]]]] = {
     "audit": audit_log,
     "labor": labor,
     "nominations": nominations,
+    "care": care,
 }
 
 # Every route that sends a spreadsheet, and the builder above that downloads it.
@@ -317,6 +365,8 @@ COVERED = {
     "nominations.conferral_export": "nominations",
     "nominations.quotas_export": "nominations",
     "nominations.quotas_template": "nominations",
+    "care.due_export": "care",
+    "care.records_export": "care",
 }
 
 
