@@ -53,7 +53,7 @@ from contest.models import (
 from contest.models.nomination import Nomination
 from contest.services.core import audit
 from contest.services.core.authority import tier_of
-from contest.services.core.uploads import Upload, clean_filename, document_type, size_text
+from contest.services.core.uploads import Upload, checked_document, size_text
 from contest.services.honors import records
 from contest.services.honors.validity import today
 from contest.services.nominations import conferral
@@ -636,13 +636,12 @@ def add_evidence(actor: User, case: Revocation, upload: Upload) -> RevocationEvi
     if len(evidence_of(case)) >= MAX_EVIDENCE:
         raise RevocationError(_("证据材料最多 %(n)d 个文件", n=MAX_EVIDENCE), "file")
     try:
-        kind = document_type(upload, MAX_EVIDENCE_BYTES)
+        name, kind = checked_document(upload, MAX_EVIDENCE_BYTES, _("证据材料"))
     except ValueError as error:
-        name = clean_filename(upload.filename, _("证据材料"))
-        raise RevocationError(f"{name}：{error}", "file") from None
+        raise RevocationError(str(error), "file") from None
     evidence = RevocationEvidence(
         revocation_id=case.id,
-        filename=clean_filename(upload.filename, _("证据材料")),
+        filename=name,
         content_type=kind,
         size=len(upload.data),
         data=upload.data,

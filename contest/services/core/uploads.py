@@ -27,6 +27,7 @@ __all__ = [
     "IMAGE_TYPES",
     "PDF_TYPE",
     "Upload",
+    "checked_document",
     "clean_filename",
     "document_type",
     "size_text",
@@ -95,3 +96,14 @@ def size_text(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MB"
     return f"{max(size // 1024, 1)} KB"
+
+
+def checked_document(upload: Upload, max_bytes: int, default_name: str) -> tuple[str, str]:
+    """The shown name and checked content type of an uploaded document, or ValueError whose
+    message names the file and says what is wrong with it — the one check every journey's
+    attachment (nomination materials, revocation evidence) goes through."""
+    name = clean_filename(upload.filename, default_name)
+    try:
+        return name, document_type(upload, max_bytes)
+    except ValueError as error:
+        raise ValueError(f"{name}：{error}") from None

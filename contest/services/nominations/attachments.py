@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from contest.extensions import db
 from contest.models import Nomination, NominationAttachment, User
 from contest.services.core import audit
-from contest.services.core.uploads import Upload, clean_filename, document_type, size_text
+from contest.services.core.uploads import Upload, checked_document, size_text
 from contest.services.nominations import campaigns, nominations
 from contest.services.nominations.nominations import NominationError
 
@@ -115,14 +115,13 @@ def add(actor: User, nomination: Nomination, slot_key: str, upload: Upload) -> N
             "file",
         )
     try:
-        kind = document_type(upload, MAX_ATTACHMENT_BYTES)
+        name, kind = checked_document(upload, MAX_ATTACHMENT_BYTES, slot.name)
     except ValueError as error:
-        name = clean_filename(upload.filename, _("附件"))
-        raise NominationError(f"{name}：{error}", "file") from None
+        raise NominationError(str(error), "file") from None
     attachment = NominationAttachment(
         nomination_id=nomination.id,
         slot=slot.key,
-        filename=clean_filename(upload.filename, slot.name),
+        filename=name,
         content_type=kind,
         size=len(upload.data),
         data=upload.data,
